@@ -1,0 +1,191 @@
+//! Command-line interface: what each `dibs …` command does, as thin calls into the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db::{self, DatabaseTarget};
+use crate::local::LocalCluster;
+use crate::seed;
+use crate::text::{Text, UserError};
+
+#[derive(Debug, Parser)]
+#[command(name = "dibs", version, about = "A terminal CRM that stops sales collisions (撞单).")]
+pub struct Cli {
+    /// Language of messages: en or zh (default: from the locale).
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the private database if needed, load demo data if empty, open the app as a demo rep.
+    Demo,
+    /// Apply database migrations (also done automatically on start-up).
+    Migrate,
+    /// Load demo data, or generated data at scale.
+    Seed(SeedArgs),
+    /// Manage the private PostgreSQL cluster dibs runs when no DATABASE_URL is set.
+    Local {
+        #[command(subcommand)]
+        action: LocalAction,
+    },
+    /// Open the app (the default when no command is given).
+    Open {
+        /// Log in as this database role instead of the connection's own user.
+        #[arg(long)]
+        user: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// The demo organisation with a few thousand customers and leads (only into an empty database).
+    #[arg(long, conflicts_with_all = ["customers", "leads"])]
+    pub demo: bool,
+    /// Generate this many customers (loaded by COPY).
+    #[arg(long, default_value_t = 0)]
+    pub customers: u64,
+    /// Generate this many leads (loaded by COPY).
+    #[arg(long, default_value_t = 0)]
+    pub leads: u64,
+    /// The random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = seed::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalAction {
+    /// Create (first time) and start the private cluster.
+    Start,
+    /// Stop the private cluster.
+    Stop,
+    /// Say whether it runs, where, and its URL.
+    Status,
+    /// Open psql on it.
+    Psql,
+    /// Print its connection URL (for DATABASE_URL or scripts).
+    Url,
+    /// Print its directory.
+    Dir,
+}
+
+/// Exit codes scripts can rely on.
+pub const EXIT_ERROR: u8 = 1;
+
+pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
+    match cli.command.unwrap_or(Command::Open { user: None }) {
+        Command::Local { action } => local(action, &settings),
+        Command::Migrate => {
+            let target = db::resolve_target(&settings).await?;
+            let applied = prepare(&target).await?;
+            println!("{}", Text::MigrationsApplied { count: applied, version: db::SCHEMA_VERSION });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Seed(args) => {
+            let target = db::resolve_target(&settings).await?;
+            prepare(&target).await?;
+            let mut client = db::connect(&target.config).await?;
+            let report = if args.demo || (args.customers == 0 && args.leads == 0) {
+                seed::seed_demo(&mut client, args.seed).await?
+            } else {
+                seed::seed_scale(&mut client, args.seed, args.customers, args.leads).await?
+            };
+            println!("{}", report.text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let target = db::resolve_target(&settings).await?;
+            prepare(&target).await?;
+            let mut client = db::connect(&target.config).await?;
+            if seed::database_is_empty(&client).await? {
+                let report = seed::seed_demo(&mut client, seed::DEFAULT_SEED).await?;
+                eprintln!("{}", report.text());
+            }
+            let login = settings.demo_user.clone().unwrap_or_else(|| seed::org::DEMO_REP_LOGIN.to_string());
+            let exists = client
+                .query_opt("select 1 from dibs.users where login_role = $1", &[&login])
+                .await
+                .map_err(|e| db::friendly_error(&e, &target.config))?
+                .is_some();
+            if !exists {
+                return Err(Text::DemoUserMissing.into());
+            }
+            open_app(&target, Some(login)).await
+        }
+        Command::Open { user } => {
+            let target = db::resolve_target(&settings).await?;
+            prepare(&target).await?;
+            open_app(&target, user).await
+        }
+    }
+}
+
+/// Migrate and check what the app relies on, before any command uses the database.
+pub async fn prepare(target: &DatabaseTarget) -> Result<usize, UserError> {
+    let mut client = db::connect(&target.config).await?;
+    let applied = db::migrate(&mut client).await?;
+    db::check_trigram_support(&client).await?;
+    Ok(applied)
+}
+
+async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitCode, UserError> {
+    let mut config = target.config.clone();
+    if let Some(login) = user {
+        config.user(&login);
+    }
+    let label = db::describe(&config);
+    crate::tui::run(config, label)
+        .await
+        .map_err(|e| Text::DatabaseUnreachable { target: "terminal".into(), detail: e.to_string() })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError> {
+    let cluster: LocalCluster = db::target::local_cluster(settings)?;
+    let path = cluster.root.display().to_string();
+    match action {
+        LocalAction::Start => {
+            let created = cluster.ensure_running(crate::local::Durability::Durable)?;
+            if created {
+                println!("{}", Text::ClusterCreated { path: path.clone() });
+            }
+            // Create the dibs database too, so the printed URL works at once.
+            let runtime_cluster = cluster.clone();
+            let handle = tokio::runtime::Handle::current();
+            tokio::task::block_in_place(|| {
+                handle.block_on(db::target::ensure_database(&runtime_cluster, db::target::LOCAL_DATABASE))
+            })?;
+            println!("{}", Text::ClusterRunning { path, url: cluster.url(db::target::LOCAL_DATABASE) });
+        }
+        LocalAction::Stop => {
+            cluster.stop(false)?;
+            println!("{}", Text::ClusterStopped { path });
+        }
+        LocalAction::Status => {
+            if !cluster.is_initialised() {
+                println!("{}", Text::ClusterNotInitialised { path });
+                return Ok(ExitCode::from(3));
+            }
+            if cluster.is_running() {
+                println!("{}", Text::ClusterRunning { path, url: cluster.url(db::target::LOCAL_DATABASE) });
+            } else {
+                println!("{}", Text::ClusterStopped { path });
+                return Ok(ExitCode::from(3));
+            }
+        }
+        LocalAction::Psql => {
+            if !cluster.is_running() {
+                cluster.ensure_running(crate::local::Durability::Durable)?;
+            }
+            return Err(cluster.exec_psql(db::target::LOCAL_DATABASE));
+        }
+        LocalAction::Url => println!("{}", cluster.url(db::target::LOCAL_DATABASE)),
+        LocalAction::Dir => println!("{}", PathBuf::from(&cluster.root).display()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,109 @@
+//! Settings: the config file under the XDG config directory, overridden by the environment.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::text::{Text, UserError};
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// A libpq-style URL or key=value string. Absent: dibs runs its private cluster.
+    pub database_url: Option<String>,
+    /// `en` or `zh`; absent: from the locale.
+    pub lang: Option<String>,
+    /// The private cluster's port (its Unix socket is named after it).
+    pub local_port: Option<u16>,
+    /// The private cluster's directory; absent: the XDG data directory.
+    pub local_dir: Option<PathBuf>,
+    /// Which login `dibs demo` opens the app as.
+    pub demo_user: Option<String>,
+}
+
+/// `$DIBS_CONFIG`, else `$XDG_CONFIG_HOME/dibs/config.toml`, else `~/.config/dibs/config.toml`.
+pub fn config_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("DIBS_CONFIG").filter(|v| !v.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".config")
+        });
+    base.join("dibs").join("config.toml")
+}
+
+/// Where the app's own log goes: `$XDG_STATE_HOME/dibs`, else `~/.local/state/dibs`.
+pub fn log_dir() -> PathBuf {
+    std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".local/state")
+        })
+        .join("dibs")
+}
+
+impl Settings {
+    /// Reads the config file (a missing file is fine) and applies `DATABASE_URL`.
+    /// Returns warnings to show, such as a readable file holding a password.
+    pub fn load() -> Result<(Settings, Vec<Text>), UserError> {
+        let path = config_path();
+        let mut warnings = Vec::new();
+        let mut settings = match std::fs::read_to_string(&path) {
+            Ok(content) => {
+                let parsed: Settings = toml::from_str(&content).map_err(|e| Text::ConfigUnreadable {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                })?;
+                let holds_password = parsed.database_url.as_deref().is_some_and(url_has_password);
+                let shared = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o077 != 0).unwrap_or(false);
+                if holds_password && shared {
+                    warnings.push(Text::ConfigWorldReadable { path: path.display().to_string() });
+                }
+                parsed
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(err) => {
+                return Err(Text::ConfigUnreadable { path: path.display().to_string(), detail: err.to_string() }.into());
+            }
+        };
+        if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+            settings.database_url = Some(url);
+        }
+        Ok((settings, warnings))
+    }
+}
+
+/// True for `postgresql://user:secret@…` and `password=…`.
+pub fn url_has_password(url: &str) -> bool {
+    if url.contains("password=") {
+        return true;
+    }
+    let Some(rest) = url.split("://").nth(1) else { return false };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority.rsplit_once('@').is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_noticed() {
+        assert!(url_has_password("postgresql://ann:s3cret@db.example.com/dibs"));
+        assert!(url_has_password("host=db user=ann password=x"));
+        assert!(!url_has_password("postgresql://ann@db.example.com/dibs"));
+        assert!(!url_has_password("postgresql://ann@/dibs?host=/run/pg"));
+    }
+
+    #[test]
+    fn config_rejects_unknown_keys() {
+        assert!(toml::from_str::<Settings>("databse_url = 'x'").is_err());
+        let ok: Settings = toml::from_str("database_url = 'postgresql://a@b/c'\nlang = 'zh'").expect("valid");
+        assert_eq!(ok.lang.as_deref(), Some("zh"));
+    }
+}

@@ -1,0 +1,77 @@
+//! Opening connections, and turning driver errors into sentences a person can act on.
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, Config, NoTls};
+
+use crate::text::{Text, UserError};
+
+/// `host:port/db as user`, never the password.
+pub fn describe(config: &Config) -> String {
+    use tokio_postgres::config::Host;
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "{host}:{port}/{} as {}",
+        config.get_dbname().unwrap_or("?"),
+        config.get_user().unwrap_or("?")
+    )
+}
+
+/// Maps a connection or query error to the words dibs shows.
+pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError {
+    let user = config.get_user().unwrap_or("?").to_string();
+    if let Some(db_err) = err.as_db_error() {
+        let code = db_err.code();
+        if *code == SqlState::INVALID_PASSWORD {
+            return Text::WrongPassword { user }.into();
+        }
+        if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION && db_err.message().contains("role") {
+            return Text::UnknownRole { user }.into();
+        }
+        if *code == SqlState::INVALID_CATALOG_NAME {
+            return Text::UnknownDatabase { name: config.get_dbname().unwrap_or("?").to_string() }.into();
+        }
+        return Text::DatabaseUnreachable { target: describe(config), detail: db_err.message().to_string() }.into();
+    }
+    // Errors without a server message: refused, timed out, no such socket, password required.
+    let detail = std::error::Error::source(err).map(|s| s.to_string()).unwrap_or_else(|| err.to_string());
+    if detail.contains("password missing") {
+        return Text::WrongPassword { user }.into();
+    }
+    Text::DatabaseUnreachable { target: describe(config), detail }.into()
+}
+
+/// One connection whose driver task runs on the current runtime.
+pub async fn connect(config: &Config) -> Result<Client, UserError> {
+    let mut config = config.clone();
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    let (client, connection) = config.connect(NoTls).await.map_err(|e| friendly_error(&e, &config))?;
+    tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            tracing::warn!("database connection closed: {err}");
+        }
+    });
+    Ok(client)
+}
+
+/// A pool for request/response work; the LISTEN connection is never pooled.
+pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, UserError> {
+    let manager = Manager::from_config(
+        config.clone(),
+        NoTls,
+        ManagerConfig { recycling_method: RecyclingMethod::Fast },
+    );
+    Pool::builder(manager).max_size(size).build().map_err(|e| {
+        Text::DatabaseUnreachable { target: describe(config), detail: e.to_string() }.into()
+    })
+}

@@ -1,0 +1,9 @@
+//! Talking to PostgreSQL: where the database is, connecting with clear errors, migrations.
+
+pub mod connect;
+pub mod migrate;
+pub mod target;
+
+pub use connect::{connect, connect_pool, describe, friendly_error};
+pub use migrate::{MIGRATIONS, SCHEMA_VERSION, check_trigram_support, migrate};
+pub use target::{DatabaseTarget, resolve_target};

@@ -1,0 +1,68 @@
+//! Demo data (`dibs seed --demo`) and data at scale (`dibs seed --customers N --leads M`).
+//!
+//! Everything is generated from one seed, so the same seed gives the same rows. Rows are
+//! loaded with COPY and explicit ids (relationships are decided in memory), then the
+//! identity sequences are moved past them.
+
+pub mod copy;
+pub mod demo;
+pub mod generate;
+pub mod org;
+pub mod scale;
+pub mod vocab;
+
+use tokio_postgres::Client;
+
+use crate::text::{Text, UserError};
+
+pub use demo::seed_demo;
+pub use scale::seed_scale;
+
+pub const DEFAULT_SEED: u64 = 20_260_101;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeedReport {
+    pub customers: u64,
+    pub leads: u64,
+    pub seconds: f64,
+}
+
+impl SeedReport {
+    pub fn text(&self) -> Text {
+        Text::SeedDone { customers: self.customers, leads: self.leads, seconds: self.seconds }
+    }
+}
+
+/// True when no person and no customer exists yet: the state `dibs demo` seeds.
+pub async fn database_is_empty(client: &Client) -> Result<bool, UserError> {
+    let row = client
+        .query_one(
+            "select not exists (select 1 from dibs.users) and not exists (select 1 from dibs.customers)",
+            &[],
+        )
+        .await
+        .map_err(|e| seed_error(&e))?;
+    Ok(row.get(0))
+}
+
+pub(crate) fn seed_error(err: &tokio_postgres::Error) -> UserError {
+    let detail = match err.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => err.to_string(),
+    };
+    Text::DatabaseUnreachable { target: "seed".into(), detail }.into()
+}
+
+/// Moves each identity sequence past the explicit ids the seed wrote.
+pub(crate) async fn advance_sequences(tx: &tokio_postgres::Transaction<'_>) -> Result<(), UserError> {
+    for table in [
+        "teams", "users", "pools", "customers", "leads", "contacts", "opportunities", "followups", "registrations",
+    ] {
+        let sql = format!(
+            "select setval(pg_get_serial_sequence('dibs.{table}', 'id'), \
+                           greatest((select max(id) from dibs.{table}), 1))"
+        );
+        tx.execute(sql.as_str(), &[]).await.map_err(|e| seed_error(&e))?;
+    }
+    Ok(())
+}

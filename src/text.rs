@@ -1,0 +1,378 @@
+//! Every sentence dibs shows a person lives here, in English and Simplified Chinese.
+//!
+//! Code elsewhere builds a [`Text`] value (the *what*), and this module decides the
+//! *words*. Keeping them in one place is what lets a sales-ops person read dibs in
+//! their own language, and keeps error wording consistent across CLI and TUI.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `--lang` value, config value or a POSIX locale such as `zh_CN.UTF-8`.
+    pub fn parse(value: &str) -> Option<Lang> {
+        let lower = value.trim().to_ascii_lowercase();
+        if lower.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if lower.starts_with("en") || lower == "c" || lower.starts_with("c.") || lower == "posix" {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language from the environment's locale variables, in POSIX precedence.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|var| std::env::var(var).ok())
+            .find(|v| !v.is_empty())
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or(Lang::En)
+    }
+}
+
+static CURRENT_LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Set once at start-up; later calls are ignored so the language cannot flip mid-session.
+pub fn set_lang(lang: Lang) {
+    let _ = CURRENT_LANG.set(lang);
+}
+
+pub fn lang() -> Lang {
+    *CURRENT_LANG.get_or_init(Lang::from_env)
+}
+
+/// A sentence for a person, with its data. Rendered in the current language by `Display`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Text {
+    MissingPgBinaries { searched: Vec<String> },
+    DataDirOwnedByOther { path: String, owner: String, expected: String },
+    DataDirNotReachable { path: String, owner: String },
+    NoUnprivilegedOwner,
+    SocketInUse { socket_dir: String, port: u16 },
+    ClusterFailedToStart { log_path: String, log_tail: String },
+    ClusterNotInitialised { path: String },
+    ClusterRunning { path: String, url: String },
+    ClusterStopped { path: String },
+    ClusterCreated { path: String },
+    DatabaseUnreachable { target: String, detail: String },
+    WrongPassword { user: String },
+    UnknownRole { user: String },
+    UnknownDatabase { name: String },
+    DatabaseNewerThanBinary { database_version: i32, binary_version: i32 },
+    MigrationChanged { version: i32, name: String },
+    MigrationFailed { version: i32, name: String, detail: String },
+    MigrationsApplied { count: usize, version: i32 },
+    TrigramNeedsUtf8Locale { ctype: String },
+    SeedSkippedNotEmpty,
+    SeedDone { customers: u64, leads: u64, seconds: f64 },
+    DemoUserMissing,
+    ConfigUnreadable { path: String, detail: String },
+    ConfigWorldReadable { path: String },
+    TuiPlaceholderTitle,
+    TuiSignedInAs { name: String, team: String },
+    TuiQuitHint,
+    TuiPlaceholderBody,
+    TuiFigures { customers: i64, leads: i64, pool_leads: i64, holding: i64, limit: i64 },
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let zh = lang() == Lang::Zh;
+        let s = match self {
+            Text::MissingPgBinaries { searched } => {
+                if zh {
+                    format!(
+                        "找不到 PostgreSQL 服务端程序（initdb、pg_ctl）。已查找：{}。\n\
+                         请安装：Debian/Ubuntu 上运行 `apt-get install postgresql`；\n\
+                         或设置 DIBS_PG_BIN 指向其 bin 目录；\n\
+                         或把 DATABASE_URL 指向已有的服务器，例如 postgresql://用户@主机/库名。",
+                        searched.join(", ")
+                    )
+                } else {
+                    format!(
+                        "PostgreSQL server programs (initdb, pg_ctl) were not found. Looked in: {}.\n\
+                         Install them: on Debian/Ubuntu run `apt-get install postgresql`;\n\
+                         or set DIBS_PG_BIN to the directory that holds them;\n\
+                         or point DATABASE_URL at an existing server, e.g. postgresql://user@host/dbname.",
+                        searched.join(", ")
+                    )
+                }
+            }
+            Text::DataDirOwnedByOther { path, owner, expected } => {
+                if zh {
+                    format!(
+                        "数据目录 {path} 属于用户 {owner}，但 dibs 以用户 {expected} 运行数据库。\n\
+                         请改用其他目录（DIBS_HOME），或执行 `chown -R {expected} {path}`。"
+                    )
+                } else {
+                    format!(
+                        "The data directory {path} belongs to user {owner}, but dibs runs the database as {expected}.\n\
+                         Use another directory (DIBS_HOME) or run `chown -R {expected} {path}`."
+                    )
+                }
+            }
+            Text::DataDirNotReachable { path, owner } => {
+                if zh {
+                    format!("数据库用户 {owner} 无法进入 {path} 的上级目录。请用 DIBS_HOME 选一个其他用户可进入的目录（如 /var/lib/dibs）。")
+                } else {
+                    format!(
+                        "The database user {owner} cannot reach {path} (a parent directory is private). \
+                         Set DIBS_HOME to a directory it can enter, such as /var/lib/dibs."
+                    )
+                }
+            }
+            Text::NoUnprivilegedOwner => {
+                if zh {
+                    "以 root 运行时，PostgreSQL 必须由普通用户运行，但找不到 postgres 或 nobody 用户。请设置 DIBS_PG_OWNER。".to_string()
+                } else {
+                    "Running as root: PostgreSQL refuses to run as root and neither a `postgres` nor a `nobody` user exists. \
+                     Set DIBS_PG_OWNER to an unprivileged user."
+                        .to_string()
+                }
+            }
+            Text::SocketInUse { socket_dir, port } => {
+                if zh {
+                    format!("另一个 PostgreSQL 已在使用 {socket_dir} 的端口 {port}。请先停止它（dibs local stop），或在配置中换一个 local_port。")
+                } else {
+                    format!(
+                        "Another PostgreSQL server is already using port {port} in {socket_dir}. \
+                         Stop it (`dibs local stop`) or choose another `local_port` in the config file."
+                    )
+                }
+            }
+            Text::ClusterFailedToStart { log_path, log_tail } => {
+                if zh {
+                    format!("私有数据库未能启动。日志：{log_path}\n{log_tail}")
+                } else {
+                    format!("The private database did not start. Its log is {log_path}:\n{log_tail}")
+                }
+            }
+            Text::ClusterNotInitialised { path } => {
+                if zh {
+                    format!("私有数据库尚未创建（{path}）。运行 `dibs local start` 创建并启动它。")
+                } else {
+                    format!("No private database exists yet at {path}. Run `dibs local start` to create and start it.")
+                }
+            }
+            Text::ClusterRunning { path, url } => {
+                if zh {
+                    format!("私有数据库运行中：{path}\n连接串：{url}")
+                } else {
+                    format!("The private database is running: {path}\nURL: {url}")
+                }
+            }
+            Text::ClusterStopped { path } => {
+                if zh {
+                    format!("私有数据库已停止：{path}")
+                } else {
+                    format!("The private database is stopped: {path}")
+                }
+            }
+            Text::ClusterCreated { path } => {
+                if zh {
+                    format!("已创建私有数据库：{path}")
+                } else {
+                    format!("Created a private database at {path}")
+                }
+            }
+            Text::DatabaseUnreachable { target, detail } => {
+                if zh {
+                    format!("无法连接数据库 {target}：{detail}\n请检查服务器是否在运行、地址和端口是否正确（DATABASE_URL）。")
+                } else {
+                    format!(
+                        "Cannot reach the database at {target}: {detail}\n\
+                         Check that the server is running and that DATABASE_URL names the right host and port."
+                    )
+                }
+            }
+            Text::WrongPassword { user } => {
+                if zh {
+                    format!("用户 {user} 的密码不正确。请检查 DATABASE_URL 或配置文件中的密码。")
+                } else {
+                    format!("The password for user {user} was refused. Check the password in DATABASE_URL or the config file.")
+                }
+            }
+            Text::UnknownRole { user } => {
+                if zh {
+                    format!("数据库中没有登录用户 {user}。请管理员用 `dibs user add` 创建。")
+                } else {
+                    format!("The database has no login role {user}. Ask an admin to create it with `dibs user add`.")
+                }
+            }
+            Text::UnknownDatabase { name } => {
+                if zh {
+                    format!("服务器上没有数据库 {name}。请先创建它（createdb {name}）。")
+                } else {
+                    format!("The server has no database named {name}. Create it first (createdb {name}).")
+                }
+            }
+            Text::DatabaseNewerThanBinary { database_version, binary_version } => {
+                if zh {
+                    format!(
+                        "数据库结构版本为 {database_version}，而这个 dibs 只认识到 {binary_version}。请升级 dibs 后再连接，以免损坏数据。"
+                    )
+                } else {
+                    format!(
+                        "This database is at schema version {database_version}, but this dibs only knows up to {binary_version}. \
+                         Upgrade dibs before using this database; nothing was changed."
+                    )
+                }
+            }
+            Text::MigrationChanged { version, name } => {
+                if zh {
+                    format!("已应用的迁移 {version}（{name}）的内容与此版本的 dibs 不一致。请勿修改已发布的迁移文件。")
+                } else {
+                    format!(
+                        "Migration {version} ({name}) was applied with different contents than this dibs ships. \
+                         Released migrations must never be edited; add a new one instead."
+                    )
+                }
+            }
+            Text::MigrationFailed { version, name, detail } => {
+                if zh {
+                    format!("迁移 {version}（{name}）失败，已回滚：{detail}")
+                } else {
+                    format!("Migration {version} ({name}) failed and was rolled back: {detail}")
+                }
+            }
+            Text::MigrationsApplied { count, version } => {
+                if zh {
+                    format!("已应用 {count} 个迁移，数据库结构版本 {version}。")
+                } else {
+                    format!("Applied {count} migration(s); the schema is at version {version}.")
+                }
+            }
+            Text::TrigramNeedsUtf8Locale { ctype } => {
+                if zh {
+                    format!(
+                        "数据库的 LC_CTYPE 为 {ctype}，pg_trgm 无法从中文提取三元组，查重会失效。\n\
+                         请用 UTF-8 区域重建数据库：CREATE DATABASE … LC_CTYPE 'C.UTF-8' TEMPLATE template0。"
+                    )
+                } else {
+                    format!(
+                        "The database's LC_CTYPE is {ctype}: pg_trgm extracts no trigrams from Chinese there, so duplicate checks would silently miss.\n\
+                         Recreate the database with a UTF-8 locale: CREATE DATABASE … LC_CTYPE 'C.UTF-8' TEMPLATE template0."
+                    )
+                }
+            }
+            Text::SeedSkippedNotEmpty => {
+                if zh {
+                    "数据库里已有数据，未写入演示数据。".to_string()
+                } else {
+                    "The database already holds data; demo data was not loaded.".to_string()
+                }
+            }
+            Text::SeedDone { customers, leads, seconds } => {
+                if zh {
+                    format!("已写入 {customers} 个客户、{leads} 条线索，用时 {seconds:.1} 秒。")
+                } else {
+                    format!("Loaded {customers} customers and {leads} leads in {seconds:.1} s.")
+                }
+            }
+            Text::DemoUserMissing => {
+                if zh {
+                    "找不到演示销售账号；请运行 `dibs seed --demo`。".to_string()
+                } else {
+                    "The demo rep does not exist; run `dibs seed --demo`.".to_string()
+                }
+            }
+            Text::ConfigUnreadable { path, detail } => {
+                if zh {
+                    format!("无法读取配置文件 {path}：{detail}")
+                } else {
+                    format!("Cannot read the config file {path}: {detail}")
+                }
+            }
+            Text::ConfigWorldReadable { path } => {
+                if zh {
+                    format!("警告：配置文件 {path} 含有密码，但其他用户可读。请执行 chmod 600 {path}。")
+                } else {
+                    format!("Warning: the config file {path} holds a password but other users can read it. Run chmod 600 {path}.")
+                }
+            }
+            Text::TuiPlaceholderTitle => {
+                if zh {
+                    " dibs · 防撞单客户管理 ".to_string()
+                } else {
+                    " dibs · stop sales collisions ".to_string()
+                }
+            }
+            Text::TuiSignedInAs { name, team } => {
+                if zh {
+                    format!("当前用户：{name}（{team}）")
+                } else {
+                    format!("Signed in as {name} ({team})")
+                }
+            }
+            Text::TuiQuitHint => {
+                if zh {
+                    "按 q 退出".to_string()
+                } else {
+                    "press q to quit".to_string()
+                }
+            }
+            Text::TuiPlaceholderBody => {
+                if zh {
+                    "线索池、客户查重与商机看板即将在此出现。".to_string()
+                } else {
+                    "The lead pool, duplicate check and stage board panes will appear here.".to_string()
+                }
+            }
+            Text::TuiFigures { customers, leads, pool_leads, holding, limit } => {
+                if zh {
+                    format!("客户 {customers} · 线索 {leads} · 我所在线索池中的线索 {pool_leads} · 我的保有量 {holding}/{limit}")
+                } else {
+                    format!(
+                        "customers {customers} · leads {leads} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
+                    )
+                }
+            }
+        };
+        f.write_str(&s)
+    }
+}
+
+/// An expected failure whose whole story is a [`Text`]: shown as-is, never with a backtrace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserError(pub Text);
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+impl From<Text> for UserError {
+    fn from(text: Text) -> Self {
+        UserError(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_names_map_to_languages() {
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("C.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr_FR"), None);
+    }
+
+    #[test]
+    fn missing_binaries_message_tells_how_to_install() {
+        let text = Text::MissingPgBinaries { searched: vec!["/nowhere".into()] }.to_string();
+        assert!(text.contains("apt-get install postgresql") || text.contains("apt-get install postgresql"));
+        assert!(text.contains("DATABASE_URL"));
+    }
+}
