@@ -65,13 +65,15 @@ fn start_server() -> Result<Server, String> {
     let template_for_setup = template.clone();
     block_on_fresh_runtime(async move {
         let admin_client = crate::db::connect(&admin_for_setup).await.map_err(|e| e.to_string())?;
-        admin_client
-            .batch_execute(&format!(
-                "drop database if exists {template_for_setup}; \
-                 create database {template_for_setup} template template0 encoding 'UTF8' locale 'C.UTF-8'"
-            ))
-            .await
-            .map_err(|e| format!("cannot create the test template database: {e}"))?;
+        for sql in [
+            format!("drop database if exists {template_for_setup}"),
+            format!("create database {template_for_setup} template template0 encoding 'UTF8' locale 'C.UTF-8'"),
+        ] {
+            admin_client
+                .batch_execute(&sql)
+                .await
+                .map_err(|e| format!("cannot create the test template database: {}", crate::db::error_detail(&e)))?;
+        }
         let mut template_config = admin_for_setup.clone();
         template_config.dbname(&template_for_setup);
         let mut client = crate::db::connect(&template_config).await.map_err(|e| e.to_string())?;
@@ -102,7 +104,7 @@ impl TestDatabase {
         admin
             .batch_execute(&format!("create database {name} template {}", server.template))
             .await
-            .unwrap_or_else(|e| panic!("create test database {name}: {e}"));
+            .unwrap_or_else(|e| panic!("create test database {name}: {}", crate::db::error_detail(&e)));
         let mut config = server.admin.clone();
         config.dbname(&name);
         TestDatabase { name, config }
@@ -116,7 +118,7 @@ impl TestDatabase {
         admin
             .batch_execute(&format!("create database {name} template template0 encoding 'UTF8' locale 'C.UTF-8'"))
             .await
-            .unwrap_or_else(|e| panic!("create empty database {name}: {e}"));
+            .unwrap_or_else(|e| panic!("create empty database {name}: {}", crate::db::error_detail(&e)));
         let mut config = server.admin.clone();
         config.dbname(&name);
         TestDatabase { name, config }

@@ -25,6 +25,14 @@ pub fn describe(config: &Config) -> String {
     )
 }
 
+/// The server's own message and SQLSTATE when there is one (the driver's `Display` says only "db error").
+pub fn error_detail(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => err.to_string(),
+    }
+}
+
 /// Maps a connection or query error to the words dibs shows.
 pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError {
     let user = config.get_user().unwrap_or("?").to_string();

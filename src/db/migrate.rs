@@ -2,6 +2,7 @@
 
 use tokio_postgres::Client;
 
+
 use crate::text::{Text, UserError};
 
 pub struct Migration {
@@ -32,12 +33,6 @@ fn checksum(sql: &str) -> String {
     format!("{hash:016x}")
 }
 
-fn sql_error(err: &tokio_postgres::Error) -> String {
-    match err.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => err.to_string(),
-    }
-}
 
 /// Applies what is missing and returns how many migrations ran.
 pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
@@ -86,7 +81,7 @@ pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
 }
 
 fn failed(migration: &Migration, err: &tokio_postgres::Error) -> UserError {
-    Text::MigrationFailed { version: migration.version, name: migration.name.into(), detail: sql_error(err) }.into()
+    Text::MigrationFailed { version: migration.version, name: migration.name.into(), detail: crate::db::error_detail(err) }.into()
 }
 
 /// pg_trgm silently extracts nothing from Chinese under a non-UTF-8 LC_CTYPE.
@@ -98,7 +93,7 @@ pub async fn check_trigram_support(client: &Client) -> Result<(), UserError> {
             &[],
         )
         .await
-        .map_err(|e| UserError(Text::DatabaseUnreachable { target: "trigram check".into(), detail: sql_error(&e) }))?;
+        .map_err(|e| UserError(Text::DatabaseUnreachable { target: "trigram check".into(), detail: crate::db::error_detail(&e) }))?;
     if row.get::<_, bool>(0) {
         Ok(())
     } else {

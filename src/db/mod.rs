@@ -4,6 +4,6 @@ pub mod connect;
 pub mod migrate;
 pub mod target;
 
-pub use connect::{connect, connect_pool, describe, friendly_error};
+pub use connect::{connect, connect_pool, describe, error_detail, friendly_error};
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION, check_trigram_support, migrate};
 pub use target::{DatabaseTarget, resolve_target};

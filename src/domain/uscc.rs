@@ -61,7 +61,7 @@ pub fn validate(input: &str) -> Result<String, UsccProblem> {
 pub fn synthesise(region_code: &str, serial: u64) -> String {
     // Multiplying by a unit mod 31^9 is a bijection: codes look random yet never collide.
     const SPACE: u64 = 26_439_622_160_671; // 31^9
-    let mut n = ((serial % SPACE) * 7_777_777 + 3_141_592_653_589) % SPACE;
+    let mut n = ((u128::from(serial % SPACE) * 7_777_777 + 3_141_592_653_589) % u128::from(SPACE)) as u64;
     let mut org = [b'0'; 9];
     for slot in org.iter_mut().rev() {
         *slot = ALPHABET[(n % 31) as usize];

@@ -46,11 +46,7 @@ pub async fn database_is_empty(client: &Client) -> Result<bool, UserError> {
 }
 
 pub(crate) fn seed_error(err: &tokio_postgres::Error) -> UserError {
-    let detail = match err.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => err.to_string(),
-    };
-    Text::DatabaseUnreachable { target: "seed".into(), detail }.into()
+    Text::DatabaseUnreachable { target: "seed".into(), detail: crate::db::error_detail(err) }.into()
 }
 
 /// Moves each identity sequence past the explicit ids the seed wrote.
