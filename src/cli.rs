@@ -12,7 +12,11 @@ use crate::seed;
 use crate::text::{Text, UserError};
 
 #[derive(Debug, Parser)]
-#[command(name = "dibs", version, about = "A terminal CRM that stops sales collisions (撞单).")]
+#[command(
+    name = "dibs",
+    version,
+    about = "A terminal CRM that stops sales collisions (撞单)."
+)]
 pub struct Cli {
     /// Language of messages: en or zh (default: from the locale).
     #[arg(long, global = true)]
@@ -83,7 +87,13 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
         Command::Migrate => {
             let target = db::resolve_target(&settings).await?;
             let applied = prepare(&target).await?;
-            println!("{}", Text::MigrationsApplied { count: applied, version: db::SCHEMA_VERSION });
+            println!(
+                "{}",
+                Text::MigrationsApplied {
+                    count: applied,
+                    version: db::SCHEMA_VERSION
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Seed(args) => {
@@ -106,7 +116,10 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
                 let report = seed::seed_demo(&mut client, seed::DEFAULT_SEED).await?;
                 eprintln!("{}", report.text());
             }
-            let login = settings.demo_user.clone().unwrap_or_else(|| seed::org::DEMO_REP_LOGIN.to_string());
+            let login = settings
+                .demo_user
+                .clone()
+                .unwrap_or_else(|| seed::org::DEMO_REP_LOGIN.to_string());
             let exists = client
                 .query_opt("select 1 from dibs.users where login_role = $1", &[&login])
                 .await
@@ -141,7 +154,10 @@ async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitC
     let label = db::describe(&config);
     crate::tui::run(config, label)
         .await
-        .map_err(|e| Text::DatabaseUnreachable { target: "terminal".into(), detail: e.to_string() })?;
+        .map_err(|e| Text::DatabaseUnreachable {
+            target: "terminal".into(),
+            detail: e.to_string(),
+        })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -158,9 +174,18 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError
             let runtime_cluster = cluster.clone();
             let handle = tokio::runtime::Handle::current();
             tokio::task::block_in_place(|| {
-                handle.block_on(db::target::ensure_database(&runtime_cluster, db::target::LOCAL_DATABASE))
+                handle.block_on(db::target::ensure_database(
+                    &runtime_cluster,
+                    db::target::LOCAL_DATABASE,
+                ))
             })?;
-            println!("{}", Text::ClusterRunning { path, url: cluster.url(db::target::LOCAL_DATABASE) });
+            println!(
+                "{}",
+                Text::ClusterRunning {
+                    path,
+                    url: cluster.url(db::target::LOCAL_DATABASE)
+                }
+            );
         }
         LocalAction::Stop => {
             cluster.stop(false)?;
@@ -172,7 +197,13 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError
                 return Ok(ExitCode::from(3));
             }
             if cluster.is_running() {
-                println!("{}", Text::ClusterRunning { path, url: cluster.url(db::target::LOCAL_DATABASE) });
+                println!(
+                    "{}",
+                    Text::ClusterRunning {
+                        path,
+                        url: cluster.url(db::target::LOCAL_DATABASE)
+                    }
+                );
             } else {
                 println!("{}", Text::ClusterStopped { path });
                 return Ok(ExitCode::from(3));

@@ -31,7 +31,10 @@ pub fn config_path() -> PathBuf {
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".config")
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join(".config")
         });
     base.join("dibs").join("config.toml")
 }
@@ -42,7 +45,10 @@ pub fn log_dir() -> PathBuf {
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".local/state")
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join(".local/state")
         })
         .join("dibs")
 }
@@ -55,20 +61,29 @@ impl Settings {
         let mut warnings = Vec::new();
         let mut settings = match std::fs::read_to_string(&path) {
             Ok(content) => {
-                let parsed: Settings = toml::from_str(&content).map_err(|e| Text::ConfigUnreadable {
-                    path: path.display().to_string(),
-                    detail: e.to_string(),
-                })?;
+                let parsed: Settings =
+                    toml::from_str(&content).map_err(|e| Text::ConfigUnreadable {
+                        path: path.display().to_string(),
+                        detail: e.to_string(),
+                    })?;
                 let holds_password = parsed.database_url.as_deref().is_some_and(url_has_password);
-                let shared = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o077 != 0).unwrap_or(false);
+                let shared = std::fs::metadata(&path)
+                    .map(|m| m.permissions().mode() & 0o077 != 0)
+                    .unwrap_or(false);
                 if holds_password && shared {
-                    warnings.push(Text::ConfigWorldReadable { path: path.display().to_string() });
+                    warnings.push(Text::ConfigWorldReadable {
+                        path: path.display().to_string(),
+                    });
                 }
                 parsed
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(err) => {
-                return Err(Text::ConfigUnreadable { path: path.display().to_string(), detail: err.to_string() }.into());
+                return Err(Text::ConfigUnreadable {
+                    path: path.display().to_string(),
+                    detail: err.to_string(),
+                }
+                .into());
             }
         };
         if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()) {
@@ -83,9 +98,13 @@ pub fn url_has_password(url: &str) -> bool {
     if url.contains("password=") {
         return true;
     }
-    let Some(rest) = url.split("://").nth(1) else { return false };
+    let Some(rest) = url.split("://").nth(1) else {
+        return false;
+    };
     let authority = rest.split(['/', '?']).next().unwrap_or("");
-    authority.rsplit_once('@').is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
 }
 
 #[cfg(test)]
@@ -94,7 +113,9 @@ mod tests {
 
     #[test]
     fn passwords_in_urls_are_noticed() {
-        assert!(url_has_password("postgresql://ann:s3cret@db.example.com/dibs"));
+        assert!(url_has_password(
+            "postgresql://ann:s3cret@db.example.com/dibs"
+        ));
         assert!(url_has_password("host=db user=ann password=x"));
         assert!(!url_has_password("postgresql://ann@db.example.com/dibs"));
         assert!(!url_has_password("postgresql://ann@/dibs?host=/run/pg"));
@@ -103,7 +124,8 @@ mod tests {
     #[test]
     fn config_rejects_unknown_keys() {
         assert!(toml::from_str::<Settings>("databse_url = 'x'").is_err());
-        let ok: Settings = toml::from_str("database_url = 'postgresql://a@b/c'\nlang = 'zh'").expect("valid");
+        let ok: Settings =
+            toml::from_str("database_url = 'postgresql://a@b/c'\nlang = 'zh'").expect("valid");
         assert_eq!(ok.lang.as_deref(), Some("zh"));
     }
 }

@@ -52,8 +52,17 @@ impl LocalCluster {
             std::env::var_os("PATH"),
             Path::new("/usr/lib/postgresql"),
         )?;
-        let run_as = if is_root() { Some(unprivileged_owner()?) } else { None };
-        Ok(LocalCluster { root, port, bin_dir, run_as })
+        let run_as = if is_root() {
+            Some(unprivileged_owner()?)
+        } else {
+            None
+        };
+        Ok(LocalCluster {
+            root,
+            port,
+            bin_dir,
+            run_as,
+        })
     }
 
     /// `$DIBS_HOME`, else `$XDG_DATA_HOME/dibs`, else `~/.local/share/dibs`.
@@ -69,7 +78,9 @@ impl LocalCluster {
         if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
             return PathBuf::from(data).join("dibs");
         }
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         home.join(".local/share/dibs")
     }
 
@@ -135,15 +146,24 @@ impl LocalCluster {
         let socket = self.socket_dir().join(format!(".s.PGSQL.{}", self.port));
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(Text::DataDirNotReachable {
-                path: format!("{} (socket path longer than {MAX_SOCKET_PATH} bytes)", socket.display()),
+                path: format!(
+                    "{} (socket path longer than {MAX_SOCKET_PATH} bytes)",
+                    socket.display()
+                ),
                 owner: self.owner_name(),
             }
             .into());
         }
         let mut cmd = self.pg_command("initdb");
-        cmd.arg("-D")
-            .arg(self.pgdata())
-            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"]);
+        cmd.arg("-D").arg(self.pgdata()).args([
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+        ]);
         if durability == Durability::Throwaway {
             cmd.arg("--no-sync");
         }
@@ -170,7 +190,11 @@ impl LocalCluster {
              log_min_messages = warning\n",
             self.socket_dir().display(),
             self.port,
-            if durability == Durability::Durable { "256MB" } else { "128MB" },
+            if durability == Durability::Durable {
+                "256MB"
+            } else {
+                "128MB"
+            },
         );
         if durability == Durability::Throwaway {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
@@ -180,13 +204,17 @@ impl LocalCluster {
             .append(true)
             .open(&conf)
             .map_err(|e| io_text(&conf, e))?;
-        file.write_all(settings.as_bytes()).map_err(|e| io_text(&conf, e))
+        file.write_all(settings.as_bytes())
+            .map_err(|e| io_text(&conf, e))
     }
 
     pub fn start(&self) -> Result<(), UserError> {
         self.check_ownership()?;
         if !self.is_initialised() {
-            return Err(Text::ClusterNotInitialised { path: self.root.display().to_string() }.into());
+            return Err(Text::ClusterNotInitialised {
+                path: self.root.display().to_string(),
+            }
+            .into());
         }
         let mut cmd = self.pg_command("pg_ctl");
         cmd.arg("-D")
@@ -199,12 +227,22 @@ impl LocalCluster {
             return Ok(());
         }
         let log_tail = tail_of(&self.log_file(), 12);
-        if log_tail.contains("Address already in use") || log_tail.contains(".s.PGSQL") && log_tail.contains("lock file") {
-            return Err(Text::SocketInUse { socket_dir: self.socket_dir().display().to_string(), port: self.port }.into());
+        if log_tail.contains("Address already in use")
+            || log_tail.contains(".s.PGSQL") && log_tail.contains("lock file")
+        {
+            return Err(Text::SocketInUse {
+                socket_dir: self.socket_dir().display().to_string(),
+                port: self.port,
+            }
+            .into());
         }
         Err(Text::ClusterFailedToStart {
             log_path: self.log_file().display().to_string(),
-            log_tail: format!("{}\n{}", String::from_utf8_lossy(&output.stderr).trim(), log_tail),
+            log_tail: format!(
+                "{}\n{}",
+                String::from_utf8_lossy(&output.stderr).trim(),
+                log_tail
+            ),
         }
         .into())
     }
@@ -215,9 +253,15 @@ impl LocalCluster {
             return Ok(());
         }
         let mut cmd = self.pg_command("pg_ctl");
-        cmd.arg("-D")
-            .arg(self.pgdata())
-            .args(["-w", "-t", "60", "-s", "-m", if immediate { "immediate" } else { "fast" }, "stop"]);
+        cmd.arg("-D").arg(self.pgdata()).args([
+            "-w",
+            "-t",
+            "60",
+            "-s",
+            "-m",
+            if immediate { "immediate" } else { "fast" },
+            "stop",
+        ]);
         let output = run(cmd)?;
         if output.status.success() || !self.is_running() {
             Ok(())
@@ -241,7 +285,11 @@ impl LocalCluster {
 
     /// Replaces this process with `psql` connected to the cluster.
     pub fn exec_psql(&self, dbname: &str) -> UserError {
-        let psql = if self.bin_dir.join("psql").exists() { self.bin_dir.join("psql") } else { PathBuf::from("psql") };
+        let psql = if self.bin_dir.join("psql").exists() {
+            self.bin_dir.join("psql")
+        } else {
+            PathBuf::from("psql")
+        };
         let err = Command::new(psql)
             .arg("-h")
             .arg(self.socket_dir())
@@ -280,7 +328,9 @@ impl LocalCluster {
 
     /// Creates the data root for the owner, and refuses one that belongs to someone else.
     fn prepare_root(&self) -> Result<(), UserError> {
-        let empty_dir = fs::read_dir(&self.root).map(|mut entries| entries.next().is_none()).unwrap_or(false);
+        let empty_dir = fs::read_dir(&self.root)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
         if let (true, Some(owner)) = (empty_dir, &self.run_as) {
             // An empty directory made ready by an admin (mkdir as root) is simply handed over.
             chown(&self.root, owner)?;
@@ -292,10 +342,12 @@ impl LocalCluster {
                 chown(&self.root, owner)?;
             }
         }
-        fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700)).map_err(|e| io_text(&self.root, e))?;
+        fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700))
+            .map_err(|e| io_text(&self.root, e))?;
         for dir in [self.socket_dir(), self.root.join("log")] {
             fs::create_dir_all(&dir).map_err(|e| io_text(&dir, e))?;
-            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(|e| io_text(&dir, e))?;
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_text(&dir, e))?;
             if let Some(owner) = &self.run_as {
                 chown(&dir, owner)?;
             }
@@ -304,7 +356,9 @@ impl LocalCluster {
     }
 
     fn check_ownership(&self) -> Result<(), UserError> {
-        let Ok(meta) = fs::metadata(&self.root) else { return Ok(()) };
+        let Ok(meta) = fs::metadata(&self.root) else {
+            return Ok(());
+        };
         let expected = self.owner_uid();
         if meta.uid() != expected {
             return Err(Text::DataDirOwnedByOther {
@@ -316,7 +370,9 @@ impl LocalCluster {
         }
         if let Some(owner) = &self.run_as {
             for ancestor in self.root.ancestors().skip(1) {
-                let Ok(meta) = fs::metadata(ancestor) else { continue };
+                let Ok(meta) = fs::metadata(ancestor) else {
+                    continue;
+                };
                 let enterable = meta.mode() & 0o001 != 0 || meta.uid() == owner.uid;
                 if !enterable {
                     return Err(Text::DataDirNotReachable {
@@ -367,7 +423,10 @@ pub fn find_pg_bin_dir(
         .collect();
     versions.sort();
     searched.push(format!("{}/*/bin", versions_root.display()));
-    versions.pop().map(|(_, dir)| dir).ok_or_else(|| Text::MissingPgBinaries { searched }.into())
+    versions
+        .pop()
+        .map(|(_, dir)| dir)
+        .ok_or_else(|| Text::MissingPgBinaries { searched }.into())
 }
 
 pub fn is_root() -> bool {
@@ -395,7 +454,11 @@ pub fn account_by_name(name: &str) -> Option<OsAccount> {
         if entry.is_null() {
             return None;
         }
-        Some(OsAccount { uid: (*entry).pw_uid, gid: (*entry).pw_gid, name: name.to_string() })
+        Some(OsAccount {
+            uid: (*entry).pw_uid,
+            gid: (*entry).pw_gid,
+            name: name.to_string(),
+        })
     }
 }
 
@@ -406,7 +469,9 @@ pub fn user_name(uid: u32) -> String {
         if entry.is_null() || (*entry).pw_name.is_null() {
             return format!("uid {uid}");
         }
-        CStr::from_ptr((*entry).pw_name).to_string_lossy().into_owned()
+        CStr::from_ptr((*entry).pw_name)
+            .to_string_lossy()
+            .into_owned()
     }
 }
 
@@ -420,7 +485,11 @@ fn run(mut cmd: Command) -> Result<Output, UserError> {
 }
 
 fn io_text(path: &Path, err: std::io::Error) -> UserError {
-    Text::ClusterFailedToStart { log_path: path.display().to_string(), log_tail: err.to_string() }.into()
+    Text::ClusterFailedToStart {
+        log_path: path.display().to_string(),
+        log_tail: err.to_string(),
+    }
+    .into()
 }
 
 fn tail_of(path: &Path, lines: usize) -> String {
@@ -436,8 +505,12 @@ mod tests {
     #[test]
     fn missing_binaries_say_how_to_install() {
         let empty = tempfile::tempdir().expect("tempdir");
-        let err = find_pg_bin_dir(None, Some(empty.path().as_os_str().to_owned()), empty.path())
-            .expect_err("no binaries in an empty dir");
+        let err = find_pg_bin_dir(
+            None,
+            Some(empty.path().as_os_str().to_owned()),
+            empty.path(),
+        )
+        .expect_err("no binaries in an empty dir");
         let message = err.to_string();
         assert!(message.contains("apt-get install postgresql"), "{message}");
         assert!(message.contains("DATABASE_URL"), "{message}");
@@ -458,8 +531,12 @@ mod tests {
 
     #[test]
     fn explicit_dir_without_tools_is_an_error_not_a_fallback() {
-        let err = find_pg_bin_dir(Some("/definitely/not/here".into()), None, Path::new("/usr/lib/postgresql"))
-            .expect_err("explicit dir is missing");
+        let err = find_pg_bin_dir(
+            Some("/definitely/not/here".into()),
+            None,
+            Path::new("/usr/lib/postgresql"),
+        )
+        .expect_err("explicit dir is missing");
         assert!(err.to_string().contains("DIBS_PG_BIN=/definitely/not/here"));
     }
 }

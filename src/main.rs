@@ -10,10 +10,16 @@ use dibs::text::{Lang, set_lang};
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = dibs::config::log_dir();
     std::fs::create_dir_all(&dir).ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::never(dir, "dibs.log"));
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(dir, "dibs.log"));
     let filter = tracing_subscriber::EnvFilter::try_from_env("DIBS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
     Some(guard)
 }
 
@@ -27,12 +33,20 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let lang = cli.lang.as_deref().or(settings.lang.as_deref()).and_then(Lang::parse).unwrap_or_else(Lang::from_env);
+    let lang = cli
+        .lang
+        .as_deref()
+        .or(settings.lang.as_deref())
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env);
     set_lang(lang);
     for warning in warnings {
         eprintln!("dibs: {warning}");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("dibs: {err}");

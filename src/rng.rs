@@ -8,13 +8,17 @@ pub struct SeededRng {
 
 impl SeededRng {
     pub fn new(seed: u64) -> Self {
-        SeededRng { state: seed ^ 0x9E37_79B9_7F4A_7C15 }
+        SeededRng {
+            state: seed ^ 0x9E37_79B9_7F4A_7C15,
+        }
     }
 
     /// An independent stream for one part of the data, so adding rows elsewhere
     /// does not reshuffle this part.
     pub fn fork(&self, stream: u64) -> Self {
-        let mut child = SeededRng { state: self.state ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03) };
+        let mut child = SeededRng {
+            state: self.state ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03),
+        };
         child.next_u64();
         child
     }

@@ -21,15 +21,19 @@ struct Server {
 
 static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(1);
+/// Set as soon as a throwaway cluster runs, so it is removed even if set-up fails later.
+static CLUSTER_TO_REMOVE: OnceLock<LocalCluster> = OnceLock::new();
 
 extern "C" fn stop_test_cluster() {
-    if let Some(Ok(Server { local: Some(cluster), .. })) = SERVER.get() {
+    if let Some(cluster) = CLUSTER_TO_REMOVE.get() {
         let _ = cluster.stop(true);
         let _ = std::fs::remove_dir_all(&cluster.root);
     }
 }
 
-fn block_on_fresh_runtime<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> Result<T, String> {
+fn block_on_fresh_runtime<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<T, String> {
     // A test's own runtime may be running on this thread: build another on a new thread.
     std::thread::spawn(move || {
         tokio::runtime::Builder::new_current_thread()
@@ -45,42 +49,63 @@ fn block_on_fresh_runtime<T: Send + 'static>(work: impl Future<Output = T> + Sen
 fn start_server() -> Result<Server, String> {
     let template = format!("dibs_template_{}", std::process::id());
     let (admin, local) = match std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()) {
-        Some(url) => (Config::from_str(&url).map_err(|e| format!("DATABASE_URL is not valid: {e}"))?, None),
+        Some(url) => (
+            Config::from_str(&url).map_err(|e| format!("DATABASE_URL is not valid: {e}"))?,
+            None,
+        ),
         None => {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0);
-            let root = std::env::temp_dir().join(format!("dibs-test-{}-{nanos}", std::process::id()));
+            let root =
+                std::env::temp_dir().join(format!("dibs-test-{}-{nanos}", std::process::id()));
             let cluster = LocalCluster::locate(root, DEFAULT_PORT).map_err(|e| e.to_string())?;
-            cluster.ensure_running(Durability::Throwaway).map_err(|e| e.to_string())?;
+            let _ = CLUSTER_TO_REMOVE.set(cluster.clone());
             // SAFETY: registering a plain extern "C" function with no captured state.
             unsafe {
                 libc::atexit(stop_test_cluster);
             }
+            cluster
+                .ensure_running(Durability::Throwaway)
+                .map_err(|e| e.to_string())?;
             (cluster.pg_config("postgres"), Some(cluster))
         }
     };
     let admin_for_setup = admin.clone();
     let template_for_setup = template.clone();
     block_on_fresh_runtime(async move {
-        let admin_client = crate::db::connect(&admin_for_setup).await.map_err(|e| e.to_string())?;
+        let admin_client = crate::db::connect(&admin_for_setup)
+            .await
+            .map_err(|e| e.to_string())?;
         for sql in [
             format!("drop database if exists {template_for_setup}"),
-            format!("create database {template_for_setup} template template0 encoding 'UTF8' locale 'C.UTF-8'"),
+            format!(
+                "create database {template_for_setup} template template0 encoding 'UTF8' locale 'C.UTF-8'"
+            ),
         ] {
-            admin_client
-                .batch_execute(&sql)
-                .await
-                .map_err(|e| format!("cannot create the test template database: {}", crate::db::error_detail(&e)))?;
+            admin_client.batch_execute(&sql).await.map_err(|e| {
+                format!(
+                    "cannot create the test template database: {}",
+                    crate::db::error_detail(&e)
+                )
+            })?;
         }
         let mut template_config = admin_for_setup.clone();
         template_config.dbname(&template_for_setup);
-        let mut client = crate::db::connect(&template_config).await.map_err(|e| e.to_string())?;
-        crate::db::migrate(&mut client).await.map_err(|e| e.to_string())?;
+        let mut client = crate::db::connect(&template_config)
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::db::migrate(&mut client)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok::<(), String>(())
     })??;
-    Ok(Server { admin, template, local })
+    Ok(Server {
+        admin,
+        template,
+        local,
+    })
 }
 
 fn server() -> &'static Server {
@@ -99,12 +124,26 @@ pub struct TestDatabase {
 impl TestDatabase {
     pub async fn new() -> TestDatabase {
         let server = server();
-        let name = format!("dibs_t{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
-        let admin = crate::db::connect(&server.admin).await.unwrap_or_else(|e| panic!("admin connection: {e}"));
-        admin
-            .batch_execute(&format!("create database {name} template {}", server.template))
+        let name = format!(
+            "dibs_t{}_{}",
+            std::process::id(),
+            NEXT_DATABASE.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin = crate::db::connect(&server.admin)
             .await
-            .unwrap_or_else(|e| panic!("create test database {name}: {}", crate::db::error_detail(&e)));
+            .unwrap_or_else(|e| panic!("admin connection: {e}"));
+        admin
+            .batch_execute(&format!(
+                "create database {name} template {}",
+                server.template
+            ))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "create test database {name}: {}",
+                    crate::db::error_detail(&e)
+                )
+            });
         let mut config = server.admin.clone();
         config.dbname(&name);
         TestDatabase { name, config }
@@ -113,19 +152,34 @@ impl TestDatabase {
     /// A database with nothing in it at all (for migration tests).
     pub async fn empty() -> TestDatabase {
         let server = server();
-        let name = format!("dibs_e{}_{}", std::process::id(), NEXT_DATABASE.fetch_add(1, Ordering::SeqCst));
-        let admin = crate::db::connect(&server.admin).await.unwrap_or_else(|e| panic!("admin connection: {e}"));
-        admin
-            .batch_execute(&format!("create database {name} template template0 encoding 'UTF8' locale 'C.UTF-8'"))
+        let name = format!(
+            "dibs_e{}_{}",
+            std::process::id(),
+            NEXT_DATABASE.fetch_add(1, Ordering::SeqCst)
+        );
+        let admin = crate::db::connect(&server.admin)
             .await
-            .unwrap_or_else(|e| panic!("create empty database {name}: {}", crate::db::error_detail(&e)));
+            .unwrap_or_else(|e| panic!("admin connection: {e}"));
+        admin
+            .batch_execute(&format!(
+                "create database {name} template template0 encoding 'UTF8' locale 'C.UTF-8'"
+            ))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "create empty database {name}: {}",
+                    crate::db::error_detail(&e)
+                )
+            });
         let mut config = server.admin.clone();
         config.dbname(&name);
         TestDatabase { name, config }
     }
 
     pub async fn client(&self) -> Client {
-        crate::db::connect(&self.config).await.unwrap_or_else(|e| panic!("connect to {}: {e}", self.name))
+        crate::db::connect(&self.config)
+            .await
+            .unwrap_or_else(|e| panic!("connect to {}: {e}", self.name))
     }
 
     /// Settings for connecting as another login role (a rep, a manager).
@@ -145,8 +199,15 @@ impl TestDatabase {
         };
         let port = self.config.get_ports().first().copied().unwrap_or(5432);
         let user = self.config.get_user().unwrap_or("postgres");
-        let password = self.config.get_password().map(|p| format!(" password={}", String::from_utf8_lossy(p))).unwrap_or_default();
-        format!("host={host} port={port} user={user} dbname={}{password}", self.name)
+        let password = self
+            .config
+            .get_password()
+            .map(|p| format!(" password={}", String::from_utf8_lossy(p)))
+            .unwrap_or_default();
+        format!(
+            "host={host} port={port} user={user} dbname={}{password}",
+            self.name
+        )
     }
 
     /// The private cluster behind the tests, when they run on one.
@@ -161,7 +222,9 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         let _ = block_on_fresh_runtime(async move {
             if let Ok(client) = crate::db::connect(&admin).await {
-                let _ = client.batch_execute(&format!("drop database if exists {name} with (force)")).await;
+                let _ = client
+                    .batch_execute(&format!("drop database if exists {name} with (force)"))
+                    .await;
             }
         });
     }

@@ -19,7 +19,11 @@ impl Lang {
         let lower = value.trim().to_ascii_lowercase();
         if lower.starts_with("zh") {
             Some(Lang::Zh)
-        } else if lower.starts_with("en") || lower == "c" || lower.starts_with("c.") || lower == "posix" {
+        } else if lower.starts_with("en")
+            || lower == "c"
+            || lower.starts_with("c.")
+            || lower == "posix"
+        {
             Some(Lang::En)
         } else {
             None
@@ -51,35 +55,101 @@ pub fn lang() -> Lang {
 /// A sentence for a person, with its data. Rendered in the current language by `Display`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
-    MissingPgBinaries { searched: Vec<String> },
-    DataDirOwnedByOther { path: String, owner: String, expected: String },
-    DataDirNotReachable { path: String, owner: String },
+    MissingPgBinaries {
+        searched: Vec<String>,
+    },
+    DataDirOwnedByOther {
+        path: String,
+        owner: String,
+        expected: String,
+    },
+    DataDirNotReachable {
+        path: String,
+        owner: String,
+    },
     NoUnprivilegedOwner,
-    SocketInUse { socket_dir: String, port: u16 },
-    ClusterFailedToStart { log_path: String, log_tail: String },
-    ClusterNotInitialised { path: String },
-    ClusterRunning { path: String, url: String },
-    ClusterStopped { path: String },
-    ClusterCreated { path: String },
-    DatabaseUnreachable { target: String, detail: String },
-    WrongPassword { user: String },
-    UnknownRole { user: String },
-    UnknownDatabase { name: String },
-    DatabaseNewerThanBinary { database_version: i32, binary_version: i32 },
-    MigrationChanged { version: i32, name: String },
-    MigrationFailed { version: i32, name: String, detail: String },
-    MigrationsApplied { count: usize, version: i32 },
-    TrigramNeedsUtf8Locale { ctype: String },
+    SocketInUse {
+        socket_dir: String,
+        port: u16,
+    },
+    ClusterFailedToStart {
+        log_path: String,
+        log_tail: String,
+    },
+    ClusterNotInitialised {
+        path: String,
+    },
+    ClusterRunning {
+        path: String,
+        url: String,
+    },
+    ClusterStopped {
+        path: String,
+    },
+    ClusterCreated {
+        path: String,
+    },
+    DatabaseUnreachable {
+        target: String,
+        detail: String,
+    },
+    WrongPassword {
+        user: String,
+    },
+    UnknownRole {
+        user: String,
+    },
+    UnknownDatabase {
+        name: String,
+    },
+    DatabaseNewerThanBinary {
+        database_version: i32,
+        binary_version: i32,
+    },
+    MigrationChanged {
+        version: i32,
+        name: String,
+    },
+    MigrationFailed {
+        version: i32,
+        name: String,
+        detail: String,
+    },
+    MigrationsApplied {
+        count: usize,
+        version: i32,
+    },
+    TrigramNeedsUtf8Locale {
+        ctype: String,
+    },
     SeedSkippedNotEmpty,
-    SeedDone { customers: u64, leads: u64, seconds: f64 },
+    SeedDone {
+        customers: u64,
+        leads: u64,
+        seconds: f64,
+    },
     DemoUserMissing,
-    ConfigUnreadable { path: String, detail: String },
-    ConfigWorldReadable { path: String },
+    ConfigUnreadable {
+        path: String,
+        detail: String,
+    },
+    ConfigWorldReadable {
+        path: String,
+    },
     TuiPlaceholderTitle,
-    TuiSignedInAs { name: String, team: String },
+    TuiSignedInAs {
+        name: String,
+        team: String,
+    },
     TuiQuitHint,
     TuiPlaceholderBody,
-    TuiFigures { customers: i64, leads: i64, pool_leads: i64, holding: i64, limit: i64 },
+    TuiFigures {
+        customers: i64,
+        leads: i64,
+        pool_leads: i64,
+        holding: i64,
+        limit: i64,
+    },
 }
 
 impl fmt::Display for Text {
@@ -105,7 +175,11 @@ impl fmt::Display for Text {
                     )
                 }
             }
-            Text::DataDirOwnedByOther { path, owner, expected } => {
+            Text::DataDirOwnedByOther {
+                path,
+                owner,
+                expected,
+            } => {
                 if zh {
                     format!(
                         "数据目录 {path} 属于用户 {owner}，但 dibs 以用户 {expected} 运行数据库。\n\
@@ -120,7 +194,9 @@ impl fmt::Display for Text {
             }
             Text::DataDirNotReachable { path, owner } => {
                 if zh {
-                    format!("数据库用户 {owner} 无法进入 {path} 的上级目录。请用 DIBS_HOME 选一个其他用户可进入的目录（如 /var/lib/dibs）。")
+                    format!(
+                        "数据库用户 {owner} 无法进入 {path} 的上级目录。请用 DIBS_HOME 选一个其他用户可进入的目录（如 /var/lib/dibs）。"
+                    )
                 } else {
                     format!(
                         "The database user {owner} cannot reach {path} (a parent directory is private). \
@@ -139,7 +215,9 @@ impl fmt::Display for Text {
             }
             Text::SocketInUse { socket_dir, port } => {
                 if zh {
-                    format!("另一个 PostgreSQL 已在使用 {socket_dir} 的端口 {port}。请先停止它（dibs local stop），或在配置中换一个 local_port。")
+                    format!(
+                        "另一个 PostgreSQL 已在使用 {socket_dir} 的端口 {port}。请先停止它（dibs local stop），或在配置中换一个 local_port。"
+                    )
                 } else {
                     format!(
                         "Another PostgreSQL server is already using port {port} in {socket_dir}. \
@@ -151,14 +229,18 @@ impl fmt::Display for Text {
                 if zh {
                     format!("私有数据库未能启动。日志：{log_path}\n{log_tail}")
                 } else {
-                    format!("The private database did not start. Its log is {log_path}:\n{log_tail}")
+                    format!(
+                        "The private database did not start. Its log is {log_path}:\n{log_tail}"
+                    )
                 }
             }
             Text::ClusterNotInitialised { path } => {
                 if zh {
                     format!("私有数据库尚未创建（{path}）。运行 `dibs local start` 创建并启动它。")
                 } else {
-                    format!("No private database exists yet at {path}. Run `dibs local start` to create and start it.")
+                    format!(
+                        "No private database exists yet at {path}. Run `dibs local start` to create and start it."
+                    )
                 }
             }
             Text::ClusterRunning { path, url } => {
@@ -184,7 +266,9 @@ impl fmt::Display for Text {
             }
             Text::DatabaseUnreachable { target, detail } => {
                 if zh {
-                    format!("无法连接数据库 {target}：{detail}\n请检查服务器是否在运行、地址和端口是否正确（DATABASE_URL）。")
+                    format!(
+                        "无法连接数据库 {target}：{detail}\n请检查服务器是否在运行、地址和端口是否正确（DATABASE_URL）。"
+                    )
                 } else {
                     format!(
                         "Cannot reach the database at {target}: {detail}\n\
@@ -196,24 +280,33 @@ impl fmt::Display for Text {
                 if zh {
                     format!("用户 {user} 的密码不正确。请检查 DATABASE_URL 或配置文件中的密码。")
                 } else {
-                    format!("The password for user {user} was refused. Check the password in DATABASE_URL or the config file.")
+                    format!(
+                        "The password for user {user} was refused. Check the password in DATABASE_URL or the config file."
+                    )
                 }
             }
             Text::UnknownRole { user } => {
                 if zh {
                     format!("数据库中没有登录用户 {user}。请管理员用 `dibs user add` 创建。")
                 } else {
-                    format!("The database has no login role {user}. Ask an admin to create it with `dibs user add`.")
+                    format!(
+                        "The database has no login role {user}. Ask an admin to create it with `dibs user add`."
+                    )
                 }
             }
             Text::UnknownDatabase { name } => {
                 if zh {
                     format!("服务器上没有数据库 {name}。请先创建它（createdb {name}）。")
                 } else {
-                    format!("The server has no database named {name}. Create it first (createdb {name}).")
+                    format!(
+                        "The server has no database named {name}. Create it first (createdb {name})."
+                    )
                 }
             }
-            Text::DatabaseNewerThanBinary { database_version, binary_version } => {
+            Text::DatabaseNewerThanBinary {
+                database_version,
+                binary_version,
+            } => {
                 if zh {
                     format!(
                         "数据库结构版本为 {database_version}，而这个 dibs 只认识到 {binary_version}。请升级 dibs 后再连接，以免损坏数据。"
@@ -227,7 +320,9 @@ impl fmt::Display for Text {
             }
             Text::MigrationChanged { version, name } => {
                 if zh {
-                    format!("已应用的迁移 {version}（{name}）的内容与此版本的 dibs 不一致。请勿修改已发布的迁移文件。")
+                    format!(
+                        "已应用的迁移 {version}（{name}）的内容与此版本的 dibs 不一致。请勿修改已发布的迁移文件。"
+                    )
                 } else {
                     format!(
                         "Migration {version} ({name}) was applied with different contents than this dibs ships. \
@@ -235,7 +330,11 @@ impl fmt::Display for Text {
                     )
                 }
             }
-            Text::MigrationFailed { version, name, detail } => {
+            Text::MigrationFailed {
+                version,
+                name,
+                detail,
+            } => {
                 if zh {
                     format!("迁移 {version}（{name}）失败，已回滚：{detail}")
                 } else {
@@ -269,7 +368,11 @@ impl fmt::Display for Text {
                     "The database already holds data; demo data was not loaded.".to_string()
                 }
             }
-            Text::SeedDone { customers, leads, seconds } => {
+            Text::SeedDone {
+                customers,
+                leads,
+                seconds,
+            } => {
                 if zh {
                     format!("已写入 {customers} 个客户、{leads} 条线索，用时 {seconds:.1} 秒。")
                 } else {
@@ -292,9 +395,13 @@ impl fmt::Display for Text {
             }
             Text::ConfigWorldReadable { path } => {
                 if zh {
-                    format!("警告：配置文件 {path} 含有密码，但其他用户可读。请执行 chmod 600 {path}。")
+                    format!(
+                        "警告：配置文件 {path} 含有密码，但其他用户可读。请执行 chmod 600 {path}。"
+                    )
                 } else {
-                    format!("Warning: the config file {path} holds a password but other users can read it. Run chmod 600 {path}.")
+                    format!(
+                        "Warning: the config file {path} holds a password but other users can read it. Run chmod 600 {path}."
+                    )
                 }
             }
             Text::TuiPlaceholderTitle => {
@@ -322,12 +429,21 @@ impl fmt::Display for Text {
                 if zh {
                     "线索池、客户查重与商机看板即将在此出现。".to_string()
                 } else {
-                    "The lead pool, duplicate check and stage board panes will appear here.".to_string()
+                    "The lead pool, duplicate check and stage board panes will appear here."
+                        .to_string()
                 }
             }
-            Text::TuiFigures { customers, leads, pool_leads, holding, limit } => {
+            Text::TuiFigures {
+                customers,
+                leads,
+                pool_leads,
+                holding,
+                limit,
+            } => {
                 if zh {
-                    format!("客户 {customers} · 线索 {leads} · 我所在线索池中的线索 {pool_leads} · 我的保有量 {holding}/{limit}")
+                    format!(
+                        "客户 {customers} · 线索 {leads} · 我所在线索池中的线索 {pool_leads} · 我的保有量 {holding}/{limit}"
+                    )
                 } else {
                     format!(
                         "customers {customers} · leads {leads} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
@@ -371,8 +487,14 @@ mod tests {
 
     #[test]
     fn missing_binaries_message_tells_how_to_install() {
-        let text = Text::MissingPgBinaries { searched: vec!["/nowhere".into()] }.to_string();
-        assert!(text.contains("apt-get install postgresql") || text.contains("apt-get install postgresql"));
+        let text = Text::MissingPgBinaries {
+            searched: vec!["/nowhere".into()],
+        }
+        .to_string();
+        assert!(
+            text.contains("apt-get install postgresql")
+                || text.contains("apt-get install postgresql")
+        );
         assert!(text.contains("DATABASE_URL"));
     }
 }

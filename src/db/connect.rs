@@ -41,20 +41,35 @@ pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError
         if *code == SqlState::INVALID_PASSWORD {
             return Text::WrongPassword { user }.into();
         }
-        if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION && db_err.message().contains("role") {
+        if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+            && db_err.message().contains("role")
+        {
             return Text::UnknownRole { user }.into();
         }
         if *code == SqlState::INVALID_CATALOG_NAME {
-            return Text::UnknownDatabase { name: config.get_dbname().unwrap_or("?").to_string() }.into();
+            return Text::UnknownDatabase {
+                name: config.get_dbname().unwrap_or("?").to_string(),
+            }
+            .into();
         }
-        return Text::DatabaseUnreachable { target: describe(config), detail: db_err.message().to_string() }.into();
+        return Text::DatabaseUnreachable {
+            target: describe(config),
+            detail: db_err.message().to_string(),
+        }
+        .into();
     }
     // Errors without a server message: refused, timed out, no such socket, password required.
-    let detail = std::error::Error::source(err).map(|s| s.to_string()).unwrap_or_else(|| err.to_string());
+    let detail = std::error::Error::source(err)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| err.to_string());
     if detail.contains("password missing") {
         return Text::WrongPassword { user }.into();
     }
-    Text::DatabaseUnreachable { target: describe(config), detail }.into()
+    Text::DatabaseUnreachable {
+        target: describe(config),
+        detail,
+    }
+    .into()
 }
 
 /// One connection whose driver task runs on the current runtime.
@@ -63,7 +78,10 @@ pub async fn connect(config: &Config) -> Result<Client, UserError> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
-    let (client, connection) = config.connect(NoTls).await.map_err(|e| friendly_error(&e, &config))?;
+    let (client, connection) = config
+        .connect(NoTls)
+        .await
+        .map_err(|e| friendly_error(&e, &config))?;
     tokio::spawn(async move {
         if let Err(err) = connection.await {
             tracing::warn!("database connection closed: {err}");
@@ -77,9 +95,15 @@ pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, UserError> {
     let manager = Manager::from_config(
         config.clone(),
         NoTls,
-        ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
     );
     Pool::builder(manager).max_size(size).build().map_err(|e| {
-        Text::DatabaseUnreachable { target: describe(config), detail: e.to_string() }.into()
+        Text::DatabaseUnreachable {
+            target: describe(config),
+            detail: e.to_string(),
+        }
+        .into()
     })
 }

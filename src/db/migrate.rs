@@ -2,7 +2,6 @@
 
 use tokio_postgres::Client;
 
-
 use crate::text::{Text, UserError};
 
 pub struct Migration {
@@ -21,7 +20,7 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 /// Serialises migrators across processes: two dibs starting at once must not both apply.
-const MIGRATION_LOCK_KEY: i64 = 0x0d1b5_0001;
+const MIGRATION_LOCK_KEY: i64 = 0x0000_d1b5_0001;
 
 /// FNV-1a: stable across Rust versions, enough to notice an edited migration.
 fn checksum(sql: &str) -> String {
@@ -33,12 +32,14 @@ fn checksum(sql: &str) -> String {
     format!("{hash:016x}")
 }
 
-
 /// Applies what is missing and returns how many migrations ran.
 pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
     let mut applied_count = 0;
     for migration in MIGRATIONS {
-        let tx = client.transaction().await.map_err(|e| failed(migration, &e))?;
+        let tx = client
+            .transaction()
+            .await
+            .map_err(|e| failed(migration, &e))?;
         tx.execute("select pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])
             .await
             .map_err(|e| failed(migration, &e))?;
@@ -53,24 +54,44 @@ pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
         .await
         .map_err(|e| failed(migration, &e))?;
         let rows = tx
-            .query("select version, name, checksum from dibs.schema_migrations order by version", &[])
+            .query(
+                "select version, name, checksum from dibs.schema_migrations order by version",
+                &[],
+            )
             .await
             .map_err(|e| failed(migration, &e))?;
         let newest: i32 = rows.iter().map(|r| r.get::<_, i32>(0)).max().unwrap_or(0);
         if newest > SCHEMA_VERSION {
-            return Err(Text::DatabaseNewerThanBinary { database_version: newest, binary_version: SCHEMA_VERSION }.into());
+            return Err(Text::DatabaseNewerThanBinary {
+                database_version: newest,
+                binary_version: SCHEMA_VERSION,
+            }
+            .into());
         }
-        if let Some(row) = rows.iter().find(|r| r.get::<_, i32>(0) == migration.version) {
+        if let Some(row) = rows
+            .iter()
+            .find(|r| r.get::<_, i32>(0) == migration.version)
+        {
             let recorded: String = row.get(2);
             if recorded != checksum(migration.sql) {
-                return Err(Text::MigrationChanged { version: migration.version, name: migration.name.into() }.into());
+                return Err(Text::MigrationChanged {
+                    version: migration.version,
+                    name: migration.name.into(),
+                }
+                .into());
             }
             continue;
         }
-        tx.batch_execute(migration.sql).await.map_err(|e| failed(migration, &e))?;
+        tx.batch_execute(migration.sql)
+            .await
+            .map_err(|e| failed(migration, &e))?;
         tx.execute(
             "insert into dibs.schema_migrations (version, name, checksum) values ($1, $2, $3)",
-            &[&migration.version, &migration.name, &checksum(migration.sql)],
+            &[
+                &migration.version,
+                &migration.name,
+                &checksum(migration.sql),
+            ],
         )
         .await
         .map_err(|e| failed(migration, &e))?;
@@ -81,7 +102,12 @@ pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
 }
 
 fn failed(migration: &Migration, err: &tokio_postgres::Error) -> UserError {
-    Text::MigrationFailed { version: migration.version, name: migration.name.into(), detail: crate::db::error_detail(err) }.into()
+    Text::MigrationFailed {
+        version: migration.version,
+        name: migration.name.into(),
+        detail: crate::db::error_detail(err),
+    }
+    .into()
 }
 
 /// pg_trgm silently extracts nothing from Chinese under a non-UTF-8 LC_CTYPE.
@@ -93,7 +119,12 @@ pub async fn check_trigram_support(client: &Client) -> Result<(), UserError> {
             &[],
         )
         .await
-        .map_err(|e| UserError(Text::DatabaseUnreachable { target: "trigram check".into(), detail: crate::db::error_detail(&e) }))?;
+        .map_err(|e| {
+            UserError(Text::DatabaseUnreachable {
+                target: "trigram check".into(),
+                detail: crate::db::error_detail(&e),
+            })
+        })?;
     if row.get::<_, bool>(0) {
         Ok(())
     } else {

@@ -19,7 +19,10 @@ pub struct DatabaseTarget {
 pub const LOCAL_DATABASE: &str = "dibs";
 
 pub fn local_cluster(settings: &Settings) -> Result<LocalCluster, UserError> {
-    let root = settings.local_dir.clone().unwrap_or_else(LocalCluster::default_root);
+    let root = settings
+        .local_dir
+        .clone()
+        .unwrap_or_else(LocalCluster::default_root);
     LocalCluster::locate(root, settings.local_port.unwrap_or(DEFAULT_PORT))
 }
 
@@ -30,15 +33,24 @@ pub async fn resolve_target(settings: &Settings) -> Result<DatabaseTarget, UserE
             target: "DATABASE_URL".into(),
             detail: format!("not a valid connection string: {e}"),
         })?;
-        return Ok(DatabaseTarget { config, local: None });
+        return Ok(DatabaseTarget {
+            config,
+            local: None,
+        });
     }
     let cluster = local_cluster(settings)?;
     let starter = cluster.clone();
     tokio::task::spawn_blocking(move || starter.ensure_running(Durability::Durable))
         .await
-        .map_err(|e| Text::ClusterFailedToStart { log_path: "-".into(), log_tail: e.to_string() })??;
+        .map_err(|e| Text::ClusterFailedToStart {
+            log_path: "-".into(),
+            log_tail: e.to_string(),
+        })??;
     ensure_database(&cluster, LOCAL_DATABASE).await?;
-    Ok(DatabaseTarget { config: cluster.pg_config(LOCAL_DATABASE), local: Some(cluster) })
+    Ok(DatabaseTarget {
+        config: cluster.pg_config(LOCAL_DATABASE),
+        local: Some(cluster),
+    })
 }
 
 /// `CREATE DATABASE` when missing, with a UTF-8 collation so pg_trgm works on Chinese.
@@ -50,11 +62,17 @@ pub async fn ensure_database(cluster: &LocalCluster, name: &str) -> Result<(), U
         .map_err(|e| crate::db::friendly_error(&e, &cluster.pg_config("postgres")))?
         .is_some();
     if !exists {
-        let sql = format!("create database \"{}\" template template0 encoding 'UTF8' locale 'C.UTF-8'", name.replace('"', "\"\""));
+        let sql = format!(
+            "create database \"{}\" template template0 encoding 'UTF8' locale 'C.UTF-8'",
+            name.replace('"', "\"\"")
+        );
         if let Err(err) = admin.batch_execute(&sql).await {
             // Another dibs may have created it a moment ago.
             if err.code() != Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) {
-                return Err(crate::db::friendly_error(&err, &cluster.pg_config("postgres")));
+                return Err(crate::db::friendly_error(
+                    &err,
+                    &cluster.pg_config("postgres"),
+                ));
             }
         }
     }

@@ -6,20 +6,104 @@
 
 /// Region words stripped from the core name. Longest first so 广州市 wins over 广州.
 const REGIONS: &[&str] = &[
-    "内蒙古自治区", "黑龙江省", "北京市", "上海市", "天津市", "重庆市", "深圳市", "广州市", "杭州市", "苏州市",
-    "南京市", "成都市", "武汉市", "西安市", "青岛市", "厦门市", "长沙市", "合肥市", "广东省", "江苏省", "浙江省",
-    "四川省", "湖北省", "山东省", "福建省", "湖南省", "安徽省", "陕西省", "北京", "上海", "天津", "重庆", "深圳",
-    "广州", "杭州", "苏州", "南京", "成都", "武汉", "西安", "青岛", "厦门", "长沙", "合肥", "广东", "江苏", "浙江",
-    "四川", "湖北", "山东", "福建", "湖南", "安徽", "陕西", "中国", "beijing", "shanghai", "shenzhen", "guangzhou",
-    "hangzhou", "suzhou", "nanjing", "chengdu", "wuhan", "xian", "tianjin", "chongqing", "qingdao", "xiamen",
-    "changsha", "hefei", "china",
+    "内蒙古自治区",
+    "黑龙江省",
+    "北京市",
+    "上海市",
+    "天津市",
+    "重庆市",
+    "深圳市",
+    "广州市",
+    "杭州市",
+    "苏州市",
+    "南京市",
+    "成都市",
+    "武汉市",
+    "西安市",
+    "青岛市",
+    "厦门市",
+    "长沙市",
+    "合肥市",
+    "广东省",
+    "江苏省",
+    "浙江省",
+    "四川省",
+    "湖北省",
+    "山东省",
+    "福建省",
+    "湖南省",
+    "安徽省",
+    "陕西省",
+    "北京",
+    "上海",
+    "天津",
+    "重庆",
+    "深圳",
+    "广州",
+    "杭州",
+    "苏州",
+    "南京",
+    "成都",
+    "武汉",
+    "西安",
+    "青岛",
+    "厦门",
+    "长沙",
+    "合肥",
+    "广东",
+    "江苏",
+    "浙江",
+    "四川",
+    "湖北",
+    "山东",
+    "福建",
+    "湖南",
+    "安徽",
+    "陕西",
+    "中国",
+    "beijing",
+    "shanghai",
+    "shenzhen",
+    "guangzhou",
+    "hangzhou",
+    "suzhou",
+    "nanjing",
+    "chengdu",
+    "wuhan",
+    "xian",
+    "tianjin",
+    "chongqing",
+    "qingdao",
+    "xiamen",
+    "changsha",
+    "hefei",
+    "china",
 ];
 
 /// Legal forms, longest first; stripped only at the end of the name.
 const LEGAL_FORMS: &[&str] = &[
-    "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "公司", "集团",
-    "corporationlimited", "companylimited", "coltd", "corporation", "limited", "company", "group", "corp", "inc",
-    "ltd", "co", "llc", "plc", "gmbh",
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "集团股份有限公司",
+    "有限公司",
+    "集团公司",
+    "公司",
+    "集团",
+    "corporationlimited",
+    "companylimited",
+    "coltd",
+    "corporation",
+    "limited",
+    "company",
+    "group",
+    "corp",
+    "inc",
+    "ltd",
+    "co",
+    "llc",
+    "plc",
+    "gmbh",
 ];
 
 /// Branch suffixes: kept as a separate signal, since a branch is related to, not the same as, its parent.
@@ -27,8 +111,20 @@ const BRANCH_MARKERS: &[&str] = &["分公司", "办事处", "分部", "branch"];
 
 /// Words that say nothing on their own: a core made only of them falls back to basic.
 const GENERIC_WORDS: &[&str] = &[
-    "银行", "科技", "信息技术", "技术", "贸易", "物流", "投资", "实业", "控股", "发展", "bank", "technology",
-    "trading", "holdings",
+    "银行",
+    "科技",
+    "信息技术",
+    "技术",
+    "贸易",
+    "物流",
+    "投资",
+    "实业",
+    "控股",
+    "发展",
+    "bank",
+    "technology",
+    "trading",
+    "holdings",
 ];
 
 /// Full-width ASCII → half width; ideographic space → space; full-width brackets included.
@@ -55,7 +151,9 @@ fn without_bracketed_regions(name: &str) -> String {
     let mut out = String::with_capacity(half.len());
     let mut rest = half.as_str();
     while let Some(open) = rest.find('(') {
-        let Some(close_rel) = rest[open..].find(')') else { break };
+        let Some(close_rel) = rest[open..].find(')') else {
+            break;
+        };
         let inner = &rest[open + 1..open + close_rel];
         out.push_str(&rest[..open]);
         let inner_basic = basic_form(inner);
@@ -74,25 +172,35 @@ pub fn branch_part(name: &str) -> Option<String> {
     let marker = BRANCH_MARKERS.iter().find(|m| basic.ends_with(*m))?;
     let before = &basic[..basic.len() - marker.len()];
     // The branch qualifier is what follows the last legal form, e.g. 苏州 + 分公司.
-    let cut = LEGAL_FORMS.iter().filter_map(|f| before.rfind(f).map(|i| i + f.len())).max().unwrap_or(0);
+    let cut = LEGAL_FORMS
+        .iter()
+        .filter_map(|f| before.rfind(f).map(|i| i + f.len()))
+        .max()
+        .unwrap_or(0);
     Some(format!("{}{}", &before[cut..], marker))
 }
 
 /// The core form: the trade name and industry, without region and legal form.
 pub fn core_form(name: &str) -> String {
     let mut core = basic_form(&without_bracketed_regions(name));
-    if let Some(branch) = branch_part(name) {
-        if core.ends_with(&branch) {
-            core.truncate(core.len() - branch.len());
-        }
+    if let Some(branch) = branch_part(name)
+        && core.ends_with(&branch)
+    {
+        core.truncate(core.len() - branch.len());
     }
     let basic = core.clone();
     // Legal forms can stack ("集团有限公司"): strip until none is left at the end.
-    while let Some(form) = LEGAL_FORMS.iter().find(|f| core.ends_with(*f) && core.len() > f.len()) {
+    while let Some(form) = LEGAL_FORMS
+        .iter()
+        .find(|f| core.ends_with(*f) && core.len() > f.len())
+    {
         core.truncate(core.len() - form.len());
     }
     let without_legal_form = core.clone();
-    if let Some(region) = REGIONS.iter().find(|r| core.starts_with(*r) && core.len() > r.len()) {
+    if let Some(region) = REGIONS
+        .iter()
+        .find(|r| core.starts_with(*r) && core.len() > r.len())
+    {
         core = core[region.len()..].to_string();
     }
     let meaningful = |form: &str| form.chars().count() >= 2 && !GENERIC_WORDS.contains(&form);
@@ -111,8 +219,14 @@ mod tests {
 
     #[test]
     fn width_case_and_punctuation_do_not_matter() {
-        assert_eq!(basic_form("ＨＵＡＷＥＩ Technologies Co., Ltd."), "huaweitechnologiescoltd");
-        assert_eq!(basic_form("华为技术（深圳）有限公司"), basic_form("华为技术(深圳)有限公司"));
+        assert_eq!(
+            basic_form("ＨＵＡＷＥＩ Technologies Co., Ltd."),
+            "huaweitechnologiescoltd"
+        );
+        assert_eq!(
+            basic_form("华为技术（深圳）有限公司"),
+            basic_form("华为技术(深圳)有限公司")
+        );
     }
 
     #[test]
@@ -120,7 +234,10 @@ mod tests {
         assert_eq!(core_form("华为技术有限公司"), "华为技术");
         assert_eq!(core_form("华为技术（深圳）有限公司"), "华为技术");
         assert_eq!(core_form("上海恒信精密机械股份有限公司"), "恒信精密机械");
-        assert_eq!(core_form("HUAWEI TECHNOLOGIES CO., LTD."), "huaweitechnologies");
+        assert_eq!(
+            core_form("HUAWEI TECHNOLOGIES CO., LTD."),
+            "huaweitechnologies"
+        );
         assert_eq!(core_form("恒信集团有限公司"), "恒信");
     }
 

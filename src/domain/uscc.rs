@@ -5,7 +5,9 @@
 //! same rule (`dibs.uscc_is_valid`); a test keeps the two in agreement.
 
 pub const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn value_of(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
@@ -43,7 +45,10 @@ pub fn validate(input: &str) -> Result<String, UsccProblem> {
     }
     for (index, c) in code.chars().enumerate() {
         if !c.is_ascii() || value_of(c as u8).is_none() {
-            return Err(UsccProblem::BadCharacter { position: index + 1, found: c });
+            return Err(UsccProblem::BadCharacter {
+                position: index + 1,
+                found: c,
+            });
         }
     }
     let bytes = code.as_bytes();
@@ -61,7 +66,8 @@ pub fn validate(input: &str) -> Result<String, UsccProblem> {
 pub fn synthesise(region_code: &str, serial: u64) -> String {
     // Multiplying by a unit mod 31^9 is a bijection: codes look random yet never collide.
     const SPACE: u64 = 26_439_622_160_671; // 31^9
-    let mut n = ((u128::from(serial % SPACE) * 7_777_777 + 3_141_592_653_589) % u128::from(SPACE)) as u64;
+    let mut n =
+        ((u128::from(serial % SPACE) * 7_777_777 + 3_141_592_653_589) % u128::from(SPACE)) as u64;
     let mut org = [b'0'; 9];
     for slot in org.iter_mut().rev() {
         *slot = ALPHABET[(n % 31) as usize];
@@ -92,21 +98,31 @@ mod tests {
         let mut chars: Vec<char> = code.chars().collect();
         chars[10] = if chars[10] == '1' { '2' } else { '1' };
         let typo: String = chars.into_iter().collect();
-        assert!(matches!(validate(&typo), Err(UsccProblem::CheckMismatch { .. })));
+        assert!(matches!(
+            validate(&typo),
+            Err(UsccProblem::CheckMismatch { .. })
+        ));
     }
 
     #[test]
     fn forbidden_letters_and_lengths_are_reported() {
-        assert_eq!(validate("91310000MA1FL8XQ3"), Err(UsccProblem::WrongLength(17)));
+        assert_eq!(
+            validate("91310000MA1FL8XQ3"),
+            Err(UsccProblem::WrongLength(17))
+        );
         assert!(matches!(
             validate("91310000MA1FL8XQ3I"),
-            Err(UsccProblem::BadCharacter { position: 18, found: 'I' })
+            Err(UsccProblem::BadCharacter {
+                position: 18,
+                found: 'I'
+            })
         ));
     }
 
     #[test]
     fn distinct_serials_give_distinct_codes() {
-        let codes: std::collections::HashSet<String> = (0..10_000).map(|i| synthesise("110000", i)).collect();
+        let codes: std::collections::HashSet<String> =
+            (0..10_000).map(|i| synthesise("110000", i)).collect();
         assert_eq!(codes.len(), 10_000);
     }
 }

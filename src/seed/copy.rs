@@ -17,10 +17,18 @@ pub struct CopyWriter {
 
 impl CopyWriter {
     /// Starts `COPY table (columns) FROM STDIN`.
-    pub async fn start(tx: &Transaction<'_>, table: &str, columns: &[&str]) -> Result<Self, tokio_postgres::Error> {
+    pub async fn start(
+        tx: &Transaction<'_>,
+        table: &str,
+        columns: &[&str],
+    ) -> Result<Self, tokio_postgres::Error> {
         let statement = format!("copy {table} ({}) from stdin", columns.join(", "));
         let sink = tx.copy_in(&statement).await?;
-        Ok(CopyWriter { sink: Box::pin(sink), buffer: Vec::with_capacity(FLUSH_AT + 4096), rows: 0 })
+        Ok(CopyWriter {
+            sink: Box::pin(sink),
+            buffer: Vec::with_capacity(FLUSH_AT + 4096),
+            rows: 0,
+        })
     }
 
     pub async fn row(&mut self, fields: &[Field<'_>]) -> Result<(), tokio_postgres::Error> {
@@ -73,6 +81,9 @@ mod tests {
     fn special_characters_are_escaped() {
         let mut buffer = Vec::new();
         escape_into(&mut buffer, "a\tb\\c\nd 华为");
-        assert_eq!(String::from_utf8(buffer).expect("utf8"), "a\\tb\\\\c\\nd 华为");
+        assert_eq!(
+            String::from_utf8(buffer).expect("utf8"),
+            "a\\tb\\\\c\\nd 华为"
+        );
     }
 }

@@ -57,7 +57,9 @@ pub async fn seed_demo(client: &mut Client, seed: u64) -> Result<SeedReport, Use
         return Err(Text::SeedSkippedNotEmpty.into());
     }
     let tx = client.transaction().await.map_err(|e| seed_error(&e))?;
-    tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode").await.map_err(|e| seed_error(&e))?;
+    tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode")
+        .await
+        .map_err(|e| seed_error(&e))?;
     let rng = SeededRng::new(seed);
     let org = ensure_organisation(&tx, &rng).await?;
     let now = Utc::now();
@@ -70,20 +72,40 @@ pub async fn seed_demo(client: &mut Client, seed: u64) -> Result<SeedReport, Use
     write_registrations(&tx, &registrations).await?;
     advance_sequences(&tx).await?;
     tx.commit().await.map_err(|e| seed_error(&e))?;
-    Ok(SeedReport { customers: customers.len() as u64, leads, seconds: started.elapsed().as_secs_f64() })
+    Ok(SeedReport {
+        customers: customers.len() as u64,
+        leads,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
-fn owned_by(rng: &mut SeededRng, org: &Org, now: DateTime<Utc>, row: &mut CustomerRow, rep_id: i64) {
+fn owned_by(
+    rng: &mut SeededRng,
+    org: &Org,
+    now: DateTime<Utc>,
+    row: &mut CustomerRow,
+    rep_id: i64,
+) {
     let team = org.rep(rep_id).map(|r| r.team_id);
     let since = days_ago(now, rng, 5, 400);
     row.owner_id = Some(rep_id);
     row.team_id = team;
     row.owned_since = Some(since);
     let followed_up = since + Duration::minutes(rng.range(0, (now - since).num_minutes().max(1)));
-    row.last_followup_at = if rng.chance(90) { Some(followed_up) } else { None };
+    row.last_followup_at = if rng.chance(90) {
+        Some(followed_up)
+    } else {
+        None
+    };
 }
 
-fn new_customer(rng: &mut SeededRng, id: i64, company: Company, now: DateTime<Utc>, with_code: bool) -> CustomerRow {
+fn new_customer(
+    rng: &mut SeededRng,
+    id: i64,
+    company: Company,
+    now: DateTime<Utc>,
+    with_code: bool,
+) -> CustomerRow {
     let uscc = with_code.then(|| uscc::synthesise(company.region().code, id as u64));
     let phone = generate::landline(rng, company.region);
     CustomerRow {
@@ -128,15 +150,27 @@ fn build_customers(rng: &mut SeededRng, org: &Org, now: DateTime<Utc>) -> Vec<Cu
         rows.push(hq);
         for _ in 0..rng.range(2, 4) {
             let region = rng.below(REGIONS.len());
-            let industry = if rng.chance(60) { hq_industry } else { rng.below(INDUSTRIES.len()) };
+            let industry = if rng.chance(60) {
+                hq_industry
+            } else {
+                rng.below(INDUSTRIES.len())
+            };
             let mut company = generate::company(rng, region, industry, trade.clone());
-            company.name = format!("{}{}（{}）有限公司", trade.0, INDUSTRIES[industry].zh, REGIONS[region].zh);
+            company.name = format!(
+                "{}{}（{}）有限公司",
+                trade.0, INDUSTRIES[industry].zh, REGIONS[region].zh
+            );
             let mut subsidiary = new_customer(rng, next_id, company, now, true);
             next_id += 1;
             subsidiary.parent_id = Some(hq_id);
             // Most subsidiaries sit with the account team; some with another team (a
             // collision risk the tree shows) and some with nobody (a coverage gap).
-            let teammates: Vec<i64> = org.reps.iter().filter(|r| Some(r.team_id) == hq_team).map(|r| r.id).collect();
+            let teammates: Vec<i64> = org
+                .reps
+                .iter()
+                .filter(|r| Some(r.team_id) == hq_team)
+                .map(|r| r.id)
+                .collect();
             match rng.below(10) {
                 0..=5 if !teammates.is_empty() => {
                     let owner = *rng.pick(&teammates);
@@ -185,7 +219,11 @@ fn build_customers(rng: &mut SeededRng, org: &Org, now: DateTime<Utc>) -> Vec<Cu
 
     // Near-duplicates already in the data, as CRMs without 查重 accumulate them. They carry
     // no credit code: with the same valid code the database would refuse them (I3).
-    let originals: Vec<CustomerRow> = rows.iter().filter(|r| r.parent_id.is_none()).cloned().collect();
+    let originals: Vec<CustomerRow> = rows
+        .iter()
+        .filter(|r| r.parent_id.is_none())
+        .cloned()
+        .collect();
     for _ in 0..NEAR_DUPLICATE_CUSTOMERS {
         let original = rng.pick(&originals).clone();
         let (variant, _) = generate::near_duplicate(rng, &original.company);
@@ -214,7 +252,11 @@ struct RegistrationRow {
     max_until: DateTime<Utc>,
 }
 
-fn build_registrations(rng: &mut SeededRng, customers: &mut [CustomerRow], now: DateTime<Utc>) -> Vec<RegistrationRow> {
+fn build_registrations(
+    rng: &mut SeededRng,
+    customers: &mut [CustomerRow],
+    now: DateTime<Utc>,
+) -> Vec<RegistrationRow> {
     let mut out = Vec::new();
     for row in customers.iter_mut().filter(|r| r.owner_id.is_some()) {
         if !rng.chance(8) {
@@ -222,7 +264,11 @@ fn build_registrations(rng: &mut SeededRng, customers: &mut [CustomerRow], now: 
         }
         let Some(owner) = row.owner_id else { continue };
         let active = rng.chance(80);
-        let starts_at = if active { days_ago(now, rng, 0, 25) } else { days_ago(now, rng, 120, 300) };
+        let starts_at = if active {
+            days_ago(now, rng, 0, 25)
+        } else {
+            days_ago(now, rng, 120, 300)
+        };
         let expires_at = starts_at + Duration::days(30);
         if active {
             row.protected_until = Some(expires_at);
@@ -240,16 +286,40 @@ fn build_registrations(rng: &mut SeededRng, customers: &mut [CustomerRow], now: 
     out
 }
 
-async fn write_customers(tx: &Transaction<'_>, rows: &[CustomerRow], org: &Org) -> Result<(), UserError> {
+async fn write_customers(
+    tx: &Transaction<'_>,
+    rows: &[CustomerRow],
+    org: &Org,
+) -> Result<(), UserError> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let pool_id = org.customer_pool().map(|p| p.id.to_string());
     let mut copy = CopyWriter::start(
         tx,
         "dibs.customers",
         &[
-            "id", "name", "name_basic", "name_core", "uscc", "phone", "phone_e164", "email_domain", "website",
-            "region", "industry", "source", "parent_id", "pool_id", "owner_id", "team_id", "owned_since",
-            "last_followup_at", "locked", "locked_by", "protected_until", "created_at", "updated_at",
+            "id",
+            "name",
+            "name_basic",
+            "name_core",
+            "uscc",
+            "phone",
+            "phone_e164",
+            "email_domain",
+            "website",
+            "region",
+            "industry",
+            "source",
+            "parent_id",
+            "pool_id",
+            "owner_id",
+            "team_id",
+            "owned_since",
+            "last_followup_at",
+            "locked",
+            "locked_by",
+            "protected_until",
+            "created_at",
+            "updated_at",
         ],
     )
     .await
@@ -314,15 +384,28 @@ async fn write_contacts(
         tx,
         "dibs.contacts",
         &[
-            "id", "customer_id", "name", "title", "department", "phone", "email", "reports_to", "is_key_person",
-            "last_touched_by", "last_touched_at",
+            "id",
+            "customer_id",
+            "name",
+            "title",
+            "department",
+            "phone",
+            "email",
+            "reports_to",
+            "is_key_person",
+            "last_touched_by",
+            "last_touched_at",
         ],
     )
     .await
     .map_err(err)?;
     let mut next_id = 1i64;
-    for customer in customers.iter().filter(|c| c.owner_id.is_some() && (c.parent_id.is_none() || c.id % 2 == 0)) {
-        if customer.id % 3 != 0 && customer.parent_id.is_none() && !customer.name.contains("集团") {
+    for customer in customers
+        .iter()
+        .filter(|c| c.owner_id.is_some() && (c.parent_id.is_none() || c.id % 2 == 0))
+    {
+        if customer.id % 3 != 0 && customer.parent_id.is_none() && !customer.name.contains("集团")
+        {
             continue;
         }
         // (id, level, department) of the people placed so far, for reporting lines.
@@ -345,7 +428,9 @@ async fn write_contacts(
             let email = format!("{}@{}", person.pinyin, customer.company.domain);
             let id = next_id.to_string();
             let customer_id = customer.id.to_string();
-            let touched_by = (rng.chance(60)).then(|| customer.owner_id.map(|o| o.to_string())).flatten();
+            let touched_by = (rng.chance(60))
+                .then(|| customer.owner_id.map(|o| o.to_string()))
+                .flatten();
             let touched_at = touched_by.as_ref().map(|_| ts(days_ago(now, rng, 0, 120)));
             copy.row(&[
                 Some(&id),
@@ -356,7 +441,11 @@ async fn write_contacts(
                 Some(&phone),
                 Some(&email),
                 boss.as_deref(),
-                Some(if *level <= 1 && rng.chance(60) { "t" } else { "f" }),
+                Some(if *level <= 1 && rng.chance(60) {
+                    "t"
+                } else {
+                    "f"
+                }),
                 touched_by.as_deref(),
                 touched_at.as_deref(),
             ])
@@ -381,8 +470,17 @@ async fn write_opportunities(
         tx,
         "dibs.opportunities",
         &[
-            "customer_id", "name", "amount", "stage_id", "owner_id", "team_id", "product_line", "expected_close",
-            "lost_reason", "last_activity_at", "created_at",
+            "customer_id",
+            "name",
+            "amount",
+            "stage_id",
+            "owner_id",
+            "team_id",
+            "product_line",
+            "expected_close",
+            "lost_reason",
+            "last_activity_at",
+            "created_at",
         ],
     )
     .await
@@ -396,10 +494,16 @@ async fn write_opportunities(
         for _ in 0..rng.range(1, 3) {
             let stage = *rng.pick(STAGE_WEIGHTS);
             let amount = format!("{}.00", rng.range(5, 500) * 10_000);
-            let close = (now + Duration::days(rng.range(-60, 120))).date_naive().to_string();
+            let close = (now + Duration::days(rng.range(-60, 120)))
+                .date_naive()
+                .to_string();
             let activity = ts(days_ago(now, rng, 0, 45));
             let created = ts(days_ago(now, rng, 45, 300));
-            let name = format!("{} · {}", customer.company.trade_zh, rng.pick(vocab::OPPORTUNITY_TOPICS));
+            let name = format!(
+                "{} · {}",
+                customer.company.trade_zh,
+                rng.pick(vocab::OPPORTUNITY_TOPICS)
+            );
             copy.row(&[
                 Some(&customer.id.to_string()),
                 Some(&name),
@@ -409,7 +513,12 @@ async fn write_opportunities(
                 customer.team_id.map(|t| t.to_string()).as_deref(),
                 Some(*rng.pick(vocab::PRODUCT_LINES)),
                 Some(&close),
-                (stage == 6).then_some(*rng.pick(&["价格过高", "选择了竞品", "预算取消", "需求变更"])),
+                (stage == 6).then_some(*rng.pick(&[
+                    "价格过高",
+                    "选择了竞品",
+                    "预算取消",
+                    "需求变更",
+                ])),
                 Some(&activity),
                 Some(&created),
             ])
@@ -439,9 +548,30 @@ async fn write_leads(
         tx,
         "dibs.leads",
         &[
-            "id", "pool_id", "company_name", "name_basic", "name_core", "contact_name", "contact_title", "phone",
-            "phone_e164", "email", "email_domain", "uscc", "region", "industry", "product_line", "source", "channel",
-            "status", "owner_id", "owned_since", "last_followup_at", "customer_id", "converted_at", "created_at",
+            "id",
+            "pool_id",
+            "company_name",
+            "name_basic",
+            "name_core",
+            "contact_name",
+            "contact_title",
+            "phone",
+            "phone_e164",
+            "email",
+            "email_domain",
+            "uscc",
+            "region",
+            "industry",
+            "product_line",
+            "source",
+            "channel",
+            "status",
+            "owner_id",
+            "owned_since",
+            "last_followup_at",
+            "customer_id",
+            "converted_at",
+            "created_at",
             "updated_at",
         ],
     )
@@ -457,12 +587,20 @@ async fn write_leads(
             0..=9 => {
                 let customer = rng.pick(customers);
                 let (name, _) = generate::near_duplicate(rng, &customer.company);
-                LeadPlan { company_name: name, company: customer.company.clone(), phone: generate::mobile(rng) }
+                LeadPlan {
+                    company_name: name,
+                    company: customer.company.clone(),
+                    phone: generate::mobile(rng),
+                }
             }
             // The same company arriving twice from different sources.
             10..=14 if !earlier.is_empty() => {
                 let twin = rng.pick(&earlier);
-                LeadPlan { company_name: twin.company_name.clone(), company: twin.company.clone(), phone: generate::mobile(rng) }
+                LeadPlan {
+                    company_name: twin.company_name.clone(),
+                    company: twin.company.clone(),
+                    phone: generate::mobile(rng),
+                }
             }
             // Unrelated companies behind one shared switchboard or agent number.
             15..=19 => {
@@ -476,19 +614,35 @@ async fn write_leads(
             }
             _ => {
                 let company = generate::random_company(rng);
-                let phone = if rng.chance(70) { generate::mobile(rng) } else { generate::landline(rng, company.region) };
-                LeadPlan { company_name: company.name.clone(), company, phone }
+                let phone = if rng.chance(70) {
+                    generate::mobile(rng)
+                } else {
+                    generate::landline(rng, company.region)
+                };
+                LeadPlan {
+                    company_name: company.name.clone(),
+                    company,
+                    phone,
+                }
             }
         };
-        let Some(pool) = org.lead_pool_for(plan.company.industry().sector, plan.company.region().area) else {
+        let Some(pool) =
+            org.lead_pool_for(plan.company.industry().sector, plan.company.region().area)
+        else {
             continue;
         };
         let contact = generate::person(rng);
         let (email, email_domain) = match rng.below(10) {
-            0..=5 => (Some(format!("{}@{}", contact.pinyin, plan.company.domain)), Some(plan.company.domain.clone())),
+            0..=5 => (
+                Some(format!("{}@{}", contact.pinyin, plan.company.domain)),
+                Some(plan.company.domain.clone()),
+            ),
             6..=8 => {
                 let free = *rng.pick(vocab::FREE_MAIL);
-                (Some(format!("{}{}@{free}", contact.pinyin, rng.range(1, 999))), Some(free.to_string()))
+                (
+                    Some(format!("{}{}@{free}", contact.pinyin, rng.range(1, 999))),
+                    Some(free.to_string()),
+                )
             }
             _ => (None, None),
         };
@@ -506,11 +660,18 @@ async fn write_leads(
                 *held += 1;
                 status = "working";
                 owner = Some(rep);
-                let since = created + Duration::minutes(rng.range(0, (now - created).num_minutes().max(1)));
+                let since =
+                    created + Duration::minutes(rng.range(0, (now - created).num_minutes().max(1)));
                 owned_since = Some(since);
                 for _ in 0..rng.range(0, 4) {
-                    let at = since + Duration::minutes(rng.range(0, (now - since).num_minutes().max(1)));
-                    followups.push((id, rep, at, *rng.pick(&["call", "visit", "message", "email"])));
+                    let at =
+                        since + Duration::minutes(rng.range(0, (now - since).num_minutes().max(1)));
+                    followups.push((
+                        id,
+                        rep,
+                        at,
+                        *rng.pick(&["call", "visit", "message", "email"]),
+                    ));
                     last_followup = last_followup.max(Some(at));
                 }
             }
@@ -560,9 +721,13 @@ async fn write_leads(
     .await
     .map_err(err)?;
 
-    let mut copy = CopyWriter::start(tx, "dibs.followups", &["lead_id", "user_id", "kind", "note", "happened_at"])
-        .await
-        .map_err(err)?;
+    let mut copy = CopyWriter::start(
+        tx,
+        "dibs.followups",
+        &["lead_id", "user_id", "kind", "note", "happened_at"],
+    )
+    .await
+    .map_err(err)?;
     for (lead_id, user_id, at, kind) in followups {
         let note = match kind {
             "call" => "电话沟通需求，约下周演示",
@@ -570,20 +735,37 @@ async fn write_leads(
             "message" => "微信发送产品资料",
             _ => "邮件发送报价单",
         };
-        copy.row(&[Some(&lead_id.to_string()), Some(&user_id.to_string()), Some(kind), Some(note), Some(&ts(at))])
-            .await
-            .map_err(err)?;
+        copy.row(&[
+            Some(&lead_id.to_string()),
+            Some(&user_id.to_string()),
+            Some(kind),
+            Some(note),
+            Some(&ts(at)),
+        ])
+        .await
+        .map_err(err)?;
     }
     copy.finish().await.map_err(err)?;
     Ok(written)
 }
 
-async fn write_registrations(tx: &Transaction<'_>, rows: &[RegistrationRow]) -> Result<(), UserError> {
+async fn write_registrations(
+    tx: &Transaction<'_>,
+    rows: &[RegistrationRow],
+) -> Result<(), UserError> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let mut copy = CopyWriter::start(
         tx,
         "dibs.registrations",
-        &["customer_id", "registered_by", "partner_name", "status", "starts_at", "expires_at", "max_until"],
+        &[
+            "customer_id",
+            "registered_by",
+            "partner_name",
+            "status",
+            "starts_at",
+            "expires_at",
+            "max_until",
+        ],
     )
     .await
     .map_err(err)?;

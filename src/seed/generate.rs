@@ -1,7 +1,9 @@
 //! Pure generators for demo rows: companies, people, phones, e-mail addresses.
 
 use crate::rng::SeededRng;
-use crate::seed::vocab::{self, INDUSTRIES, LEGAL_FORMS, REGIONS, SURNAMES, GIVEN_NAMES, TRADE_CHARS};
+use crate::seed::vocab::{
+    self, GIVEN_NAMES, INDUSTRIES, LEGAL_FORMS, REGIONS, SURNAMES, TRADE_CHARS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Company {
@@ -30,12 +32,20 @@ pub fn trade_name(rng: &mut SeededRng) -> (String, String) {
     while second.0 == *a_zh {
         second = rng.pick(TRADE_CHARS);
     }
-    (format!("{a_zh}{}", second.0), format!("{a_en}{}", second.1.to_lowercase()))
+    (
+        format!("{a_zh}{}", second.0),
+        format!("{a_en}{}", second.1.to_lowercase()),
+    )
 }
 
 /// A registered company name in one of the common shapes:
 /// 上海恒信精密机械有限公司 / 恒信精密机械（上海）有限公司.
-pub fn company(rng: &mut SeededRng, region: usize, industry: usize, trade: (String, String)) -> Company {
+pub fn company(
+    rng: &mut SeededRng,
+    region: usize,
+    industry: usize,
+    trade: (String, String),
+) -> Company {
     let r = &REGIONS[region];
     let i = &INDUSTRIES[industry];
     let (legal_zh, legal_en) = rng.pick(LEGAL_FORMS);
@@ -47,7 +57,15 @@ pub fn company(rng: &mut SeededRng, region: usize, industry: usize, trade: (Stri
     };
     let name_en = format!("{} {trade_en} {} {legal_en}", r.en, i.en);
     let domain = format!("{}-{}.com.cn", trade_en.to_lowercase(), i.domain_hint);
-    Company { name, name_en, trade_zh, trade_en, region, industry, domain }
+    Company {
+        name,
+        name_en,
+        trade_zh,
+        trade_en,
+        region,
+        industry,
+        domain,
+    }
 }
 
 pub fn random_company(rng: &mut SeededRng) -> Company {
@@ -62,9 +80,15 @@ pub fn near_duplicate(rng: &mut SeededRng, company: &Company) -> (String, &'stat
     let r = company.region();
     let i = company.industry();
     match rng.below(6) {
-        0 => (format!("{}{}（{}）有限公司", company.trade_zh, i.zh, r.zh), "region moved into brackets"),
+        0 => (
+            format!("{}{}（{}）有限公司", company.trade_zh, i.zh, r.zh),
+            "region moved into brackets",
+        ),
         1 => (company.name_en.to_uppercase(), "English name"),
-        2 => (format!("{}{}", company.trade_zh, i.zh), "no region, no legal form"),
+        2 => (
+            format!("{}{}", company.trade_zh, i.zh),
+            "no region, no legal form",
+        ),
         3 => {
             let mut name = company.name.clone();
             for (simplified, traditional) in vocab::TRADITIONAL {
@@ -72,8 +96,18 @@ pub fn near_duplicate(rng: &mut SeededRng, company: &Company) -> (String, &'stat
             }
             (name, "traditional characters")
         }
-        4 => (company.name.replace('（', "(").replace('）', ")").replace("有限公司", " 有限公司"), "half-width, spaced"),
-        _ => (format!("{}{}{}股份有限公司", r.zh, company.trade_zh, i.zh), "other legal form"),
+        4 => (
+            company
+                .name
+                .replace('（', "(")
+                .replace('）', ")")
+                .replace("有限公司", " 有限公司"),
+            "half-width, spaced",
+        ),
+        _ => (
+            format!("{}{}{}股份有限公司", r.zh, company.trade_zh, i.zh),
+            "other legal form",
+        ),
     }
 }
 
@@ -86,7 +120,10 @@ pub struct Person {
 pub fn person(rng: &mut SeededRng) -> Person {
     let (surname, surname_py) = rng.pick(SURNAMES);
     let (given, given_py) = rng.pick(GIVEN_NAMES);
-    Person { name: format!("{surname}{given}"), pinyin: format!("{surname_py}{given_py}") }
+    Person {
+        name: format!("{surname}{given}"),
+        pinyin: format!("{surname_py}{given_py}"),
+    }
 }
 
 /// A mobile number as typed (`138 1234 5678`) and in E.164.
@@ -94,7 +131,10 @@ pub fn mobile(rng: &mut SeededRng) -> (String, String) {
     let prefix = rng.pick(&["138", "139", "136", "186", "158", "177", "150", "189"]);
     let middle = rng.range(0, 9999);
     let end = rng.range(0, 9999);
-    (format!("{prefix} {middle:04} {end:04}"), format!("+86{prefix}{middle:04}{end:04}"))
+    (
+        format!("{prefix} {middle:04} {end:04}"),
+        format!("+86{prefix}{middle:04}{end:04}"),
+    )
 }
 
 /// A landline in the company's city (`021-6234 5678`) and in E.164.
@@ -102,7 +142,10 @@ pub fn landline(rng: &mut SeededRng, region: usize) -> (String, String) {
     let area = REGIONS[region].area_code;
     let first = rng.range(5000, 8999);
     let second = rng.range(0, 9999);
-    (format!("0{area}-{first} {second:04}"), format!("+86{area}{first}{second:04}"))
+    (
+        format!("0{area}-{first} {second:04}"),
+        format!("+86{area}{first}{second:04}"),
+    )
 }
 
 /// E.164 of a shared Chinese number as written in `vocab::SHARED_PHONES`.
@@ -129,7 +172,12 @@ mod tests {
             let (variant, how) = near_duplicate(&mut rng, &company);
             assert_ne!(variant, "");
             if how != "English name" && how != "traditional characters" {
-                assert_eq!(core_form(&variant), core_form(&company.name), "{how}: {variant} vs {}", company.name);
+                assert_eq!(
+                    core_form(&variant),
+                    core_form(&company.name),
+                    "{how}: {variant} vs {}",
+                    company.name
+                );
             }
         }
     }

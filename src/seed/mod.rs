@@ -29,7 +29,11 @@ pub struct SeedReport {
 
 impl SeedReport {
     pub fn text(&self) -> Text {
-        Text::SeedDone { customers: self.customers, leads: self.leads, seconds: self.seconds }
+        Text::SeedDone {
+            customers: self.customers,
+            leads: self.leads,
+            seconds: self.seconds,
+        }
     }
 }
 
@@ -46,19 +50,35 @@ pub async fn database_is_empty(client: &Client) -> Result<bool, UserError> {
 }
 
 pub(crate) fn seed_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseUnreachable { target: "seed".into(), detail: crate::db::error_detail(err) }.into()
+    Text::DatabaseUnreachable {
+        target: "seed".into(),
+        detail: crate::db::error_detail(err),
+    }
+    .into()
 }
 
 /// Moves each identity sequence past the explicit ids the seed wrote.
-pub(crate) async fn advance_sequences(tx: &tokio_postgres::Transaction<'_>) -> Result<(), UserError> {
+pub(crate) async fn advance_sequences(
+    tx: &tokio_postgres::Transaction<'_>,
+) -> Result<(), UserError> {
     for table in [
-        "teams", "users", "pools", "customers", "leads", "contacts", "opportunities", "followups", "registrations",
+        "teams",
+        "users",
+        "pools",
+        "customers",
+        "leads",
+        "contacts",
+        "opportunities",
+        "followups",
+        "registrations",
     ] {
         let sql = format!(
             "select setval(pg_get_serial_sequence('dibs.{table}', 'id'), \
                            greatest((select max(id) from dibs.{table}), 1))"
         );
-        tx.execute(sql.as_str(), &[]).await.map_err(|e| seed_error(&e))?;
+        tx.execute(sql.as_str(), &[])
+            .await
+            .map_err(|e| seed_error(&e))?;
     }
     Ok(())
 }

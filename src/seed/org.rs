@@ -15,8 +15,14 @@ pub const DEMO_REP_LOGIN: &str = "wangfang";
 pub const DEMO_REP_NAME: &str = "王芳";
 pub const REPS_PER_TEAM: usize = 5;
 
-const TEAMS: &[(&str, &str)] =
-    &[("华东一组", "华东"), ("华东二组", "华东"), ("华南组", "华南"), ("华北组", "华北"), ("西南组", "西南"), ("华中组", "华中")];
+const TEAMS: &[(&str, &str)] = &[
+    ("华东一组", "华东"),
+    ("华东二组", "华东"),
+    ("华南组", "华南"),
+    ("华北组", "华北"),
+    ("西南组", "西南"),
+    ("华中组", "华中"),
+];
 
 pub struct PoolSpec {
     pub name: &'static str,
@@ -31,11 +37,61 @@ pub struct PoolSpec {
 }
 
 pub const POOLS: &[PoolSpec] = &[
-    PoolSpec { name: "华东制造业线索池", kind: "lead", sector: Some("制造业"), area: Some("华东"), holding_limit: 40, daily_claim_cap: 15, cooldown_days: 7, idle_days: 14, unconverted_days: 60 },
-    PoolSpec { name: "华南互联网线索池", kind: "lead", sector: Some("互联网"), area: Some("华南"), holding_limit: 30, daily_claim_cap: 10, cooldown_days: 3, idle_days: 7, unconverted_days: 30 },
-    PoolSpec { name: "全国金融线索池", kind: "lead", sector: Some("金融"), area: None, holding_limit: 25, daily_claim_cap: 8, cooldown_days: 14, idle_days: 10, unconverted_days: 45 },
-    PoolSpec { name: "通用线索池", kind: "lead", sector: None, area: None, holding_limit: 50, daily_claim_cap: 20, cooldown_days: 7, idle_days: 14, unconverted_days: 90 },
-    PoolSpec { name: "公海客户池", kind: "customer", sector: None, area: None, holding_limit: 200, daily_claim_cap: 10, cooldown_days: 30, idle_days: 90, unconverted_days: 365 },
+    PoolSpec {
+        name: "华东制造业线索池",
+        kind: "lead",
+        sector: Some("制造业"),
+        area: Some("华东"),
+        holding_limit: 40,
+        daily_claim_cap: 15,
+        cooldown_days: 7,
+        idle_days: 14,
+        unconverted_days: 60,
+    },
+    PoolSpec {
+        name: "华南互联网线索池",
+        kind: "lead",
+        sector: Some("互联网"),
+        area: Some("华南"),
+        holding_limit: 30,
+        daily_claim_cap: 10,
+        cooldown_days: 3,
+        idle_days: 7,
+        unconverted_days: 30,
+    },
+    PoolSpec {
+        name: "全国金融线索池",
+        kind: "lead",
+        sector: Some("金融"),
+        area: None,
+        holding_limit: 25,
+        daily_claim_cap: 8,
+        cooldown_days: 14,
+        idle_days: 10,
+        unconverted_days: 45,
+    },
+    PoolSpec {
+        name: "通用线索池",
+        kind: "lead",
+        sector: None,
+        area: None,
+        holding_limit: 50,
+        daily_claim_cap: 20,
+        cooldown_days: 7,
+        idle_days: 14,
+        unconverted_days: 90,
+    },
+    PoolSpec {
+        name: "公海客户池",
+        kind: "customer",
+        sector: None,
+        area: None,
+        holding_limit: 200,
+        daily_claim_cap: 10,
+        cooldown_days: 30,
+        idle_days: 90,
+        unconverted_days: 365,
+    },
 ];
 
 #[derive(Debug, Clone)]
@@ -91,7 +147,8 @@ impl Org {
         }
         lead_pools()
             .find(|p| {
-                p.sector.as_deref() == Some(sector_of(sector)) && p.area.as_deref().is_none_or(|a| a == area)
+                p.sector.as_deref() == Some(sector_of(sector))
+                    && p.area.as_deref().is_none_or(|a| a == area)
             })
             .or_else(|| lead_pools().find(|p| p.sector.is_none()))
     }
@@ -103,20 +160,29 @@ fn quote_ident(name: &str) -> String {
 
 /// Creates the login role of a person if the cluster lacks it. Roles are cluster-wide, so
 /// several databases of one cluster (tests) may race here: a lost race is not an error.
-async fn ensure_login_role(tx: &Transaction<'_>, login: &str, group: &str) -> Result<(), UserError> {
+async fn ensure_login_role(
+    tx: &Transaction<'_>,
+    login: &str,
+    group: &str,
+) -> Result<(), UserError> {
+    let login_lit = format!("'{}'", login.replace('\'', "''"));
+    let group_lit = format!("'{}'", group.replace('\'', "''"));
+    let (login, group) = (quote_ident(login), quote_ident(group));
     let sql = format!(
         "do $$ begin
              if not exists (select 1 from pg_roles where rolname = {login_lit}) then
                  begin
-                     create role {login} login;
+                     create role {login} login in role {group};
                  exception when duplicate_object or unique_violation then null;
                  end;
              end if;
-         end $$;
-         grant {group} to {login}",
-        login_lit = format!("'{}'", login.replace('\'', "''")),
-        login = quote_ident(login),
-        group = quote_ident(group),
+             if not pg_has_role({login_lit}, {group_lit}, 'member') then
+                 begin
+                     grant {group} to {login};
+                 exception when duplicate_object or unique_violation then null;
+                 end;
+             end if;
+         end $$"
     );
     tx.batch_execute(&sql).await.map_err(|e| seed_error(&e))
 }
@@ -154,7 +220,8 @@ async fn create_organisation(tx: &Transaction<'_>, rng: &mut SeededRng) -> Resul
     .await
     .map_err(err)?;
 
-    let mut logins: HashSet<String> = HashSet::from(["ops_admin".to_string(), DEMO_REP_LOGIN.to_string()]);
+    let mut logins: HashSet<String> =
+        HashSet::from(["ops_admin".to_string(), DEMO_REP_LOGIN.to_string()]);
     let mut unique_person = |rng: &mut SeededRng| loop {
         let candidate = person(rng);
         if logins.insert(candidate.pinyin.clone()) {

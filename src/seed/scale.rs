@@ -20,11 +20,18 @@ use crate::text::UserError;
 /// Credit-code serials of scaled rows start here, far from the demo's.
 const SCALE_SERIAL_BASE: u64 = 10_000_000;
 
-pub async fn seed_scale(client: &mut Client, seed: u64, customers: u64, leads: u64) -> Result<SeedReport, UserError> {
+pub async fn seed_scale(
+    client: &mut Client,
+    seed: u64,
+    customers: u64,
+    leads: u64,
+) -> Result<SeedReport, UserError> {
     let started = Instant::now();
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let tx = client.transaction().await.map_err(err)?;
-    tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode").await.map_err(err)?;
+    tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode")
+        .await
+        .map_err(err)?;
     let base_rng = SeededRng::new(seed);
     let org = ensure_organisation(&tx, &base_rng).await?;
     let first_customer: i64 = tx
@@ -32,8 +39,11 @@ pub async fn seed_scale(client: &mut Client, seed: u64, customers: u64, leads: u
         .await
         .map_err(err)?
         .get(0);
-    let first_lead: i64 =
-        tx.query_one("select coalesce(max(id), 0) + 1 from dibs.leads", &[]).await.map_err(err)?.get(0);
+    let first_lead: i64 = tx
+        .query_one("select coalesce(max(id), 0) + 1 from dibs.leads", &[])
+        .await
+        .map_err(err)?
+        .get(0);
     // Each batch gets its own stream, so a second run adds different companies.
     let mut rng = base_rng.fork(1_000 + first_customer as u64 + first_lead as u64);
     let now = Utc::now();
@@ -43,8 +53,20 @@ pub async fn seed_scale(client: &mut Client, seed: u64, customers: u64, leads: u
         &tx,
         "dibs.customers",
         &[
-            "id", "name", "name_basic", "name_core", "uscc", "phone", "phone_e164", "email_domain", "region",
-            "industry", "source", "pool_id", "created_at", "updated_at",
+            "id",
+            "name",
+            "name_basic",
+            "name_core",
+            "uscc",
+            "phone",
+            "phone_e164",
+            "email_domain",
+            "region",
+            "industry",
+            "source",
+            "pool_id",
+            "created_at",
+            "updated_at",
         ],
     )
     .await
@@ -52,7 +74,9 @@ pub async fn seed_scale(client: &mut Client, seed: u64, customers: u64, leads: u
     for offset in 0..customers as i64 {
         let id = first_customer + offset;
         let company = generate::random_company(&mut rng);
-        let code = rng.chance(70).then(|| uscc::synthesise(company.region().code, SCALE_SERIAL_BASE + id as u64));
+        let code = rng
+            .chance(70)
+            .then(|| uscc::synthesise(company.region().code, SCALE_SERIAL_BASE + id as u64));
         let phone = generate::landline(&mut rng, company.region);
         let created = (now - Duration::minutes(rng.range(0, 1_500 * 1_440))).to_rfc3339();
         copy.row(&[
@@ -80,15 +104,29 @@ pub async fn seed_scale(client: &mut Client, seed: u64, customers: u64, leads: u
         &tx,
         "dibs.leads",
         &[
-            "id", "pool_id", "company_name", "name_basic", "name_core", "contact_name", "phone", "phone_e164",
-            "region", "industry", "source", "channel", "created_at", "updated_at",
+            "id",
+            "pool_id",
+            "company_name",
+            "name_basic",
+            "name_core",
+            "contact_name",
+            "phone",
+            "phone_e164",
+            "region",
+            "industry",
+            "source",
+            "channel",
+            "created_at",
+            "updated_at",
         ],
     )
     .await
     .map_err(err)?;
     for offset in 0..leads as i64 {
         let company = generate::random_company(&mut rng);
-        let Some(pool) = org.lead_pool_for(company.industry().sector, company.region().area) else { continue };
+        let Some(pool) = org.lead_pool_for(company.industry().sector, company.region().area) else {
+            continue;
+        };
         let contact = generate::person(&mut rng);
         let phone = generate::mobile(&mut rng);
         let created = (now - Duration::minutes(rng.range(0, 365 * 1_440))).to_rfc3339();
@@ -114,5 +152,9 @@ pub async fn seed_scale(client: &mut Client, seed: u64, customers: u64, leads: u
     let leads_written = copy.finish().await.map_err(err)?;
     advance_sequences(&tx).await?;
     tx.commit().await.map_err(err)?;
-    Ok(SeedReport { customers, leads: leads_written, seconds: started.elapsed().as_secs_f64() })
+    Ok(SeedReport {
+        customers,
+        leads: leads_written,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }

@@ -74,13 +74,18 @@ pub fn update(state: &mut Home, msg: Msg) -> Effect {
 }
 
 pub fn render(state: &Home, frame: &mut Frame) {
-    let [main, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+    let [main, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let mut lines: Vec<Line> = Vec::new();
     match (&state.figures, &state.error) {
         (_, Some(error)) => lines.push(Line::from(error.as_str())),
         (Some(f), None) => {
             lines.push(Line::styled(
-                Text::TuiSignedInAs { name: f.display_name.clone(), team: f.team.clone() }.to_string(),
+                Text::TuiSignedInAs {
+                    name: f.display_name.clone(),
+                    team: f.team.clone(),
+                }
+                .to_string(),
                 Style::default().add_modifier(Modifier::BOLD),
             ));
             lines.push(Line::from(""));
@@ -104,12 +109,17 @@ pub fn render(state: &Home, frame: &mut Frame) {
         .block(Block::bordered().title(Text::TuiPlaceholderTitle.to_string()));
     frame.render_widget(body, main);
     let status_line = format!(" {} · {}", state.database, Text::TuiQuitHint);
-    frame.render_widget(Paragraph::new(status_line).style(Style::default().add_modifier(Modifier::REVERSED)), status);
+    frame.render_widget(
+        Paragraph::new(status_line).style(Style::default().add_modifier(Modifier::REVERSED)),
+        status,
+    );
 }
 
 /// The figures on the home screen, read under the connected person's own login.
 pub async fn load_figures(config: Config) -> Result<Figures, String> {
-    let client = crate::db::connect(&config).await.map_err(|e| e.to_string())?;
+    let client = crate::db::connect(&config)
+        .await
+        .map_err(|e| e.to_string())?;
     let row = client
         .query_one(
             "with me as (select u.id, u.display_name, coalesce(t.name, '-') as team \
@@ -149,8 +159,15 @@ pub async fn run(config: Config, database: String) -> std::io::Result<()> {
     result
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, config: Config, database: String) -> std::io::Result<()> {
-    let mut state = Home { database, ..Home::default() };
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    config: Config,
+    database: String,
+) -> std::io::Result<()> {
+    let mut state = Home {
+        database,
+        ..Home::default()
+    };
     let (tx, mut rx) = mpsc::channel::<Msg>(16);
     tokio::spawn(async move {
         let _ = tx.send(Msg::Loaded(load_figures(config).await)).await;
@@ -201,19 +218,32 @@ mod tests {
         update(&mut state, Msg::Key(KeyCode::Char('q'), KeyModifiers::NONE));
         assert!(state.quit);
         let mut state = Home::default();
-        update(&mut state, Msg::Key(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        update(
+            &mut state,
+            Msg::Key(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        );
         assert!(state.quit);
     }
 
     #[test]
     fn loaded_figures_redraw_and_show_chinese_aligned() {
-        let mut state = Home { database: "dibs".into(), ..Home::default() };
-        assert_eq!(update(&mut state, Msg::Loaded(Ok(figures()))), Effect::Redraw);
+        let mut state = Home {
+            database: "dibs".into(),
+            ..Home::default()
+        };
+        assert_eq!(
+            update(&mut state, Msg::Loaded(Ok(figures()))),
+            Effect::Redraw
+        );
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         terminal.draw(|f| render(&state, f)).expect("draw");
         let buffer = terminal.backend().buffer().clone();
         let screen: String = (0..24)
-            .map(|y| (0..80).map(|x| buffer[(x, y)].symbol().to_string()).collect::<String>())
+            .map(|y| {
+                (0..80)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
             .collect::<Vec<_>>()
             .join("\n");
         assert!(screen.contains("王芳"), "{screen}");
