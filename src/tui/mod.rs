@@ -115,6 +115,25 @@ pub fn render(state: &Home, frame: &mut Frame) {
     );
 }
 
+/// A buffer as the text a person sees: a double-width character covers two cells, so the
+/// cell it hides is skipped. Used by snapshot tests and the headless mode.
+pub fn buffer_to_text(buffer: &ratatui::buffer::Buffer) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let area = buffer.area;
+    let mut lines = Vec::with_capacity(area.height as usize);
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut x = area.left();
+        while x < area.right() {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += (symbol.width() as u16).max(1);
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines.join("\n")
+}
+
 /// The figures on the home screen, read under the connected person's own login.
 pub async fn load_figures(config: Config) -> Result<Figures, String> {
     let client = crate::db::connect(&config)
@@ -238,15 +257,8 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
         terminal.draw(|f| render(&state, f)).expect("draw");
         let buffer = terminal.backend().buffer().clone();
-        let screen: String = (0..24)
-            .map(|y| {
-                (0..80)
-                    .map(|x| buffer[(x, y)].symbol().to_string())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        assert!(screen.contains("王芳"), "{screen}");
+        let screen = buffer_to_text(&buffer);
+        assert!(screen.contains("Signed in as 王芳 (华东一组)"), "{screen}");
         assert!(screen.contains("17/165"), "{screen}");
         // The right border stays in the last column on every row despite double-width text.
         for y in 1..22 {
