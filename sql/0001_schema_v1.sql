@@ -185,7 +185,6 @@ create table dibs.leads (
     check ((status = 'converted') = (customer_id is not null and converted_at is not null))
 );
 create index on dibs.leads (pool_id, id) where owner_id is null;
-create index on dibs.leads (owner_id) where owner_id is not null;
 create index on dibs.leads (phone_e164) where phone_e164 is not null;
 
 create table dibs.contacts (
@@ -331,7 +330,6 @@ create table dibs.ownership_log (
 );
 create index on dibs.ownership_log (entity, entity_id, at desc);
 create index on dibs.ownership_log (actor_id, at desc);
-create index on dibs.ownership_log (at);
 
 -- Read access for the client roles; writes arrive with the ownership functions.
 grant select on all tables in schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;

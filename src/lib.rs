@@ -3,13 +3,16 @@
 //! The database is the authority (rules live in `sql/`); this crate is a fast, thin
 //! client of it: a private cluster launcher, migrations, seeds, the CLI and the TUI.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod local;
+pub mod ownership;
 pub mod rng;
 pub mod seed;
 pub mod testkit;
 pub mod text;
 pub mod tui;
+pub mod worker;

@@ -7,6 +7,10 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use chrono::{DateTime, Utc};
+
+use crate::ownership::Entity;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,
@@ -150,6 +154,86 @@ pub enum Text {
         holding: i64,
         limit: i64,
     },
+    OwnershipDone {
+        entity: Entity,
+        id: i64,
+    },
+    OwnershipAlreadyYours {
+        entity: Entity,
+        id: i64,
+    },
+    OwnershipAlreadyTheirs {
+        entity: Entity,
+        id: i64,
+    },
+    OwnershipTakenBy {
+        who: String,
+        seconds_ago: Option<i64>,
+    },
+    OwnershipOverLimit {
+        held: i64,
+        limit: i64,
+    },
+    OwnershipCooldown {
+        until: Option<DateTime<Utc>>,
+    },
+    OwnershipDailyCap {
+        cap: i64,
+    },
+    OwnershipProtectedBy {
+        who: String,
+        until: Option<DateTime<Utc>>,
+    },
+    OwnershipLocked,
+    OwnershipNotMember,
+    OwnershipNotPermitted,
+    OwnershipNotOwner {
+        who: Option<String>,
+    },
+    OwnershipNotFound {
+        entity: Entity,
+        id: i64,
+    },
+    OwnershipNotClaimable,
+    OwnershipChanged,
+    OwnershipUnknownUser,
+    OwnershipInvalidArgument,
+    OwnershipDuplicateCode,
+    OwnershipOther {
+        code: String,
+    },
+    NoSuchUser {
+        login: String,
+    },
+}
+
+fn entity_word(entity: Entity, zh: bool) -> &'static str {
+    match (entity, zh) {
+        (Entity::Lead, false) => "lead",
+        (Entity::Customer, false) => "customer",
+        (Entity::Lead, true) => "线索",
+        (Entity::Customer, true) => "客户",
+    }
+}
+
+/// "2 s ago" / "2 秒前", coarsening as time passes.
+pub fn ago(seconds: i64, zh: bool) -> String {
+    let (value, unit_en, unit_zh) = match seconds {
+        s if s < 60 => (s, "s", "秒"),
+        s if s < 3_600 => (s / 60, "min", "分钟"),
+        s if s < 86_400 => (s / 3_600, "h", "小时"),
+        s => (s / 86_400, "days", "天"),
+    };
+    if zh {
+        format!("{value} {unit_zh}前")
+    } else {
+        format!("{value} {unit_en} ago")
+    }
+}
+
+fn date_word(time: &Option<DateTime<Utc>>) -> String {
+    time.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "?".into())
 }
 
 impl fmt::Display for Text {
@@ -448,6 +532,154 @@ impl fmt::Display for Text {
                     format!(
                         "customers {customers} · leads {leads} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
                     )
+                }
+            }
+            Text::OwnershipDone { entity, id } => {
+                if zh {
+                    format!("完成：{} {id}", entity_word(*entity, true))
+                } else {
+                    format!("Done: {} {id}", entity_word(*entity, false))
+                }
+            }
+            Text::OwnershipAlreadyYours { entity, id } => {
+                if zh {
+                    format!("{} {id} 已经是你的了", entity_word(*entity, true))
+                } else {
+                    format!("{} {id} is already yours", entity_word(*entity, false))
+                }
+            }
+            Text::OwnershipAlreadyTheirs { entity, id } => {
+                if zh {
+                    format!("{} {id} 已属于该同事，无需变更", entity_word(*entity, true))
+                } else {
+                    format!(
+                        "{} {id} already belongs to them; nothing changed",
+                        entity_word(*entity, false)
+                    )
+                }
+            }
+            Text::OwnershipTakenBy { who, seconds_ago } => match (zh, seconds_ago) {
+                (true, Some(s)) => format!("{who} 在 {} 领取了它", ago(*s, true)),
+                (true, None) => format!("它已属于 {who}"),
+                (false, Some(s)) => format!("{who} claimed it {}", ago(*s, false)),
+                (false, None) => format!("{who} already owns it"),
+            },
+            Text::OwnershipOverLimit { held, limit } => {
+                if zh {
+                    format!("已达保有量上限：你持有 {held}/{limit}。先释放或转化一些再领取。")
+                } else {
+                    format!(
+                        "You hold {held}/{limit}: the holding limit is reached. Release or convert some first."
+                    )
+                }
+            }
+            Text::OwnershipCooldown { until } => {
+                if zh {
+                    format!(
+                        "你刚退回过它，冷却期内不能再领取（至 {}）。",
+                        date_word(until)
+                    )
+                } else {
+                    format!(
+                        "You gave this back recently; you can claim it again after {}.",
+                        date_word(until)
+                    )
+                }
+            }
+            Text::OwnershipDailyCap { cap } => {
+                if zh {
+                    format!("今天在这个线索池已领取 {cap} 条，达到每日上限。")
+                } else {
+                    format!("You reached today's claim cap of {cap} in this pool.")
+                }
+            }
+            Text::OwnershipProtectedBy { who, until } => {
+                if zh {
+                    format!("{who} 已报备此客户，保护期至 {}。", date_word(until))
+                } else {
+                    format!(
+                        "{who} registered this customer; it is protected until {}.",
+                        date_word(until)
+                    )
+                }
+            }
+            Text::OwnershipLocked => {
+                if zh {
+                    "该记录已被主管锁定。".to_string()
+                } else {
+                    "A manager has locked this record.".to_string()
+                }
+            }
+            Text::OwnershipNotMember => {
+                if zh {
+                    "你不是这个池的成员。".to_string()
+                } else {
+                    "You are not a member of this pool.".to_string()
+                }
+            }
+            Text::OwnershipNotPermitted => {
+                if zh {
+                    "你没有权限执行此操作。".to_string()
+                } else {
+                    "You are not allowed to do this.".to_string()
+                }
+            }
+            Text::OwnershipNotOwner { who } => match (zh, who) {
+                (true, Some(who)) => format!("它属于 {who}，不是你。"),
+                (true, None) => "它目前无人负责，不是你的。".to_string(),
+                (false, Some(who)) => format!("It belongs to {who}, not to you."),
+                (false, None) => "Nobody owns it; it is not yours.".to_string(),
+            },
+            Text::OwnershipNotFound { entity, id } => {
+                if zh {
+                    format!("找不到{} {id}。", entity_word(*entity, true))
+                } else {
+                    format!("There is no {} {id}.", entity_word(*entity, false))
+                }
+            }
+            Text::OwnershipNotClaimable => {
+                if zh {
+                    "它已转化或已作废，不能领取。".to_string()
+                } else {
+                    "It has been converted or disqualified and cannot be claimed.".to_string()
+                }
+            }
+            Text::OwnershipChanged => {
+                if zh {
+                    "别人刚刚修改了它，请刷新后重试。".to_string()
+                } else {
+                    "Someone changed it a moment ago; refresh and try again.".to_string()
+                }
+            }
+            Text::OwnershipUnknownUser => {
+                if zh {
+                    "当前登录不对应任何 dibs 用户（管理员请用 --as 指定代谁操作）。".to_string()
+                } else {
+                    "This login is not a dibs user (admins: say who you act for with --as)."
+                        .to_string()
+                }
+            }
+            Text::OwnershipInvalidArgument => {
+                if zh {
+                    "参数无效。".to_string()
+                } else {
+                    "That request is not valid.".to_string()
+                }
+            }
+            Text::OwnershipDuplicateCode => {
+                if zh {
+                    "已有客户使用相同的统一社会信用代码。".to_string()
+                } else {
+                    "A customer with the same unified social credit code already exists."
+                        .to_string()
+                }
+            }
+            Text::OwnershipOther { code } => code.clone(),
+            Text::NoSuchUser { login } => {
+                if zh {
+                    format!("没有用户 {login}。")
+                } else {
+                    format!("There is no user {login}.")
                 }
             }
         };

@@ -159,7 +159,7 @@ fn local_status_of_a_missing_cluster_says_how_to_start_one() {
         &["local", "status"],
         &[("DIBS_HOME", dir.to_str().expect("utf8 path"))],
     );
-    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(output.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&output.stdout).contains("dibs local start"));
 }
 

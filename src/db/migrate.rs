@@ -11,11 +11,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary ships, in order. Released files are never edited.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "schema_v1",
-    sql: include_str!("../../sql/0001_schema_v1.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "schema_v1",
+        sql: include_str!("../../sql/0001_schema_v1.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "ownership",
+        sql: include_str!("../../sql/0002_ownership.sql"),
+    },
+];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
@@ -30,6 +37,15 @@ fn checksum(sql: &str) -> String {
         hash = hash.wrapping_mul(0x100000001b3);
     }
     format!("{hash:016x}")
+}
+
+/// The newest applied migration, or `None` when there is no readable record of any.
+pub async fn current_version(client: &Client) -> Option<i32> {
+    client
+        .query_one("select max(version) from dibs.schema_migrations", &[])
+        .await
+        .ok()
+        .and_then(|row| row.get::<_, Option<i32>>(0))
 }
 
 /// Applies what is missing and returns how many migrations ran.

@@ -1,5 +1,8 @@
 //! Command-line interface: what each `dibs …` command does, as thin calls into the library.
 
+mod operations;
+mod records;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,6 +24,12 @@ pub struct Cli {
     /// Language of messages: en or zh (default: from the locale).
     #[arg(long, global = true)]
     pub lang: Option<String>,
+    /// Print results as JSON (for scripts).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Act for this user (login or id). Admins only; the log records both.
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub act_as: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -43,6 +52,28 @@ pub enum Command {
         /// Log in as this database role instead of the connection's own user.
         #[arg(long)]
         user: Option<String>,
+    },
+    /// Claim, release, assign, transfer, lock, follow up or convert leads.
+    Lead {
+        #[command(subcommand)]
+        action: records::LeadAction,
+    },
+    /// Claim, release, register (报备), lock, transfer, follow up or merge customers.
+    Customer {
+        #[command(subcommand)]
+        action: records::CustomerAction,
+    },
+    /// The ownership log of a record, newest first.
+    History {
+        #[command(subcommand)]
+        entity: records::HistoryTarget,
+    },
+    /// Run the sweeps (recycle, expire, remind, auto-assign) and the live-event notifier.
+    Worker(operations::WorkerArgs),
+    /// Benchmarks that print their figures beside a baseline from the same run.
+    Bench {
+        #[command(subcommand)]
+        which: operations::BenchKind,
     },
 }
 
@@ -78,11 +109,37 @@ pub enum LocalAction {
     Dir,
 }
 
-/// Exit codes scripts can rely on.
+/// Exit codes scripts can rely on: 0 done, 1 error, 2 usage, 3 refused, 4 not running.
 pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_REFUSED: u8 = 3;
+pub const EXIT_NOT_RUNNING: u8 = 4;
 
 pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
+    let output = records::Output {
+        json: cli.json,
+        act_as: cli.act_as.clone(),
+    };
     match cli.command.unwrap_or(Command::Open { user: None }) {
+        Command::Lead { action } => {
+            let target = ready_target(&settings).await?;
+            records::lead(&target, action, &output).await
+        }
+        Command::Customer { action } => {
+            let target = ready_target(&settings).await?;
+            records::customer(&target, action, &output).await
+        }
+        Command::History { entity } => {
+            let target = ready_target(&settings).await?;
+            records::history(&target, entity, &output).await
+        }
+        Command::Worker(args) => {
+            let target = ready_target(&settings).await?;
+            operations::worker(&target, args, &output).await
+        }
+        Command::Bench { which } => {
+            let target = ready_target(&settings).await?;
+            operations::bench(&target, which, &output).await
+        }
         Command::Local { action } => local(action, &settings),
         Command::Migrate => {
             let target = db::resolve_target(&settings).await?;
@@ -138,10 +195,21 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
     }
 }
 
+async fn ready_target(settings: &Settings) -> Result<DatabaseTarget, UserError> {
+    let target = db::resolve_target(settings).await?;
+    prepare(&target).await?;
+    Ok(target)
+}
+
 /// Migrate and check what the app relies on, before any command uses the database.
 pub async fn prepare(target: &DatabaseTarget) -> Result<usize, UserError> {
     let mut client = db::connect(&target.config).await?;
-    let applied = db::migrate(&mut client).await?;
+    // A rep's login may not create anything: when the schema is current, only read.
+    let applied = if db::migrate::current_version(&client).await == Some(db::SCHEMA_VERSION) {
+        0
+    } else {
+        db::migrate(&mut client).await?
+    };
     db::check_trigram_support(&client).await?;
     Ok(applied)
 }
@@ -194,7 +262,7 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError
         LocalAction::Status => {
             if !cluster.is_initialised() {
                 println!("{}", Text::ClusterNotInitialised { path });
-                return Ok(ExitCode::from(3));
+                return Ok(ExitCode::from(EXIT_NOT_RUNNING));
             }
             if cluster.is_running() {
                 println!(
@@ -206,7 +274,7 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError
                 );
             } else {
                 println!("{}", Text::ClusterStopped { path });
-                return Ok(ExitCode::from(3));
+                return Ok(ExitCode::from(EXIT_NOT_RUNNING));
             }
         }
         LocalAction::Psql => {

@@ -1,0 +1,1315 @@
+-- dibs ownership engine: who owns which lead and customer, changed only here.
+--
+-- Invariants (DESIGN.md §2): I1 one owner, I2 holding limit, I4 protection, I5 cooldown and
+-- daily cap, I6 every refusal explained and logged. Every function below runs under READ
+-- COMMITTED and follows the measured recipe: cheap checks, then a transaction-scoped advisory
+-- lock on the rep who gains a record, a count in its own statement (a fresh snapshot taken
+-- after the lock), and a conditional UPDATE whose WHERE re-checks ownership after any wait.
+-- Functions are SECURITY DEFINER with a pinned search_path; the caller is `session_user`.
+
+-- ---------------------------------------------------------------- structure
+alter table dibs.leads
+    add column assign_attempted_at timestamptz,     -- the auto-assigner looked at it
+    add column assign_note         text;            -- why it stayed in the pool
+
+alter table dibs.ownership_log
+    add column xid   bigint not null default (pg_current_xact_id()::text::bigint),  -- gap-free events
+    add column login name not null default session_user;           -- who was connected
+-- The log takes a row per change at claim rates: time and transaction id are BRIN (tiny,
+-- nearly free to maintain on an append-only table); lookups by record and actor are btree.
+create index ownership_log_at_brin on dibs.ownership_log using brin (at);
+create index ownership_log_xid_brin on dibs.ownership_log using brin (xid);
+create index ownership_log_cooldown on dibs.ownership_log (entity, entity_id, from_owner)
+    where outcome = 'ok' and action in ('release', 'recycle');
+
+-- Recycle candidates per pool, by idle clock and by holding time.
+create index leads_recycle_idle on dibs.leads (pool_id, (coalesce(last_followup_at, owned_since)))
+    where owner_id is not null and status = 'working';
+create index leads_recycle_held on dibs.leads (pool_id, owned_since)
+    where owner_id is not null and status = 'working';
+create index leads_holdings on dibs.leads (owner_id, pool_id) where status in ('new', 'working');
+create index leads_auto_assign on dibs.leads (id)
+    where status = 'new' and owner_id is null and assign_attempted_at is null;
+create index customers_holdings on dibs.customers (owner_id, pool_id) where status = 'active';
+create index customers_recycle on dibs.customers (pool_id, (coalesce(last_followup_at, owned_since)))
+    where owner_id is not null and status = 'active';
+create index registrations_expiry on dibs.registrations (expires_at) where status = 'active';
+
+-- Claims per rep, pool and day: O(1) for the daily cap (counting the log would grow all day).
+create table dibs.daily_claims (
+    user_id  bigint not null references dibs.users (id),
+    pool_id  bigint not null references dibs.pools (id),
+    day      date not null,
+    claims   integer not null default 0,
+    primary key (user_id, pool_id, day)
+);
+
+-- Auto-assignment: ordered rules per pool, first match wins. A null condition matches anything.
+create table dibs.assignment_rules (
+    id              bigint generated always as identity primary key,
+    pool_id         bigint not null references dibs.pools (id) on delete cascade,
+    position        integer not null default 0,
+    name            text not null,
+    regions         text[],
+    industries      text[],
+    product_lines   text[],
+    sources         text[],
+    channels        text[],
+    target_team_id  bigint references dibs.teams (id),
+    target_users    bigint[],
+    strategy        text not null default 'round_robin'
+                    check (strategy in ('round_robin', 'least_loaded', 'weighted')),
+    enabled         boolean not null default true,
+    created_at      timestamptz not null default now()
+);
+create index on dibs.assignment_rules (pool_id, position);
+
+create table dibs.assignment_cursor (
+    rule_id       bigint primary key references dibs.assignment_rules (id) on delete cascade,
+    last_user_id  bigint
+);
+
+-- Reminders and other notices for a person (not ownership changes).
+create table dibs.notices (
+    id          bigint generated always as identity primary key,
+    at          timestamptz not null default now(),
+    user_id     bigint not null references dibs.users (id),
+    entity      dibs.entity_kind not null,
+    entity_id   bigint not null,
+    kind        text not null,
+    due_at      timestamptz,
+    xid         bigint not null default (pg_current_xact_id()::text::bigint),
+    unique (user_id, entity, entity_id, kind, due_at)
+);
+create index notices_xid on dibs.notices (xid, id);
+
+-- Where event delivery has got to (one row). Only the notifier writes it.
+create table dibs.event_cursor (
+    singleton  boolean primary key default true check (singleton),
+    last_xid   bigint not null default 0,
+    last_id    bigint not null default 0,
+    last_notice_xid bigint not null default 0,
+    last_notice_id  bigint not null default 0
+);
+insert into dibs.event_cursor default values;
+
+-- What every ownership function returns: the outcome, in data a client can put into words.
+create type dibs.outcome as (
+    ok               boolean,
+    reason           text,          -- ok, already_owned_by, over_limit, cooldown, daily_cap, ...
+    entity           dibs.entity_kind,
+    entity_id        bigint,
+    owner_id         bigint,        -- the owner after the call
+    other_user_id    bigint,        -- the other party (the owner who won, the registrant, ...)
+    other_user_name  text,
+    other_since      timestamptz,   -- since when the other party holds it
+    detail           jsonb
+);
+
+-- ---------------------------------------------------------------- helpers
+create function dibs.user_display_name(p_user bigint) returns text
+language plpgsql stable as $$
+begin
+    return (select display_name from dibs.users where id = p_user);
+end
+$$;
+
+-- The caller, or — for an admin only — the user they act for. The common case (a person
+-- acting for themself) costs one index lookup.
+create function dibs.resolve_actor(p_for bigint, out actor_id bigint, out actor_role dibs.user_role,
+                                   out caller_id bigint, out refusal text)
+language plpgsql stable as $$
+declare
+    v_admin boolean;
+begin
+    select id, role into caller_id, actor_role from dibs.users where login_role = session_user and active;
+    if p_for is null and caller_id is not null then
+        actor_id := caller_id;
+        return;
+    end if;
+    v_admin := coalesce(actor_role = 'admin', false)
+               or (caller_id is null and (pg_has_role(session_user, 'dibs_admin', 'member')
+                   or (select rolsuper from pg_roles where rolname = session_user)));
+    if p_for is null then
+        -- An admin login without a dibs user (the cluster owner, an on-call account).
+        if v_admin then
+            actor_role := 'admin';
+        else
+            refusal := 'unknown_user';
+        end if;
+        return;
+    end if;
+    if not v_admin then
+        refusal := 'not_permitted';
+        actor_id := caller_id;
+        return;
+    end if;
+    select id, role into actor_id, actor_role from dibs.users where id = p_for and active;
+    if actor_id is null then
+        refusal := 'unknown_user';
+    end if;
+end
+$$;
+
+-- True when `p_caller` (with role) may manage records of `p_user`: admins always,
+-- managers for their own team.
+create function dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) returns boolean
+language plpgsql stable as $$
+begin
+    return (select p_caller_role = 'admin'
+        or (p_caller_role = 'manager' and exists (
+                select 1 from dibs.users c join dibs.users u on u.team_id = c.team_id
+                where c.id = p_caller and u.id = p_user)));
+end
+$$;
+
+create function dibs.effective_limit(p_pool bigint, p_user bigint) returns integer
+language plpgsql stable as $$
+begin
+    return (select coalesce(m.holding_limit, p.holding_limit)
+    from dibs.pools p left join dibs.pool_members m on m.pool_id = p.id and m.user_id = p_user
+    where p.id = p_pool);
+end
+$$;
+
+create function dibs.is_member(p_pool bigint, p_user bigint) returns boolean
+language plpgsql stable as $$
+begin
+    return (select exists (select 1 from dibs.pool_members m join dibs.users u on u.id = m.user_id
+                   where m.pool_id = p_pool and m.user_id = p_user and u.active));
+end
+$$;
+
+-- Holdings are counted in their own statement after the rep's lock is taken, so the count
+-- sees every committed claim of that rep (READ COMMITTED: one snapshot per statement).
+create function dibs.lead_holdings(p_pool bigint, p_user bigint) returns integer
+language plpgsql stable as $$
+begin
+    return (select count(*)::int from dibs.leads
+    where owner_id = p_user and pool_id = p_pool and status in ('new', 'working'));
+end
+$$;
+
+create function dibs.customer_holdings(p_pool bigint, p_user bigint) returns integer
+language plpgsql stable as $$
+begin
+    return (select count(*)::int from dibs.customers
+    where owner_id = p_user and pool_id is not distinct from p_pool and status = 'active');
+end
+$$;
+
+-- Serialises everything that can raise one rep's holdings (I2).
+create function dibs.lock_rep(p_user bigint) returns void
+language plpgsql volatile as $$
+begin
+    perform pg_advisory_xact_lock(1147, p_user::int);
+end
+$$;
+
+-- For sweeps that already hold row locks: waiting here could deadlock with a claim that
+-- holds the rep's lock and waits for one of those rows, so a busy rep is skipped instead.
+create function dibs.try_lock_rep(p_user bigint) returns boolean
+language plpgsql volatile as $$
+begin
+    return (select pg_try_advisory_xact_lock(1147, p_user::int));
+end
+$$;
+
+create function dibs.log_ownership(
+    p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_ok boolean, p_reason text,
+    p_actor bigint, p_from bigint, p_to bigint, p_pool bigint, p_detail jsonb default null)
+returns void
+language plpgsql volatile as $$
+begin
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
+                                    pool_id, detail)
+    values (p_entity, p_id, p_action, case when p_ok then 'ok' else 'refused' end::dibs.ownership_outcome,
+            p_reason, p_actor, p_from, p_to, p_pool, p_detail); 
+end
+$$;
+
+-- Builds an outcome; refusals are logged in the same transaction (I6).
+create function dibs.result(
+    p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action,
+    p_actor bigint, p_owner bigint, p_other bigint default null, p_since timestamptz default null,
+    p_pool bigint default null, p_detail jsonb default null, p_from bigint default null)
+returns dibs.outcome
+language plpgsql as $$
+begin
+    if not p_ok then
+        -- A refusal records the owner at that moment and, in detail, the other party.
+        perform dibs.log_ownership(p_entity, coalesce(p_id, 0), p_action, false, p_reason, p_actor,
+                                   coalesce(p_from, p_owner), null, p_pool,
+                                   case when p_other is null then p_detail
+                                        else coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('other', p_other)
+                                   end);
+    end if;
+    return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
+               p_detail)::dibs.outcome;
+end
+$$;
+
+-- The most recent release/recycle of this record away from this rep inside the cooldown.
+create function dibs.cooldown_until(p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_cooldown interval)
+returns timestamptz
+language plpgsql stable as $$
+begin
+    return (select max(at) + p_cooldown from dibs.ownership_log
+    where entity = p_entity and entity_id = p_id and from_owner = p_user and outcome = 'ok'
+      and action in ('release', 'recycle') and at > now() - p_cooldown);
+end
+$$;
+
+-- Hook for the duplicate check (its own issue): may refuse creating a customer. Until then it
+-- refuses only what the database would refuse anyway: a valid credit code already in use.
+create function dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text,
+                                            out blocked boolean, out reason text, out existing_id bigint)
+language plpgsql stable as $$
+begin
+    blocked := false;
+    if p_uscc is not null and dibs.uscc_is_valid(p_uscc) then
+        select id into existing_id from dibs.customers where uscc = p_uscc and uscc_valid and status = 'active';
+        if existing_id is not null then
+            blocked := true;
+            reason := 'duplicate_credit_code';
+        end if;
+    end if;
+end
+$$;
+
+-- Claim (领取) a lead from its pool for oneself. The hot path of dibs: one lookup for the
+-- caller, one for the lead with its pool's rules and the caller's membership, the rep's lock,
+-- two counts, the conditional update and the log row.
+create function dibs.claim_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    l record;
+    v_until timestamptz;
+    v_claims integer;
+    v_held integer;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'claim', a.caller_id, null);
+    end if;
+    select ld.owner_id, ld.owned_since, ld.status, ld.locked, ld.pool_id, p.cooldown, p.daily_claim_cap,
+           coalesce(m.holding_limit, p.holding_limit) as holding_limit, m.user_id is not null as member
+    into l
+    from dibs.leads ld join dibs.pools p on p.id = ld.pool_id
+    left join dibs.pool_members m on m.pool_id = ld.pool_id and m.user_id = a.actor_id
+    where ld.id = p_lead;
+    if not found then
+        return dibs.result(false, 'not_found', 'lead', p_lead, 'claim', a.actor_id, null);
+    end if;
+    if l.owner_id = a.actor_id then
+        return dibs.result(true, 'already_yours', 'lead', p_lead, 'claim', a.actor_id, l.owner_id);
+    end if;
+    if l.owner_id is not null then
+        return dibs.result(false, 'already_owned_by', 'lead', p_lead, 'claim', a.actor_id, l.owner_id,
+                           l.owner_id, l.owned_since, l.pool_id);
+    end if;
+    if l.status <> 'new' then
+        return dibs.result(false, 'not_claimable', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                           jsonb_build_object('status', l.status));
+    end if;
+    if l.locked then
+        return dibs.result(false, 'locked', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id);
+    end if;
+    if not l.member then
+        return dibs.result(false, 'not_member', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id);
+    end if;
+    if l.cooldown > '0' then
+        v_until := dibs.cooldown_until('lead', p_lead, a.actor_id, l.cooldown);
+        if v_until is not null then
+            return dibs.result(false, 'cooldown', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                               jsonb_build_object('until', v_until));
+        end if;
+    end if;
+
+    perform pg_advisory_xact_lock(1147, a.actor_id::int);
+    select claims into v_claims from dibs.daily_claims
+    where user_id = a.actor_id and pool_id = l.pool_id and day = current_date;
+    if coalesce(v_claims, 0) >= l.daily_claim_cap then
+        return dibs.result(false, 'daily_cap', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                           jsonb_build_object('claims', v_claims, 'cap', l.daily_claim_cap));
+    end if;
+    -- Its own statement, after the lock: sees every committed claim of this rep.
+    select count(*) into v_held from dibs.leads
+    where owner_id = a.actor_id and pool_id = l.pool_id and status in ('new', 'working');
+    if v_held >= l.holding_limit then
+        return dibs.result(false, 'over_limit', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                           jsonb_build_object('held', v_held, 'limit', l.holding_limit));
+    end if;
+
+    -- The WHERE re-checks ownership on the row version that won any race.
+    update dibs.leads set owner_id = a.actor_id, owned_since = now(), status = 'working',
+                          version = version + 1, updated_at = now()
+    where id = p_lead and owner_id is null and status = 'new' and not locked;
+    if not found then
+        select * into l from dibs.leads where id = p_lead;
+        return dibs.result(false, coalesce(case when l.owner_id is not null then 'already_owned_by' end,
+                                           'not_claimable'),
+                           'lead', p_lead, 'claim', a.actor_id, l.owner_id, l.owner_id, l.owned_since, l.pool_id,
+                           jsonb_build_object('race', true));
+    end if;
+    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, l.pool_id, current_date, 1)
+    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
+    values ('lead', p_lead, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, l.pool_id,
+            case when p_for is not null then '{"on_behalf": true}'::jsonb end);
+    return row(true, 'ok', 'lead', p_lead, a.actor_id, null, null, now(),
+               jsonb_build_object('held', v_held + 1, 'limit', l.holding_limit))::dibs.outcome;
+end
+$$;
+
+-- Release (退回) one's lead back to its pool. The cooldown then stops an instant re-claim
+-- that would only reset the recycle clock.
+create function dibs.release_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    v_owner bigint;
+    v_pool bigint;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'release', a.caller_id, null);
+    end if;
+    -- The common case in one statement: my own working lead goes back.
+    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                          updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
+    where id = p_lead and owner_id = a.actor_id and status = 'working'
+    returning pool_id into v_pool;
+    if found then
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+        values ('lead', p_lead, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool);
+        return row(true, 'ok', 'lead', p_lead, null, null, null, null, null)::dibs.outcome;
+    end if;
+    select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_lead;
+    if not found then
+        return dibs.result(false, 'not_found', 'lead', p_lead, 'release', a.actor_id, null);
+    end if;
+    -- A manager (or admin) releasing a lead of someone in their team.
+    if v_owner is null or not dibs.may_manage(a.actor_id, a.actor_role, v_owner) then
+        return dibs.result(false, 'not_owner', 'lead', p_lead, 'release', a.actor_id, v_owner, v_owner, null, v_pool);
+    end if;
+    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                          updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
+    where id = p_lead and owner_id = v_owner and status = 'working';
+    if not found then
+        return dibs.result(false, 'changed', 'lead', p_lead, 'release', a.actor_id, v_owner, v_owner, null, v_pool);
+    end if;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+    values ('lead', p_lead, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, v_pool);
+    return row(true, 'ok', 'lead', p_lead, null, null, null, null, null)::dibs.outcome;
+end
+$$;
+
+-- Moves a lead to `p_to`: assign (manager/admin, from the pool or from anyone in their
+-- team) or transfer (the owner hands over, or a manager reassigns). The receiver's limit holds.
+create function dibs.move_lead(p_lead bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint,
+                               p_expected_owner bigint default null, p_reason text default null)
+returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    l dibs.leads;
+    v_held integer;
+    v_limit integer;
+    v_manager boolean;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, p_action, a.caller_id, null);
+    end if;
+    select * into l from dibs.leads where id = p_lead;
+    if l.id is null then
+        return dibs.result(false, 'not_found', 'lead', p_lead, p_action, a.actor_id, null);
+    end if;
+    if not exists (select 1 from dibs.users where id = p_to and active) then
+        return dibs.result(false, 'unknown_user', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to);
+    end if;
+    v_manager := dibs.may_manage(a.actor_id, a.actor_role, p_to)
+                 and (l.owner_id is null or dibs.may_manage(a.actor_id, a.actor_role, l.owner_id));
+    if not (v_manager or (p_action = 'transfer' and l.owner_id = a.actor_id)) then
+        return dibs.result(false, 'not_permitted', 'lead', p_lead, p_action, a.actor_id, l.owner_id);
+    end if;
+    if l.owner_id = p_to then
+        return dibs.result(true, 'already_theirs', 'lead', p_lead, p_action, a.actor_id, p_to);
+    end if;
+    if l.status not in ('new', 'working') then
+        return dibs.result(false, 'not_claimable', 'lead', p_lead, p_action, a.actor_id, l.owner_id, null, null,
+                           l.pool_id, jsonb_build_object('status', l.status));
+    end if;
+    if p_expected_owner is not null and l.owner_id is distinct from p_expected_owner then
+        return dibs.result(false, 'changed', 'lead', p_lead, p_action, a.actor_id, l.owner_id, l.owner_id,
+                           l.owned_since, l.pool_id);
+    end if;
+    if not dibs.is_member(l.pool_id, p_to) then
+        return dibs.result(false, 'not_member', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to, null,
+                           l.pool_id);
+    end if;
+    perform dibs.lock_rep(p_to);
+    v_held := dibs.lead_holdings(l.pool_id, p_to);
+    v_limit := dibs.effective_limit(l.pool_id, p_to);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to, null,
+                           l.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
+                          updated_at = now()
+    where id = p_lead and owner_id is not distinct from l.owner_id and status in ('new', 'working');
+    if not found then
+        select * into l from dibs.leads where id = p_lead;
+        return dibs.result(false, 'changed', 'lead', p_lead, p_action, a.actor_id, l.owner_id, l.owner_id,
+                           l.owned_since, l.pool_id);
+    end if;
+    perform dibs.log_ownership('lead', p_lead, p_action, true, coalesce(p_reason, 'ok'),
+                               coalesce(a.caller_id, a.actor_id), l.owner_id, p_to, l.pool_id);
+    return dibs.result(true, 'ok', 'lead', p_lead, p_action, a.actor_id, p_to, l.owner_id, null, l.pool_id,
+                       jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+end
+$$;
+
+create function dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.move_lead(p_lead, p_to, 'assign', p_for);
+end
+$$;
+
+create function dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.move_lead(p_lead, p_to, 'transfer', p_for);
+end
+$$;
+
+-- ---------------------------------------------------------------- customers
+-- Claim an unowned customer from the customer pool (公海). Registrations and locks protect (I4).
+create function dibs.claim_customer(p_customer bigint, p_for bigint default null,
+                                    p_action dibs.ownership_action default 'claim') returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    c dibs.customers;
+    p dibs.pools;
+    r dibs.registrations;
+    v_until timestamptz;
+    v_claims integer;
+    v_held integer;
+    v_limit integer;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, p_action,
+                           a.caller_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, p_action, a.actor_id, null);
+    end if;
+    if c.owner_id = a.actor_id then
+        return dibs.result(true, 'already_yours', 'customer', p_customer, p_action, a.actor_id, c.owner_id);
+    end if;
+    if c.owner_id is not null then
+        return dibs.result(false, 'already_owned_by', 'customer', p_customer, p_action, a.actor_id, c.owner_id,
+                           c.owner_id, c.owned_since, c.pool_id);
+    end if;
+    select * into r from dibs.registrations
+    where customer_id = p_customer and status = 'active' and expires_at > now();
+    if r.id is not null and r.registered_by <> a.actor_id then
+        return dibs.result(false, 'protected_by', 'customer', p_customer, p_action, a.actor_id, null,
+                           r.registered_by, r.starts_at, c.pool_id,
+                           jsonb_build_object('until', r.expires_at, 'partner', r.partner_name));
+    end if;
+    if c.locked then
+        return dibs.result(false, 'locked', 'customer', p_customer, p_action, a.actor_id, null, c.locked_by, null,
+                           c.pool_id);
+    end if;
+    if c.pool_id is null or not dibs.is_member(c.pool_id, a.actor_id) then
+        return dibs.result(false, 'not_member', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id);
+    end if;
+    select * into p from dibs.pools where id = c.pool_id;
+    v_until := dibs.cooldown_until('customer', p_customer, a.actor_id, p.cooldown);
+    if v_until is not null then
+        return dibs.result(false, 'cooldown', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id, jsonb_build_object('until', v_until));
+    end if;
+    perform dibs.lock_rep(a.actor_id);
+    select claims into v_claims from dibs.daily_claims
+    where user_id = a.actor_id and pool_id = c.pool_id and day = current_date;
+    if coalesce(v_claims, 0) >= p.daily_claim_cap then
+        return dibs.result(false, 'daily_cap', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id, jsonb_build_object('claims', v_claims, 'cap', p.daily_claim_cap));
+    end if;
+    v_held := dibs.customer_holdings(c.pool_id, a.actor_id);
+    v_limit := dibs.effective_limit(c.pool_id, a.actor_id);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    update dibs.customers set owner_id = a.actor_id, owned_since = now(), version = version + 1,
+                              updated_at = now(),
+                              team_id = (select team_id from dibs.users where id = a.actor_id)
+    where id = p_customer and owner_id is null and status = 'active' and not locked
+      and (protected_until is null or protected_until <= now() or r.id is not null);
+    if not found then
+        select * into c from dibs.customers where id = p_customer;
+        return dibs.result(false, coalesce(case when c.owner_id is not null then 'already_owned_by' end, 'changed'),
+                           'customer', p_customer, p_action, a.actor_id, c.owner_id, c.owner_id, c.owned_since,
+                           c.pool_id, jsonb_build_object('race', true));
+    end if;
+    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, c.pool_id, current_date, 1)
+    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    perform dibs.log_ownership('customer', p_customer, 'claim', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               null, a.actor_id, c.pool_id);
+    return dibs.result(true, 'ok', 'customer', p_customer, p_action, a.actor_id, a.actor_id, null, now(),
+                       c.pool_id, jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+end
+$$;
+
+create function dibs.release_customer(p_customer bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    c dibs.customers;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'release',
+                           a.caller_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, 'release', a.actor_id, null);
+    end if;
+    if c.owner_id is distinct from a.actor_id and not (c.owner_id is not null
+            and dibs.may_manage(a.actor_id, a.actor_role, c.owner_id)) then
+        return dibs.result(false, 'not_owner', 'customer', p_customer, 'release', a.actor_id, c.owner_id,
+                           c.owner_id, c.owned_since, c.pool_id);
+    end if;
+    update dibs.customers set owner_id = null, owned_since = null, team_id = null, protected_until = null,
+                              version = version + 1, updated_at = now()
+    where id = p_customer and owner_id = c.owner_id;
+    if not found then
+        return dibs.result(false, 'changed', 'customer', p_customer, 'release', a.actor_id, null);
+    end if;
+    update dibs.registrations set status = 'cancelled' where customer_id = p_customer and status = 'active';
+    perform dibs.log_ownership('customer', p_customer, 'release', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               c.owner_id, null, c.pool_id);
+    return dibs.result(true, 'ok', 'customer', p_customer, 'release', a.actor_id, null, null, null, c.pool_id);
+end
+$$;
+
+create function dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint default null,
+                                       p_action dibs.ownership_action default 'transfer')
+returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    c dibs.customers;
+    v_held integer;
+    v_limit integer;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, p_action,
+                           a.caller_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, p_action, a.actor_id, null);
+    end if;
+    if not exists (select 1 from dibs.users where id = p_to and active) then
+        return dibs.result(false, 'unknown_user', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to);
+    end if;
+    if not ((dibs.may_manage(a.actor_id, a.actor_role, p_to)
+             and (c.owner_id is null or dibs.may_manage(a.actor_id, a.actor_role, c.owner_id)))
+            or (p_action = 'transfer' and c.owner_id = a.actor_id)) then
+        return dibs.result(false, 'not_permitted', 'customer', p_customer, p_action, a.actor_id, c.owner_id);
+    end if;
+    if c.owner_id = p_to then
+        return dibs.result(true, 'already_theirs', 'customer', p_customer, p_action, a.actor_id, p_to);
+    end if;
+    if c.pool_id is not null and not dibs.is_member(c.pool_id, p_to) then
+        return dibs.result(false, 'not_member', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to,
+                           null, c.pool_id);
+    end if;
+    perform dibs.lock_rep(p_to);
+    v_held := dibs.customer_holdings(c.pool_id, p_to);
+    v_limit := coalesce(dibs.effective_limit(c.pool_id, p_to), 2147483647);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to,
+                           null, c.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
+                              team_id = (select team_id from dibs.users where id = p_to)
+    where id = p_customer and owner_id is not distinct from c.owner_id and status = 'active';
+    if not found then
+        return dibs.result(false, 'changed', 'customer', p_customer, p_action, a.actor_id, null);
+    end if;
+    -- A registration belongs to whoever works the customer now.
+    update dibs.registrations set registered_by = p_to where customer_id = p_customer and status = 'active';
+    perform dibs.log_ownership('customer', p_customer, p_action, true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               c.owner_id, p_to, c.pool_id);
+    return dibs.result(true, 'ok', 'customer', p_customer, p_action, a.actor_id, p_to, c.owner_id, null,
+                       c.pool_id, jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+end
+$$;
+
+-- 报备: register a prospect for a protection period. An unowned customer is claimed with it
+-- (all claim rules apply); activity extends the period up to the pool's maximum.
+create function dibs.register_customer(p_customer bigint, p_partner text default null, p_note text default null,
+                                       p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    c dibs.customers;
+    r dibs.registrations;
+    v_period interval;
+    v_max interval;
+    v_claim dibs.outcome;
+    v_expires timestamptz;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'register',
+                           a.caller_id, null);
+    end if;
+    if length(p_partner) > 200 or length(p_note) > 2000 then
+        return dibs.result(false, 'invalid_argument', 'customer', p_customer, 'register', a.actor_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, 'register', a.actor_id, null);
+    end if;
+    -- A registration past its end that the worker has not expired yet no longer protects.
+    update dibs.registrations set status = 'expired'
+    where customer_id = p_customer and status = 'active' and expires_at <= now();
+    select * into r from dibs.registrations where customer_id = p_customer and status = 'active';
+    if r.id is not null then
+        if r.registered_by = a.actor_id then
+            return dibs.result(true, 'already_yours', 'customer', p_customer, 'register', a.actor_id, c.owner_id,
+                               null, r.starts_at, c.pool_id, jsonb_build_object('until', r.expires_at));
+        end if;
+        return dibs.result(false, 'protected_by', 'customer', p_customer, 'register', a.actor_id, c.owner_id,
+                           r.registered_by, r.starts_at, c.pool_id,
+                           jsonb_build_object('until', r.expires_at, 'partner', r.partner_name));
+    end if;
+    if c.owner_id is not null and c.owner_id <> a.actor_id then
+        return dibs.result(false, 'already_owned_by', 'customer', p_customer, 'register', a.actor_id, c.owner_id,
+                           c.owner_id, c.owned_since, c.pool_id);
+    end if;
+    if c.owner_id is null then
+        v_claim := dibs.claim_customer(p_customer, p_for, 'register');
+        if not v_claim.ok then
+            return v_claim;
+        end if;
+    end if;
+    select coalesce(registration_period, '30 days'), coalesce(registration_max, '90 days')
+    into v_period, v_max from dibs.pools where id = c.pool_id;
+    v_period := coalesce(v_period, '30 days');
+    v_max := coalesce(v_max, '90 days');
+    v_expires := now() + v_period;
+    begin
+        insert into dibs.registrations (customer_id, registered_by, partner_name, note, expires_at, max_until)
+        values (p_customer, a.actor_id, p_partner, p_note, v_expires, now() + v_max);
+    exception when unique_violation then
+        -- Another registration committed a moment ago: it wins.
+        select * into r from dibs.registrations where customer_id = p_customer and status = 'active';
+        return dibs.result(false, 'protected_by', 'customer', p_customer, 'register', a.actor_id, null,
+                           r.registered_by, r.starts_at, c.pool_id, jsonb_build_object('race', true));
+    end;
+    update dibs.customers set protected_until = v_expires, updated_at = now() where id = p_customer;
+    perform dibs.log_ownership('customer', p_customer, 'register', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               null, a.actor_id, c.pool_id, jsonb_build_object('until', v_expires,
+                                                                                'partner', p_partner));
+    return dibs.result(true, 'ok', 'customer', p_customer, 'register', a.actor_id, a.actor_id, null, now(),
+                       c.pool_id, jsonb_build_object('until', v_expires));
+end
+$$;
+
+-- Lock or unlock a lead or customer (manager/admin): locked records are not claimed by
+-- others and not recycled.
+create function dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean,
+                                p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    v_owner bigint;
+    v_pool bigint;
+    v_action dibs.ownership_action := case when p_locked then 'lock' else 'unlock' end;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    -- A lock names who locked it: a login without a dibs user must act as one (p_for).
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, v_action, a.caller_id, null);
+    end if;
+    if p_entity = 'lead' then
+        select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_id;
+    else
+        select owner_id, pool_id into v_owner, v_pool from dibs.customers where id = p_id and status = 'active';
+    end if;
+    if not found then
+        return dibs.result(false, 'not_found', p_entity, p_id, v_action, a.actor_id, null);
+    end if;
+    if not (a.actor_role = 'admin' or (v_owner is not null and dibs.may_manage(a.actor_id, a.actor_role, v_owner))) then
+        return dibs.result(false, 'not_permitted', p_entity, p_id, v_action, a.actor_id, v_owner);
+    end if;
+    if p_entity = 'lead' then
+        update dibs.leads set locked = p_locked, version = version + 1, updated_at = now() where id = p_id;
+    else
+        update dibs.customers set locked = p_locked, locked_by = case when p_locked then a.actor_id end,
+                                  version = version + 1, updated_at = now()
+        where id = p_id;
+    end if;
+    perform dibs.log_ownership(p_entity, p_id, v_action, true, 'ok', coalesce(a.caller_id, a.actor_id), v_owner,
+                               v_owner, v_pool);
+    return dibs.result(true, 'ok', p_entity, p_id, v_action, a.actor_id, v_owner);
+end
+$$;
+
+-- 跟进: log a call/visit/message. Resets the recycle clock and extends the actor's
+-- registration (never past its maximum).
+create function dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text default null,
+                                  p_contact bigint default null, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    v_owner bigint;
+    v_pool bigint;
+    v_kind dibs.followup_kind;
+    v_period interval;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'followup', a.caller_id, null);
+    end if;
+    if p_kind is null or p_kind not in (select unnest(enum_range(null::dibs.followup_kind))::text)
+       or length(p_note) > 4000 then
+        return dibs.result(false, 'invalid_argument', p_entity, p_id, 'followup', a.actor_id, null);
+    end if;
+    v_kind := p_kind::dibs.followup_kind;
+    if p_entity = 'lead' then
+        select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_id for update;
+    else
+        select owner_id, pool_id into v_owner, v_pool from dibs.customers where id = p_id and status = 'active'
+        for update;
+    end if;
+    if not found then
+        return dibs.result(false, 'not_found', p_entity, p_id, 'followup', a.actor_id, null);
+    end if;
+    if v_owner is distinct from a.actor_id then
+        return dibs.result(false, 'not_owner', p_entity, p_id, 'followup', a.actor_id, v_owner, v_owner);
+    end if;
+    if p_entity = 'lead' then
+        insert into dibs.followups (lead_id, user_id, kind, note) values (p_id, a.actor_id, v_kind, p_note);
+        update dibs.leads set last_followup_at = now(), updated_at = now() where id = p_id;
+    else
+        if p_contact is not null and not exists (select 1 from dibs.contacts where id = p_contact
+                                                 and customer_id = p_id) then
+            return dibs.result(false, 'invalid_argument', p_entity, p_id, 'followup', a.actor_id, v_owner);
+        end if;
+        insert into dibs.followups (customer_id, contact_id, user_id, kind, note)
+        values (p_id, p_contact, a.actor_id, v_kind, p_note);
+        update dibs.customers set last_followup_at = now(), updated_at = now() where id = p_id;
+        update dibs.contacts set last_touched_by = a.actor_id, last_touched_at = now() where id = p_contact;
+        select coalesce(registration_period, '30 days') into v_period from dibs.pools where id = v_pool;
+        with extended as (
+            update dibs.registrations
+            set expires_at = least(max_until, greatest(expires_at, now() + coalesce(v_period, '30 days')))
+            where customer_id = p_id and status = 'active' and registered_by = a.actor_id and expires_at > now()
+            returning expires_at)
+        update dibs.customers set protected_until = (select expires_at from extended)
+        where id = p_id and exists (select 1 from extended);
+    end if;
+    return dibs.result(true, 'ok', p_entity, p_id, 'followup', a.actor_id, v_owner);
+end
+$$;
+
+-- Convert a lead into a customer: link to `p_customer`, or create one from the lead. The
+-- customer ends up owned by the converting rep (claimed under the customer pool's rules).
+create function dibs.convert_lead(p_lead bigint, p_customer bigint default null, p_for bigint default null)
+returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    l dibs.leads;
+    c dibs.customers;
+    v_pool bigint;
+    v_customer bigint := p_customer;
+    v_hook record;
+    v_held integer;
+    v_limit integer;
+    v_claim dibs.outcome;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'convert', a.caller_id, null);
+    end if;
+    select * into l from dibs.leads where id = p_lead for update;
+    if l.id is null then
+        return dibs.result(false, 'not_found', 'lead', p_lead, 'convert', a.actor_id, null);
+    end if;
+    if l.owner_id is distinct from a.actor_id then
+        return dibs.result(false, 'not_owner', 'lead', p_lead, 'convert', a.actor_id, l.owner_id, l.owner_id,
+                           l.owned_since, l.pool_id);
+    end if;
+    if l.status <> 'working' then
+        return dibs.result(false, 'not_claimable', 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
+                           l.pool_id, jsonb_build_object('status', l.status));
+    end if;
+    if v_customer is not null then
+        select * into c from dibs.customers where id = v_customer and status = 'active';
+        if c.id is null then
+            return dibs.result(false, 'not_found', 'customer', v_customer, 'convert', a.actor_id, null);
+        end if;
+        if c.owner_id is null then
+            v_claim := dibs.claim_customer(v_customer, p_for, 'convert');
+            if not v_claim.ok then
+                return v_claim;
+            end if;
+        elsif c.owner_id <> a.actor_id then
+            -- Converting into someone else's customer is exactly the collision dibs exists to stop.
+            return dibs.result(false, 'already_owned_by', 'customer', v_customer, 'convert', a.actor_id, c.owner_id,
+                               c.owner_id, c.owned_since, c.pool_id);
+        end if;
+    else
+        select * into v_hook from dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
+        if v_hook.blocked then
+            return dibs.result(false, v_hook.reason, 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
+                               l.pool_id, jsonb_build_object('existing_customer', v_hook.existing_id));
+        end if;
+        select id into v_pool from dibs.pools where kind = 'customer' order by id limit 1;
+        perform dibs.lock_rep(a.actor_id);
+        v_held := dibs.customer_holdings(v_pool, a.actor_id);
+        v_limit := coalesce(dibs.effective_limit(v_pool, a.actor_id), 2147483647);
+        if v_held >= v_limit then
+            return dibs.result(false, 'over_limit', 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
+                               v_pool, jsonb_build_object('held', v_held, 'limit', v_limit));
+        end if;
+        insert into dibs.customers (name, name_basic, name_core, uscc, phone, phone_e164, email_domain, region,
+                                    industry, source, pool_id, owner_id, team_id, owned_since, created_by)
+        values (l.company_name, l.name_basic, l.name_core, l.uscc, l.phone, l.phone_e164, l.email_domain, l.region,
+                l.industry, coalesce(l.source, 'lead'), v_pool, a.actor_id,
+                (select team_id from dibs.users where id = a.actor_id), now(), a.actor_id)
+        returning id into v_customer;
+        perform dibs.log_ownership('customer', v_customer, 'convert', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                                   null, a.actor_id, v_pool, jsonb_build_object('lead', p_lead));
+    end if;
+    update dibs.leads set status = 'converted', customer_id = v_customer, converted_at = now(),
+                          version = version + 1, updated_at = now()
+    where id = p_lead;
+    perform dibs.log_ownership('lead', p_lead, 'convert', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               l.owner_id, l.owner_id, l.pool_id, jsonb_build_object('customer', v_customer));
+    return dibs.result(true, 'ok', 'lead', p_lead, 'convert', a.actor_id, a.actor_id, null, null, l.pool_id,
+                       jsonb_build_object('customer', v_customer));
+end
+$$;
+
+-- Merge the ownership of two customers: `p_drop` becomes part of `p_keep`. The kept record
+-- keeps its owner, or inherits the dropped one's (whose holding is freed at the same time).
+create function dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint default null)
+returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    k dibs.customers;
+    d dibs.customers;
+    v_owner bigint;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_drop, 'merge', a.caller_id, null);
+    end if;
+    if p_keep = p_drop then
+        return dibs.result(false, 'invalid_argument', 'customer', p_drop, 'merge', a.actor_id, null);
+    end if;
+    -- Lock both rows in id order so two merges of the same pair cannot deadlock.
+    perform 1 from dibs.customers where id in (p_keep, p_drop) order by id for update;
+    select * into k from dibs.customers where id = p_keep and status = 'active';
+    select * into d from dibs.customers where id = p_drop and status = 'active';
+    if k.id is null or d.id is null then
+        return dibs.result(false, 'not_found', 'customer', coalesce(k.id, p_keep), 'merge', a.actor_id, null);
+    end if;
+    if not ((a.actor_role = 'admin')
+            or ((k.owner_id is null or k.owner_id = a.actor_id or dibs.may_manage(a.actor_id, a.actor_role, k.owner_id))
+                and (d.owner_id is null or d.owner_id = a.actor_id or dibs.may_manage(a.actor_id, a.actor_role, d.owner_id)))) then
+        return dibs.result(false, 'not_permitted', 'customer', p_drop, 'merge', a.actor_id, d.owner_id, d.owner_id);
+    end if;
+    v_owner := coalesce(k.owner_id, d.owner_id);
+    update dibs.customers set status = 'merged', merged_into = p_keep, owner_id = null, owned_since = null,
+                              protected_until = null, version = version + 1, updated_at = now()
+    where id = p_drop;
+    if k.owner_id is null and d.owner_id is not null then
+        update dibs.customers set owner_id = d.owner_id, owned_since = now(), team_id = d.team_id,
+                                  version = version + 1, updated_at = now()
+        where id = p_keep;
+    end if;
+    update dibs.registrations set status = 'cancelled' where customer_id = p_drop and status = 'active';
+    perform dibs.log_ownership('customer', p_drop, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               d.owner_id, null, d.pool_id, jsonb_build_object('merged_into', p_keep));
+    perform dibs.log_ownership('customer', p_keep, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               k.owner_id, v_owner, k.pool_id, jsonb_build_object('absorbed', p_drop));
+    return dibs.result(true, 'ok', 'customer', p_keep, 'merge', a.actor_id, v_owner, d.owner_id);
+end
+$$;
+
+-- ---------------------------------------------------------------- sweeps (worker)
+-- Why a lead is due for recycling now, or null.
+create function dibs.recycle_reason(l dibs.leads, p dibs.pools) returns text
+language sql stable as $$
+    select case
+        when l.owner_id is null or l.status <> 'working' or l.locked then null
+        when p.recycle_after_unconverted is not null and l.owned_since < now() - p.recycle_after_unconverted
+            then 'unconverted'
+        when p.recycle_after_idle is not null and coalesce(l.last_followup_at, l.owned_since) < now() - p.recycle_after_idle
+            then 'idle'
+    end
+$$;
+
+-- Due leads, oldest first, for the preview and the sweep.
+create function dibs.recycle_candidates(p_limit integer)
+returns table (lead_id bigint, pool_id bigint, owner_id bigint, reason text, owned_since timestamptz,
+               last_followup_at timestamptz)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select l.id, l.pool_id, l.owner_id, dibs.recycle_reason(l, p), l.owned_since, l.last_followup_at
+    from dibs.pools p
+    cross join lateral (
+        select * from dibs.leads l
+        where l.pool_id = p.id and l.owner_id is not null and l.status = 'working'
+          and ((p.recycle_after_idle is not null and coalesce(l.last_followup_at, l.owned_since) < now() - p.recycle_after_idle)
+            or (p.recycle_after_unconverted is not null and l.owned_since < now() - p.recycle_after_unconverted))
+          and not l.locked
+        limit p_limit) l
+    where p.kind = 'lead'
+    limit p_limit
+$$;
+
+-- Recycles up to `p_batch` due leads in one short transaction. Rows another session holds
+-- (a claim, a follow-up being logged) are skipped, not waited for: claims are never blocked
+-- for long, and a skipped lead is taken by the next batch if still due.
+create function dibs.recycle_leads(p_batch integer default 500) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    v_count integer;
+begin
+    with due as (
+        select l.id, l.owner_id, l.pool_id, dibs.recycle_reason(l, p) as reason
+        from dibs.leads l join dibs.pools p on p.id = l.pool_id
+        where l.id in (select lead_id from dibs.recycle_candidates(p_batch))
+        for update of l skip locked
+    ), recycled as (
+        update dibs.leads l set owner_id = null, owned_since = null, status = 'new', version = l.version + 1,
+                                updated_at = now(), assign_attempted_at = now(), assign_note = 'recycled'
+        from due where l.id = due.id and due.reason is not null
+        returning l.id, due.owner_id, due.pool_id, due.reason
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
+        select 'lead', id, 'recycle', 'ok', reason, owner_id, pool_id from recycled
+        returning 1
+    )
+    select count(*) into v_count from logged;
+    return v_count;
+end
+$$;
+
+create function dibs.recycle_customers(p_batch integer default 500) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    v_count integer;
+begin
+    with due as (
+        select c.id, c.owner_id, c.pool_id
+        from dibs.customers c join dibs.pools p on p.id = c.pool_id
+        where c.owner_id is not null and c.status = 'active' and not c.locked
+          and (c.protected_until is null or c.protected_until <= now())
+          and p.recycle_after_idle is not null
+          and coalesce(c.last_followup_at, c.owned_since) < now() - p.recycle_after_idle
+          and not exists (select 1 from dibs.registrations r where r.customer_id = c.id and r.status = 'active'
+                          and r.expires_at > now())
+        limit p_batch
+        for update of c skip locked
+    ), recycled as (
+        update dibs.customers c set owner_id = null, owned_since = null, team_id = null,
+                                    version = c.version + 1, updated_at = now()
+        from due where c.id = due.id
+        returning c.id, due.owner_id, due.pool_id
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
+        select 'customer', id, 'recycle', 'ok', 'idle', owner_id, pool_id from recycled
+        returning 1
+    )
+    select count(*) into v_count from logged;
+    return v_count;
+end
+$$;
+
+create function dibs.expire_registrations(p_batch integer default 500) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    v_count integer;
+begin
+    with due as (
+        select id, customer_id, registered_by from dibs.registrations
+        where status = 'active' and expires_at <= now()
+        limit p_batch for update skip locked
+    ), expired as (
+        update dibs.registrations r set status = 'expired' from due where r.id = due.id
+        returning due.customer_id, due.registered_by
+    ), unprotected as (
+        update dibs.customers c set protected_until = null from expired
+        where c.id = expired.customer_id and c.protected_until <= now()
+        returning c.id
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner)
+        select 'customer', customer_id, 'expire', 'ok', 'registration_expired', registered_by, null from expired
+        returning 1
+    )
+    select count(*) into v_count from logged;
+    return v_count;
+end
+$$;
+
+-- Reminders for owners whose leads will be recycled within the pool's reminder window.
+create function dibs.send_recycle_reminders(p_batch integer default 1000) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    v_count integer;
+begin
+    with soon as (
+        select l.id, l.owner_id,
+               least(case when p.recycle_after_idle is not null
+                          then coalesce(l.last_followup_at, l.owned_since) + p.recycle_after_idle end,
+                     case when p.recycle_after_unconverted is not null
+                          then l.owned_since + p.recycle_after_unconverted end) as due_at,
+               p.remind_before
+        from dibs.leads l join dibs.pools p on p.id = l.pool_id
+        where l.owner_id is not null and l.status = 'working' and not l.locked and p.kind = 'lead'
+    ), inserted as (
+        insert into dibs.notices (user_id, entity, entity_id, kind, due_at)
+        select owner_id, 'lead', id, 'recycle_soon', due_at from soon
+        where due_at is not null and due_at > now() and due_at <= now() + remind_before
+        limit p_batch
+        on conflict do nothing
+        returning 1
+    )
+    select count(*) into v_count from inserted;
+    return v_count;
+end
+$$;
+
+-- ---------------------------------------------------------------- auto-assignment
+-- The rule that matches a lead (first by position), or null.
+create function dibs.matching_rule(l dibs.leads) returns dibs.assignment_rules
+language plpgsql stable as $$
+declare
+    v_rule dibs.assignment_rules;
+begin
+    select r.* into v_rule from dibs.assignment_rules r
+    where r.pool_id = l.pool_id and r.enabled
+      and (r.regions is null or l.region = any (r.regions))
+      and (r.industries is null or l.industry = any (r.industries))
+      and (r.product_lines is null or l.product_line = any (r.product_lines))
+      and (r.sources is null or l.source = any (r.sources))
+      and (r.channels is null or l.channel = any (r.channels))
+    order by r.position, r.id
+    limit 1;
+    return v_rule;
+end
+$$;
+
+-- Candidates for a rule in the order its strategy tries them, with their load.
+create function dibs.rule_candidates(r dibs.assignment_rules)
+returns table (user_id bigint, held integer, holding_limit integer)
+language sql stable as $$
+    with members as (
+        select m.user_id, m.weight, dibs.lead_holdings(r.pool_id, m.user_id) as held,
+               coalesce(m.holding_limit, p.holding_limit) as holding_limit
+        from dibs.pool_members m join dibs.users u on u.id = m.user_id join dibs.pools p on p.id = m.pool_id
+        where m.pool_id = r.pool_id and u.active
+          and (r.target_team_id is null or u.team_id = r.target_team_id)
+          and (r.target_users is null or m.user_id = any (r.target_users))
+    ), cursor as (
+        select coalesce((select last_user_id from dibs.assignment_cursor where rule_id = r.id), 0) as last_user
+    )
+    select user_id, held, holding_limit from members, cursor
+    order by
+        case r.strategy
+            when 'round_robin' then (case when user_id > cursor.last_user then 0 else 1 end)::float8
+            when 'least_loaded' then held::float8
+            else held::float8 / weight
+        end,
+        user_id
+$$;
+
+-- Who would get this lead, and why (read-only; the preview uses it).
+create function dibs.pick_assignee(p_lead bigint, out user_id bigint, out rule_id bigint, out note text)
+language plpgsql stable security definer set search_path = dibs, pg_temp as $$
+declare
+    l dibs.leads;
+    r dibs.assignment_rules;
+begin
+    select * into l from dibs.leads where id = p_lead;
+    r := dibs.matching_rule(l);
+    if r.id is null then
+        note := 'no_rule';
+        return;
+    end if;
+    rule_id := r.id;
+    select c.user_id into user_id from dibs.rule_candidates(r) c where c.held < c.holding_limit limit 1;
+    note := case when user_id is null then 'nobody_eligible' else r.strategy end;
+end
+$$;
+
+-- Assigns up to `p_batch` new leads by their pool's rules. Each candidate's lock is taken
+-- before its holdings are counted again, so the assigner never pushes anyone past a limit
+-- even while that rep claims in another session.
+create function dibs.auto_assign(p_batch integer default 200) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    l dibs.leads;
+    r dibs.assignment_rules;
+    c record;
+    v_assigned integer := 0;
+    v_done boolean;
+begin
+    for l in
+        select * from dibs.leads
+        where status = 'new' and owner_id is null and assign_attempted_at is null and not locked
+        order by id limit p_batch
+        for update skip locked
+    loop
+        r := dibs.matching_rule(l);
+        if r.id is null then
+            update dibs.leads set assign_attempted_at = now(), assign_note = 'no_rule' where id = l.id;
+            continue;
+        end if;
+        v_done := false;
+        for c in select * from dibs.rule_candidates(r) loop
+            continue when c.held >= c.holding_limit;
+            continue when not dibs.try_lock_rep(c.user_id);
+            continue when dibs.lead_holdings(l.pool_id, c.user_id) >= c.holding_limit;
+            update dibs.leads set owner_id = c.user_id, owned_since = now(), status = 'working',
+                                  assign_attempted_at = now(), assign_note = r.strategy,
+                                  version = version + 1, updated_at = now()
+            where id = l.id and owner_id is null and status = 'new';
+            perform dibs.log_ownership('lead', l.id, 'auto_assign', true, r.strategy, null, null, c.user_id,
+                                       l.pool_id, jsonb_build_object('rule', r.id));
+            insert into dibs.assignment_cursor (rule_id, last_user_id) values (r.id, c.user_id)
+            on conflict (rule_id) do update set last_user_id = excluded.last_user_id;
+            v_assigned := v_assigned + 1;
+            v_done := true;
+            exit;
+        end loop;
+        if not v_done then
+            update dibs.leads set assign_attempted_at = now(), assign_note = 'nobody_eligible' where id = l.id;
+            perform dibs.log_ownership('lead', l.id, 'auto_assign', false, 'nobody_eligible', null, null, null,
+                                       l.pool_id, jsonb_build_object('rule', r.id));
+        end if;
+    end loop;
+    return v_assigned;
+end
+$$;
+
+-- ---------------------------------------------------------------- live events
+-- Publishes log rows and notices committed since the last call, as few NOTIFYs as possible.
+-- Rows are taken by transaction id below the oldest running transaction, so a row whose
+-- transaction commits late is never skipped. Payloads carry ids and kinds only: any role may
+-- LISTEN, so a client re-reads what it shows under its own rights.
+create function dibs.publish_events(p_max integer default 5000) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    cur dibs.event_cursor;
+    v_payload text := '';
+    v_count integer := 0;
+    v_last_xid bigint;
+    v_last_id bigint;
+    ev record;
+    v_item text;
+begin
+    select * into cur from dibs.event_cursor for update;
+    v_last_xid := cur.last_xid;
+    v_last_id := cur.last_id;
+    for ev in
+        select g.xid, g.id, g.entity, g.entity_id, g.action, g.outcome from dibs.ownership_log g
+        where g.xid >= cur.last_xid and (g.xid, g.id) > (cur.last_xid, cur.last_id) and g.xid < v_horizon
+        order by g.xid, g.id limit p_max
+    loop
+        -- Refusals change nothing on anyone's screen; they are counted, not broadcast.
+        if ev.outcome = 'ok' then
+            v_item := format('["%s",%s,"%s",%s]', left(ev.entity::text, 1), ev.entity_id, ev.action, ev.id);
+            if length(v_payload) + length(v_item) > 7900 then
+                perform pg_notify('dibs_events', '[' || v_payload || ']');
+                v_payload := '';
+            end if;
+            v_payload := v_payload || case when v_payload = '' then '' else ',' end || v_item;
+            v_count := v_count + 1;
+        end if;
+        v_last_xid := ev.xid;
+        v_last_id := ev.id;
+    end loop;
+    if v_payload <> '' then
+        perform pg_notify('dibs_events', '[' || v_payload || ']');
+    end if;
+    for ev in
+        select n.xid, n.id, n.user_id, n.entity, n.entity_id, n.kind from dibs.notices n
+        where (n.xid, n.id) > (cur.last_notice_xid, cur.last_notice_id) and n.xid < v_horizon
+        order by n.xid, n.id limit p_max
+    loop
+        perform pg_notify('dibs_notices', format('["%s",%s,"%s",%s]', left(ev.entity::text, 1), ev.entity_id,
+                                                 ev.kind, ev.user_id));
+        cur.last_notice_xid := ev.xid;
+        cur.last_notice_id := ev.id;
+        v_count := v_count + 1;
+    end loop;
+    update dibs.event_cursor set last_xid = v_last_xid, last_id = v_last_id,
+                                 last_notice_xid = cur.last_notice_xid, last_notice_id = cur.last_notice_id;
+    return v_count;
+end
+$$;
+
+-- ---------------------------------------------------------------- privileges
+-- Clients change ownership only through the functions above (I1); nothing is granted on
+-- the tables for writing, and the helpers stay private to the function owner.
+-- (Extension functions such as pg_trgm's keep their own grants.)
+do $$
+declare
+    f regprocedure;
+begin
+    for f in
+        select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'dibs'
+          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+    loop
+        execute format('revoke all on function %s from public', f);
+    end loop;
+end
+$$;
+alter default privileges in schema dibs revoke execute on functions from public;
+grant execute on function
+    dibs.claim_lead(bigint, bigint),
+    dibs.release_lead(bigint, bigint),
+    dibs.assign_lead(bigint, bigint, bigint),
+    dibs.transfer_lead(bigint, bigint, bigint),
+    dibs.claim_customer(bigint, bigint, dibs.ownership_action),
+    dibs.release_customer(bigint, bigint),
+    dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),
+    dibs.register_customer(bigint, text, text, bigint),
+    dibs.set_locked(dibs.entity_kind, bigint, boolean, bigint),
+    dibs.log_followup(dibs.entity_kind, bigint, text, text, bigint, bigint),
+    dibs.convert_lead(bigint, bigint, bigint),
+    dibs.merge_customer_ownership(bigint, bigint, bigint),
+    dibs.pick_assignee(bigint),
+    dibs.uscc_is_valid(text)
+to dibs_rep, dibs_manager, dibs_admin;
+grant execute on function
+    dibs.recycle_leads(integer), dibs.recycle_customers(integer), dibs.expire_registrations(integer),
+    dibs.send_recycle_reminders(integer), dibs.auto_assign(integer), dibs.publish_events(integer),
+    dibs.recycle_candidates(integer)
+to dibs_admin;
+grant select on all tables in schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;

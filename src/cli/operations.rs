@@ -1,0 +1,264 @@
+//! `dibs worker` and `dibs bench …`.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use crate::bench;
+use crate::db::{self, DatabaseTarget};
+use crate::text::UserError;
+use crate::worker;
+
+use super::EXIT_ERROR;
+use super::records::Output;
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Run one pass and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Show what the next pass would recycle and assign, and why; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds between passes.
+    #[arg(long, default_value_t = 30)]
+    pub interval: u64,
+    /// How many rows the preview lists.
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchKind {
+    /// Concurrent reps claiming/releasing under holding limits vs plain single-row updates.
+    Claims {
+        #[arg(long, default_value_t = 32)]
+        reps: usize,
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 100_000)]
+        leads: i64,
+        #[arg(long, default_value_t = 20)]
+        limit: i32,
+        /// Run without the notifier and listener (to measure what live events cost).
+        #[arg(long)]
+        no_events: bool,
+    },
+    /// A recycle sweep over many leads while reps claim: claim p99 with and without it.
+    Recycle {
+        #[arg(long, default_value_t = 1_000_000)]
+        leads: i64,
+        #[arg(long, default_value_t = 100_000)]
+        due: i64,
+        #[arg(long, default_value_t = 32)]
+        reps: usize,
+        /// Seconds of the quiet (no sweep) phase.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+    },
+}
+
+pub async fn worker(
+    target: &DatabaseTarget,
+    args: WorkerArgs,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    if args.dry_run {
+        let client = db::connect(&target.config).await?;
+        let preview = worker::preview(&client, args.limit).await?;
+        if output.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&preview).unwrap_or_default()
+            );
+        } else {
+            println!("would recycle {} lead(s):", preview.recycle.len());
+            for r in &preview.recycle {
+                println!(
+                    "  lead {:>8}  {}  from {}  ({})",
+                    r.lead_id, r.pool, r.owner, r.reason
+                );
+            }
+            println!(
+                "would auto-assign (first {} new leads):",
+                preview.assign.len()
+            );
+            for a in &preview.assign {
+                let to = a.assignee.clone().unwrap_or_else(|| "stays in pool".into());
+                println!(
+                    "  lead {:>8}  {}  → {}  ({}; rule: {})",
+                    a.lead_id,
+                    a.company,
+                    to,
+                    a.note,
+                    a.rule.clone().unwrap_or_else(|| "-".into())
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = worker::run(
+        target.config.clone(),
+        Duration::from_secs(args.interval.max(1)),
+        args.once,
+    )
+    .await?;
+    if let Some(report) = report {
+        if output.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        } else {
+            println!(
+                "registrations expired {}, leads recycled {}, customers recycled {}, reminders {}, leads assigned {}",
+                report.registrations_expired,
+                report.leads_recycled,
+                report.customers_recycled,
+                report.reminders,
+                report.leads_assigned
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn bench(
+    target: &DatabaseTarget,
+    which: BenchKind,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    match which {
+        BenchKind::Claims {
+            reps,
+            seconds,
+            leads,
+            limit,
+            no_events,
+        } => {
+            let options = bench::ClaimsOptions {
+                reps,
+                seconds,
+                leads,
+                holding_limit: limit,
+                live_events: !no_events,
+            };
+            let report = bench::claims(&target.config, options).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "dibs bench claims — {} reps, {:.1} s, {} leads, limit {} each, live events {}",
+                    report.reps,
+                    report.seconds,
+                    report.leads,
+                    report.holding_limit,
+                    if no_events { "off" } else { "on" }
+                );
+                println!(
+                    "{:<34}{:>12}{:>10}{:>10}",
+                    "", "per second", "p50 ms", "p99 ms"
+                );
+                println!(
+                    "{:<34}{:>12.0}{:>10.2}{:>10.2}",
+                    "ownership calls (claim+release)",
+                    report.calls_per_second,
+                    report.p50_ms,
+                    report.p99_ms
+                );
+                println!(
+                    "{:<34}{:>12.0}",
+                    "  of which successful claims", report.claims_per_second
+                );
+                println!(
+                    "{:<34}{:>12.0}{:>10.2}{:>10.2}",
+                    "baseline: single-row UPDATE",
+                    report.baseline_updates_per_second,
+                    report.baseline_p50_ms,
+                    report.baseline_p99_ms
+                );
+                println!(
+                    "ratio calls/baseline {:.2}   ratio successful claims/baseline {:.2}",
+                    report.ratio_calls_to_baseline, report.ratio_claims_to_baseline
+                );
+                println!("refusals: {:?}", report.refusals);
+                println!(
+                    "events published {}, received by a listener {}",
+                    report.events_published, report.events_received
+                );
+                println!(
+                    "WAL per ownership call {:.0} bytes, per baseline update {:.0} bytes",
+                    report.wal_bytes_per_call, report.wal_bytes_per_baseline_update
+                );
+                println!(
+                    "invariant violations: {} {:?}",
+                    report.violations.total(),
+                    report.violations
+                );
+            }
+            Ok(if report.violations.total() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_ERROR)
+            })
+        }
+        BenchKind::Recycle {
+            leads,
+            due,
+            reps,
+            seconds,
+        } => {
+            let report = bench::recycle(&target.config, leads, due, reps, seconds).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "dibs bench recycle — {} leads, {} due, {} reps claiming",
+                    report.leads, report.due, reps
+                );
+                println!(
+                    "sweep: {} recycled in {:.1} s ({:.0}/s)",
+                    report.recycled,
+                    report.sweep_seconds,
+                    report.recycled as f64 / report.sweep_seconds.max(1e-9)
+                );
+                println!(
+                    "{:<26}{:>10}{:>10}{:>10}",
+                    "claims", "count", "p50 ms", "p99 ms"
+                );
+                println!(
+                    "{:<26}{:>10}{:>10.2}{:>10.2}",
+                    "without sweep (baseline)",
+                    report.claims_quiet,
+                    report.claim_p50_ms_quiet,
+                    report.claim_p99_ms_quiet
+                );
+                println!(
+                    "{:<26}{:>10}{:>10.2}{:>10.2}",
+                    "during sweep",
+                    report.claims_during_sweep,
+                    report.claim_p50_ms_during_sweep,
+                    report.claim_p99_ms_during_sweep
+                );
+                println!("p99 during/without: {:.2}", report.p99_ratio);
+                println!(
+                    "invariant violations: {} {:?}",
+                    report.violations.total(),
+                    report.violations
+                );
+            }
+            Ok(if report.violations.total() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_ERROR)
+            })
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! `dibs lead …`, `dibs customer …`, `dibs history …`: the ownership API for scripts and
+//! on-call admins. Every change is one database function call; refusals exit with code 3.
+
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use crate::db::{self, DatabaseTarget};
+use crate::ownership::{self, Action, Entity, Outcome};
+use crate::text::UserError;
+
+use super::EXIT_REFUSED;
+
+/// Output settings shared by the record commands.
+pub struct Output {
+    pub json: bool,
+    pub act_as: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Ids {
+    /// One or more ids.
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    /// The receiving user (login or id).
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupArgs {
+    pub id: i64,
+    /// call, visit, message, email, meeting or note.
+    #[arg(long, default_value = "call")]
+    pub kind: String,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LeadAction {
+    /// Claim leads from their pool for yourself.
+    Claim(Ids),
+    /// Give leads back to their pool.
+    Release(Ids),
+    /// Assign leads to a rep (managers for their team, admins for all).
+    Assign(MoveArgs),
+    /// Hand leads over to another rep.
+    Transfer(MoveArgs),
+    /// Lock leads (managers/admins): nobody else claims them, nothing recycles them.
+    Lock(Ids),
+    Unlock(Ids),
+    /// Log a follow-up: resets the recycle clock.
+    Followup(FollowupArgs),
+    /// Convert a lead into a customer (a new one, or `--customer ID`).
+    Convert {
+        id: i64,
+        #[arg(long)]
+        customer: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerAction {
+    /// Claim customers from the customer pool (公海).
+    Claim(Ids),
+    Release(Ids),
+    /// Register (报备) a customer: protection for the pool's period, extended by activity.
+    Register {
+        id: i64,
+        /// The channel partner registering it, if any.
+        #[arg(long)]
+        partner: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    Lock(Ids),
+    Unlock(Ids),
+    Transfer(MoveArgs),
+    Followup(FollowupArgs),
+    /// Merge the ownership of DROP into KEEP (DROP becomes part of KEEP).
+    MergeOwnership {
+        keep: i64,
+        drop: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryTarget {
+    Lead {
+        id: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    Customer {
+        id: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+#[derive(Serialize)]
+struct Reported<'a> {
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+    message: String,
+}
+
+async fn run_actions(
+    target: &DatabaseTarget,
+    actions: Vec<Action>,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let client = db::connect(&target.config).await?;
+    let on_behalf = match &output.act_as {
+        Some(user) => Some(ownership::resolve_user(&client, user).await?),
+        None => None,
+    };
+    let mut outcomes = Vec::with_capacity(actions.len());
+    for action in &actions {
+        outcomes.push(ownership::perform(&client, action, on_behalf).await?);
+    }
+    let now = Utc::now();
+    if output.json {
+        let reported: Vec<Reported> = outcomes
+            .iter()
+            .map(|o| Reported {
+                outcome: o,
+                message: o.words(now).to_string(),
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&reported).unwrap_or_else(|_| "[]".into())
+        );
+    } else {
+        for outcome in &outcomes {
+            let mark = if outcome.ok { "ok " } else { "NO " };
+            println!(
+                "{mark} {} {}: {}",
+                outcome.entity.as_sql(),
+                outcome.id,
+                outcome.words(now)
+            );
+        }
+    }
+    let refused = outcomes.iter().any(|o| !o.ok);
+    Ok(if refused {
+        ExitCode::from(EXIT_REFUSED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn user_id(target: &DatabaseTarget, user: &str) -> Result<i64, UserError> {
+    let client = db::connect(&target.config).await?;
+    ownership::resolve_user(&client, user).await
+}
+
+pub async fn lead(
+    target: &DatabaseTarget,
+    action: LeadAction,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let actions = match action {
+        LeadAction::Claim(ids) => ids.ids.into_iter().map(Action::ClaimLead).collect(),
+        LeadAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseLead).collect(),
+        LeadAction::Assign(args) => {
+            let to = user_id(target, &args.to).await?;
+            args.ids
+                .into_iter()
+                .map(|lead| Action::AssignLead { lead, to })
+                .collect()
+        }
+        LeadAction::Transfer(args) => {
+            let to = user_id(target, &args.to).await?;
+            args.ids
+                .into_iter()
+                .map(|lead| Action::TransferLead { lead, to })
+                .collect()
+        }
+        LeadAction::Lock(ids) => locks(Entity::Lead, ids, true),
+        LeadAction::Unlock(ids) => locks(Entity::Lead, ids, false),
+        LeadAction::Followup(args) => {
+            vec![Action::Followup {
+                entity: Entity::Lead,
+                id: args.id,
+                kind: args.kind,
+                note: args.note,
+            }]
+        }
+        LeadAction::Convert { id, customer } => vec![Action::ConvertLead { lead: id, customer }],
+    };
+    run_actions(target, actions, output).await
+}
+
+fn locks(entity: Entity, ids: Ids, locked: bool) -> Vec<Action> {
+    ids.ids
+        .into_iter()
+        .map(|id| Action::SetLocked { entity, id, locked })
+        .collect()
+}
+
+pub async fn customer(
+    target: &DatabaseTarget,
+    action: CustomerAction,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let actions = match action {
+        CustomerAction::Claim(ids) => ids.ids.into_iter().map(Action::ClaimCustomer).collect(),
+        CustomerAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseCustomer).collect(),
+        CustomerAction::Register { id, partner, note } => vec![Action::RegisterCustomer {
+            customer: id,
+            partner,
+            note,
+        }],
+        CustomerAction::Lock(ids) => locks(Entity::Customer, ids, true),
+        CustomerAction::Unlock(ids) => locks(Entity::Customer, ids, false),
+        CustomerAction::Transfer(args) => {
+            let to = user_id(target, &args.to).await?;
+            args.ids
+                .into_iter()
+                .map(|customer| Action::TransferCustomer { customer, to })
+                .collect()
+        }
+        CustomerAction::Followup(args) => {
+            vec![Action::Followup {
+                entity: Entity::Customer,
+                id: args.id,
+                kind: args.kind,
+                note: args.note,
+            }]
+        }
+        CustomerAction::MergeOwnership { keep, drop } => {
+            vec![Action::MergeCustomers { keep, drop }]
+        }
+    };
+    run_actions(target, actions, output).await
+}
+
+pub async fn history(
+    target: &DatabaseTarget,
+    which: HistoryTarget,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let (entity, id, limit) = match which {
+        HistoryTarget::Lead { id, limit } => (Entity::Lead, id, limit),
+        HistoryTarget::Customer { id, limit } => (Entity::Customer, id, limit),
+    };
+    let client = db::connect(&target.config).await?;
+    let entries = ownership::history(&client, entity, id, limit).await?;
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&entries).unwrap_or_else(|_| "[]".into())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dash = || "-".to_string();
+    for e in entries {
+        println!(
+            "{}  {:<11} {:<7} {:<18} {} → {}  by {} ({})",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.action,
+            e.outcome,
+            e.reason,
+            e.from_owner.unwrap_or_else(dash),
+            e.to_owner.unwrap_or_else(dash),
+            e.actor.unwrap_or_else(|| "worker".into()),
+            e.login,
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
