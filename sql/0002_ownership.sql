@@ -1061,8 +1061,9 @@ begin
         update dibs.registrations r set status = 'expired' from due where r.id = due.id
         returning due.customer_id, due.registered_by
     ), unprotected as (
+        -- One live registration per customer: when it ends, so does the protection.
         update dibs.customers c set protected_until = null from expired
-        where c.id = expired.customer_id and c.protected_until <= now()
+        where c.id = expired.customer_id
         returning c.id
     ), logged as (
         insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner)
