@@ -322,10 +322,13 @@ create table dibs.ownership_log (
     action      dibs.ownership_action not null,
     outcome     dibs.ownership_outcome not null,
     reason      text not null default 'ok',
-    actor_id    bigint references dibs.users (id),      -- null: the worker
-    from_owner  bigint references dibs.users (id),
-    to_owner    bigint references dibs.users (id),
-    pool_id     bigint references dibs.pools (id),
+    -- No foreign keys: an append-only audit trail written at claim rates; users are disabled,
+    -- never deleted, so the ids stay meaningful, and four RI checks per row would cost more
+    -- than the rest of the insert.
+    actor_id    bigint,      -- null: the worker
+    from_owner  bigint,
+    to_owner    bigint,
+    pool_id     bigint,
     detail      jsonb
 );
 create index on dibs.ownership_log (entity, entity_id, at desc);

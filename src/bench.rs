@@ -17,8 +17,8 @@ use crate::seed::copy::CopyWriter;
 use crate::text::{Text, UserError};
 
 fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseUnreachable {
-        target: "bench".into(),
+    Text::DatabaseError {
+        during: "bench".into(),
         detail: crate::db::error_detail(err),
     }
     .into()
@@ -159,6 +159,25 @@ impl Violations {
     }
 }
 
+fn bench_login(index: usize) -> String {
+    format!("dibs_bench_rep_{index}")
+}
+
+/// Connects as the rep's own login when the server lets us (a private cluster does), else
+/// as the benchmark's own login acting for the rep (an admin path that costs a little more).
+async fn rep_connection(
+    config: &Config,
+    index: usize,
+    rep: i64,
+) -> Result<(Client, Option<i64>), UserError> {
+    let mut own = config.clone();
+    own.user(bench_login(index));
+    match crate::db::connect(&own).await {
+        Ok(client) => Ok((client, None)),
+        Err(_) => Ok((crate::db::connect(config).await?, Some(rep))),
+    }
+}
+
 /// Pool, reps and leads for a benchmark. Returns (pool id, rep ids, first lead id).
 pub async fn setup_pool(
     client: &mut Client,
@@ -188,10 +207,22 @@ pub async fn setup_pool(
         .get(0);
     let mut rep_ids = Vec::with_capacity(reps);
     for index in 0..reps {
+        let login = bench_login(index);
+        // Reps call as themselves, as in production (the caller's own login role). Roles are
+        // cluster-wide; a role left by an earlier run is reused.
+        tx.batch_execute(&format!(
+            "do $$ begin
+                 if not exists (select 1 from pg_roles where rolname = '{login}') then
+                     create role {login} login in role dibs_rep;
+                 end if;
+             end $$"
+        ))
+        .await
+        .map_err(err)?;
         let id: i64 = tx
             .query_one(
                 "insert into dibs.users (login_role, display_name, role, team_id) values ($1, $2, 'rep', $3) returning id",
-                &[&format!("bench_rep_{index}"), &format!("压测销售{index}"), &team],
+                &[&login, &format!("压测销售{index}"), &team],
             )
             .await
             .map_err(err)?
@@ -274,16 +305,28 @@ struct RepTally {
 }
 
 /// A rep's loop: claim random leads until near the limit, release some, repeat, until `deadline`.
+/// The leads a simulated rep picks from (`first..first + span`) and how many it keeps.
+#[derive(Clone, Copy)]
+struct LeadRange {
+    first: i64,
+    span: i64,
+    keep: i32,
+}
+
 async fn simulate_rep(
     config: Config,
+    rep_index: usize,
     rep: i64,
-    first_lead: i64,
-    leads: i64,
-    limit: i32,
+    range: LeadRange,
     stop: Stop,
     seed: u64,
 ) -> Result<RepTally, UserError> {
-    let client = crate::db::connect(&config).await?;
+    let LeadRange {
+        first: first_lead,
+        span: leads,
+        keep: limit,
+    } = range;
+    let (client, on_behalf) = rep_connection(&config, rep_index, rep).await?;
     let claim = client
         .prepare("select (o).ok, (o).reason from dibs.claim_lead($1, $2) o")
         .await
@@ -304,7 +347,7 @@ async fn simulate_rep(
         let row = if do_claim {
             let lead = first_lead + rng.range(0, leads - 1);
             let row = client
-                .query_one(&claim, &[&lead, &rep])
+                .query_one(&claim, &[&lead, &on_behalf])
                 .await
                 .map_err(|e| db_error(&e))?;
             if row.get::<_, bool>(0) && row.get::<_, &str>(1) == "ok" {
@@ -315,7 +358,7 @@ async fn simulate_rep(
         } else {
             let lead = held.swap_remove(rng.below(held.len()));
             client
-                .query_one(&release, &[&lead, &rep])
+                .query_one(&release, &[&lead, &on_behalf])
                 .await
                 .map_err(|e| db_error(&e))?
         };
@@ -507,10 +550,13 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
         .map(|(index, rep)| {
             tokio::spawn(simulate_rep(
                 config.clone(),
+                index,
                 *rep,
-                first_lead,
-                options.leads,
-                options.holding_limit,
+                LeadRange {
+                    first: first_lead,
+                    span: options.leads,
+                    keep: options.holding_limit,
+                },
                 Stop::at(deadline),
                 index as u64 + 1,
             ))
@@ -612,8 +658,8 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
 }
 
 fn join_error(err: &tokio::task::JoinError) -> UserError {
-    Text::DatabaseUnreachable {
-        target: "bench task".into(),
+    Text::DatabaseError {
+        during: "bench task".into(),
         detail: err.to_string(),
     }
     .into()
@@ -658,10 +704,13 @@ async fn recycle_in(
     quiet_seconds: f64,
 ) -> Result<RecycleReport, UserError> {
     let mut client = crate::db::connect(config).await?;
-    // A limit high enough for the overdue holdings plus room to claim.
-    let limit = i32::try_from(due / reps as i64 + 100).unwrap_or(i32::MAX);
-    let (pool, rep_ids, first_lead) = setup_pool(&mut client, reps, leads, limit, Some(1)).await?;
-    // The overdue leads: owned for two days without a follow-up, spread over the reps, logged.
+    // Two groups of reps: holders own the overdue leads (the sweep takes them back),
+    // claimers work the pool as usual, with ordinary holdings, while the sweep runs.
+    let limit = i32::try_from(due / reps.max(1) as i64 + 100).unwrap_or(i32::MAX);
+    let (pool, all_reps, first_lead) =
+        setup_pool(&mut client, reps * 2, leads, limit, Some(1)).await?;
+    let (holders, claimers) = all_reps.split_at(reps);
+    let rep_ids = claimers.to_vec();
     client
         .execute(
             "with picked as (
@@ -670,7 +719,7 @@ async fn recycle_in(
              update dibs.leads l set owner_id = picked.reps[1 + (picked.n % array_length(picked.reps, 1))],
                                      owned_since = now() - interval '2 days', status = 'working'
              from picked where l.id = picked.id",
-            &[&pool, &first_lead, &due, &rep_ids],
+            &[&pool, &first_lead, &due, &holders.to_vec()],
         )
         .await
         .map_err(|e| db_error(&e))?;
@@ -678,11 +727,21 @@ async fn recycle_in(
         .batch_execute(&format!(
             "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, to_owner, pool_id)
              select 'lead', id, 'assign', 'ok', 'bench', owner_id, pool_id from dibs.leads
-             where pool_id = {pool} and owner_id is not null;
-             vacuum analyze dibs.leads; vacuum analyze dibs.ownership_log"
+             where pool_id = {pool} and owner_id is not null"
         ))
         .await
         .map_err(|e| db_error(&e))?;
+    for sql in [
+        "vacuum analyze dibs.leads",
+        "vacuum analyze dibs.ownership_log",
+        "checkpoint",
+    ] {
+        // CHECKPOINT needs a superuser; without it the phases are only a little noisier.
+        let result = client.batch_execute(sql).await;
+        if result.is_err() && sql != "checkpoint" {
+            result.map_err(|e| db_error(&e))?;
+        }
+    }
     // Claims only touch the leads nobody owns.
     let claim_first = first_lead + due;
     let claim_span = leads - due;
@@ -694,10 +753,13 @@ async fn recycle_in(
             .map(|(index, rep)| {
                 tokio::spawn(simulate_rep(
                     config.clone(),
+                    reps + index,
                     *rep,
-                    claim_first,
-                    claim_span,
-                    50,
+                    LeadRange {
+                        first: claim_first,
+                        span: claim_span,
+                        keep: 50,
+                    },
                     stop.clone(),
                     7 + index as u64,
                 ))
@@ -712,6 +774,8 @@ async fn recycle_in(
         }
     };
 
+    // A short warm-up (connections, caches, plans) whose figures are discarded.
+    run_claims(Stop::at(Instant::now() + Duration::from_secs(2))).await?;
     let mut quiet = run_claims(Stop::at(
         Instant::now() + Duration::from_secs_f64(quiet_seconds),
     ))

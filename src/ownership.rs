@@ -257,8 +257,8 @@ const OUTCOME_COLUMNS: &str = "(o).ok, (o).reason, (o).entity::text as entity_te
      (o).other_user_id, (o).other_user_name, (o).other_since, (o).detail";
 
 fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseUnreachable {
-        target: "ownership".into(),
+    Text::DatabaseError {
+        during: "ownership".into(),
         detail: crate::db::error_detail(err),
     }
     .into()

@@ -97,6 +97,10 @@ pub enum Text {
         target: String,
         detail: String,
     },
+    DatabaseError {
+        during: String,
+        detail: String,
+    },
     WrongPassword {
         user: String,
     },
@@ -358,6 +362,13 @@ impl fmt::Display for Text {
                         "Cannot reach the database at {target}: {detail}\n\
                          Check that the server is running and that DATABASE_URL names the right host and port."
                     )
+                }
+            }
+            Text::DatabaseError { during, detail } => {
+                if zh {
+                    format!("数据库在{during}时报错：{detail}")
+                } else {
+                    format!("The database reported an error during {during}: {detail}")
                 }
             }
             Text::WrongPassword { user } => {

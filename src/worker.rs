@@ -16,8 +16,8 @@ pub const SWEEP_BATCH: i32 = 500;
 const ASSIGN_BATCH: i32 = 100;
 
 fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseUnreachable {
-        target: "worker".into(),
+    Text::DatabaseError {
+        during: "worker".into(),
         detail: crate::db::error_detail(err),
     }
     .into()

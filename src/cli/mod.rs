@@ -222,8 +222,8 @@ async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitC
     let label = db::describe(&config);
     crate::tui::run(config, label)
         .await
-        .map_err(|e| Text::DatabaseUnreachable {
-            target: "terminal".into(),
+        .map_err(|e| Text::DatabaseError {
+            during: "terminal".into(),
             detail: e.to_string(),
         })?;
     Ok(ExitCode::SUCCESS)

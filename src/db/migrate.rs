@@ -136,8 +136,8 @@ pub async fn check_trigram_support(client: &Client) -> Result<(), UserError> {
         )
         .await
         .map_err(|e| {
-            UserError(Text::DatabaseUnreachable {
-                target: "trigram check".into(),
+            UserError(Text::DatabaseError {
+                during: "trigram check".into(),
                 detail: crate::db::error_detail(&e),
             })
         })?;

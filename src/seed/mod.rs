@@ -50,8 +50,8 @@ pub async fn database_is_empty(client: &Client) -> Result<bool, UserError> {
 }
 
 pub(crate) fn seed_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseUnreachable {
-        target: "seed".into(),
+    Text::DatabaseError {
+        during: "seed".into(),
         detail: crate::db::error_detail(err),
     }
     .into()
