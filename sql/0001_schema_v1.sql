@@ -300,13 +300,13 @@ create table dibs.dedup_rules (
 );
 
 insert into dibs.dedup_rules (name, entity, against, match_kind, threshold, weight, action, position) values
-    ('customer: same credit code',   'customer', 'customer', 'uscc',         1.0,  1.0, 'block', 10),
-    ('customer: similar name',       'customer', 'customer', 'name_fuzzy',   0.88, 0.6, 'warn',  20),
-    ('customer: same phone',         'customer', 'customer', 'phone',        1.0,  0.3, 'warn',  30),
-    ('customer: same e-mail domain', 'customer', 'customer', 'email_domain', 1.0,  0.3, 'warn',  40),
-    ('lead: existing customer code', 'lead',     'customer', 'uscc',         1.0,  1.0, 'warn',  50),
-    ('lead: similar customer name',  'lead',     'customer', 'name_fuzzy',   0.88, 0.6, 'warn',  60),
-    ('lead: similar open lead',      'lead',     'lead',     'name_fuzzy',   0.92, 0.6, 'warn',  70);
+    ('customer: same credit code',   'customer', 'customer', 'uscc',         1.0,  1.0,  'block', 10),
+    ('customer: similar name',       'customer', 'customer', 'name_fuzzy',   0.88, 1.0,  'warn',  20),
+    ('customer: same phone',         'customer', 'customer', 'phone',        1.0,  0.35, 'warn',  30),
+    ('customer: same e-mail domain', 'customer', 'customer', 'email_domain', 1.0,  0.4,  'warn',  40),
+    ('lead: existing customer code', 'lead',     'customer', 'uscc',         1.0,  1.0,  'warn',  50),
+    ('lead: similar customer name',  'lead',     'customer', 'name_fuzzy',   0.88, 1.0,  'warn',  60),
+    ('lead: similar open lead',      'lead',     'lead',     'name_fuzzy',   0.92, 1.0,  'warn',  70);
 
 create type dibs.ownership_action as enum (
     'claim', 'release', 'assign', 'transfer', 'recycle', 'auto_assign', 'merge', 'convert',

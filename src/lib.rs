@@ -7,6 +7,7 @@ pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod dedup;
 pub mod domain;
 pub mod local;
 pub mod ownership;

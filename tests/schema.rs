@@ -29,6 +29,20 @@ async fn two_live_customers_cannot_share_a_valid_credit_code() {
     let err = insert_customer(&client, "恒信精密机械（上海）有限公司", Some(&code))
         .await
         .expect_err("duplicate code");
+    // The block rule names the existing customer; the unique index stands behind it.
+    assert_eq!(
+        err.code().map(|c| c.code()),
+        Some("DB001"),
+        "{}",
+        dibs::db::error_detail(&err)
+    );
+    client
+        .execute("update dibs.dedup_rules set enabled = false", &[])
+        .await
+        .expect("rules off");
+    let err = insert_customer(&client, "恒信精密机械（上海）有限公司", Some(&code))
+        .await
+        .expect_err("duplicate code");
     assert_eq!(err.code(), Some(&SqlState::UNIQUE_VIOLATION));
 }
 

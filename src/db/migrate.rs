@@ -22,6 +22,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ownership",
         sql: include_str!("../../sql/0002_ownership.sql"),
     },
+    Migration {
+        version: 3,
+        name: "t2s",
+        sql: include_str!("../../sql/0003_t2s.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "dedup",
+        sql: include_str!("../../sql/0004_dedup.sql"),
+    },
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -127,27 +127,39 @@ const GENERIC_WORDS: &[&str] = &[
     "holdings",
 ];
 
-/// Full-width ASCII → half width; ideographic space → space; full-width brackets included.
-pub fn to_half_width(c: char) -> char {
-    match c {
-        '\u{3000}' => ' ',
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    }
+/// Traditional → simplified for one character (the table in `t2s_table`).
+pub fn to_simplified(c: char) -> char {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        super::t2s_table::TRADITIONAL
+            .chars()
+            .zip(super::t2s_table::SIMPLIFIED.chars())
+            .collect()
+    });
+    map.get(&c).copied().unwrap_or(c)
 }
 
-/// The basic form: comparable across width, case, spacing and punctuation.
+/// NFKC (full width → half width, compatibility forms) then simplified characters.
+/// The database does the same with `normalize(…, NFKC)` and `dibs.to_simplified`.
+pub fn canonical(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().map(to_simplified).collect()
+}
+
+/// The basic form: comparable across width, script, case, spacing and punctuation.
 pub fn basic_form(name: &str) -> String {
-    name.chars()
-        .map(to_half_width)
-        .flat_map(char::to_lowercase)
+    canonical(name)
+        .chars()
         .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
         .collect()
 }
 
 /// Removes bracketed parts that are only a region: 华为技术（深圳）有限公司 → 华为技术有限公司.
 fn without_bracketed_regions(name: &str) -> String {
-    let half: String = name.chars().map(to_half_width).collect();
+    let half = canonical(name);
     let mut out = String::with_capacity(half.len());
     let mut rest = half.as_str();
     while let Some(open) = rest.find('(') {

@@ -1,0 +1,163 @@
+//! The duplicate check against the database: candidates from `dibs.dedup_candidates`
+//! (indexes and visibility live there), scored by `score`, best first.
+
+use serde::Serialize;
+use tokio::task::JoinHandle;
+use tokio_postgres::{CancelToken, Client, GenericClient, NoTls};
+
+use super::score::{Draft, DraftKeys, StoredKeys, Weights, Why, score};
+use crate::ownership::Entity;
+use crate::text::{Text, UserError};
+
+fn db_error(err: &tokio_postgres::Error) -> UserError {
+    Text::DatabaseError {
+        during: "duplicate check".into(),
+        detail: crate::db::error_detail(err),
+    }
+    .into()
+}
+
+/// One probable duplicate, with what the person may see of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    pub entity: Entity,
+    pub id: i64,
+    pub name: String,
+    pub owner: Option<String>,
+    pub team: Option<String>,
+    pub status: String,
+    pub score: f64,
+    pub why: Vec<Why>,
+}
+
+/// Weights and thresholds from the enabled rules for `entity` checked against `against`.
+pub async fn load_weights<C: GenericClient>(
+    client: &C,
+    entity: Entity,
+    against: Entity,
+) -> Result<Weights, UserError> {
+    let rows = client
+        .query(
+            "select match_kind::text, threshold::float8, weight::float8 from dibs.dedup_rules
+             where enabled and entity = $1::text::dibs.entity_kind and against = $2::text::dibs.entity_kind",
+            &[&entity.as_sql(), &against.as_sql()],
+        )
+        .await
+        .map_err(|e| db_error(&e))?;
+    let mut weights = Weights {
+        phone: 0.0,
+        domain: 0.0,
+        ..Weights::default()
+    };
+    for row in rows {
+        let (kind, threshold, weight): (String, f64, f64) = (row.get(0), row.get(1), row.get(2));
+        match kind.as_str() {
+            "name_fuzzy" => {
+                weights.name_threshold = threshold;
+                weights.name = weight;
+            }
+            "phone" => weights.phone = weight,
+            "email_domain" => weights.domain = weight,
+            _ => {}
+        }
+    }
+    Ok(weights)
+}
+
+/// The top `k` probable duplicates of `draft` among `against` records.
+pub async fn check<C: GenericClient>(
+    client: &C,
+    draft: &Draft,
+    against: Entity,
+    k: usize,
+    weights: &Weights,
+) -> Result<Vec<Match>, UserError> {
+    let rows = client
+        .query(
+            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status
+             from dibs.dedup_candidates($1, $2, $3, $4, $5, 50)",
+            &[&draft.name, &draft.uscc, &draft.phone, &draft.email, &against.as_sql()],
+        )
+        .await
+        .map_err(|e| db_error(&e))?;
+    let keys = DraftKeys::of(draft);
+    let mut matches: Vec<Match> = rows
+        .iter()
+        .map(|row| {
+            let stored = StoredKeys {
+                name: row.get(2),
+                core: row.get(3),
+                uscc: row.get(4),
+                uscc_valid: row.get(5),
+                phone_e164: row.get(6),
+                domain: row.get(7),
+            };
+            let scored = score(&keys, &stored, weights);
+            Match {
+                entity: against,
+                id: row.get(1),
+                name: stored.name,
+                owner: row.get(8),
+                team: row.get(9),
+                status: row.get(10),
+                score: scored.score,
+                why: scored.why,
+            }
+        })
+        .filter(|m| !m.why.is_empty())
+        .collect();
+    matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    matches.truncate(k);
+    Ok(matches)
+}
+
+/// A running check: its server-side cancel handle and the task that yields its matches.
+type InFlight = (CancelToken, JoinHandle<Result<Vec<Match>, UserError>>);
+
+/// Search-as-you-type: the latest request wins. Submitting a new draft cancels the query
+/// still running for the previous one, on the server too, so stale work never piles up.
+pub struct LiveChecker {
+    client: std::sync::Arc<Client>,
+    weights: Weights,
+    against: Entity,
+    in_flight: Option<InFlight>,
+}
+
+impl LiveChecker {
+    pub async fn new(client: Client, against: Entity) -> Result<LiveChecker, UserError> {
+        let weights = load_weights(&client, Entity::Customer, against).await?;
+        Ok(LiveChecker {
+            client: std::sync::Arc::new(client),
+            weights,
+            against,
+            in_flight: None,
+        })
+    }
+
+    /// Starts a check of `draft`; the returned handle yields its matches.
+    pub fn submit(
+        &mut self,
+        draft: Draft,
+        k: usize,
+    ) -> &mut JoinHandle<Result<Vec<Match>, UserError>> {
+        self.cancel();
+        let client = self.client.clone();
+        let (weights, against) = (self.weights, self.against);
+        let token = client.cancel_token();
+        let handle =
+            tokio::spawn(async move { check(client.as_ref(), &draft, against, k, &weights).await });
+        &mut self.in_flight.insert((token, handle)).1
+    }
+
+    /// Cancels the running check, if any (server-side, then the task).
+    pub fn cancel(&mut self) {
+        if let Some((token, handle)) = self.in_flight.take()
+            && !handle.is_finished()
+        {
+            handle.abort();
+            tokio::spawn(async move {
+                let _ = token.cancel_query(NoTls).await;
+            });
+        }
+    }
+}

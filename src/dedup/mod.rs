@@ -1,0 +1,5 @@
+//! 查重: the duplicate check. `score` is pure; `check` asks the database for candidates
+//! (indexes, visibility) and scores them; `scan` runs the same engine over a file.
+
+pub mod check;
+pub mod score;

@@ -1,0 +1,361 @@
+//! The duplicate check end to end: the database computes the same forms as the client,
+//! block rules hold for every insert (also racing ones), warnings need an override reason,
+//! candidates come back scored with reasons.
+
+mod common;
+
+use common::{as_person, org, scalar};
+use dibs::dedup::check::{check, load_weights};
+use dibs::dedup::score::{Draft, Why};
+use dibs::domain::{names, phone, uscc};
+use dibs::ownership::Entity;
+use dibs::testkit::TestDatabase;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn database_and_client_compute_the_same_name_forms_and_phones() {
+    let db = TestDatabase::new().await;
+    let client = db.client().await;
+    let mut rng = dibs::rng::SeededRng::new(31);
+    let mut names_to_check: Vec<String> = vec![
+        "華為技術（深圳）有限公司".into(),
+        "HUAWEI TECHNOLOGIES CO., LTD.".into(),
+        "上海银行股份有限公司".into(),
+        "北京科技有限公司".into(),
+        "恒信精密机械（上海）有限公司苏州分公司".into(),
+        "ＡＢＣ　Trading Co.,Ltd".into(),
+        "zinc".into(),
+        "（北京）".into(),
+        "集团有限公司".into(),
+        "Café Müller GmbH".into(),
+        "a(b)c(深圳)d".into(),
+        "".into(),
+    ];
+    for _ in 0..1_500 {
+        let company = dibs::seed::generate::random_company(&mut rng);
+        let (variant, _) = dibs::seed::generate::near_duplicate(&mut rng, &company);
+        names_to_check.push(company.name);
+        names_to_check.push(company.name_en);
+        names_to_check.push(variant);
+    }
+    let rows = client
+        .query(
+            "select n, dibs.name_basic(n), dibs.name_core(n) from unnest($1::text[]) n",
+            &[&names_to_check],
+        )
+        .await
+        .expect("forms");
+    for row in rows {
+        let name: String = row.get(0);
+        assert_eq!(
+            row.get::<_, String>(1),
+            names::basic_form(&name),
+            "basic form of {name:?}"
+        );
+        assert_eq!(
+            row.get::<_, String>(2),
+            names::core_form(&name),
+            "core form of {name:?}"
+        );
+    }
+    let mut phones: Vec<String> = vec![
+        "138 1234 5678".into(),
+        "+86 138-1234-5678".into(),
+        "0086 13812345678".into(),
+        "8613812345678".into(),
+        "021-6234 5678 转 8001".into(),
+        "(021) 6234-5678".into(),
+        "400-820-8820".into(),
+        "+1 415 555 0100".into(),
+        "1381234567".into(),
+        "12345".into(),
+        "电话".into(),
+        "010 8888 6666 ext. 12".into(),
+    ];
+    for _ in 0..500 {
+        phones.push(dibs::seed::generate::mobile(&mut rng).0);
+        let region = rng.below(16);
+        phones.push(dibs::seed::generate::landline(&mut rng, region).0);
+    }
+    let rows = client
+        .query(
+            "select p, dibs.phone_e164(p) from unnest($1::text[]) p",
+            &[&phones],
+        )
+        .await
+        .expect("phones");
+    for row in rows {
+        let written: String = row.get(0);
+        let expected = phone::normalize(&written).ok().map(|p| p.e164);
+        assert_eq!(
+            row.get::<_, Option<String>>(1),
+            expected,
+            "phone {written:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stored_forms_come_from_the_database_whatever_the_client_sends() {
+    let db = TestDatabase::new().await;
+    let client = db.client().await;
+    client
+        .execute(
+            "insert into dibs.customers (name, name_core, phone, email) values ('華為技術（深圳）有限公司', 'forged', '+86 138-1234-5678', 'Li@Huawei.com')",
+            &[],
+        )
+        .await
+        .expect("insert");
+    let row = client
+        .query_one(
+            "select name_core, phone_e164, email_domain from dibs.customers",
+            &[],
+        )
+        .await
+        .expect("row");
+    assert_eq!(row.get::<_, String>(0), "华为技术");
+    assert_eq!(row.get::<_, String>(1), "+8613812345678");
+    assert_eq!(row.get::<_, String>(2), "huawei.com");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_block_rule_stops_direct_inserts_and_exactly_one_of_racing_creates_wins() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 8, 100).await;
+    let admin = db.client().await;
+    admin
+        .execute(
+            "insert into dibs.dedup_rules (name, entity, against, match_kind, threshold, action, position)
+             values ('customer: same core name', 'customer', 'customer', 'name_fuzzy', 1.0, 'block', 5)",
+            &[],
+        )
+        .await
+        .expect("block rule");
+    admin
+        .execute(
+            "insert into dibs.customers (name) values ('华为技术有限公司')",
+            &[],
+        )
+        .await
+        .expect("first");
+    let err = admin
+        .execute(
+            "insert into dibs.customers (name) values ('華為技術（深圳）有限公司')",
+            &[],
+        )
+        .await
+        .expect_err("blocked even for a direct insert by the owner");
+    assert_eq!(
+        err.code().map(|c| c.code()),
+        Some("DB001"),
+        "{}",
+        dibs::db::error_detail(&err)
+    );
+    assert!(dibs::db::error_detail(&err).contains("same core name"));
+
+    // Eight reps save the same new company at the same instant.
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(org.reps.len()));
+    let mut tasks = Vec::new();
+    for (index, (_, login)) in org.reps.iter().enumerate() {
+        let client = as_person(&db, login).await;
+        let barrier = barrier.clone();
+        let name = if index % 2 == 0 {
+            "恒信精密机械（上海）有限公司"
+        } else {
+            "上海恒信精密机械有限公司"
+        };
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            client
+                .query_one(
+                    "select (o).ok, (o).reason from dibs.create_customer($1, null, null, null, null, null, null, '确认是新客户') o",
+                    &[&name],
+                )
+                .await
+                .map(|r| (r.get::<_, bool>(0), r.get::<_, String>(1)))
+                .expect("create")
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        let (ok, reason) = task.await.expect("task");
+        if ok {
+            created += 1;
+        } else {
+            assert_eq!(reason, "duplicate_blocked");
+        }
+    }
+    assert_eq!(created, 1, "exactly one create passes the block rule");
+    assert_eq!(
+        scalar(
+            &admin,
+            "select count(*) from dibs.customers where name_core = '恒信精密机械'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            &admin,
+            "select count(*) from dibs.dedup_decisions where decision = 'blocked'"
+        )
+        .await,
+        7
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_warning_needs_a_reason_and_both_are_logged() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 1, 100).await;
+    let admin = db.client().await;
+    admin.execute("insert into dibs.customers (name, phone) values ('恒信精密机械有限公司', '021-6234 5678')", &[]).await.expect("existing");
+    let rep = as_person(&db, &org.reps[0].1).await;
+    let create = "select (o).ok, (o).reason, (o).detail from dibs.create_customer($1, null, $2, null, null, null, null, $3) o";
+    let first = rep
+        .query_one(
+            create,
+            &[
+                &"上海恒信精密机械有限公司",
+                &"021 62345678",
+                &None::<String>,
+            ],
+        )
+        .await
+        .expect("call");
+    assert!(!first.get::<_, bool>(0));
+    assert_eq!(first.get::<_, String>(1), "needs_override");
+    let detail: serde_json::Value = first.get(2);
+    assert!(
+        detail.to_string().contains("恒信精密机械有限公司"),
+        "{detail}"
+    );
+    let second = rep
+        .query_one(
+            create,
+            &[
+                &"上海恒信精密机械有限公司",
+                &"021 62345678",
+                &Some("客户确认是独立法人，已核对营业执照".to_string()),
+            ],
+        )
+        .await
+        .expect("call");
+    assert!(
+        second.get::<_, bool>(0),
+        "with a reason the save goes through"
+    );
+    assert_eq!(
+        scalar(
+            &admin,
+            "select count(*) from dibs.dedup_decisions where decision = 'needs_override'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        scalar(&admin, "select count(*) from dibs.dedup_decisions where decision = 'warned_overridden' and override_reason like '%营业执照%'").await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            &admin,
+            &format!(
+                "select count(*) from dibs.customers where owner_id = {}",
+                org.reps[0].0
+            )
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_check_ranks_variants_first_and_says_why() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 1, 100).await;
+    let admin = db.client().await;
+    let code = uscc::synthesise("440300", 4242);
+    admin
+        .execute(
+            "insert into dibs.customers (name, uscc, phone, email_domain, owner_id, owned_since, team_id)
+             values ('华为技术有限公司', $1, '0755-2878 0808', 'huawei.com', $2, now(), $3),
+                    ('华为技术有限公司苏州分公司', null, null, null, null, null, null),
+                    ('华通物流有限公司', null, '0755-2878 0808', null, null, null, null),
+                    ('恒信精密机械有限公司', null, null, null, null, null, null)",
+            &[&code, &org.reps[0].0, &org.team],
+        )
+        .await
+        .expect("customers");
+    let weights = load_weights(&admin, Entity::Customer, Entity::Customer)
+        .await
+        .expect("weights");
+    let rep = as_person(&db, &org.reps[0].1).await;
+
+    let typed = Draft {
+        name: "華為技術（深圳）有限公司".into(),
+        ..Draft::default()
+    };
+    let top = check(&rep, &typed, Entity::Customer, 5, &weights)
+        .await
+        .expect("check");
+    assert_eq!(top[0].name, "华为技术有限公司", "{top:?}");
+    assert!(top[0].why.contains(&Why::SameName));
+    assert_eq!(top[0].owner.as_deref(), Some("销售0"));
+    assert!(
+        top.iter()
+            .any(|m| m.why.iter().any(|w| matches!(w, Why::Branch { .. }))),
+        "the branch shows as related: {top:?}"
+    );
+
+    // Two characters typed so far: the prefix finds it.
+    let partial = check(
+        &rep,
+        &Draft {
+            name: "华为".into(),
+            ..Draft::default()
+        },
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("check");
+    assert!(
+        partial.iter().any(|m| m.name == "华为技术有限公司"),
+        "{partial:?}"
+    );
+
+    // The credit code decides, whatever the name.
+    let by_code = check(
+        &rep,
+        &Draft {
+            name: "某某公司".into(),
+            uscc: Some(code.to_lowercase()),
+            ..Draft::default()
+        },
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("check");
+    assert_eq!(by_code[0].score, 1.0);
+    assert!(by_code[0].why.contains(&Why::SameCreditCode));
+
+    // A shared switchboard number alone ranks low.
+    let by_phone = check(
+        &rep,
+        &Draft {
+            name: "无关贸易公司".into(),
+            phone: Some("0755 28780808".into()),
+            ..Draft::default()
+        },
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("check");
+    assert!(by_phone.iter().all(|m| m.score < 0.5), "{by_phone:?}");
+    assert!(by_phone.iter().any(|m| m.why.contains(&Why::SamePhone)));
+}
