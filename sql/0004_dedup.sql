@@ -217,7 +217,7 @@ returns table (entity text, id bigint, name text, name_core text, uscc text, usc
                phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
                team_name text, status text, via text)
 language plpgsql stable security definer set search_path = dibs, pg_temp
-set pg_trgm.similarity_threshold = 0.3 set pg_trgm.word_similarity_threshold = 0.5 as $$
+set pg_trgm.similarity_threshold = 0.5 as $$
 declare
     v_core text := dibs.name_core(coalesce(p_name, ''));
     v_phone text := dibs.phone_e164(p_phone);
@@ -240,12 +240,12 @@ begin
              where v_domain is not null and c.email_domain = v_domain and c.status = 'active' limit 20)
             union all
             (select c.id, 'prefix' from dibs.customers c
-             where length(v_core) between 1 and 3 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
+             where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
                and c.status = 'active'
              order by length(c.name_core) limit p_limit)
             union all
             (select c.id, 'name' from dibs.customers c
-             where length(v_core) >= 2 and c.name_core % v_core and c.status = 'active'
+             where length(v_core) >= 3 and c.name_core % v_core and c.status = 'active'
              order by c.name_core <-> v_core limit p_limit)
         ), best as (
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
@@ -268,12 +268,12 @@ begin
              where v_domain is not null and l.email_domain = v_domain and l.status in ('new', 'working') limit 20)
             union all
             (select l.id, 'prefix' from dibs.leads l
-             where length(v_core) between 1 and 3 and l.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
+             where length(v_core) between 1 and 6 and l.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
                and l.status in ('new', 'working')
              order by length(l.name_core) limit p_limit)
             union all
             (select l.id, 'name' from dibs.leads l
-             where length(v_core) >= 2 and l.name_core % v_core and l.status in ('new', 'working')
+             where length(v_core) >= 3 and l.name_core % v_core and l.status in ('new', 'working')
              order by l.name_core <-> v_core limit p_limit)
         ), best as (
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id

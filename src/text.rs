@@ -209,6 +209,10 @@ pub enum Text {
     NoSuchUser {
         login: String,
     },
+    UsccTypo {
+        code: String,
+        problem: String,
+    },
 }
 
 fn entity_word(entity: Entity, zh: bool) -> &'static str {
@@ -686,6 +690,15 @@ impl fmt::Display for Text {
                 }
             }
             Text::OwnershipOther { code } => code.clone(),
+            Text::UsccTypo { code, problem } => {
+                if zh {
+                    format!("统一社会信用代码 {code} 无效（{problem}），不会用于查重；请核对。")
+                } else {
+                    format!(
+                        "The credit code {code} is not valid ({problem}); it is not used for matching. Please check it."
+                    )
+                }
+            }
             Text::NoSuchUser { login } => {
                 if zh {
                     format!("没有用户 {login}。")

@@ -359,3 +359,82 @@ async fn the_live_check_ranks_variants_first_and_says_why() {
     assert!(by_phone.iter().all(|m| m.score < 0.5), "{by_phone:?}");
     assert!(by_phone.iter().any(|m| m.why.contains(&Why::SamePhone)));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_and_scan_from_the_command_line() {
+    let db = TestDatabase::new().await;
+    let admin = db.client().await;
+    admin
+        .execute("insert into dibs.customers (name, phone) values ('华为技术有限公司', '0755-2878 0808')", &[])
+        .await
+        .expect("customer");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dibs"))
+            .args(args)
+            .env("DATABASE_URL", db.url())
+            .env("LANG", "C.UTF-8")
+            .env("XDG_STATE_HOME", std::env::temp_dir())
+            .output()
+            .expect("run dibs")
+    };
+    let checked = run(&[
+        "dedup",
+        "check",
+        "--name",
+        "華為技術（深圳）有限公司",
+        "--code",
+        "91440300MA5XXXXXX0",
+    ]);
+    let out = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        out.contains("华为技术有限公司") && out.contains("same name"),
+        "{out}"
+    );
+    assert!(
+        String::from_utf8_lossy(&checked.stderr).contains("not valid"),
+        "a bad code is reported as a typo"
+    );
+
+    let dir = std::env::temp_dir().join(format!("dibs-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let input = dir.join("in.csv");
+    std::fs::write(
+        &input,
+        "\u{FEFF}id,name,phone,email,uscc\n\
+         a1,上海恒信精密机械有限公司,021-6234 5678,,\n\
+         a2,恒信精密机械（上海）有限公司,,,\n\
+         a3,北京恒信精密机械有限公司,,,\n\
+         a4,宏达物流有限公司,021 62345678,,\n\
+         a5,,,,\n",
+    )
+    .expect("input");
+    let output = dir.join("pairs.csv");
+    let scanned = run(&[
+        "dedup",
+        "scan",
+        input.to_str().expect("path"),
+        "--output",
+        output.to_str().expect("path"),
+    ]);
+    assert!(
+        scanned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scanned.stderr)
+    );
+    assert!(String::from_utf8_lossy(&scanned.stderr).contains("line 6: name: missing"));
+    let pairs = std::fs::read_to_string(&output).expect("pairs");
+    let lines: Vec<&str> = pairs.lines().collect();
+    assert_eq!(lines[0], "id_a,id_b,score,reasons");
+    assert_eq!(
+        lines.len(),
+        2,
+        "only a1/a2 are one company (a3 is another city, a4 only shares a phone):\n{pairs}"
+    );
+    assert!(lines[1].starts_with("a1,a2,"), "{pairs}");
+    let _ = std::fs::remove_dir_all(dir);
+}

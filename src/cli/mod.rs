@@ -1,5 +1,6 @@
 //! Command-line interface: what each `dibs …` command does, as thin calls into the library.
 
+mod dedup;
 mod operations;
 mod records;
 
@@ -62,6 +63,11 @@ pub enum Command {
     Customer {
         #[command(subcommand)]
         action: records::CustomerAction,
+    },
+    /// 查重: check a company against the database, or scan a file for duplicate pairs.
+    Dedup {
+        #[command(subcommand)]
+        action: dedup::DedupAction,
     },
     /// The ownership log of a record, newest first.
     History {
@@ -127,6 +133,10 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
         Command::Customer { action } => {
             let target = ready_target(&settings).await?;
             records::customer(&target, action, &output).await
+        }
+        Command::Dedup { action } => {
+            let target = ready_target(&settings).await?;
+            dedup::run(&target, action, &output).await
         }
         Command::History { entity } => {
             let target = ready_target(&settings).await?;

@@ -45,6 +45,21 @@ pub enum BenchKind {
         #[arg(long)]
         no_events: bool,
     },
+    /// Duplicate-check quality on the labelled Chinese set: scan P/R/F1, live top-5 recall.
+    DedupQuality {
+        /// Companies in the set (each with variants and hard negatives).
+        #[arg(long, default_value_t = 2_000)]
+        companies: usize,
+    },
+    /// Live duplicate-check latency on the current data (2–12 character inputs) beside a
+    /// LIKE search, and scan throughput on a generated file.
+    DedupSpeed {
+        #[arg(long, default_value_t = 1_100)]
+        queries: usize,
+        /// Records in the generated scan file (0: skip the scan).
+        #[arg(long, default_value_t = 100_000)]
+        scan_records: usize,
+    },
     /// A recycle sweep over many leads while reps claim: claim p99 with and without it.
     Recycle {
         #[arg(long, default_value_t = 1_000_000)]
@@ -205,6 +220,86 @@ pub async fn bench(
             } else {
                 ExitCode::from(EXIT_ERROR)
             })
+        }
+        BenchKind::DedupQuality { companies } => {
+            let report = bench::dedup_quality(&target.config, companies).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "dibs bench dedup-quality — {} records, {} true pairs",
+                    report.records, report.true_pairs
+                );
+                println!("{:<40}{:>10}{:>10}{:>10}", "", "precision", "recall", "F1");
+                println!(
+                    "{:<40}{:>10.3}{:>10.3}{:>10.3}",
+                    "dedup scan", report.precision, report.recall, report.f1
+                );
+                println!(
+                    "{:<40}{:>10.3}{:>10.3}{:>10.3}",
+                    "baseline: exact name or credit code",
+                    report.baseline_precision,
+                    report.baseline_recall,
+                    report.baseline_f1
+                );
+                println!(
+                    "live check: true original in the top 5 for {:.3} of {} typed variants",
+                    report.top5_recall, report.top5_queries
+                );
+                println!(
+                    "scan: {} pairs reported in {:.1} s",
+                    report.reported_pairs, report.scan_seconds
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchKind::DedupSpeed {
+            queries,
+            scan_records,
+        } => {
+            let report = bench::dedup_speed(&target.config, queries, scan_records).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "dibs bench dedup-speed — {} active customers, {} live checks",
+                    report.customers, report.queries
+                );
+                println!("{:<32}{:>10}{:>10}{:>10}", "", "p50 ms", "p95 ms", "p99 ms");
+                println!(
+                    "{:<32}{:>10.2}{:>10.2}{:>10.2}",
+                    "live check (all lengths)", report.p50_ms, report.p95_ms, report.p99_ms
+                );
+                for (length, p50, p95, p99) in &report.by_length {
+                    println!(
+                        "{:<32}{:>10.2}{:>10.2}{:>10.2}",
+                        format!("  {length} characters"),
+                        p50,
+                        p95,
+                        p99
+                    );
+                }
+                println!(
+                    "{:<32}{:>10.2}{:>10.2}{:>10.2}",
+                    format!("baseline: LIKE '%…%' ({} queries)", report.baseline_queries),
+                    report.baseline_p50_ms,
+                    report.baseline_p95_ms,
+                    report.baseline_p99_ms
+                );
+                if report.scan_records > 0 {
+                    println!(
+                        "scan: {} records in {:.1} s ({:.0} records/s)",
+                        report.scan_records, report.scan_seconds, report.scan_records_per_second
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         BenchKind::Recycle {
             leads,

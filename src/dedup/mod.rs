@@ -2,4 +2,6 @@
 //! (indexes, visibility) and scores them; `scan` runs the same engine over a file.
 
 pub mod check;
+pub mod eval;
+pub mod scan;
 pub mod score;

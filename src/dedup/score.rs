@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::domain::names::{branch_part, core_form};
+use crate::domain::names::{branch_part, core_form, region_of};
 use crate::domain::{email, phone, uscc};
 
 /// What a person typed (all optional but the name).
@@ -20,6 +20,7 @@ pub struct Draft {
 pub struct DraftKeys {
     pub core: String,
     pub branch: Option<String>,
+    pub region: Option<String>,
     /// A valid code, normalised; an invalid one never matches (it is a typo to show).
     pub uscc: Option<String>,
     pub phone_e164: Option<String>,
@@ -31,6 +32,7 @@ impl DraftKeys {
         DraftKeys {
             core: core_form(&draft.name),
             branch: branch_part(&draft.name),
+            region: region_of(&draft.name),
             uscc: draft.uscc.as_deref().and_then(|c| uscc::validate(c).ok()),
             phone_e164: draft
                 .phone
@@ -69,6 +71,12 @@ pub enum Why {
     Branch {
         branch: String,
     },
+    /// Both carry a valid credit code and the codes differ: two legal entities.
+    DifferentCreditCode,
+    /// Both names state a region and the regions differ (上海恒信… / 北京恒信…).
+    DifferentRegion,
+    /// The names differ in the trade name (字号), the most distinctive part.
+    DifferentTradeName,
 }
 
 /// Weights and thresholds, from the database's duplicate rules (`dibs.dedup_rules`).
@@ -78,6 +86,10 @@ pub struct Weights {
     pub name: f64,
     pub phone: f64,
     pub domain: f64,
+    /// Live typing: what was typed so far may be the start of a stored name. Off for batch
+    /// comparisons, where a short name that starts a longer one (新星 / 新星新能源) is a
+    /// parent and its subsidiary, not one company.
+    pub typing: bool,
 }
 
 impl Default for Weights {
@@ -87,6 +99,7 @@ impl Default for Weights {
             name: 1.0,
             phone: 0.35,
             domain: 0.4,
+            typing: true,
         }
     }
 }
@@ -124,7 +137,10 @@ pub fn score(draft: &DraftKeys, stored: &StoredKeys, weights: &Weights) -> Score
     let mut similarity = name_similarity(&draft.core, &stored.core);
     if draft.core == stored.core && !draft.core.is_empty() {
         why.push(Why::SameName);
-    } else if draft.core.chars().count() >= 2 && stored.core.starts_with(&draft.core) {
+    } else if weights.typing
+        && draft.core.chars().count() >= 2
+        && stored.core.starts_with(&draft.core)
+    {
         // The rep is still typing: what they typed so far is the start of this name.
         similarity = similarity.max(0.9);
         why.push(Why::TypedPrefix);
@@ -140,6 +156,17 @@ pub fn score(draft: &DraftKeys, stored: &StoredKeys, weights: &Weights) -> Score
         why.push(Why::Branch {
             branch: stored_branch.or(draft.branch.clone()).unwrap_or_default(),
         });
+    }
+    if let (Some(mine), Some(theirs)) = (&draft.region, region_of(&stored.name))
+        && *mine != theirs
+        && similarity >= 0.8
+    {
+        similarity = similarity.min(0.8);
+        why.push(Why::DifferentRegion);
+    }
+    if (0.8..1.0).contains(&similarity) && differs_in_trade_name(&draft.core, &stored.core) {
+        similarity = similarity.min(0.8);
+        why.push(Why::DifferentTradeName);
     }
     // Below the threshold a name still counts, but for much less.
     let name_signal = if similarity >= weights.name_threshold {
@@ -159,10 +186,25 @@ pub fn score(draft: &DraftKeys, stored: &StoredKeys, weights: &Weights) -> Score
     let miss = (1.0 - weights.name * name_signal)
         * (1.0 - if same_phone { weights.phone } else { 0.0 })
         * (1.0 - if same_domain { weights.domain } else { 0.0 });
+    let mut total = 1.0 - miss;
+    if let (Some(mine), Some(theirs)) = (&draft.uscc, &stored.uscc)
+        && stored.uscc_valid
+        && mine != theirs
+    {
+        total = total.min(0.5);
+        why.push(Why::DifferentCreditCode);
+    }
     Scored {
-        score: ((1.0 - miss) * 1000.0).round() / 1000.0,
+        score: (total * 1000.0).round() / 1000.0,
         why,
     }
+}
+
+/// Equal-length cores that differ within their first two characters (where the trade name
+/// sits) but agree on the rest: 恒信精密机械 / 恒兴精密机械.
+fn differs_in_trade_name(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    a.len() == b.len() && a.len() >= 4 && a[..2] != b[..2] && a[2..] == b[2..]
 }
 
 #[cfg(test)]

@@ -192,6 +192,29 @@ pub fn branch_part(name: &str) -> Option<String> {
     Some(format!("{}{}", &before[cut..], marker))
 }
 
+/// The region a name states, if any: a bracketed one (华为技术（深圳）) or a leading one
+/// (深圳市华为…), without 市/省 so 深圳市 and 深圳 agree.
+pub fn region_of(name: &str) -> Option<String> {
+    let canonical = canonical(name);
+    let trim = |r: &str| r.trim_end_matches(['市', '省']).to_string();
+    let mut rest = canonical.as_str();
+    while let Some(open) = rest.find('(') {
+        let Some(close_rel) = rest[open..].find(')') else {
+            break;
+        };
+        let inner = basic_form(&rest[open + 1..open + close_rel]);
+        if REGIONS.contains(&inner.as_str()) {
+            return Some(trim(&inner));
+        }
+        rest = &rest[open + close_rel + 1..];
+    }
+    let basic = basic_form(&canonical);
+    REGIONS
+        .iter()
+        .find(|r| basic.starts_with(*r) && basic.len() > r.len())
+        .map(|r| trim(r))
+}
+
 /// The core form: the trade name and industry, without region and legal form.
 pub fn core_form(name: &str) -> String {
     let mut core = basic_form(&without_bracketed_regions(name));
@@ -257,6 +280,20 @@ mod tests {
     fn core_falls_back_when_only_an_industry_word_is_left() {
         assert_eq!(core_form("上海银行股份有限公司"), "上海银行");
         assert_eq!(core_form("北京科技有限公司"), "北京科技");
+    }
+
+    #[test]
+    fn stated_regions_are_found_with_or_without_suffix() {
+        assert_eq!(
+            region_of("华为技术（深圳）有限公司").as_deref(),
+            Some("深圳")
+        );
+        assert_eq!(region_of("深圳市华为技术有限公司").as_deref(), Some("深圳"));
+        assert_eq!(region_of("华为技术有限公司"), None);
+        assert_eq!(
+            region_of("Shanghai Hengxin Co., Ltd.").as_deref(),
+            Some("shanghai")
+        );
     }
 
     #[test]

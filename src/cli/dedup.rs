@@ -1,0 +1,139 @@
+//! `dibs dedup check` and `dibs dedup scan`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::db::{self, DatabaseTarget};
+use crate::dedup::check::{check, load_weights};
+use crate::dedup::scan::{read_records, scan, why_text, write_pairs};
+use crate::dedup::score::Draft;
+use crate::domain::uscc;
+use crate::ownership::Entity;
+use crate::text::{Text, UserError};
+
+use super::records::Output;
+
+#[derive(Debug, Subcommand)]
+pub enum DedupAction {
+    /// The probable duplicates of a company, best first, with the reasons.
+    Check {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Unified social credit code (统一社会信用代码).
+        #[arg(long)]
+        code: Option<String>,
+        /// Check against leads instead of customers.
+        #[arg(long)]
+        leads: bool,
+        #[arg(short = 'k', long, default_value_t = 5)]
+        top: usize,
+    },
+    /// Every pair of records in a CSV file (id,name,phone,email,uscc) judged the same company.
+    Scan {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+}
+
+fn io_error(path: &std::path::Path, err: std::io::Error) -> UserError {
+    Text::DatabaseError {
+        during: format!("opening {}", path.display()),
+        detail: err.to_string(),
+    }
+    .into()
+}
+
+pub async fn run(
+    target: &DatabaseTarget,
+    action: DedupAction,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    match action {
+        DedupAction::Check {
+            name,
+            phone,
+            email,
+            code,
+            leads,
+            top,
+        } => {
+            let client = db::connect(&target.config).await?;
+            let against = if leads {
+                Entity::Lead
+            } else {
+                Entity::Customer
+            };
+            let weights = load_weights(&client, Entity::Customer, against).await?;
+            if let Some(code) = &code
+                && let Err(problem) = uscc::validate(code)
+            {
+                eprintln!(
+                    "{}",
+                    Text::UsccTypo {
+                        code: code.clone(),
+                        problem: format!("{problem:?}")
+                    }
+                );
+            }
+            let draft = Draft {
+                name,
+                uscc: code,
+                phone,
+                email,
+            };
+            let matches = check(&client, &draft, against, top, &weights).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&matches).unwrap_or_default()
+                );
+            } else {
+                for m in &matches {
+                    println!(
+                        "{:>5.2}  {} {:<8} {}  [{}]  {} / {}",
+                        m.score,
+                        m.entity.as_sql(),
+                        m.id,
+                        m.name,
+                        why_text(&m.why),
+                        m.owner.clone().unwrap_or_else(|| "-".into()),
+                        m.team.clone().unwrap_or_else(|| "-".into()),
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DedupAction::Scan {
+            file,
+            output: out_path,
+        } => {
+            let input = std::fs::File::open(&file).map_err(|e| io_error(&file, e))?;
+            let (records, problems) = read_records(input)?;
+            for problem in &problems {
+                eprintln!("line {}: {}: {}", problem.line, problem.field, problem.why);
+            }
+            let mut client = db::connect(&target.config).await?;
+            let mut weights = load_weights(&client, Entity::Customer, Entity::Customer).await?;
+            weights.typing = false;
+            let (pairs, report) = scan(&mut client, &records, &weights).await?;
+            let out = std::fs::File::create(&out_path).map_err(|e| io_error(&out_path, e))?;
+            write_pairs(&pairs, out)?;
+            eprintln!(
+                "{} records ({} rows skipped), {} candidate pairs, {} duplicates → {} in {:.1} s",
+                report.records,
+                problems.len(),
+                report.candidate_pairs,
+                report.duplicate_pairs,
+                out_path.display(),
+                report.seconds
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
