@@ -247,9 +247,18 @@ pub enum Action {
         lead: i64,
         customer: Option<i64>,
     },
+    /// Ownership only: DROP's holding goes, KEEP keeps or inherits the owner.
+    MergeOwnership {
+        keep: i64,
+        drop: i64,
+    },
+    /// The whole record: contacts, opportunities, follow-ups, leads and children move too.
     MergeCustomers {
         keep: i64,
         drop: i64,
+    },
+    UnmergeCustomers {
+        merge: i64,
     },
 }
 
@@ -336,13 +345,24 @@ pub async fn perform<C: GenericClient>(
             )
             .await
         }
-        Action::MergeCustomers { keep, drop } => {
+        Action::MergeOwnership { keep, drop } => {
             query(
                 client,
                 "dibs.merge_customer_ownership($1, $2, $3)",
                 &[keep, drop, who],
             )
             .await
+        }
+        Action::MergeCustomers { keep, drop } => {
+            query(
+                client,
+                "dibs.merge_customers($1, $2, $3)",
+                &[keep, drop, who],
+            )
+            .await
+        }
+        Action::UnmergeCustomers { merge } => {
+            query(client, "dibs.unmerge_customers($1, $2)", &[merge, who]).await
         }
     }?;
     Ok(Outcome::from_row(&row))

@@ -438,3 +438,256 @@ async fn check_and_scan_from_the_command_line() {
     assert!(lines[1].starts_with("a1,a2,"), "{pairs}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_reps_typing_the_same_new_company_see_each_other() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 2, 100).await;
+    let (ann, bob) = (
+        as_person(&db, &org.reps[0].1).await,
+        as_person(&db, &org.reps[1].1).await,
+    );
+    let weights = load_weights(&ann, Entity::Customer, Entity::Customer)
+        .await
+        .expect("weights");
+    let typed = |name: &str| Draft {
+        name: name.into(),
+        ..Draft::default()
+    };
+    let first =
+        dibs::dedup::check::check_live(&ann, &typed("恒信精密"), Entity::Customer, 5, &weights)
+            .await
+            .expect("ann");
+    assert!(first.in_flight.is_empty(), "nobody else is typing yet");
+    let second = dibs::dedup::check::check_live(
+        &bob,
+        &typed("上海恒信精密机械"),
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("bob");
+    assert_eq!(second.in_flight.len(), 1, "{second:?}");
+    assert_eq!(second.in_flight[0].user, "销售0");
+    assert_eq!(second.in_flight[0].draft, "恒信精密");
+    let again =
+        dibs::dedup::check::check_live(&ann, &typed("恒信精密机械"), Entity::Customer, 5, &weights)
+            .await
+            .expect("ann again");
+    assert_eq!(again.in_flight[0].user, "销售1", "and the other way round");
+    // Saving ends the draft: Bob no longer sees Ann once her customer exists (as a match instead).
+    ann.query_one("select dibs.create_customer('恒信精密机械有限公司', null, null, null, null, null, null, null)", &[])
+        .await
+        .expect("create");
+    let after = dibs::dedup::check::check_live(
+        &bob,
+        &typed("上海恒信精密机械"),
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("bob");
+    assert!(after.in_flight.is_empty(), "{after:?}");
+    assert!(
+        after
+            .matches
+            .iter()
+            .any(|m| m.name == "恒信精密机械有限公司")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn merge_moves_everything_and_unmerge_puts_it_back() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 2, 100).await;
+    let admin = db.client().await;
+    let ids: Vec<i64> = admin
+        .query(
+            "insert into dibs.customers (name, pool_id) values ('华为技术有限公司', $1), ('華為技術（深圳）有限公司', $1), ('华为技术子公司', $1) returning id",
+            &[&org.customer_pool],
+        )
+        .await
+        .expect("customers")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let (keep, drop, child) = (ids[0], ids[1], ids[2]);
+    let rep = as_person(&db, &org.reps[1].1).await;
+    assert!(
+        common::act(&rep, dibs::ownership::Action::ClaimCustomer(drop))
+            .await
+            .ok
+    );
+    admin
+        .batch_execute(&format!(
+            "update dibs.customers set parent_id = {drop} where id = {child};
+             insert into dibs.contacts (customer_id, name) values ({drop}, '张伟'), ({drop}, '李娜'), ({keep}, '王强');
+             insert into dibs.opportunities (customer_id, name, stage_id) values ({drop}, '云平台', 1);
+             insert into dibs.followups (customer_id, user_id, kind) values ({drop}, {}, 'call')",
+            org.reps[1].0
+        ))
+        .await
+        .expect("attached records");
+    let manager = as_person(&db, &org.manager.1).await;
+    let merged = common::act(
+        &manager,
+        dibs::ownership::Action::MergeCustomers { keep, drop },
+    )
+    .await;
+    assert!(merged.ok, "{merged:?}");
+    let count = |sql: String| {
+        let admin = &admin;
+        async move { scalar(admin, &sql).await }
+    };
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.contacts where customer_id = {keep}"
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.opportunities where customer_id = {keep}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.followups where customer_id = {keep}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.customers where parent_id = {keep}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.customers where id = {keep} and owner_id = {}",
+            org.reps[1].0
+        ))
+        .await,
+        1,
+        "keep inherits the owner"
+    );
+    let merge_id = merged
+        .detail
+        .as_ref()
+        .and_then(|d| d.get("merge"))
+        .and_then(|m| m.as_i64())
+        .expect("merge id");
+
+    let undone = common::act(
+        &manager,
+        dibs::ownership::Action::UnmergeCustomers { merge: merge_id },
+    )
+    .await;
+    assert!(undone.ok, "{undone:?}");
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.contacts where customer_id = {drop}"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.contacts where customer_id = {keep}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.opportunities where customer_id = {drop}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.customers where parent_id = {drop}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(count(format!("select count(*) from dibs.customers where id = {drop} and status = 'active' and owner_id = {}", org.reps[1].0)).await, 1);
+    assert_eq!(
+        count(format!(
+            "select count(*) from dibs.customers where id = {keep} and owner_id is null"
+        ))
+        .await,
+        1
+    );
+    let twice = common::act(
+        &manager,
+        dibs::ownership::Action::UnmergeCustomers { merge: merge_id },
+    )
+    .await;
+    assert!(!twice.ok, "a merge is undone once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_reports_bad_rows_flags_duplicates_and_keeps_good_rows() {
+    let db = TestDatabase::new().await;
+    let _org = org(&db, 1, 100).await;
+    let admin = db.client().await;
+    let code = uscc::synthesise("310000", 99);
+    admin
+        .execute(
+            "insert into dibs.customers (name, uscc) values ('华为技术有限公司', $1)",
+            &[&code],
+        )
+        .await
+        .expect("existing");
+    let fresh = uscc::synthesise("110000", 100);
+    let file = format!(
+        "\u{FEFF}name,uscc,phone,email,region\n\
+         新客户科技有限公司,{fresh},138 1234 5678,li@xinkehu.com,北京\n\
+         ,,,,\n\
+         新客户科技（北京）有限公司,,,,北京\n\
+         華為技術（深圳）有限公司,,,,深圳\n\
+         另一家公司,{code},,,\n\
+         坏电话公司,,12345,,\n\
+         好物流有限公司,,,,\n"
+    );
+    let dry = dibs::dedup::import::import(&admin, Entity::Customer, None, file.as_bytes(), true)
+        .await
+        .expect("dry run");
+    assert_eq!(dry.imported, 2, "{dry:?}");
+    assert_eq!(
+        scalar(&admin, "select count(*) from dibs.customers").await,
+        1,
+        "a dry run writes nothing"
+    );
+    let report =
+        dibs::dedup::import::import(&admin, Entity::Customer, None, file.as_bytes(), false)
+            .await
+            .expect("import");
+    assert_eq!(report.rows, 7);
+    assert_eq!(report.imported, 2);
+    assert_eq!(
+        report.problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+        vec![3, 7]
+    );
+    assert_eq!(report.duplicates_in_file, vec![(4, 2)]);
+    let flagged: Vec<u64> = report.duplicates_in_database.iter().map(|d| d.0).collect();
+    assert_eq!(
+        flagged,
+        vec![5, 6],
+        "similar name and same credit code: {report:?}"
+    );
+    assert_eq!(
+        scalar(&admin, "select count(*) from dibs.customers").await,
+        3
+    );
+    assert_eq!(scalar(&admin, "select count(*) from dibs.customers where phone_e164 = '+8613812345678' and email_domain = 'xinkehu.com'").await, 1);
+}

@@ -399,7 +399,7 @@ async fn converting_a_lead_creates_or_links_a_customer_but_never_takes_someone_e
     let manager = as_person(&db, &org.manager.1).await;
     let merged = act(
         &manager,
-        Action::MergeCustomers {
+        Action::MergeOwnership {
             keep: theirs,
             drop: customer_id,
         },

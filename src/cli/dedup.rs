@@ -49,6 +49,79 @@ fn io_error(path: &std::path::Path, err: std::io::Error) -> UserError {
     .into()
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// customers or leads
+    #[arg(value_parser = ["customers", "leads"])]
+    pub kind: String,
+    pub file: std::path::PathBuf,
+    /// Validate and report only; import nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The lead pool to import leads into (by name).
+    #[arg(long)]
+    pub pool: Option<String>,
+}
+
+pub async fn import(
+    target: &DatabaseTarget,
+    args: ImportArgs,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let client = db::connect(&target.config).await?;
+    let input = std::fs::File::open(&args.file).map_err(|e| io_error(&args.file, e))?;
+    let entity = if args.kind == "leads" {
+        Entity::Lead
+    } else {
+        Entity::Customer
+    };
+    let report =
+        crate::dedup::import::import(&client, entity, args.pool.as_deref(), input, args.dry_run)
+            .await?;
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        for p in &report.problems {
+            println!("line {}: {}: {}", p.line, p.field, p.why);
+        }
+        for (line, first) in &report.duplicates_in_file {
+            println!("line {line}: the same company as line {first} of this file; skipped");
+        }
+        for (line, id, name, score, why) in &report.duplicates_in_database {
+            println!(
+                "line {line}: probably {} {id} {name} ({score:.2}: {why}); skipped",
+                entity.as_sql()
+            );
+        }
+        for (line, why) in &report.blocked {
+            println!("line {line}: refused by the database: {why}");
+        }
+        println!(
+            "{} rows: {} {}, {} with errors, {} duplicates in the file, {} already in the database, {} blocked",
+            report.rows,
+            report.imported,
+            if report.dry_run {
+                "would be imported (dry run)"
+            } else {
+                "imported"
+            },
+            report.problems.len(),
+            report.duplicates_in_file.len(),
+            report.duplicates_in_database.len(),
+            report.blocked.len()
+        );
+    }
+    let all_in = report.imported == report.rows;
+    Ok(if all_in {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_REFUSED)
+    })
+}
+
 pub async fn run(
     target: &DatabaseTarget,
     action: DedupAction,

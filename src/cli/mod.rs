@@ -69,6 +69,8 @@ pub enum Command {
         #[command(subcommand)]
         action: dedup::DedupAction,
     },
+    /// Import customers or leads from a CSV file, validated row by row, duplicates flagged.
+    Import(dedup::ImportArgs),
     /// The ownership log of a record, newest first.
     History {
         #[command(subcommand)]
@@ -137,6 +139,10 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
         Command::Dedup { action } => {
             let target = ready_target(&settings).await?;
             dedup::run(&target, action, &output).await
+        }
+        Command::Import(args) => {
+            let target = ready_target(&settings).await?;
+            dedup::import(&target, args, &output).await
         }
         Command::History { entity } => {
             let target = ready_target(&settings).await?;

@@ -91,6 +91,16 @@ pub enum CustomerAction {
         keep: i64,
         drop: i64,
     },
+    /// Merge DROP into KEEP: contacts, opportunities, follow-ups, leads and child companies
+    /// move; the merge is recorded and can be undone with `unmerge`.
+    Merge {
+        keep: i64,
+        drop: i64,
+    },
+    /// Undo a merge by its number (printed by `merge`).
+    Unmerge {
+        merge: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +160,9 @@ async fn run_actions(
                 outcome.id,
                 outcome.words(now)
             );
+            if let Some(merge) = outcome.detail.as_ref().and_then(|d| d.get("merge")) {
+                println!("    merge {merge} (undo: dibs customer unmerge {merge})");
+            }
         }
     }
     let refused = outcomes.iter().any(|o| !o.ok);
@@ -240,8 +253,10 @@ pub async fn customer(
             }]
         }
         CustomerAction::MergeOwnership { keep, drop } => {
-            vec![Action::MergeCustomers { keep, drop }]
+            vec![Action::MergeOwnership { keep, drop }]
         }
+        CustomerAction::Merge { keep, drop } => vec![Action::MergeCustomers { keep, drop }],
+        CustomerAction::Unmerge { merge } => vec![Action::UnmergeCustomers { merge }],
     };
     run_actions(target, actions, output).await
 }

@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "dedup",
         sql: include_str!("../../sql/0004_dedup.sql"),
     },
+    Migration {
+        version: 5,
+        name: "drafts_merges",
+        sql: include_str!("../../sql/0005_drafts_merges.sql"),
+    },
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -111,8 +111,61 @@ pub async fn check<C: GenericClient>(
     Ok(matches)
 }
 
+/// Someone else typing a similar new company right now ("王芳 is creating 华为技术… right now").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InFlight {
+    pub user: String,
+    pub team: Option<String>,
+    pub draft: String,
+    pub seconds_ago: i32,
+}
+
+/// What the live panel shows: stored probable duplicates and drafts being typed elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiveResult {
+    pub matches: Vec<Match>,
+    pub in_flight: Vec<InFlight>,
+}
+
+/// Records the caller's draft and returns others' similar drafts of the last two minutes.
+pub async fn touch_draft<C: GenericClient>(
+    client: &C,
+    entity: Entity,
+    name: &str,
+) -> Result<Vec<InFlight>, UserError> {
+    let rows = client
+        .query(
+            "select user_name, team_name, draft_name, seconds_ago from dibs.touch_draft($1, $2)",
+            &[&entity.as_sql(), &name],
+        )
+        .await
+        .map_err(|e| db_error(&e))?;
+    Ok(rows
+        .iter()
+        .map(|r| InFlight {
+            user: r.get(0),
+            team: r.get(1),
+            draft: r.get(2),
+            seconds_ago: r.get(3),
+        })
+        .collect())
+}
+
+/// The live check for a form being filled in: candidates plus in-flight drafts.
+pub async fn check_live<C: GenericClient>(
+    client: &C,
+    draft: &Draft,
+    against: Entity,
+    k: usize,
+    weights: &Weights,
+) -> Result<LiveResult, UserError> {
+    let in_flight = touch_draft(client, Entity::Customer, &draft.name).await?;
+    let matches = check(client, draft, against, k, weights).await?;
+    Ok(LiveResult { matches, in_flight })
+}
+
 /// A running check: its server-side cancel handle and the task that yields its matches.
-type InFlight = (CancelToken, JoinHandle<Result<Vec<Match>, UserError>>);
+type Running = (CancelToken, JoinHandle<Result<LiveResult, UserError>>);
 
 /// Search-as-you-type: the latest request wins. Submitting a new draft cancels the query
 /// still running for the previous one, on the server too, so stale work never piles up.
@@ -120,7 +173,7 @@ pub struct LiveChecker {
     client: std::sync::Arc<Client>,
     weights: Weights,
     against: Entity,
-    in_flight: Option<InFlight>,
+    in_flight: Option<Running>,
 }
 
 impl LiveChecker {
@@ -139,13 +192,15 @@ impl LiveChecker {
         &mut self,
         draft: Draft,
         k: usize,
-    ) -> &mut JoinHandle<Result<Vec<Match>, UserError>> {
+    ) -> &mut JoinHandle<Result<LiveResult, UserError>> {
         self.cancel();
         let client = self.client.clone();
         let (weights, against) = (self.weights, self.against);
         let token = client.cancel_token();
         let handle =
-            tokio::spawn(async move { check(client.as_ref(), &draft, against, k, &weights).await });
+            tokio::spawn(
+                async move { check_live(client.as_ref(), &draft, against, k, &weights).await },
+            );
         &mut self.in_flight.insert((token, handle)).1
     }
 

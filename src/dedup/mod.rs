@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod eval;
+pub mod import;
 pub mod scan;
 pub mod score;
