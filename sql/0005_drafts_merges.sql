@@ -177,3 +177,6 @@ grant execute on function dibs.touch_draft(text, text), dibs.clear_draft(text) t
 grant execute on function dibs.merge_customers(bigint, bigint, bigint), dibs.unmerge_customers(bigint, bigint)
     to dibs_manager, dibs_admin;
 grant select on all tables in schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+
+-- Admins edit the duplicate rules (which fields, thresholds, weights, block or warn).
+grant insert, update, delete on dibs.dedup_rules to dibs_admin;

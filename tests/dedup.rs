@@ -691,3 +691,44 @@ async fn import_reports_bad_rows_flags_duplicates_and_keeps_good_rows() {
     );
     assert_eq!(scalar(&admin, "select count(*) from dibs.customers where phone_e164 = '+8613812345678' and email_domain = 'xinkehu.com'").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_latest_keystroke_wins() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 1, 100).await;
+    let admin = db.client().await;
+    admin
+        .execute("insert into dibs.customers (name) values ('华为技术有限公司'), ('恒信精密机械有限公司')", &[])
+        .await
+        .expect("customers");
+    let client = as_person(&db, &org.reps[0].1).await;
+    let mut live = dibs::dedup::check::LiveChecker::new(client, Entity::Customer)
+        .await
+        .expect("checker");
+    for typed in ["恒", "恒信", "恒信精", "华", "华为"] {
+        // Each keystroke supersedes the request before it (cancelled on the server too).
+        live.submit(
+            Draft {
+                name: typed.into(),
+                ..Draft::default()
+            },
+            5,
+        );
+    }
+    let last = live.submit(
+        Draft {
+            name: "华为技术".into(),
+            ..Draft::default()
+        },
+        5,
+    );
+    let result = last.await.expect("task").expect("check");
+    assert_eq!(result.matches[0].name, "华为技术有限公司", "{result:?}");
+    assert!(
+        result
+            .matches
+            .iter()
+            .all(|m| m.name != "恒信精密机械有限公司"),
+        "no stale answer: {result:?}"
+    );
+}

@@ -197,10 +197,19 @@ impl LiveChecker {
         let client = self.client.clone();
         let (weights, against) = (self.weights, self.against);
         let token = client.cancel_token();
-        let handle =
-            tokio::spawn(
-                async move { check_live(client.as_ref(), &draft, against, k, &weights).await },
-            );
+        let handle = tokio::spawn(async move {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match check_live(client.as_ref(), &draft, against, k, &weights).await {
+                    // A cancel meant for an earlier request can reach the server after that
+                    // request ended and this one began: this one is the latest, so run it again.
+                    Err(UserError(Text::DatabaseError { ref detail, .. }))
+                        if detail.contains("(57014)") && attempt < 4 => {}
+                    other => return other,
+                }
+            }
+        });
         &mut self.in_flight.insert((token, handle)).1
     }
 
