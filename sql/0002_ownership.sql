@@ -1280,7 +1280,9 @@ $$;
 -- Clients change ownership only through the functions above (I1); nothing is granted on
 -- the tables for writing, and the helpers stay private to the function owner.
 -- (Extension functions such as pg_trgm's keep their own grants.)
-do $$
+-- Every dibs function is private unless granted below; later migrations call this again.
+create function dibs.lock_down_functions() returns void
+language plpgsql as $$
 declare
     f regprocedure;
 begin
@@ -1293,6 +1295,7 @@ begin
     end loop;
 end
 $$;
+select dibs.lock_down_functions();
 alter default privileges in schema dibs revoke execute on functions from public;
 grant execute on function
     dibs.claim_lead(bigint, bigint),

@@ -428,19 +428,7 @@ begin
 end
 $$;
 
-do $$
-declare
-    f regprocedure;
-begin
-    for f in
-        select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where n.nspname = 'dibs'
-          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
-    loop
-        execute format('revoke all on function %s from public', f);
-    end loop;
-end
-$$;
+select dibs.lock_down_functions();
 grant execute on function
     dibs.dedup_candidates(text, text, text, text, text, integer),
     dibs.create_customer(text, text, text, text, text, text, bigint, text, bigint),

@@ -160,19 +160,7 @@ $$;
 create trigger customers_30_end_draft after insert on dibs.customers
     for each row when (new.created_by is not null) execute function dibs.end_draft_on_create();
 
-do $$
-declare
-    f regprocedure;
-begin
-    for f in
-        select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where n.nspname = 'dibs'
-          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
-    loop
-        execute format('revoke all on function %s from public', f);
-    end loop;
-end
-$$;
+select dibs.lock_down_functions();
 grant execute on function dibs.touch_draft(text, text), dibs.clear_draft(text) to dibs_rep, dibs_manager, dibs_admin;
 grant execute on function dibs.merge_customers(bigint, bigint, bigint), dibs.unmerge_customers(bigint, bigint)
     to dibs_manager, dibs_admin;

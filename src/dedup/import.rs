@@ -51,25 +51,9 @@ fn problem(line: u64, field: &str, why: impl Into<String>) -> RowProblem {
 }
 
 /// Parses and validates every row; returns the valid rows and the problems of the others.
-pub fn read_rows(mut input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), UserError> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| Text::DatabaseError {
-            during: "reading the file".into(),
-            detail: e.to_string(),
-        })?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Text::DatabaseError {
-            during: "reading the header row".into(),
-            detail: e.to_string(),
-        })?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), UserError> {
+    let body = super::scan::read_without_bom(input)?;
+    let (mut reader, headers) = super::scan::csv_reader(&body)?;
     let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let Some(name_col) = column(&["name", "company_name", "company"]) else {
         return Err(Text::DatabaseError {

@@ -38,9 +38,8 @@ pub struct RowProblem {
     pub why: String,
 }
 
-/// Reads `id,name,phone,email,uscc` (a header row, UTF-8 with or without BOM). Bad rows are
-/// reported and skipped; good rows are kept.
-pub fn read_records(mut input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), UserError> {
+/// The whole of a CSV input with its UTF-8 BOM (Excel writes one) removed.
+pub fn read_without_bom(mut input: impl Read) -> Result<Vec<u8>, UserError> {
     let mut bytes = Vec::new();
     input
         .read_to_end(&mut bytes)
@@ -48,9 +47,16 @@ pub fn read_records(mut input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem
             during: "reading the file".into(),
             detail: e.to_string(),
         })?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    Ok(bytes)
+}
+
+/// A lenient CSV reader over `body` and its header names, trimmed and lower-cased.
+pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), UserError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body);
-    let headers: Vec<String> = reader
+    let headers = reader
         .headers()
         .map_err(|e| Text::DatabaseError {
             during: "reading the header row".into(),
@@ -59,6 +65,14 @@ pub fn read_records(mut input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
+    Ok((reader, headers))
+}
+
+/// Reads `id,name,phone,email,uscc` (a header row, UTF-8 with or without BOM). Bad rows are
+/// reported and skipped; good rows are kept.
+pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), UserError> {
+    let body = read_without_bom(input)?;
+    let (mut reader, headers) = csv_reader(&body)?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(id_col), Some(name_col)) = (column("id"), column("name")) else {
         return Err(Text::DatabaseError {
