@@ -220,10 +220,8 @@ pub async fn scan(
                     coalesce(dibs.uscc_is_valid(upper(regexp_replace(coalesce(uscc, ''), '[\\s-]', '', 'g'))), false),
                     dibs.phone_e164(phone), dibs.company_domain(email)
              from scan_input;
-         create index on scan_records using gin (core dibs.gin_trgm_ops);
          create index on scan_records (core);
-         analyze scan_records;
-         set local pg_trgm.similarity_threshold = 0.5",
+         analyze scan_records",
     )
     .await
     .map_err(err)?;
@@ -243,11 +241,13 @@ pub async fn scan(
                  select a.rid, b.rid from scan_records a join scan_records b
                      on a.core = b.core and a.rid < b.rid and length(a.core) >= 2
                  union all
-                 select a.rid, n.rid from scan_records a cross join lateral (
-                     select b.rid from scan_records b
-                     where b.core operator(dibs.%) a.core and b.rid <> a.rid
-                     order by b.core operator(dibs.<->) a.core limit 10) n
-                 where length(a.core) >= 3
+                 -- Blocking for fuzzy names: the same first two characters of the core (the
+                 -- trade name) and a similar length; the scorer decides. A trigram probe per
+                 -- record was measured at ~300 records/s on 100k records; this is a hash join.
+                 select a.rid, b.rid from scan_records a join scan_records b
+                     on left(a.core, 2) = left(b.core, 2) and a.rid < b.rid
+                    and abs(length(a.core) - length(b.core)) <= 3 and a.core <> b.core
+                 where length(a.core) >= 3 and length(b.core) >= 3
              ) p",
             &[],
         )
