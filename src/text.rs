@@ -158,6 +158,25 @@ pub enum Text {
         holding: i64,
         limit: i64,
     },
+    TuiLive,
+    TuiOffline,
+    TuiKeysHint,
+    TuiMine,
+    TuiUnclaimed,
+    TuiColCompany,
+    TuiColRegion,
+    TuiColSource,
+    TuiColAge,
+    TuiColOwner,
+    TuiConfirmClaim {
+        id: i64,
+        company: String,
+    },
+    TuiConfirmRelease {
+        id: i64,
+        company: String,
+    },
+    TuiYesNo,
     OwnershipDone {
         entity: Entity,
         id: i64,
@@ -549,6 +568,41 @@ impl fmt::Display for Text {
                     )
                 }
             }
+            Text::TuiLive => (if zh { "实时" } else { "live" }).to_string(),
+            Text::TuiOffline => (if zh {
+                "实时连接断开，重连中"
+            } else {
+                "live updates disconnected, reconnecting"
+            })
+            .to_string(),
+            Text::TuiKeysHint => (if zh {
+                "j/k 移动 · c 领取 · r 退回 · g 刷新 · q 退出"
+            } else {
+                "j/k move · c claim · r release · g refresh · q quit"
+            })
+            .to_string(),
+            Text::TuiMine => (if zh { "我的" } else { "mine" }).to_string(),
+            Text::TuiUnclaimed => (if zh { "待领取" } else { "unclaimed" }).to_string(),
+            Text::TuiColCompany => (if zh { "公司" } else { "company" }).to_string(),
+            Text::TuiColRegion => (if zh { "地区" } else { "region" }).to_string(),
+            Text::TuiColSource => (if zh { "来源" } else { "source" }).to_string(),
+            Text::TuiColAge => (if zh { "天数" } else { "age" }).to_string(),
+            Text::TuiColOwner => (if zh { "负责人" } else { "owner" }).to_string(),
+            Text::TuiConfirmClaim { id, company } => {
+                if zh {
+                    format!("领取线索 {id}（{company}）？")
+                } else {
+                    format!("Claim lead {id} ({company})?")
+                }
+            }
+            Text::TuiConfirmRelease { id, company } => {
+                if zh {
+                    format!("退回线索 {id}（{company}）到线索池？")
+                } else {
+                    format!("Release lead {id} ({company}) to the pool?")
+                }
+            }
+            Text::TuiYesNo => (if zh { "y 确认 / n 取消" } else { "y/n" }).to_string(),
             Text::OwnershipDone { entity, id } => {
                 if zh {
                     format!("完成：{} {id}", entity_word(*entity, true))

@@ -223,6 +223,34 @@ async fn demo_opens_as_the_demo_rep_and_quits_cleanly_on_q() {
     let _kill = Kill(session.clone());
     let screen = wait_for_screen(&session, "Signed in as 王芳", Duration::from_secs(60));
     assert!(screen.contains("my holdings"), "{screen}");
+    wait_for_screen(&session, " live ", Duration::from_secs(20));
+    // Another rep claims a lead in 王芳's pool from a second connection: her screen follows.
+    let before: i64 = screen
+        .split("leads in my pools ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("the pool figure is on screen");
+    let client = db.client().await;
+    let claimed: bool = client
+        .query_one(
+            "select (dibs.claim_lead(l.id, other.id)).ok
+             from dibs.users me join dibs.pool_members m on m.user_id = me.id
+             join dibs.leads l on l.pool_id = m.pool_id and l.owner_id is null and l.status = 'new'
+             join dibs.pool_members om on om.pool_id = m.pool_id and om.user_id <> me.id
+             join dibs.users other on other.id = om.user_id
+             where me.login_role = 'wangfang' order by l.id limit 1",
+            &[],
+        )
+        .await
+        .expect("claim from a second connection")
+        .get(0);
+    assert!(claimed);
+    wait_for_screen(
+        &session,
+        &format!("leads in my pools {}", before - 1),
+        Duration::from_secs(10),
+    );
     tmux(&["send-keys", "-t", &session, "q"]);
     let screen = wait_for_screen(&session, "DIBS_EXITED:0", Duration::from_secs(20));
     // Back on the normal screen: the app's frame is gone.

@@ -236,6 +236,14 @@ async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitC
         config.user(&login);
     }
     let label = db::describe(&config);
+    // Live events need a notifier; a worker runs one, and so does this app when its
+    // database login may (the owner's, on the private cluster). Several notifiers are safe.
+    let notifier_config = target.config.clone();
+    tokio::spawn(async move {
+        let _ =
+            crate::worker::notifier_loop(notifier_config, std::time::Duration::from_millis(200))
+                .await;
+    });
     crate::tui::run(config, label)
         .await
         .map_err(|e| Text::DatabaseError {

@@ -1,0 +1,286 @@
+//! The pure core of the app: state, messages and `update`, which returns effects as data.
+//! No I/O here — the shell (`mod.rs`) runs effects as tasks and feeds results back.
+
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub display_name: String,
+    pub team: String,
+    pub customers: i64,
+    pub leads: i64,
+    pub pool_leads: i64,
+    pub holding: i64,
+    pub limit: i64,
+}
+
+/// One row of the lead pool pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadRow {
+    pub id: i64,
+    pub company: String,
+    pub region: String,
+    pub source: String,
+    pub owner: Option<String>,
+    pub mine: bool,
+    pub age_days: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PoolView {
+    pub name: String,
+    pub rows: Vec<LeadRow>,
+    pub cursor: usize,
+}
+
+/// An ownership change waiting for the person's yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Claim { id: i64, company: String },
+    Release { id: i64, company: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct App {
+    pub database: String,
+    pub figures: Option<Figures>,
+    pub pool: Option<PoolView>,
+    pub error: Option<String>,
+    /// The last outcome in words ("王芳 claimed it 2 s ago").
+    pub flash: Option<String>,
+    pub confirm: Option<Pending>,
+    /// A live-event connection is up.
+    pub live: bool,
+    pub quit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Key(KeyCode, KeyModifiers),
+    Loaded(Result<Figures, String>),
+    PoolLoaded(Result<PoolView, String>),
+    /// The words for an ownership call's outcome (or its error).
+    Done(Result<String, String>),
+    /// Someone changed ownership somewhere: re-read what is shown.
+    Changed,
+    Live(bool),
+    Resized,
+}
+
+/// What `update` asks the shell to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Redraw,
+    LoadFigures,
+    LoadPool,
+    Claim(i64),
+    Release(i64),
+}
+
+impl App {
+    fn selected(&self) -> Option<&LeadRow> {
+        self.pool.as_ref().and_then(|p| p.rows.get(p.cursor))
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
+        if let Some(pool) = self.pool.as_mut()
+            && !pool.rows.is_empty()
+        {
+            let last = pool.rows.len() as isize - 1;
+            pool.cursor = (pool.cursor as isize + delta).clamp(0, last) as usize;
+        }
+    }
+}
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    use Effect::*;
+    match msg {
+        Msg::Key(KeyCode::Char('c'), modifiers) if modifiers.contains(KeyModifiers::CONTROL) => {
+            app.quit = true;
+            vec![]
+        }
+        Msg::Key(code, _) if app.confirm.is_some() => {
+            let pending = app.confirm.take();
+            match (code, pending) {
+                (KeyCode::Char('y') | KeyCode::Enter, Some(Pending::Claim { id, .. })) => {
+                    vec![Claim(id), Redraw]
+                }
+                (KeyCode::Char('y') | KeyCode::Enter, Some(Pending::Release { id, .. })) => {
+                    vec![Release(id), Redraw]
+                }
+                _ => vec![Redraw],
+            }
+        }
+        Msg::Key(KeyCode::Char('q') | KeyCode::Esc, _) => {
+            app.quit = true;
+            vec![]
+        }
+        Msg::Key(KeyCode::Char('j') | KeyCode::Down, _) => {
+            app.move_cursor(1);
+            vec![Redraw]
+        }
+        Msg::Key(KeyCode::Char('k') | KeyCode::Up, _) => {
+            app.move_cursor(-1);
+            vec![Redraw]
+        }
+        Msg::Key(KeyCode::PageDown, _) => {
+            app.move_cursor(10);
+            vec![Redraw]
+        }
+        Msg::Key(KeyCode::PageUp, _) => {
+            app.move_cursor(-10);
+            vec![Redraw]
+        }
+        Msg::Key(KeyCode::Char('c'), _) => {
+            let Some(row) = app.selected() else {
+                return vec![];
+            };
+            app.confirm = Some(Pending::Claim {
+                id: row.id,
+                company: row.company.clone(),
+            });
+            vec![Redraw]
+        }
+        Msg::Key(KeyCode::Char('r'), _) => {
+            let Some(row) = app.selected() else {
+                return vec![];
+            };
+            app.confirm = Some(Pending::Release {
+                id: row.id,
+                company: row.company.clone(),
+            });
+            vec![Redraw]
+        }
+        Msg::Key(KeyCode::Char('g'), _) => vec![LoadPool, LoadFigures],
+        Msg::Key(..) => vec![],
+        Msg::Loaded(Ok(figures)) => {
+            app.figures = Some(figures);
+            app.error = None;
+            vec![Redraw]
+        }
+        Msg::Loaded(Err(error)) | Msg::PoolLoaded(Err(error)) => {
+            app.error = Some(error);
+            vec![Redraw]
+        }
+        Msg::PoolLoaded(Ok(mut view)) => {
+            // Keep the cursor on the same lead when the list refreshes under it.
+            let selected = app.selected().map(|r| r.id);
+            view.cursor = selected
+                .and_then(|id| view.rows.iter().position(|r| r.id == id))
+                .unwrap_or_else(|| app.pool.as_ref().map(|p| p.cursor).unwrap_or(0))
+                .min(view.rows.len().saturating_sub(1));
+            app.pool = Some(view);
+            vec![Redraw]
+        }
+        Msg::Done(result) => {
+            app.flash = Some(match result {
+                Ok(words) | Err(words) => words,
+            });
+            vec![LoadPool, LoadFigures, Redraw]
+        }
+        Msg::Changed => vec![LoadPool, LoadFigures],
+        Msg::Live(up) => {
+            app.live = up;
+            vec![Redraw]
+        }
+        Msg::Resized => vec![Redraw],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, company: &str) -> LeadRow {
+        LeadRow {
+            id,
+            company: company.into(),
+            region: "上海".into(),
+            source: "展会".into(),
+            owner: None,
+            mine: false,
+            age_days: 3,
+        }
+    }
+
+    fn app_with_rows() -> App {
+        let mut app = App::default();
+        update(
+            &mut app,
+            Msg::PoolLoaded(Ok(PoolView {
+                name: "池".into(),
+                rows: vec![row(1, "甲"), row(2, "乙"), row(3, "丙")],
+                cursor: 0,
+            })),
+        );
+        app
+    }
+
+    fn key(c: char) -> Msg {
+        Msg::Key(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn claiming_asks_first_and_only_yes_claims() {
+        let mut app = app_with_rows();
+        update(&mut app, key('j'));
+        assert_eq!(update(&mut app, key('c')), vec![Effect::Redraw]);
+        assert_eq!(
+            app.confirm,
+            Some(Pending::Claim {
+                id: 2,
+                company: "乙".into()
+            })
+        );
+        assert_eq!(
+            update(&mut app, key('n')),
+            vec![Effect::Redraw],
+            "no cancels"
+        );
+        assert_eq!(app.confirm, None);
+        update(&mut app, key('c'));
+        assert_eq!(
+            update(&mut app, key('y')),
+            vec![Effect::Claim(2), Effect::Redraw]
+        );
+        // q while a dialog is open answers the dialog, it does not quit.
+        update(&mut app, key('r'));
+        update(&mut app, key('q'));
+        assert!(!app.quit);
+    }
+
+    #[test]
+    fn the_cursor_stays_on_its_lead_across_a_live_refresh() {
+        let mut app = app_with_rows();
+        update(&mut app, key('j'));
+        update(&mut app, key('j'));
+        let refreshed = PoolView {
+            name: "池".into(),
+            rows: vec![row(3, "丙"), row(4, "丁")],
+            cursor: 0,
+        };
+        update(&mut app, Msg::PoolLoaded(Ok(refreshed)));
+        assert_eq!(app.selected().map(|r| r.id), Some(3));
+        update(&mut app, key('k'));
+        update(&mut app, key('k'));
+        assert_eq!(
+            app.pool.as_ref().map(|p| p.cursor),
+            Some(0),
+            "the cursor stops at the top"
+        );
+    }
+
+    #[test]
+    fn outcomes_flash_and_reload_and_events_reload() {
+        let mut app = app_with_rows();
+        let effects = update(&mut app, Msg::Done(Err("王芳 claimed it 2 s ago".into())));
+        assert_eq!(app.flash.as_deref(), Some("王芳 claimed it 2 s ago"));
+        assert!(effects.contains(&Effect::LoadPool));
+        assert_eq!(
+            update(&mut app, Msg::Changed),
+            vec![Effect::LoadPool, Effect::LoadFigures]
+        );
+        update(&mut app, key('q'));
+        assert!(app.quit);
+    }
+}
