@@ -235,7 +235,8 @@ async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitC
     if let Some(login) = user {
         config.user(&login);
     }
-    let label = db::describe(&config);
+    // The status bar is narrow: database and login only (the host is in `dibs local status`).
+    let label = format!("{} · {}", config.get_dbname().unwrap_or("?"), config.get_user().unwrap_or("?"));
     // Live events need a notifier; a worker runs one, and so does this app when its
     // database login may (the owner's, on the private cluster). Several notifiers are safe.
     let notifier_config = target.config.clone();
