@@ -732,3 +732,83 @@ async fn the_latest_keystroke_wins() {
         "no stale answer: {result:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn phone_and_domain_rules_block_or_warn_as_configured() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 1, 100).await;
+    let admin = db.client().await;
+    admin
+        .execute(
+            "insert into dibs.customers (name, phone, email) values ('甲方科技有限公司', '0755-2878 0808', 'it@jiafang.com')",
+            &[],
+        )
+        .await
+        .expect("existing");
+    let rep = as_person(&db, &org.reps[0].1).await;
+    let create = "select (o).ok, (o).reason from dibs.create_customer($1, null, $2, $3, null, null, null, $4) o";
+    // Same company domain, different name: a warning (default rule), saved with a reason.
+    let warned = rep
+        .query_one(
+            create,
+            &[
+                &"乙方贸易有限公司",
+                &None::<String>,
+                &Some("li@jiafang.com"),
+                &None::<String>,
+            ],
+        )
+        .await
+        .expect("call");
+    assert_eq!(warned.get::<_, String>(1), "needs_override");
+    // Free mail never matches.
+    let free = rep
+        .query_one(
+            create,
+            &[
+                &"丙方物流有限公司",
+                &None::<String>,
+                &Some("zhang@qq.com"),
+                &None::<String>,
+            ],
+        )
+        .await
+        .expect("call");
+    assert!(
+        free.get::<_, bool>(0),
+        "a shared free-mail domain is not a duplicate signal"
+    );
+    // An admin turns the phone rule into a block: now the same number is refused outright.
+    admin
+        .execute(
+            "update dibs.dedup_rules set action = 'block' where name = 'customer: same phone'",
+            &[],
+        )
+        .await
+        .expect("rule change");
+    let blocked = rep
+        .query_one(
+            create,
+            &[
+                &"丁方咨询有限公司",
+                &Some("+86 755 28780808"),
+                &None::<String>,
+                &Some("确认".to_string()),
+            ],
+        )
+        .await
+        .expect("call");
+    assert_eq!(
+        blocked.get::<_, String>(1),
+        "duplicate_blocked",
+        "an override reason does not beat a block"
+    );
+    let err = admin
+        .execute(
+            "insert into dibs.customers (name, phone) values ('戊方有限公司', '075528780808')",
+            &[],
+        )
+        .await
+        .expect_err("blocked for direct inserts too");
+    assert_eq!(err.code().map(|c| c.code()), Some("DB001"));
+}

@@ -236,7 +236,11 @@ async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitC
         config.user(&login);
     }
     // The status bar is narrow: database and login only (the host is in `dibs local status`).
-    let label = format!("{} · {}", config.get_dbname().unwrap_or("?"), config.get_user().unwrap_or("?"));
+    let label = format!(
+        "{} · {}",
+        config.get_dbname().unwrap_or("?"),
+        config.get_user().unwrap_or("?")
+    );
     // Live events need a notifier; a worker runs one, and so does this app when its
     // database login may (the owner's, on the private cluster). Several notifiers are safe.
     let notifier_config = target.config.clone();
