@@ -177,6 +177,13 @@ pub enum Text {
         company: String,
     },
     TuiYesNo,
+    TuiHelpTitle,
+    TuiAction {
+        action: crate::tui::state::KeyAction,
+    },
+    TuiFilterPrompt {
+        filter: String,
+    },
     OwnershipDone {
         entity: Entity,
         id: i64,
@@ -576,9 +583,9 @@ impl fmt::Display for Text {
             })
             .to_string(),
             Text::TuiKeysHint => (if zh {
-                "j/k 移动 · c 领取 · r 退回 · g 刷新 · q 退出"
+                "c 领取 · r 退回 · / 筛选 · ? 帮助 · q 退出"
             } else {
-                "j/k move · c claim · r release · g refresh · q quit"
+                "c claim · r release · / filter · ? help · q quit"
             })
             .to_string(),
             Text::TuiMine => (if zh { "我的" } else { "mine" }).to_string(),
@@ -603,6 +610,41 @@ impl fmt::Display for Text {
                 }
             }
             Text::TuiYesNo => (if zh { "y 确认 / n 取消" } else { "y/n" }).to_string(),
+            Text::TuiHelpTitle => (if zh {
+                " 按键（任意键关闭） "
+            } else {
+                " keys (any key closes) "
+            })
+            .to_string(),
+            Text::TuiAction { action } => {
+                use crate::tui::state::KeyAction::*;
+                let (en, zh_text) = match action {
+                    Down => ("next lead", "下一条"),
+                    Up => ("previous lead", "上一条"),
+                    PageDown => ("ten down", "向下十条"),
+                    PageUp => ("ten up", "向上十条"),
+                    Claim => ("claim the selected lead", "领取所选线索"),
+                    Release => ("release it to the pool", "退回线索池"),
+                    Filter => (
+                        "filter by company name (Enter keeps, Esc clears)",
+                        "按公司名筛选（回车保留，Esc 清除）",
+                    ),
+                    Refresh => ("re-read everything", "全部刷新"),
+                    Help => ("this help", "本帮助"),
+                    Quit => (
+                        "quit (Esc clears a filter first)",
+                        "退出（有筛选时 Esc 先清除筛选）",
+                    ),
+                };
+                (if zh { zh_text } else { en }).to_string()
+            }
+            Text::TuiFilterPrompt { filter } => {
+                if zh {
+                    format!("筛选：{filter}")
+                } else {
+                    format!("filter: {filter}")
+                }
+            }
             Text::OwnershipDone { entity, id } => {
                 if zh {
                     format!("完成：{} {id}", entity_word(*entity, true))

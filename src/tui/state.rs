@@ -51,7 +51,56 @@ pub struct App {
     pub confirm: Option<Pending>,
     /// A live-event connection is up.
     pub live: bool,
+    /// `/` filter over the pool list (company name, case-insensitive), and whether it is being typed.
+    pub filter: String,
+    pub typing_filter: bool,
+    pub help: bool,
     pub quit: bool,
+}
+
+/// What a key does; the help overlay is generated from this table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAction {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Claim,
+    Release,
+    Filter,
+    Refresh,
+    Help,
+    Quit,
+}
+
+/// The default keymap: (keys as shown, action).
+pub const KEYMAP: &[(&str, KeyAction)] = &[
+    ("j ↓", KeyAction::Down),
+    ("k ↑", KeyAction::Up),
+    ("PgDn", KeyAction::PageDown),
+    ("PgUp", KeyAction::PageUp),
+    ("c", KeyAction::Claim),
+    ("r", KeyAction::Release),
+    ("/", KeyAction::Filter),
+    ("g", KeyAction::Refresh),
+    ("?", KeyAction::Help),
+    ("q Esc", KeyAction::Quit),
+];
+
+fn action_of(code: KeyCode) -> Option<KeyAction> {
+    Some(match code {
+        KeyCode::Char('j') | KeyCode::Down => KeyAction::Down,
+        KeyCode::Char('k') | KeyCode::Up => KeyAction::Up,
+        KeyCode::PageDown => KeyAction::PageDown,
+        KeyCode::PageUp => KeyAction::PageUp,
+        KeyCode::Char('c') => KeyAction::Claim,
+        KeyCode::Char('r') => KeyAction::Release,
+        KeyCode::Char('/') => KeyAction::Filter,
+        KeyCode::Char('g') => KeyAction::Refresh,
+        KeyCode::Char('?') => KeyAction::Help,
+        KeyCode::Char('q') | KeyCode::Esc => KeyAction::Quit,
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,16 +127,30 @@ pub enum Effect {
 }
 
 impl App {
+    /// The rows the filter lets through; the cursor indexes this list.
+    pub fn visible_rows(&self) -> Vec<&LeadRow> {
+        let needle = self.filter.to_lowercase();
+        self.pool
+            .as_ref()
+            .map(|p| {
+                p.rows
+                    .iter()
+                    .filter(|r| needle.is_empty() || r.company.to_lowercase().contains(&needle))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn selected(&self) -> Option<&LeadRow> {
-        self.pool.as_ref().and_then(|p| p.rows.get(p.cursor))
+        let cursor = self.pool.as_ref()?.cursor;
+        self.visible_rows().get(cursor).copied()
     }
 
     fn move_cursor(&mut self, delta: isize) {
-        if let Some(pool) = self.pool.as_mut()
-            && !pool.rows.is_empty()
-        {
-            let last = pool.rows.len() as isize - 1;
-            pool.cursor = (pool.cursor as isize + delta).clamp(0, last) as usize;
+        let visible = self.visible_rows().len();
+        if let Some(pool) = self.pool.as_mut() {
+            let last = visible as isize - 1;
+            pool.cursor = (pool.cursor as isize + delta).clamp(0, last.max(0)) as usize;
         }
     }
 }
@@ -111,48 +174,90 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 _ => vec![Redraw],
             }
         }
-        Msg::Key(KeyCode::Char('q') | KeyCode::Esc, _) => {
-            app.quit = true;
-            vec![]
-        }
-        Msg::Key(KeyCode::Char('j') | KeyCode::Down, _) => {
-            app.move_cursor(1);
+        Msg::Key(code, _) if app.typing_filter => {
+            match code {
+                KeyCode::Enter => app.typing_filter = false,
+                KeyCode::Esc => {
+                    app.typing_filter = false;
+                    app.filter.clear();
+                }
+                KeyCode::Backspace => {
+                    app.filter.pop();
+                }
+                KeyCode::Char(c) => app.filter.push(c),
+                _ => {}
+            }
+            if let Some(pool) = app.pool.as_mut() {
+                pool.cursor = 0;
+            }
             vec![Redraw]
         }
-        Msg::Key(KeyCode::Char('k') | KeyCode::Up, _) => {
-            app.move_cursor(-1);
+        Msg::Key(_, _) if app.help => {
+            app.help = false;
             vec![Redraw]
         }
-        Msg::Key(KeyCode::PageDown, _) => {
-            app.move_cursor(10);
-            vec![Redraw]
-        }
-        Msg::Key(KeyCode::PageUp, _) => {
-            app.move_cursor(-10);
-            vec![Redraw]
-        }
-        Msg::Key(KeyCode::Char('c'), _) => {
-            let Some(row) = app.selected() else {
-                return vec![];
-            };
-            app.confirm = Some(Pending::Claim {
-                id: row.id,
-                company: row.company.clone(),
-            });
-            vec![Redraw]
-        }
-        Msg::Key(KeyCode::Char('r'), _) => {
-            let Some(row) = app.selected() else {
-                return vec![];
-            };
-            app.confirm = Some(Pending::Release {
-                id: row.id,
-                company: row.company.clone(),
-            });
-            vec![Redraw]
-        }
-        Msg::Key(KeyCode::Char('g'), _) => vec![LoadPool, LoadFigures],
-        Msg::Key(..) => vec![],
+        Msg::Key(code, _) => match action_of(code) {
+            Some(KeyAction::Quit) if !app.filter.is_empty() => {
+                // Esc first clears a filter; q still quits.
+                if code == KeyCode::Esc {
+                    app.filter.clear();
+                    vec![Redraw]
+                } else {
+                    app.quit = true;
+                    vec![]
+                }
+            }
+            Some(KeyAction::Quit) => {
+                app.quit = true;
+                vec![]
+            }
+            Some(KeyAction::Down) => {
+                app.move_cursor(1);
+                vec![Redraw]
+            }
+            Some(KeyAction::Up) => {
+                app.move_cursor(-1);
+                vec![Redraw]
+            }
+            Some(KeyAction::PageDown) => {
+                app.move_cursor(10);
+                vec![Redraw]
+            }
+            Some(KeyAction::PageUp) => {
+                app.move_cursor(-10);
+                vec![Redraw]
+            }
+            Some(KeyAction::Claim) => {
+                let Some(row) = app.selected() else {
+                    return vec![];
+                };
+                app.confirm = Some(Pending::Claim {
+                    id: row.id,
+                    company: row.company.clone(),
+                });
+                vec![Redraw]
+            }
+            Some(KeyAction::Release) => {
+                let Some(row) = app.selected() else {
+                    return vec![];
+                };
+                app.confirm = Some(Pending::Release {
+                    id: row.id,
+                    company: row.company.clone(),
+                });
+                vec![Redraw]
+            }
+            Some(KeyAction::Filter) => {
+                app.typing_filter = true;
+                vec![Redraw]
+            }
+            Some(KeyAction::Refresh) => vec![LoadPool, LoadFigures],
+            Some(KeyAction::Help) => {
+                app.help = true;
+                vec![Redraw]
+            }
+            None => vec![],
+        },
         Msg::Loaded(Ok(figures)) => {
             app.figures = Some(figures);
             app.error = None;
@@ -165,10 +270,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::PoolLoaded(Ok(mut view)) => {
             // Keep the cursor on the same lead when the list refreshes under it.
             let selected = app.selected().map(|r| r.id);
+            let needle = app.filter.to_lowercase();
+            let visible: Vec<i64> = view
+                .rows
+                .iter()
+                .filter(|r| needle.is_empty() || r.company.to_lowercase().contains(&needle))
+                .map(|r| r.id)
+                .collect();
             view.cursor = selected
-                .and_then(|id| view.rows.iter().position(|r| r.id == id))
+                .and_then(|id| visible.iter().position(|v| *v == id))
                 .unwrap_or_else(|| app.pool.as_ref().map(|p| p.cursor).unwrap_or(0))
-                .min(view.rows.len().saturating_sub(1));
+                .min(visible.len().saturating_sub(1));
             app.pool = Some(view);
             vec![Redraw]
         }
@@ -268,6 +380,61 @@ mod tests {
             Some(0),
             "the cursor stops at the top"
         );
+    }
+
+    #[test]
+    fn slash_filters_the_list_and_esc_clears_it() {
+        let mut app = app_with_rows();
+        update(&mut app, key('/'));
+        assert!(app.typing_filter);
+        update(&mut app, key('乙'));
+        update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            app.visible_rows().iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![2]
+        );
+        // Keys act on the filtered list: c claims the only visible lead.
+        update(&mut app, key('c'));
+        assert_eq!(
+            app.confirm,
+            Some(Pending::Claim {
+                id: 2,
+                company: "乙".into()
+            })
+        );
+        update(&mut app, key('n'));
+        update(&mut app, Msg::Key(KeyCode::Esc, KeyModifiers::NONE));
+        assert!(!app.quit, "Esc clears the filter before it quits");
+        assert_eq!(app.visible_rows().len(), 3);
+    }
+
+    #[test]
+    fn help_opens_and_any_key_closes_it() {
+        let mut app = app_with_rows();
+        update(&mut app, key('?'));
+        assert!(app.help);
+        update(&mut app, key('q'));
+        assert!(
+            !app.help && !app.quit,
+            "the key closes help, it does not act"
+        );
+        assert!(
+            KEYMAP
+                .iter()
+                .all(|(keys, action)| !keys.is_empty() && action_of_label(keys) == Some(*action))
+        );
+    }
+
+    /// Every key the help shows does what the help says.
+    fn action_of_label(keys: &str) -> Option<KeyAction> {
+        let first = keys.split_whitespace().next()?;
+        let code = match first {
+            "PgDn" => KeyCode::PageDown,
+            "PgUp" => KeyCode::PageUp,
+            "Esc" => KeyCode::Esc,
+            other => KeyCode::Char(other.chars().next()?),
+        };
+        action_of(code)
     }
 
     #[test]

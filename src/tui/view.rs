@@ -39,6 +39,53 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(pending) = &app.confirm {
         render_confirm(pending, frame);
     }
+    if app.help {
+        render_help(frame);
+    }
+    if app.typing_filter {
+        // The terminal cursor sits at the input caret, so an IME's candidate window opens there.
+        let title = format!(
+            " {} ({}/{}) · ",
+            app.pool.as_ref().map(|p| p.name.as_str()).unwrap_or(""),
+            app.visible_rows().len(),
+            app.pool.as_ref().map(|p| p.rows.len()).unwrap_or(0)
+        );
+        let prompt = Text::TuiFilterPrompt {
+            filter: app.filter.clone(),
+        }
+        .to_string();
+        use unicode_width::UnicodeWidthStr;
+        let x = main.x + 1 + (title.width() + prompt.width()) as u16;
+        frame.set_cursor_position((x.min(main.right().saturating_sub(2)), main.y));
+    }
+}
+
+/// The keys, generated from the keymap so help can never disagree with what keys do.
+fn render_help(frame: &mut Frame) {
+    use super::state::KEYMAP;
+    let lines: Vec<Line> = KEYMAP
+        .iter()
+        .map(|(keys, action)| {
+            Line::from(format!(
+                " {keys:<7} {}",
+                Text::TuiAction { action: *action }
+            ))
+        })
+        .collect();
+    let area = frame.area();
+    let width = area.width.saturating_sub(4).min(70);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let dialog = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, dialog);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(Text::TuiHelpTitle.to_string())),
+        dialog,
+    );
 }
 
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
@@ -78,8 +125,8 @@ fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(" …").block(Block::bordered()), area);
         return;
     };
-    let rows: Vec<Row> = pool
-        .rows
+    let visible = app.visible_rows();
+    let rows: Vec<Row> = visible
         .iter()
         .map(|r| {
             let owner = match (&r.owner, r.mine) {
@@ -120,8 +167,23 @@ fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
         .style(Style::default().add_modifier(Modifier::BOLD)),
     )
     .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .block(Block::bordered().title(format!(" {} ({}) ", pool.name, pool.rows.len())));
-    let mut state = TableState::default().with_selected(Some(pool.cursor));
+    .block(
+        Block::bordered().title(if app.filter.is_empty() && !app.typing_filter {
+            format!(" {} ({}) ", pool.name, pool.rows.len())
+        } else {
+            format!(
+                " {} ({}/{}) · {} ",
+                pool.name,
+                visible.len(),
+                pool.rows.len(),
+                Text::TuiFilterPrompt {
+                    filter: app.filter.clone()
+                }
+            )
+        }),
+    );
+    let mut state =
+        TableState::default().with_selected((!visible.is_empty()).then_some(pool.cursor));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
@@ -268,6 +330,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn help_lists_every_key_and_the_filter_shows_in_the_title() {
+        crate::text::set_lang(crate::text::Lang::En);
+        let mut app = app();
+        update(
+            &mut app,
+            Msg::Key(
+                ratatui::crossterm::event::KeyCode::Char('?'),
+                ratatui::crossterm::event::KeyModifiers::NONE,
+            ),
+        );
+        let (text, _) = screen(&app, 80, 24);
+        for (keys, _) in crate::tui::state::KEYMAP {
+            assert!(text.contains(keys), "{keys} missing:\n{text}");
+        }
+        assert!(text.contains("claim the selected lead"), "{text}");
+        let mut app = self::app();
+        for c in ['/', '华', '为'] {
+            update(
+                &mut app,
+                Msg::Key(
+                    ratatui::crossterm::event::KeyCode::Char(c),
+                    ratatui::crossterm::event::KeyModifiers::NONE,
+                ),
+            );
+        }
+        let (text, _) = screen(&app, 80, 24);
+        assert!(text.contains("(1/3) · filter: 华为"), "{text}");
+        assert!(!text.contains("Hengxin"), "{text}");
     }
 
     #[test]
