@@ -193,19 +193,24 @@ impl LiveChecker {
         draft: Draft,
         k: usize,
     ) -> &mut JoinHandle<Result<LiveResult, UserError>> {
-        self.cancel();
+        let cancelling = self.cancel();
         let client = self.client.clone();
         let (weights, against) = (self.weights, self.against);
         let token = client.cancel_token();
         let handle = tokio::spawn(async move {
+            // Start only once the server has the cancel for the previous query: a cancel that
+            // arrived later could otherwise stop this one instead.
+            if let Some(cancelling) = cancelling {
+                let _ = cancelling.await;
+            }
             let mut attempt = 0;
             loop {
                 attempt += 1;
                 match check_live(client.as_ref(), &draft, against, k, &weights).await {
-                    // A cancel meant for an earlier request can reach the server after that
-                    // request ended and this one began: this one is the latest, so run it again.
+                    // Belt and braces: if a stale cancel still lands here, this is the latest
+                    // request, so run it again.
                     Err(UserError(Text::DatabaseError { ref detail, .. }))
-                        if detail.contains("(57014)") && attempt < 4 => {}
+                        if detail.contains("(57014)") && attempt < 10 => {}
                     other => return other,
                 }
             }
@@ -213,15 +218,16 @@ impl LiveChecker {
         &mut self.in_flight.insert((token, handle)).1
     }
 
-    /// Cancels the running check, if any (server-side, then the task).
-    pub fn cancel(&mut self) {
-        if let Some((token, handle)) = self.in_flight.take()
-            && !handle.is_finished()
-        {
-            handle.abort();
-            tokio::spawn(async move {
-                let _ = token.cancel_query(NoTls).await;
-            });
+    /// Cancels the running check, if any (server-side, then the task). Returns the task
+    /// sending the cancel request, which ends once the server has it.
+    pub fn cancel(&mut self) -> Option<JoinHandle<()>> {
+        let (token, handle) = self.in_flight.take()?;
+        if handle.is_finished() {
+            return None;
         }
+        handle.abort();
+        Some(tokio::spawn(async move {
+            let _ = token.cancel_query(NoTls).await;
+        }))
     }
 }

@@ -43,8 +43,8 @@ pub async fn load_figures(client: &Client) -> Result<Figures, String> {
     })
 }
 
-/// My first lead pool: my own leads first, then the unclaimed ones, oldest first.
-pub async fn load_pool(client: &Client, limit: i64) -> Result<PoolView, String> {
+/// My first lead pool: all my leads, then the first `unclaimed` unclaimed ones by id.
+pub async fn load_pool(client: &Client, unclaimed: i64) -> Result<PoolView, String> {
     let pool = client
         .query_opt(
             "select p.id, p.name from dibs.pools p join dibs.pool_members m on m.pool_id = p.id
@@ -58,35 +58,68 @@ pub async fn load_pool(client: &Client, limit: i64) -> Result<PoolView, String> 
         return Ok(PoolView::default());
     };
     let pool_id: i64 = pool.get(0);
-    let rows = client
+    let mine = client
         .query(
-            "select l.id, l.company_name, coalesce(l.region, ''), coalesce(l.source, ''), u.display_name,
-                    u.login_role = session_user, (current_date - l.created_at::date)::bigint
-             from dibs.leads l left join dibs.users u on u.id = l.owner_id
-             where l.pool_id = $1 and l.status in ('new', 'working')
-               and (l.owner_id is null or u.login_role = session_user)
-             order by (u.login_role = session_user) desc nulls last, l.id
-             limit $2",
-            &[&pool_id, &limit],
+            &format!(
+                "{LEAD_COLUMNS} where l.pool_id = $1 and l.status in ('new', 'working')
+                   and u.login_role = session_user order by l.id limit 1000"
+            ),
+            &[&pool_id],
         )
         .await
         .map_err(|e| message(&e))?;
+    let (free, has_more) = load_unclaimed(client, pool_id, 0, unclaimed).await?;
+    let mut rows: Vec<LeadRow> = mine.iter().map(lead_row).collect();
+    rows.extend(free);
     Ok(PoolView {
+        id: pool_id,
         name: pool.get(1),
-        rows: rows
-            .iter()
-            .map(|r| LeadRow {
-                id: r.get(0),
-                company: r.get(1),
-                region: r.get(2),
-                source: r.get(3),
-                owner: r.get(4),
-                mine: r.get::<_, Option<bool>>(5).unwrap_or(false),
-                age_days: r.get(6),
-            })
-            .collect(),
-        cursor: 0,
+        rows,
+        has_more,
+        ..PoolView::default()
     })
+}
+
+const LEAD_COLUMNS: &str =
+    "select l.id, l.company_name, coalesce(l.region, ''), coalesce(l.source, ''), u.display_name,
+        coalesce(u.login_role = session_user, false), (current_date - l.created_at::date)::bigint
+     from dibs.leads l left join dibs.users u on u.id = l.owner_id";
+
+fn lead_row(r: &tokio_postgres::Row) -> LeadRow {
+    LeadRow {
+        id: r.get(0),
+        company: r.get(1),
+        region: r.get(2),
+        source: r.get(3),
+        owner: r.get(4),
+        mine: r.get(5),
+        age_days: r.get(6),
+    }
+}
+
+/// The next `limit` unclaimed leads after `after` (keyset: the index on (pool_id, id) for
+/// unowned leads serves it at any depth), and whether more follow.
+pub async fn load_unclaimed(
+    client: &Client,
+    pool: i64,
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<LeadRow>, bool), String> {
+    let rows = client
+        .query(
+            &format!(
+                "{LEAD_COLUMNS} where l.pool_id = $1 and l.owner_id is null and l.status = 'new' and l.id > $2
+                 order by l.id limit $3"
+            ),
+            &[&pool, &after, &(limit + 1)],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    let has_more = rows.len() as i64 > limit;
+    Ok((
+        rows.iter().take(limit as usize).map(lead_row).collect(),
+        has_more,
+    ))
 }
 
 /// Runs a claim or release and returns its outcome in words (refusals are `Err`).

@@ -23,9 +23,6 @@ pub use view::{buffer_to_text, render};
 
 use crate::ownership::Action;
 
-/// Rows the pool pane reads at a time.
-const POOL_ROWS: i64 = 500;
-
 /// Runs the app until the person quits. The terminal is restored on every exit path,
 /// including a panic (ratatui's `init` installs a hook that restores it first).
 pub async fn run(config: Config, database: String) -> std::io::Result<()> {
@@ -45,7 +42,12 @@ fn spawn_effect(effect: Effect, client: &Arc<Client>, tx: &mpsc::Sender<Msg>) {
         let msg = match effect {
             Effect::Redraw => return,
             Effect::LoadFigures => Msg::Loaded(data::load_figures(&client).await),
-            Effect::LoadPool => Msg::PoolLoaded(data::load_pool(&client, POOL_ROWS).await),
+            Effect::LoadPool { unclaimed } => {
+                Msg::PoolLoaded(data::load_pool(&client, unclaimed).await)
+            }
+            Effect::LoadMore { pool, after } => {
+                Msg::MoreLoaded(data::load_unclaimed(&client, pool, after, state::PAGE).await)
+            }
             Effect::Claim(id) => Msg::Done(data::change(&client, Action::ClaimLead(id)).await),
             Effect::Release(id) => Msg::Done(data::change(&client, Action::ReleaseLead(id)).await),
         };
@@ -104,7 +106,13 @@ async fn event_loop(
     };
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     spawn_effect(Effect::LoadFigures, &client, &tx);
-    spawn_effect(Effect::LoadPool, &client, &tx);
+    spawn_effect(
+        Effect::LoadPool {
+            unclaimed: state::PAGE,
+        },
+        &client,
+        &tx,
+    );
     let listener = tokio::spawn(listen(config, tx.clone()));
     let mut events = EventStream::new();
     terminal.draw(|f| render(&app, f))?;

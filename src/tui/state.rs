@@ -28,9 +28,24 @@ pub struct LeadRow {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PoolView {
+    pub id: i64,
     pub name: String,
     pub rows: Vec<LeadRow>,
     pub cursor: usize,
+    /// More unclaimed leads exist past the last row (keyset paging by id, never OFFSET).
+    pub has_more: bool,
+    pub loading_more: bool,
+}
+
+/// Unclaimed leads read per page.
+pub const PAGE: i64 = 200;
+/// Read the next page when the cursor comes this close to the end.
+const PREFETCH: usize = 20;
+
+impl PoolView {
+    fn unclaimed(&self) -> impl Iterator<Item = &LeadRow> {
+        self.rows.iter().filter(|r| !r.mine)
+    }
 }
 
 /// An ownership change waiting for the person's yes.
@@ -110,6 +125,8 @@ pub enum Msg {
     PoolLoaded(Result<PoolView, String>),
     /// The words for an ownership call's outcome (or its error).
     Done(Result<String, String>),
+    /// The next page of unclaimed leads, and whether more follow.
+    MoreLoaded(Result<(Vec<LeadRow>, bool), String>),
     /// Someone changed ownership somewhere: re-read what is shown.
     Changed,
     Live(bool),
@@ -121,7 +138,14 @@ pub enum Msg {
 pub enum Effect {
     Redraw,
     LoadFigures,
-    LoadPool,
+    /// Re-read the pool with at least this many unclaimed rows (what is already on screen).
+    LoadPool {
+        unclaimed: i64,
+    },
+    LoadMore {
+        pool: i64,
+        after: i64,
+    },
     Claim(i64),
     Release(i64),
 }
@@ -146,11 +170,39 @@ impl App {
         self.visible_rows().get(cursor).copied()
     }
 
-    fn move_cursor(&mut self, delta: isize) {
+    fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
         let visible = self.visible_rows().len();
-        if let Some(pool) = self.pool.as_mut() {
-            let last = visible as isize - 1;
-            pool.cursor = (pool.cursor as isize + delta).clamp(0, last.max(0)) as usize;
+        let Some(pool) = self.pool.as_mut() else {
+            return vec![Effect::Redraw];
+        };
+        let last = visible as isize - 1;
+        pool.cursor = (pool.cursor as isize + delta).clamp(0, last.max(0)) as usize;
+        let near_end = pool.cursor + PREFETCH >= visible;
+        if near_end
+            && pool.has_more
+            && !pool.loading_more
+            && let Some(after) = pool.unclaimed().map(|r| r.id).max()
+        {
+            pool.loading_more = true;
+            return vec![
+                Effect::LoadMore {
+                    pool: pool.id,
+                    after,
+                },
+                Effect::Redraw,
+            ];
+        }
+        vec![Effect::Redraw]
+    }
+
+    fn reload(&self) -> Effect {
+        let shown = self
+            .pool
+            .as_ref()
+            .map(|p| p.unclaimed().count() as i64)
+            .unwrap_or(0);
+        Effect::LoadPool {
+            unclaimed: shown.max(PAGE),
         }
     }
 }
@@ -211,22 +263,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.quit = true;
                 vec![]
             }
-            Some(KeyAction::Down) => {
-                app.move_cursor(1);
-                vec![Redraw]
-            }
-            Some(KeyAction::Up) => {
-                app.move_cursor(-1);
-                vec![Redraw]
-            }
-            Some(KeyAction::PageDown) => {
-                app.move_cursor(10);
-                vec![Redraw]
-            }
-            Some(KeyAction::PageUp) => {
-                app.move_cursor(-10);
-                vec![Redraw]
-            }
+            Some(KeyAction::Down) => app.move_cursor(1),
+            Some(KeyAction::Up) => app.move_cursor(-1),
+            Some(KeyAction::PageDown) => app.move_cursor(10),
+            Some(KeyAction::PageUp) => app.move_cursor(-10),
             Some(KeyAction::Claim) => {
                 let Some(row) = app.selected() else {
                     return vec![];
@@ -251,7 +291,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.typing_filter = true;
                 vec![Redraw]
             }
-            Some(KeyAction::Refresh) => vec![LoadPool, LoadFigures],
+            Some(KeyAction::Refresh) => vec![app.reload(), LoadFigures],
             Some(KeyAction::Help) => {
                 app.help = true;
                 vec![Redraw]
@@ -288,9 +328,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.flash = Some(match result {
                 Ok(words) | Err(words) => words,
             });
-            vec![LoadPool, LoadFigures, Redraw]
+            vec![app.reload(), LoadFigures, Redraw]
         }
-        Msg::Changed => vec![LoadPool, LoadFigures],
+        Msg::MoreLoaded(Ok((rows, has_more))) => {
+            if let Some(pool) = app.pool.as_mut() {
+                let known: std::collections::HashSet<i64> =
+                    pool.rows.iter().map(|r| r.id).collect();
+                pool.rows
+                    .extend(rows.into_iter().filter(|r| !known.contains(&r.id)));
+                pool.has_more = has_more;
+                pool.loading_more = false;
+            }
+            vec![Redraw]
+        }
+        Msg::MoreLoaded(Err(error)) => {
+            if let Some(pool) = app.pool.as_mut() {
+                pool.loading_more = false;
+            }
+            app.error = Some(error);
+            vec![Redraw]
+        }
+        Msg::Changed => vec![app.reload(), LoadFigures],
         Msg::Live(up) => {
             app.live = up;
             vec![Redraw]
@@ -322,7 +380,7 @@ mod tests {
             Msg::PoolLoaded(Ok(PoolView {
                 name: "池".into(),
                 rows: vec![row(1, "甲"), row(2, "乙"), row(3, "丙")],
-                cursor: 0,
+                ..PoolView::default()
             })),
         );
         app
@@ -369,7 +427,7 @@ mod tests {
         let refreshed = PoolView {
             name: "池".into(),
             rows: vec![row(3, "丙"), row(4, "丁")],
-            cursor: 0,
+            ..PoolView::default()
         };
         update(&mut app, Msg::PoolLoaded(Ok(refreshed)));
         assert_eq!(app.selected().map(|r| r.id), Some(3));
@@ -379,6 +437,47 @@ mod tests {
             app.pool.as_ref().map(|p| p.cursor),
             Some(0),
             "the cursor stops at the top"
+        );
+    }
+
+    #[test]
+    fn scrolling_near_the_end_reads_the_next_page_once_by_keyset() {
+        let mut app = App::default();
+        let rows: Vec<LeadRow> = (1..=21).map(|id| row(id, "公司")).collect();
+        update(
+            &mut app,
+            Msg::PoolLoaded(Ok(PoolView {
+                id: 7,
+                name: "池".into(),
+                rows,
+                has_more: true,
+                ..PoolView::default()
+            })),
+        );
+        let effects = update(&mut app, key('j'));
+        assert_eq!(
+            effects,
+            vec![Effect::LoadMore { pool: 7, after: 21 }, Effect::Redraw]
+        );
+        assert_eq!(
+            update(&mut app, key('j')),
+            vec![Effect::Redraw],
+            "one page request at a time"
+        );
+        let more: Vec<LeadRow> = (22..=40).map(|id| row(id, "公司")).collect();
+        update(&mut app, Msg::MoreLoaded(Ok((more, false))));
+        assert_eq!(app.visible_rows().len(), 40);
+        for _ in 0..50 {
+            assert_eq!(
+                update(&mut app, key('j')),
+                vec![Effect::Redraw],
+                "no more pages"
+            );
+        }
+        // A live refresh re-reads as many unclaimed rows as are on screen, not just the first page.
+        assert_eq!(
+            update(&mut app, Msg::Changed)[0],
+            Effect::LoadPool { unclaimed: PAGE }
         );
     }
 
@@ -442,10 +541,10 @@ mod tests {
         let mut app = app_with_rows();
         let effects = update(&mut app, Msg::Done(Err("王芳 claimed it 2 s ago".into())));
         assert_eq!(app.flash.as_deref(), Some("王芳 claimed it 2 s ago"));
-        assert!(effects.contains(&Effect::LoadPool));
+        assert!(effects.contains(&Effect::LoadPool { unclaimed: PAGE }));
         assert_eq!(
             update(&mut app, Msg::Changed),
-            vec![Effect::LoadPool, Effect::LoadFigures]
+            vec![Effect::LoadPool { unclaimed: PAGE }, Effect::LoadFigures]
         );
         update(&mut app, key('q'));
         assert!(app.quit);

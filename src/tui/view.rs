@@ -299,7 +299,7 @@ mod tests {
             Msg::PoolLoaded(Ok(PoolView {
                 name: "华东制造业线索池".into(),
                 rows,
-                cursor: 0,
+                ..PoolView::default()
             })),
         );
         app
