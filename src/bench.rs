@@ -399,31 +399,18 @@ async fn simulate_baseline(
 
 /// Counts NOTIFY payload items on `dibs_events` until `deadline`.
 async fn listen_events(config: Config, deadline: Instant) -> Result<u64, UserError> {
-    let (client, mut connection) = config
-        .connect(tokio_postgres::NoTls)
-        .await
-        .map_err(|e| db_error(&e))?;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let driver = tokio::spawn(async move {
-        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-        use futures_util::StreamExt;
-        while let Some(Ok(message)) = messages.next().await {
-            if let tokio_postgres::AsyncMessage::Notification(n) = message {
-                let _ = tx.send(n.payload().matches("],[").count() as u64 + 1);
-            }
-        }
-    });
-    client
-        .batch_execute("listen dibs_events")
+    let mut subscription = crate::db::listen::subscribe(&config, "dibs_events")
         .await
         .map_err(|e| db_error(&e))?;
     let mut received = 0u64;
     // Keep listening a little past the deadline so the last batch arrives.
     let until = deadline + Duration::from_millis(800);
-    while let Ok(Some(count)) = tokio::time::timeout_at(until.into(), rx.recv()).await {
-        received += count;
+    while let Ok(Some(payload)) =
+        tokio::time::timeout_at(until.into(), subscription.payloads.recv()).await
+    {
+        // One payload carries a batch: [["l",812,"claim",40231],…]
+        received += payload.matches("],[").count() as u64 + 1;
     }
-    driver.abort();
     Ok(received)
 }
 
@@ -861,13 +848,17 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
     let mut client = crate::db::connect(config).await?;
     let set = chinese_set(7, companies);
     let truth = set.true_pairs();
-    let mut weights = crate::dedup::check::load_weights(
+    // One set of rules: the live check as configured, the scan without the typing bonus.
+    let live_weights = crate::dedup::check::load_weights(
         &client,
         crate::ownership::Entity::Customer,
         crate::ownership::Entity::Customer,
     )
     .await?;
-    weights.typing = false;
+    let weights = crate::dedup::score::Weights {
+        typing: false,
+        ..live_weights
+    };
     let (pairs, report) = crate::dedup::scan::scan(&mut client, &set.records, &weights).await?;
     let reported: HashSet<(String, String)> =
         pairs.iter().map(|p| ordered(&p.id_a, &p.id_b)).collect();
@@ -923,12 +914,6 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
             customer_of_cluster.insert(set.cluster[*index], id);
         }
     }
-    let live_weights = crate::dedup::check::load_weights(
-        &client,
-        crate::ownership::Entity::Customer,
-        crate::ownership::Entity::Customer,
-    )
-    .await?;
     let (mut queries, mut found) = (0usize, 0usize);
     for (index, record) in set
         .records

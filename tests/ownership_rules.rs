@@ -642,28 +642,12 @@ async fn hostile_text_arguments_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn live_events_reach_a_listener_within_a_second() {
-    use futures_util::StreamExt;
     let db = TestDatabase::new().await;
     let org = org(&db, 1, 10).await;
     let admin = db.client().await;
     let lead = leads(&admin, org.pool, 1).await[0];
-    // A dedicated, non-pooled listening connection, as clients use.
-    let (listener, mut connection) = db
-        .config
-        .connect(tokio_postgres::NoTls)
-        .await
-        .expect("listener");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-        while let Some(Ok(message)) = messages.next().await {
-            if let tokio_postgres::AsyncMessage::Notification(n) = message {
-                let _ = tx.send(n.payload().to_string());
-            }
-        }
-    });
-    listener
-        .batch_execute("listen dibs_events")
+    // The dedicated, non-pooled listening connection the app uses.
+    let mut subscription = dibs::db::listen::subscribe(&db.config, "dibs_events")
         .await
         .expect("listen");
     let notifier = tokio::spawn(dibs::worker::notifier_loop(
@@ -675,7 +659,11 @@ async fn live_events_reach_a_listener_within_a_second() {
     assert!(act(&rep, Action::ClaimLead(lead)).await.ok);
     let payload = tokio::time::timeout(Duration::from_secs(1), async {
         loop {
-            let payload = rx.recv().await.expect("notification stream");
+            let payload = subscription
+                .payloads
+                .recv()
+                .await
+                .expect("notification stream");
             if payload.contains(&format!("[\"l\",{lead},\"claim\"")) {
                 return payload;
             }

@@ -1,6 +1,7 @@
 //! Talking to PostgreSQL: where the database is, connecting with clear errors, migrations.
 
 pub mod connect;
+pub mod listen;
 pub mod migrate;
 pub mod target;
 

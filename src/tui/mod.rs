@@ -60,31 +60,18 @@ fn spawn_effect(effect: Effect, client: &Arc<Client>, tx: &mpsc::Sender<Msg>) {
 async fn listen(config: Config, tx: mpsc::Sender<Msg>) {
     let mut backoff = Duration::from_millis(500);
     loop {
-        if let Ok((client, mut connection)) = config.connect(tokio_postgres::NoTls).await {
-            let (notify_tx, mut notify_rx) = mpsc::unbounded_channel();
-            let driver = tokio::spawn(async move {
-                let mut messages =
-                    futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-                while let Some(Ok(message)) = messages.next().await {
-                    if let tokio_postgres::AsyncMessage::Notification(_) = message {
-                        let _ = notify_tx.send(());
-                    }
-                }
-            });
-            if client.batch_execute("listen dibs_events").await.is_ok() {
-                backoff = Duration::from_millis(500);
-                let _ = tx.send(Msg::Live(true)).await;
-                let _ = tx.send(Msg::Changed).await;
-                while notify_rx.recv().await.is_some() {
-                    // A burst of events is one refresh.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    while notify_rx.try_recv().is_ok() {}
-                    if tx.send(Msg::Changed).await.is_err() {
-                        return;
-                    }
+        if let Ok(mut subscription) = crate::db::listen::subscribe(&config, "dibs_events").await {
+            backoff = Duration::from_millis(500);
+            let _ = tx.send(Msg::Live(true)).await;
+            let _ = tx.send(Msg::Changed).await;
+            while subscription.payloads.recv().await.is_some() {
+                // A burst of events is one refresh.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                while subscription.payloads.try_recv().is_ok() {}
+                if tx.send(Msg::Changed).await.is_err() {
+                    return;
                 }
             }
-            driver.abort();
         }
         if tx.send(Msg::Live(false)).await.is_err() {
             return;

@@ -150,18 +150,20 @@ pub enum Effect {
     Release(i64),
 }
 
+/// The rows a filter lets through (company name contains it, case-insensitive).
+fn filtered<'a>(rows: &'a [LeadRow], filter: &str) -> Vec<&'a LeadRow> {
+    let needle = filter.to_lowercase();
+    rows.iter()
+        .filter(|r| needle.is_empty() || r.company.to_lowercase().contains(&needle))
+        .collect()
+}
+
 impl App {
     /// The rows the filter lets through; the cursor indexes this list.
     pub fn visible_rows(&self) -> Vec<&LeadRow> {
-        let needle = self.filter.to_lowercase();
         self.pool
             .as_ref()
-            .map(|p| {
-                p.rows
-                    .iter()
-                    .filter(|r| needle.is_empty() || r.company.to_lowercase().contains(&needle))
-                    .collect()
-            })
+            .map(|p| filtered(&p.rows, &self.filter))
             .unwrap_or_default()
     }
 
@@ -310,11 +312,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::PoolLoaded(Ok(mut view)) => {
             // Keep the cursor on the same lead when the list refreshes under it.
             let selected = app.selected().map(|r| r.id);
-            let needle = app.filter.to_lowercase();
-            let visible: Vec<i64> = view
-                .rows
+            let visible: Vec<i64> = filtered(&view.rows, &app.filter)
                 .iter()
-                .filter(|r| needle.is_empty() || r.company.to_lowercase().contains(&needle))
                 .map(|r| r.id)
                 .collect();
             view.cursor = selected

@@ -42,20 +42,12 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.help {
         render_help(frame);
     }
-    if app.typing_filter {
+    if app.typing_filter
+        && let Some(title) = pool_title(app)
+    {
         // The terminal cursor sits at the input caret, so an IME's candidate window opens there.
-        let title = format!(
-            " {} ({}/{}) · ",
-            app.pool.as_ref().map(|p| p.name.as_str()).unwrap_or(""),
-            app.visible_rows().len(),
-            app.pool.as_ref().map(|p| p.rows.len()).unwrap_or(0)
-        );
-        let prompt = Text::TuiFilterPrompt {
-            filter: app.filter.clone(),
-        }
-        .to_string();
         use unicode_width::UnicodeWidthStr;
-        let x = main.x + 1 + (title.width() + prompt.width()) as u16;
+        let x = main.x + 1 + title.trim_end().width() as u16;
         frame.set_cursor_position((x.min(main.right().saturating_sub(2)), main.y));
     }
 }
@@ -167,24 +159,28 @@ fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
         .style(Style::default().add_modifier(Modifier::BOLD)),
     )
     .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .block(
-        Block::bordered().title(if app.filter.is_empty() && !app.typing_filter {
-            format!(" {} ({}) ", pool.name, pool.rows.len())
-        } else {
-            format!(
-                " {} ({}/{}) · {} ",
-                pool.name,
-                visible.len(),
-                pool.rows.len(),
-                Text::TuiFilterPrompt {
-                    filter: app.filter.clone()
-                }
-            )
-        }),
-    );
+    .block(Block::bordered().title(pool_title(app).unwrap_or_default()));
     let mut state =
         TableState::default().with_selected((!visible.is_empty()).then_some(pool.cursor));
     frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The pool pane's title: name and count, and the filter with its counts while one is set.
+fn pool_title(app: &App) -> Option<String> {
+    let pool = app.pool.as_ref()?;
+    Some(if app.filter.is_empty() && !app.typing_filter {
+        format!(" {} ({}) ", pool.name, pool.rows.len())
+    } else {
+        let prompt = Text::TuiFilterPrompt {
+            filter: app.filter.clone(),
+        };
+        format!(
+            " {} ({}/{}) · {prompt} ",
+            pool.name,
+            app.visible_rows().len(),
+            pool.rows.len()
+        )
+    })
 }
 
 fn render_confirm(pending: &Pending, frame: &mut Frame) {

@@ -1,0 +1,46 @@
+//! A dedicated LISTEN connection: never pooled, never in a transaction (a listener inside an
+//! open transaction makes the server's notify queue grow without bound).
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::task::JoinHandle;
+use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
+
+/// Payloads of NOTIFYs on one channel, as they arrive. The connection closes on drop.
+pub struct Subscription {
+    /// Kept so the connection stays open; used for nothing else.
+    _client: Client,
+    pub payloads: UnboundedReceiver<String>,
+    driver: JoinHandle<()>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
+}
+
+/// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input).
+pub async fn subscribe(
+    config: &Config,
+    channel: &str,
+) -> Result<Subscription, tokio_postgres::Error> {
+    let (client, mut connection) = config.connect(NoTls).await?;
+    let (tx, payloads) = unbounded_channel();
+    let driver = tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(Ok(message)) = messages.next().await {
+            if let AsyncMessage::Notification(n) = message
+                && tx.send(n.payload().to_string()).is_err()
+            {
+                return;
+            }
+        }
+    });
+    client.batch_execute(&format!("listen {channel}")).await?;
+    Ok(Subscription {
+        _client: client,
+        payloads,
+        driver,
+    })
+}
