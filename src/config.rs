@@ -20,6 +20,12 @@ pub struct Settings {
     pub local_dir: Option<PathBuf>,
     /// Which login `dibs demo` opens the app as.
     pub demo_user: Option<String>,
+    /// The app's look: `color` (default) or `mono`; `NO_COLOR` in the environment means mono.
+    pub theme: Option<String>,
+    /// Draw borders with + - | for terminals that draw box characters badly.
+    pub ascii: Option<bool>,
+    /// Key overrides: action name = "keys separated by spaces" (see the README's key table).
+    pub keys: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// `$DIBS_CONFIG`, else `$XDG_CONFIG_HOME/dibs/config.toml`, else `~/.config/dibs/config.toml`.
@@ -127,5 +133,13 @@ mod tests {
         let ok: Settings =
             toml::from_str("database_url = 'postgresql://a@b/c'\nlang = 'zh'").expect("valid");
         assert_eq!(ok.lang.as_deref(), Some("zh"));
+        let tui: Settings =
+            toml::from_str("theme = 'mono'\nascii = true\n[keys]\nclaim = 'C'\nquit = 'Q Esc'")
+                .expect("valid");
+        assert_eq!(tui.ascii, Some(true));
+        assert_eq!(
+            tui.keys.and_then(|k| k.get("quit").cloned()).as_deref(),
+            Some("Q Esc")
+        );
     }
 }

@@ -46,6 +46,10 @@ pub enum Reason {
     UnknownUser,
     InvalidArgument,
     DuplicateCreditCode,
+    /// A warn rule found a probable duplicate: saving needs a reason.
+    NeedsOverride,
+    /// A block rule (or the unique credit code) refused the new record.
+    DuplicateBlocked,
     /// A code this client does not know yet (a newer server): shown as is.
     Other(String),
 }
@@ -71,6 +75,8 @@ impl Reason {
             "unknown_user" => Reason::UnknownUser,
             "invalid_argument" => Reason::InvalidArgument,
             "duplicate_credit_code" => Reason::DuplicateCreditCode,
+            "needs_override" => Reason::NeedsOverride,
+            "duplicate_blocked" => Reason::DuplicateBlocked,
             other => Reason::Other(other.to_string()),
         }
     }
@@ -95,6 +101,8 @@ impl Reason {
             Reason::UnknownUser => "unknown_user",
             Reason::InvalidArgument => "invalid_argument",
             Reason::DuplicateCreditCode => "duplicate_credit_code",
+            Reason::NeedsOverride => "needs_override",
+            Reason::DuplicateBlocked => "duplicate_blocked",
             Reason::Other(code) => code,
         }
     }
@@ -151,6 +159,27 @@ impl Outcome {
             })
     }
 
+    /// The records a warn rule found ("华为技术有限公司 (李娜)"), for the override question.
+    pub fn candidate_names(&self) -> Vec<String> {
+        let Some(list) = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.get("candidates"))
+            .and_then(|c| c.as_array())
+        else {
+            return Vec::new();
+        };
+        list.iter()
+            .map(|c| {
+                let name = c.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+                match c.get("owner").and_then(|o| o.as_str()) {
+                    Some(owner) => format!("{name} ({owner})"),
+                    None => name.to_string(),
+                }
+            })
+            .collect()
+    }
+
     /// The outcome in words for a sales-ops person, relative to `now`.
     pub fn words(&self, now: DateTime<Utc>) -> Text {
         let other = self.other_user_name.clone().unwrap_or_else(|| "?".into());
@@ -203,6 +232,19 @@ impl Outcome {
             Reason::UnknownUser => Text::OwnershipUnknownUser,
             Reason::InvalidArgument => Text::OwnershipInvalidArgument,
             Reason::DuplicateCreditCode => Text::OwnershipDuplicateCode,
+            Reason::NeedsOverride => Text::OwnershipNeedsOverride {
+                candidates: self.candidate_names(),
+            },
+            Reason::DuplicateBlocked => Text::OwnershipDuplicateBlocked {
+                rule: self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.get("rule"))
+                    .and_then(|r| r.as_str())
+                    .unwrap_or("?")
+                    .to_string(),
+                existing: self.detail_i64("existing"),
+            },
             Reason::Other(code) => Text::OwnershipOther { code: code.clone() },
         }
     }
@@ -260,6 +302,21 @@ pub enum Action {
     UnmergeCustomers {
         merge: i64,
     },
+    /// A new customer, owned by its creator; warn rules need `override_reason`.
+    CreateCustomer(NewCustomer),
+}
+
+/// What the new-customer form sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub name: String,
+    pub uscc: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub region: Option<String>,
+    pub industry: Option<String>,
+    pub parent: Option<i64>,
+    pub override_reason: Option<String>,
 }
 
 const OUTCOME_COLUMNS: &str = "(o).ok, (o).reason, (o).entity::text as entity_text, (o).entity_id, (o).owner_id, \
@@ -363,6 +420,24 @@ pub async fn perform<C: GenericClient>(
         }
         Action::UnmergeCustomers { merge } => {
             query(client, "dibs.unmerge_customers($1, $2)", &[merge, who]).await
+        }
+        Action::CreateCustomer(c) => {
+            query(
+                client,
+                "dibs.create_customer($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    &c.name,
+                    &c.uscc,
+                    &c.phone,
+                    &c.email,
+                    &c.region,
+                    &c.industry,
+                    &c.parent,
+                    &c.override_reason,
+                    who,
+                ],
+            )
+            .await
         }
     }?;
     Ok(Outcome::from_row(&row))

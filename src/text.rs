@@ -176,10 +176,14 @@ pub enum Text {
         id: i64,
         company: String,
     },
+    TuiConfirmClaimCustomer {
+        id: i64,
+        company: String,
+    },
     TuiYesNo,
     TuiHelpTitle,
     TuiAction {
-        action: crate::tui::state::KeyAction,
+        action: crate::tui::keys::KeyAction,
     },
     TuiFilterPrompt {
         filter: String,
@@ -229,11 +233,51 @@ pub enum Text {
     OwnershipUnknownUser,
     OwnershipInvalidArgument,
     OwnershipDuplicateCode,
+    OwnershipNeedsOverride {
+        candidates: Vec<String>,
+    },
+    OwnershipDuplicateBlocked {
+        rule: String,
+        existing: Option<i64>,
+    },
     OwnershipOther {
         code: String,
     },
     NoSuchUser {
         login: String,
+    },
+    CodeProblem {
+        problem: crate::domain::uscc::UsccProblem,
+    },
+    PhoneProblem {
+        problem: crate::domain::phone::PhoneProblem,
+    },
+    ParentNotANumber,
+    BadScript {
+        detail: String,
+    },
+    InFlightDraft {
+        user: String,
+        draft: String,
+        seconds_ago: i32,
+    },
+    TuiConfirmAssign {
+        count: usize,
+        to: String,
+        held: i64,
+        limit: i64,
+    },
+    TuiAssignResult {
+        done: usize,
+        refused: usize,
+        first_refusal: Option<String>,
+    },
+    TuiTooSmall {
+        width: u16,
+        height: u16,
+    },
+    TuiSorted {
+        by: &'static str,
     },
     UsccTypo {
         code: String,
@@ -583,9 +627,9 @@ impl fmt::Display for Text {
             })
             .to_string(),
             Text::TuiKeysHint => (if zh {
-                "c 领取 · r 退回 · / 筛选 · ? 帮助 · q 退出"
+                "c 领取 · r 退回 · f 跟进 · a 分配 · / 筛选 · : 命令 · ? 帮助"
             } else {
-                "c claim · r release · / filter · ? help · q quit"
+                "c claim · r release · f follow up · a assign · / filter · : command · ? help"
             })
             .to_string(),
             Text::TuiMine => (if zh { "我的" } else { "mine" }).to_string(),
@@ -609,6 +653,13 @@ impl fmt::Display for Text {
                     format!("Release lead {id} ({company}) to the pool?")
                 }
             }
+            Text::TuiConfirmClaimCustomer { id, company } => {
+                if zh {
+                    format!("领取客户 {id}（{company}）？")
+                } else {
+                    format!("Claim customer {id} ({company})?")
+                }
+            }
             Text::TuiYesNo => (if zh { "y 确认 / n 取消" } else { "y/n" }).to_string(),
             Text::TuiHelpTitle => (if zh {
                 " 按键（任意键关闭） "
@@ -617,23 +668,43 @@ impl fmt::Display for Text {
             })
             .to_string(),
             Text::TuiAction { action } => {
-                use crate::tui::state::KeyAction::*;
+                use crate::tui::keys::KeyAction::*;
                 let (en, zh_text) = match action {
-                    Down => ("next lead", "下一条"),
-                    Up => ("previous lead", "上一条"),
+                    Down => ("next row", "下一条"),
+                    Up => ("previous row", "上一条"),
                     PageDown => ("ten down", "向下十条"),
                     PageUp => ("ten up", "向上十条"),
-                    Claim => ("claim the selected lead", "领取所选线索"),
+                    Claim => ("claim the selected lead or customer", "领取所选线索或客户"),
                     Release => ("release it to the pool", "退回线索池"),
-                    Filter => (
-                        "filter by company name (Enter keeps, Esc clears)",
-                        "按公司名筛选（回车保留，Esc 清除）",
+                    Mark => ("mark for a bulk assign", "标记（批量分配）"),
+                    Assign => (
+                        "assign the marked (or selected) leads to a rep — managers",
+                        "把已标记（或所选）线索分配给销售（经理）",
                     ),
+                    FollowUp => ("log a follow-up call", "记录一次跟进"),
+                    Sort => (
+                        "sort: # → company → age → recycle",
+                        "排序：编号 → 公司 → 天数 → 回收",
+                    ),
+                    Filter => (
+                        "filter the list / search customers (Enter keeps, Esc clears)",
+                        "筛选列表 / 搜索客户（回车保留，Esc 清除）",
+                    ),
+                    Open => ("open the customer's 360° view", "打开客户 360° 视图"),
+                    New => (
+                        "new customer, checked for duplicates as you type",
+                        "新建客户（边输入边查重）",
+                    ),
+                    NextTab => (
+                        "next tab (1 lead pool, 2 customers)",
+                        "切换标签（1 线索池，2 客户）",
+                    ),
+                    Palette => ("command palette (Tab completes)", "命令面板（Tab 补全）"),
                     Refresh => ("re-read everything", "全部刷新"),
                     Help => ("this help", "本帮助"),
                     Quit => (
-                        "quit (Esc clears a filter first)",
-                        "退出（有筛选时 Esc 先清除筛选）",
+                        "quit (Esc closes or clears first)",
+                        "退出（Esc 先关闭或清除）",
                     ),
                 };
                 (if zh { zh_text } else { en }).to_string()
@@ -785,7 +856,140 @@ impl fmt::Display for Text {
                         .to_string()
                 }
             }
+            Text::OwnershipNeedsOverride { candidates } => {
+                let list = candidates.join("、");
+                if zh {
+                    format!("可能与已有客户重复：{list}。如确认是新客户，请填写原因后保存。")
+                } else {
+                    format!("Probably a duplicate of: {list}. To save anyway, give a reason.")
+                }
+            }
+            Text::OwnershipDuplicateBlocked { rule, existing } => {
+                let existing = existing
+                    .map(|id| id.to_string())
+                    .unwrap_or_else(|| "?".into());
+                if zh {
+                    format!("查重规则「{rule}」禁止保存：客户 {existing} 已存在。")
+                } else {
+                    format!("Blocked by the rule \"{rule}\": customer {existing} already exists.")
+                }
+            }
             Text::OwnershipOther { code } => code.clone(),
+            Text::CodeProblem { problem } => {
+                use crate::domain::uscc::UsccProblem::*;
+                match (problem, zh) {
+                    (WrongLength(n), false) => {
+                        format!("a credit code has 18 characters; this has {n}")
+                    }
+                    (WrongLength(n), true) => format!("信用代码应为 18 位，现为 {n} 位"),
+                    (BadCharacter { position, found }, false) => {
+                        format!("character {position} ({found}) cannot appear in a credit code")
+                    }
+                    (BadCharacter { position, found }, true) => {
+                        format!("第 {position} 位（{found}）不能出现在信用代码中")
+                    }
+                    (CheckMismatch { expected, found }, false) => {
+                        format!("the last character should be {expected}, not {found}: a typo?")
+                    }
+                    (CheckMismatch { expected, found }, true) => {
+                        format!("校验位应为 {expected}，而不是 {found}：是否输错？")
+                    }
+                }
+            }
+            Text::PhoneProblem { problem } => {
+                use crate::domain::phone::PhoneProblem::*;
+                match (problem, zh) {
+                    (Empty, false) => "no digits".to_string(),
+                    (Empty, true) => "没有数字".to_string(),
+                    (TooShort(n), false) => format!("too short for a phone number ({n} digits)"),
+                    (TooShort(n), true) => format!("位数太少（{n} 位）"),
+                    (TooLong(n), false) => format!("too long for a phone number ({n} digits)"),
+                    (TooLong(n), true) => format!("位数太多（{n} 位）"),
+                    (BadMobile, false) => "not a valid mobile number".to_string(),
+                    (BadMobile, true) => "不是有效的手机号".to_string(),
+                }
+            }
+            Text::BadScript { detail } => {
+                if zh {
+                    format!("按键脚本无法运行：{detail}")
+                } else {
+                    format!("The key script cannot run: {detail}")
+                }
+            }
+            Text::ParentNotANumber => (if zh {
+                "上级客户请填写客户编号（数字）"
+            } else {
+                "the parent is a customer number"
+            })
+            .to_string(),
+            Text::InFlightDraft {
+                user,
+                draft,
+                seconds_ago,
+            } => {
+                if zh {
+                    format!("{user} 正在新建「{draft}」（{seconds_ago} 秒前）")
+                } else {
+                    format!("{user} is creating \"{draft}\" right now ({seconds_ago} s ago)")
+                }
+            }
+            Text::TuiConfirmAssign {
+                count,
+                to,
+                held,
+                limit,
+            } => {
+                let after = held + *count as i64;
+                let over = (after - limit).max(0);
+                if zh {
+                    let mut s = format!(
+                        "将 {count} 条线索分配给 {to}？其保有量 {held}/{limit} → {}/{limit}。",
+                        after.min(*limit)
+                    );
+                    if over > 0 {
+                        s.push_str(&format!("其中 {over} 条会因超出保有量被拒绝。"));
+                    }
+                    s
+                } else {
+                    let mut s = format!(
+                        "Assign {count} lead(s) to {to}? Holdings {held}/{limit} → {}/{limit}.",
+                        after.min(*limit)
+                    );
+                    if over > 0 {
+                        s.push_str(&format!(" {over} would be refused: over the limit."));
+                    }
+                    s
+                }
+            }
+            Text::TuiAssignResult {
+                done,
+                refused,
+                first_refusal,
+            } => {
+                let why = first_refusal
+                    .clone()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                if zh {
+                    format!("已分配 {done} 条，被拒绝 {refused} 条{why}")
+                } else {
+                    format!("{done} assigned, {refused} refused{why}")
+                }
+            }
+            Text::TuiTooSmall { width, height } => {
+                if zh {
+                    format!("终端太小（{width}×{height}）：dibs 至少需要 80×24。")
+                } else {
+                    format!("The terminal is {width}×{height}: dibs needs at least 80×24.")
+                }
+            }
+            Text::TuiSorted { by } => {
+                if zh {
+                    format!("排序：{by}")
+                } else {
+                    format!("sorted by {by}")
+                }
+            }
             Text::UsccTypo { code, problem } => {
                 if zh {
                     format!("统一社会信用代码 {code} 无效（{problem}），不会用于查重；请核对。")
@@ -849,4 +1053,157 @@ mod tests {
         );
         assert!(text.contains("DATABASE_URL"));
     }
+}
+
+/// Short interface words of the terminal app (titles, column heads, field names, hints),
+/// each in both languages. Sentences with data stay `Text` variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    TabPool,
+    TabCustomers,
+    Search,
+    SearchHint,
+    MyCustomers,
+    NewCustomer,
+    FieldName,
+    FieldPhone,
+    FieldEmail,
+    FieldCode,
+    FieldRegion,
+    FieldIndustry,
+    FieldParent,
+    FormHint,
+    ReasonPrompt,
+    Duplicates,
+    Checking,
+    NoDuplicates,
+    Score,
+    Why,
+    Status,
+    Team,
+    Contacts,
+    Opportunities,
+    Followups,
+    History,
+    Stage,
+    Amount,
+    Title,
+    Department,
+    DetailHint,
+    ReadOnly,
+    ReadOnlyRefused,
+    LastFollowup,
+    DueForRecycle,
+    Overdue,
+    FollowupPrompt,
+    AssignPrompt,
+    PalettePrompt,
+    NoSuchCommand,
+    Sort,
+    Marked,
+    Never,
+}
+
+impl Label {
+    fn words(self) -> (&'static str, &'static str) {
+        use Label::*;
+        match self {
+            TabPool => ("Lead pool", "线索池"),
+            TabCustomers => ("Customers", "客户"),
+            Search => ("search", "搜索"),
+            SearchHint => (
+                "/ search as you type · n new customer · Enter details · c claim",
+                "/ 边输入边搜索 · n 新建客户 · 回车 详情 · c 领取",
+            ),
+            MyCustomers => ("my customers", "我的客户"),
+            NewCustomer => ("New customer", "新建客户"),
+            FieldName => ("Company", "公司名称"),
+            FieldPhone => ("Phone", "电话"),
+            FieldEmail => ("E-mail", "邮箱"),
+            FieldCode => ("Credit code", "信用代码"),
+            FieldRegion => ("Region", "地区"),
+            FieldIndustry => ("Industry", "行业"),
+            FieldParent => ("Parent #", "上级客户"),
+            FormHint => (
+                "Tab/↓ next · ↑ back · Ctrl-S save · Esc close (your input is kept)",
+                "Tab/↓ 下一项 · ↑ 上一项 · Ctrl-S 保存 · Esc 关闭（输入会保留）",
+            ),
+            ReasonPrompt => ("Reason to save anyway", "仍要保存的原因"),
+            Duplicates => ("Possible duplicates", "疑似重复"),
+            Checking => ("checking…", "查重中…"),
+            NoDuplicates => ("No similar customer found.", "未发现相似客户。"),
+            Score => ("score", "相似度"),
+            Why => ("why", "原因"),
+            Status => ("status", "状态"),
+            Team => ("team", "团队"),
+            Contacts => ("Contacts", "联系人"),
+            Opportunities => ("Opportunities", "商机"),
+            Followups => ("Follow-ups", "跟进记录"),
+            History => ("Ownership history", "归属记录"),
+            Stage => ("stage", "阶段"),
+            Amount => ("amount", "金额"),
+            Title => ("title", "职位"),
+            Department => ("department", "部门"),
+            DetailHint => (
+                "j/k scroll · c claim · Esc back",
+                "j/k 滚动 · c 领取 · Esc 返回",
+            ),
+            ReadOnly => ("read-only", "只读"),
+            ReadOnlyRefused => (
+                "This session is read-only: nothing was changed.",
+                "当前为只读模式，未做任何修改。",
+            ),
+            LastFollowup => ("followed", "最近跟进"),
+            DueForRecycle => ("recycle", "回收"),
+            Overdue => ("due", "已到期"),
+            FollowupPrompt => ("follow-up note", "跟进记录"),
+            AssignPrompt => ("assign to (login)", "分配给（登录名）"),
+            PalettePrompt => ("command", "命令"),
+            NoSuchCommand => (
+                "No such command; Tab completes.",
+                "没有这个命令；按 Tab 补全。",
+            ),
+            Sort => ("sort", "排序"),
+            Marked => ("marked", "已选"),
+            Never => ("never", "从未"),
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (en, zh) = self.words();
+        f.write_str(if lang() == Lang::Zh { zh } else { en })
+    }
+}
+
+/// Why a record came up as a duplicate, in words ("similar name 0.93; same phone").
+pub fn why_words(why: &[crate::dedup::score::Why]) -> String {
+    use crate::dedup::score::Why::*;
+    let zh = lang() == Lang::Zh;
+    why.iter()
+        .map(|w| match (w, zh) {
+            (SameCreditCode, false) => "same credit code".to_string(),
+            (SameCreditCode, true) => "信用代码相同".to_string(),
+            (SameName, false) => "same name".to_string(),
+            (SameName, true) => "名称相同".to_string(),
+            (SimilarName { similarity }, false) => format!("similar name {similarity:.2}"),
+            (SimilarName { similarity }, true) => format!("名称相似 {similarity:.2}"),
+            (TypedPrefix, false) => "starts the same".to_string(),
+            (TypedPrefix, true) => "开头相同".to_string(),
+            (SamePhone, false) => "same phone".to_string(),
+            (SamePhone, true) => "电话相同".to_string(),
+            (SameDomain, false) => "same domain".to_string(),
+            (SameDomain, true) => "邮箱域名相同".to_string(),
+            (Branch { branch }, false) => format!("branch {branch}"),
+            (Branch { branch }, true) => format!("分支机构 {branch}"),
+            (DifferentCreditCode, false) => "different credit codes".to_string(),
+            (DifferentCreditCode, true) => "信用代码不同".to_string(),
+            (DifferentRegion, false) => "different region".to_string(),
+            (DifferentRegion, true) => "地区不同".to_string(),
+            (DifferentTradeName, false) => "different trade name".to_string(),
+            (DifferentTradeName, true) => "字号不同".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(if zh { "；" } else { "; " })
 }

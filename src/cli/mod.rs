@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the private database if needed, load demo data if empty, open the app as a demo rep.
-    Demo,
+    Demo(AppArgs),
     /// Apply database migrations (also done automatically on start-up).
     Migrate,
     /// Load demo data, or generated data at scale.
@@ -53,6 +53,8 @@ pub enum Command {
         /// Log in as this database role instead of the connection's own user.
         #[arg(long)]
         user: Option<String>,
+        #[command(flatten)]
+        app: AppArgs,
     },
     /// Claim, release, assign, transfer, lock, follow up or convert leads.
     Lead {
@@ -83,6 +85,29 @@ pub enum Command {
         #[command(subcommand)]
         which: operations::BenchKind,
     },
+}
+
+/// How the app looks and behaves (also settable in the config file).
+#[derive(Debug, Args, Default)]
+pub struct AppArgs {
+    /// Look but do not change anything (the database session is read-only too).
+    #[arg(long)]
+    pub readonly: bool,
+    /// No colours (also when NO_COLOR is set, or theme = "mono" in the config file).
+    #[arg(long)]
+    pub mono: bool,
+    /// Draw borders with + - | instead of box-drawing characters.
+    #[arg(long)]
+    pub ascii: bool,
+    /// Headless: type these keys (`<Enter>`, `<Tab>`, `<C-s>`…), then print the screen and exit.
+    #[arg(long, value_name = "SCRIPT")]
+    pub keys: Option<String>,
+    /// Screen size for --keys, as WIDTHxHEIGHT.
+    #[arg(long, default_value = "100x30", value_name = "WxH")]
+    pub size: String,
+    /// With --keys: print time to first frame and peak memory to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +152,10 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
         json: cli.json,
         act_as: cli.act_as.clone(),
     };
-    match cli.command.unwrap_or(Command::Open { user: None }) {
+    match cli.command.unwrap_or(Command::Open {
+        user: None,
+        app: AppArgs::default(),
+    }) {
         Command::Lead { action } => {
             let target = ready_target(&settings).await?;
             records::lead(&target, action, &output).await
@@ -181,7 +209,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
             println!("{}", report.text());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo(app) => {
             let target = db::resolve_target(&settings).await?;
             prepare(&target).await?;
             let mut client = db::connect(&target.config).await?;
@@ -201,12 +229,12 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
             if !exists {
                 return Err(Text::DemoUserMissing.into());
             }
-            open_app(&target, Some(login)).await
+            open_app(&target, Some(login), &app, &settings).await
         }
-        Command::Open { user } => {
+        Command::Open { user, app } => {
             let target = db::resolve_target(&settings).await?;
             prepare(&target).await?;
-            open_app(&target, user).await
+            open_app(&target, user, &app, &settings).await
         }
     }
 }
@@ -230,7 +258,40 @@ pub async fn prepare(target: &DatabaseTarget) -> Result<usize, UserError> {
     Ok(applied)
 }
 
-async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitCode, UserError> {
+/// The app's options from flags, the config file and `NO_COLOR`.
+fn app_options(args: &AppArgs, settings: &Settings) -> Result<crate::tui::Options, UserError> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let keymap = match &settings.keys {
+        Some(keys) => crate::tui::keys::Keymap::with_overrides(keys).map_err(|detail| {
+            Text::ConfigUnreadable {
+                path: crate::config::config_path().display().to_string(),
+                detail,
+            }
+        })?,
+        None => crate::tui::keys::Keymap::default(),
+    };
+    Ok(crate::tui::Options {
+        readonly: args.readonly,
+        theme: crate::tui::Theme {
+            color: !(args.mono || no_color || settings.theme.as_deref() == Some("mono")),
+            ascii: args.ascii || settings.ascii == Some(true),
+        },
+        keymap,
+    })
+}
+
+fn parse_size(text: &str) -> Option<(u16, u16)> {
+    let (w, h) = text.split_once(['x', 'X', '×'])?;
+    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+}
+
+async fn open_app(
+    target: &DatabaseTarget,
+    user: Option<String>,
+    args: &AppArgs,
+    settings: &Settings,
+) -> Result<ExitCode, UserError> {
+    let options = app_options(args, settings)?;
     let mut config = target.config.clone();
     if let Some(login) = user {
         config.user(&login);
@@ -249,7 +310,33 @@ async fn open_app(target: &DatabaseTarget, user: Option<String>) -> Result<ExitC
             crate::worker::notifier_loop(notifier_config, std::time::Duration::from_millis(200))
                 .await;
     });
-    crate::tui::run(config, label)
+    if let Some(script) = &args.keys {
+        let usage = |detail: String| Text::BadScript { detail };
+        let keys = crate::tui::headless::parse_script(script).map_err(usage)?;
+        let size = parse_size(&args.size)
+            .ok_or_else(|| usage(format!("--size {}: expected WIDTHxHEIGHT", args.size)))?;
+        let (screen, stats) = crate::tui::headless::run_script(
+            config,
+            label,
+            options,
+            &keys,
+            size,
+            std::time::Duration::from_secs(60),
+        )
+        .await
+        .map_err(usage)?;
+        println!("{screen}");
+        if args.stats {
+            eprintln!(
+                "first frame {:.1} ms · total {:.1} ms · peak RSS {} KiB",
+                stats.first_frame.as_secs_f64() * 1e3,
+                stats.total.as_secs_f64() * 1e3,
+                crate::tui::headless::peak_rss_kib().unwrap_or_default()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::tui::run(config, label, options)
         .await
         .map_err(|e| Text::DatabaseError {
             during: "terminal".into(),

@@ -174,6 +174,8 @@ pub struct LiveChecker {
     weights: Weights,
     against: Entity,
     in_flight: Option<Running>,
+    /// Record each draft so others typing the same company see it (off for plain search).
+    record_drafts: bool,
 }
 
 impl LiveChecker {
@@ -184,7 +186,14 @@ impl LiveChecker {
             weights,
             against,
             in_flight: None,
+            record_drafts: true,
         })
+    }
+
+    /// A checker for searching: nothing is recorded, nothing in-flight is reported.
+    pub fn without_drafts(mut self) -> LiveChecker {
+        self.record_drafts = false;
+        self
     }
 
     /// Starts a check of `draft`; the returned handle yields its matches.
@@ -195,7 +204,7 @@ impl LiveChecker {
     ) -> &mut JoinHandle<Result<LiveResult, UserError>> {
         let cancelling = self.cancel();
         let client = self.client.clone();
-        let (weights, against) = (self.weights, self.against);
+        let (weights, against, record_drafts) = (self.weights, self.against, self.record_drafts);
         let token = client.cancel_token();
         let handle = tokio::spawn(async move {
             // Start only once the server has the cancel for the previous query: a cancel that
@@ -206,7 +215,17 @@ impl LiveChecker {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                match check_live(client.as_ref(), &draft, against, k, &weights).await {
+                let result = if record_drafts {
+                    check_live(client.as_ref(), &draft, against, k, &weights).await
+                } else {
+                    check(client.as_ref(), &draft, against, k, &weights)
+                        .await
+                        .map(|matches| LiveResult {
+                            matches,
+                            in_flight: Vec::new(),
+                        })
+                };
+                match result {
                     // Belt and braces: if a stale cancel still lands here, this is the latest
                     // request, so run it again.
                     Err(UserError(Text::DatabaseError { ref detail, .. }))

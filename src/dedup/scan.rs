@@ -153,21 +153,7 @@ pub struct Pair {
 }
 
 pub fn why_text(why: &[Why]) -> String {
-    why.iter()
-        .map(|w| match w {
-            Why::SameCreditCode => "same credit code".to_string(),
-            Why::SameName => "same name".to_string(),
-            Why::SimilarName { similarity } => format!("similar name {similarity:.2}"),
-            Why::TypedPrefix => "starts the same".to_string(),
-            Why::SamePhone => "same phone".to_string(),
-            Why::SameDomain => "same domain".to_string(),
-            Why::Branch { branch } => format!("branch {branch}"),
-            Why::DifferentCreditCode => "different credit codes".to_string(),
-            Why::DifferentRegion => "different region".to_string(),
-            Why::DifferentTradeName => "different trade name".to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    crate::text::why_words(why)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,8 +3,11 @@
 use chrono::Utc;
 use tokio_postgres::Client;
 
-use super::state::{Figures, LeadRow, PoolView};
-use crate::ownership::{self, Action};
+use super::customers::{Detail, Section};
+use super::state::{Figures, LeadRow, Pending, PoolView};
+use crate::dedup::check::Match;
+use crate::ownership::{self, Action, Entity};
+use crate::text::{Label, Text};
 
 fn message(err: &tokio_postgres::Error) -> String {
     err.as_db_error()
@@ -80,10 +83,17 @@ pub async fn load_pool(client: &Client, unclaimed: i64) -> Result<PoolView, Stri
     })
 }
 
+/// The pool's recycle deadline of a held lead: the earlier of idle and unconverted.
 const LEAD_COLUMNS: &str =
     "select l.id, l.company_name, coalesce(l.region, ''), coalesce(l.source, ''), u.display_name,
-        coalesce(u.login_role = session_user, false), (current_date - l.created_at::date)::bigint
-     from dibs.leads l left join dibs.users u on u.id = l.owner_id";
+        coalesce(u.login_role = session_user, false), (current_date - l.created_at::date)::bigint,
+        coalesce(l.industry, ''), (current_date - l.last_followup_at::date)::bigint,
+        case when l.owner_id is not null and l.status = 'working' and not l.locked then
+            extract(day from least(coalesce(l.last_followup_at, l.owned_since) + p.recycle_after_idle,
+                                   l.owned_since + p.recycle_after_unconverted) - now())::bigint
+        end
+     from dibs.leads l join dibs.pools p on p.id = l.pool_id
+     left join dibs.users u on u.id = l.owner_id";
 
 fn lead_row(r: &tokio_postgres::Row) -> LeadRow {
     LeadRow {
@@ -94,6 +104,9 @@ fn lead_row(r: &tokio_postgres::Row) -> LeadRow {
         owner: r.get(4),
         mine: r.get(5),
         age_days: r.get(6),
+        industry: r.get(7),
+        followed_days_ago: r.get(8),
+        recycle_in_days: r.get(9),
     }
 }
 
@@ -127,11 +140,238 @@ pub async fn change(client: &Client, action: Action) -> Result<String, String> {
     let outcome = ownership::perform(client, &action, None)
         .await
         .map_err(|e| e.to_string())?;
-    let words = format!(
-        "{} {}: {}",
-        outcome.entity.as_sql(),
-        outcome.id,
-        outcome.words(Utc::now())
-    );
+    let words = outcome.words(Utc::now()).to_string();
     if outcome.ok { Ok(words) } else { Err(words) }
+}
+
+/// Logs a follow-up call on a lead (resets its recycle clock).
+pub async fn follow_up(client: &Client, lead: i64, note: String) -> Result<String, String> {
+    let note = Some(note).filter(|n| !n.is_empty());
+    change(
+        client,
+        Action::Followup {
+            entity: Entity::Lead,
+            id: lead,
+            kind: "call".into(),
+            note,
+        },
+    )
+    .await
+}
+
+/// Who the leads would go to, and what that rep holds in the leads' pool now.
+pub async fn preview_assign(
+    client: &Client,
+    leads: Vec<i64>,
+    login: String,
+) -> Result<Pending, String> {
+    let first = leads.first().copied().unwrap_or_default();
+    let row = client
+        .query_opt(
+            "select u.id, u.display_name,
+                    (select count(*) from dibs.leads h where h.owner_id = u.id and h.pool_id = l.pool_id
+                       and h.status in ('new', 'working')),
+                    coalesce((select coalesce(m.holding_limit, p.holding_limit)::bigint
+                                from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
+                               where m.pool_id = l.pool_id and m.user_id = u.id), 0)
+             from dibs.users u, dibs.leads l where u.login_role = $1 and l.id = $2",
+            &[&login, &first],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    let row = row.ok_or_else(|| Text::NoSuchUser { login }.to_string())?;
+    Ok(Pending::Assign {
+        leads,
+        to: row.get(0),
+        to_name: row.get(1),
+        held: row.get(2),
+        limit: row.get(3),
+    })
+}
+
+/// Assigns each lead through the database (each decided on its own) and sums up.
+pub async fn assign(client: &Client, leads: Vec<i64>, to: i64) -> Result<String, String> {
+    let (mut done, mut refused, mut first_refusal) = (0, 0, None);
+    for lead in leads {
+        let outcome = ownership::perform(client, &Action::AssignLead { lead, to }, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        if outcome.ok {
+            done += 1;
+        } else {
+            refused += 1;
+            first_refusal.get_or_insert_with(|| outcome.words(Utc::now()).to_string());
+        }
+    }
+    let words = Text::TuiAssignResult {
+        done,
+        refused,
+        first_refusal,
+    }
+    .to_string();
+    if refused == 0 { Ok(words) } else { Err(words) }
+}
+
+/// The customers I own, by name: what the customers tab shows before anything is typed.
+pub async fn my_customers(client: &Client) -> Result<Vec<Match>, String> {
+    let rows = client
+        .query(
+            "select c.id, c.name, u.display_name, t.name, c.status::text
+             from dibs.customers c join dibs.users u on u.id = c.owner_id
+             left join dibs.teams t on t.id = c.team_id
+             where u.login_role = session_user and c.status = 'active' order by c.name limit 500",
+            &[],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    Ok(rows
+        .iter()
+        .map(|r| Match {
+            entity: Entity::Customer,
+            id: r.get(0),
+            name: r.get(1),
+            owner: r.get(2),
+            team: r.get(3),
+            status: r.get(4),
+            score: 1.0,
+            why: Vec::new(),
+        })
+        .collect())
+}
+
+fn text_rows(rows: &[tokio_postgres::Row]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| r.get::<_, Option<String>>(i).unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// The 360° view of one customer, read under the person's own login.
+pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
+    let err = |e: tokio_postgres::Error| message(&e);
+    let head = client
+        .query_opt(
+            "select c.name, coalesce(u.display_name, '-'), coalesce(t.name, '-'), c.status::text,
+                    coalesce(c.uscc, '-'), coalesce(c.region, '-'), coalesce(c.industry, '-'),
+                    coalesce(p.name || ' (#' || p.id || ')', '-'), coalesce(c.phone, '-'),
+                    coalesce(to_char(c.last_followup_at, 'YYYY-MM-DD'), '-'),
+                    case when c.locked then 'locked' else '' end
+             from dibs.customers c left join dibs.users u on u.id = c.owner_id
+             left join dibs.teams t on t.id = c.team_id left join dibs.customers p on p.id = c.parent_id
+             where c.id = $1",
+            &[&id],
+        )
+        .await
+        .map_err(err)?
+        .ok_or_else(|| {
+            Text::OwnershipNotFound {
+                entity: Entity::Customer,
+                id,
+            }
+            .to_string()
+        })?;
+    let text = |i: usize| head.get::<_, String>(i);
+    let contacts = client
+        .query(
+            "select c.name, coalesce(c.title, ''), coalesce(c.department, ''), coalesce(c.phone, ''),
+                    case when c.is_key_person then '★' else '' end
+             from dibs.contacts c where c.customer_id = $1
+             order by c.is_key_person desc, c.name limit 50",
+            &[&id],
+        )
+        .await
+        .map_err(err)?;
+    let opportunities = client
+        .query(
+            "select o.name, s.name_en || ' ' || s.name_zh, to_char(o.amount, 'FM999,999,999,990'),
+                    coalesce(u.display_name, '-'), coalesce(to_char(o.expected_close, 'YYYY-MM-DD'), '')
+             from dibs.opportunities o join dibs.opportunity_stages s on s.id = o.stage_id
+             left join dibs.users u on u.id = o.owner_id
+             where o.customer_id = $1 order by s.position, o.id limit 50",
+            &[&id],
+        )
+        .await
+        .map_err(err)?;
+    let followups = client
+        .query(
+            "select to_char(f.happened_at, 'YYYY-MM-DD HH24:MI'), f.kind::text, u.display_name,
+                    coalesce(left(f.note, 120), '')
+             from dibs.followups f join dibs.users u on u.id = f.user_id
+             where f.customer_id = $1 order by f.happened_at desc limit 20",
+            &[&id],
+        )
+        .await
+        .map_err(err)?;
+    let history = ownership::history(client, Entity::Customer, id, 20)
+        .await
+        .map_err(|e| e.to_string())?;
+    let section = |title: Label, heads: &[Label], rows: Vec<Vec<String>>| Section {
+        title: Some(title),
+        heads: heads.iter().map(|h| h.to_string()).collect(),
+        rows,
+    };
+    Ok(Detail {
+        id,
+        name: text(0),
+        facts: vec![
+            (Label::FieldName, text(0)),
+            (
+                Label::Status,
+                format!("{} {}", text(3), text(10)).trim().to_string(),
+            ),
+            (Label::Team, format!("{} · {}", text(1), text(2))),
+            (Label::FieldCode, text(4)),
+            (Label::FieldRegion, text(5)),
+            (Label::FieldIndustry, text(6)),
+            (Label::FieldParent, text(7)),
+            (Label::FieldPhone, text(8)),
+            (Label::LastFollowup, text(9)),
+        ],
+        sections: vec![
+            section(
+                Label::Contacts,
+                &[
+                    Label::FieldName,
+                    Label::Title,
+                    Label::Department,
+                    Label::FieldPhone,
+                ],
+                text_rows(&contacts),
+            ),
+            section(
+                Label::Opportunities,
+                &[Label::FieldName, Label::Stage, Label::Amount, Label::Team],
+                text_rows(&opportunities),
+            ),
+            section(
+                Label::Followups,
+                &[Label::LastFollowup, Label::Why, Label::Team],
+                text_rows(&followups),
+            ),
+            section(
+                Label::History,
+                &[],
+                history
+                    .iter()
+                    .map(|h| {
+                        vec![
+                            h.at.format("%Y-%m-%d %H:%M").to_string(),
+                            h.action.clone(),
+                            h.outcome.clone(),
+                            h.actor.clone().unwrap_or_default(),
+                            format!(
+                                "{} → {}",
+                                h.from_owner.clone().unwrap_or_else(|| "-".into()),
+                                h.to_owner.clone().unwrap_or_else(|| "-".into())
+                            ),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ],
+        scroll: 0,
+    })
 }

@@ -1,7 +1,19 @@
 //! The pure core of the app: state, messages and `update`, which returns effects as data.
 //! No I/O here — the shell (`mod.rs`) runs effects as tasks and feeds results back.
+//! The lead pool tab lives here; the customers tab in `customers`.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
 
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+use super::customers::{self, Customers};
+pub use super::keys::KeyAction;
+use super::keys::Keymap;
+use crate::dedup::check::{LiveResult, Match};
+use crate::dedup::score::Draft;
+use crate::ownership::{NewCustomer, Outcome};
+use crate::text::{Label, Text};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figures {
@@ -15,15 +27,49 @@ pub struct Figures {
 }
 
 /// One row of the lead pool pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeadRow {
     pub id: i64,
     pub company: String,
     pub region: String,
+    pub industry: String,
     pub source: String,
     pub owner: Option<String>,
     pub mine: bool,
     pub age_days: i64,
+    /// Days since the last follow-up (None: never followed up).
+    pub followed_days_ago: Option<i64>,
+    /// Days until the pool recycles it (held leads only; ≤ 0: due now).
+    pub recycle_in_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    Id,
+    Company,
+    Age,
+    Recycle,
+}
+
+impl SortBy {
+    fn next(self) -> SortBy {
+        match self {
+            SortBy::Id => SortBy::Company,
+            SortBy::Company => SortBy::Age,
+            SortBy::Age => SortBy::Recycle,
+            SortBy::Recycle => SortBy::Id,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::Id => "#",
+            SortBy::Company => "company",
+            SortBy::Age => "age",
+            SortBy::Recycle => "recycle",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,6 +78,8 @@ pub struct PoolView {
     pub name: String,
     pub rows: Vec<LeadRow>,
     pub cursor: usize,
+    /// First row drawn: kept between frames so the list scrolls like a list (render-side).
+    pub offset: Cell<usize>,
     /// More unclaimed leads exist past the last row (keyset paging by id, never OFFSET).
     pub has_more: bool,
     pub loading_more: bool,
@@ -46,79 +94,139 @@ impl PoolView {
     fn unclaimed(&self) -> impl Iterator<Item = &LeadRow> {
         self.rows.iter().filter(|r| !r.mine)
     }
+
+    /// My leads first, then the order chosen (ties by id, so the order is stable).
+    fn sort(&mut self, by: SortBy) {
+        self.rows.sort_by(|a, b| {
+            b.mine.cmp(&a.mine).then_with(|| {
+                match by {
+                    SortBy::Id => std::cmp::Ordering::Equal,
+                    SortBy::Company => a.company.cmp(&b.company),
+                    SortBy::Age => b.age_days.cmp(&a.age_days),
+                    SortBy::Recycle => a
+                        .recycle_in_days
+                        .unwrap_or(i64::MAX)
+                        .cmp(&b.recycle_in_days.unwrap_or(i64::MAX)),
+                }
+                .then(a.id.cmp(&b.id))
+            })
+        });
+    }
 }
 
-/// An ownership change waiting for the person's yes.
+/// An ownership change waiting for the person's yes, with what it will change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
-    Claim { id: i64, company: String },
-    Release { id: i64, company: String },
+    Claim {
+        id: i64,
+        company: String,
+    },
+    Release {
+        id: i64,
+        company: String,
+    },
+    ClaimCustomer {
+        id: i64,
+        company: String,
+    },
+    Assign {
+        leads: Vec<i64>,
+        to: i64,
+        to_name: String,
+        held: i64,
+        limit: i64,
+    },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A one-line text input at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    FollowUp { lead: i64 },
+    AssignTo { leads: Vec<i64> },
+    Palette,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+impl Prompt {
+    pub fn label(&self) -> Label {
+        match self.kind {
+            PromptKind::FollowUp { .. } => Label::FollowupPrompt,
+            PromptKind::AssignTo { .. } => Label::AssignPrompt,
+            PromptKind::Palette => Label::PalettePrompt,
+        }
+    }
+}
+
+/// The `:` commands; Tab completes them.
+pub const COMMANDS: &[&str] = &[
+    "pool",
+    "customers",
+    "new",
+    "search",
+    "sort",
+    "refresh",
+    "help",
+    "quit",
+];
+
+/// The commands starting with what was typed.
+pub fn completions(typed: &str) -> Vec<&'static str> {
+    let typed = typed.trim();
+    COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(typed))
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Pool,
+    Customers,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct App {
     pub database: String,
+    pub keymap: Keymap,
+    pub theme: super::view::Theme,
+    pub readonly: bool,
+    /// Driven by a headless script: no live connection, and the status bar says so.
+    pub scripted: bool,
+    pub tab: Tab,
     pub figures: Option<Figures>,
     pub pool: Option<PoolView>,
+    pub customers: Customers,
     pub error: Option<String>,
     /// The last outcome in words ("王芳 claimed it 2 s ago").
     pub flash: Option<String>,
     pub confirm: Option<Pending>,
+    pub prompt: Option<Prompt>,
     /// A live-event connection is up.
     pub live: bool,
     /// `/` filter over the pool list (company name, case-insensitive), and whether it is being typed.
     pub filter: String,
     pub typing_filter: bool,
+    pub sort: SortBy,
+    /// Leads marked with Space for a bulk assign.
+    pub marked: BTreeSet<i64>,
     pub help: bool,
     pub quit: bool,
 }
 
-/// What a key does; the help overlay is generated from this table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyAction {
-    Down,
-    Up,
-    PageDown,
-    PageUp,
-    Claim,
-    Release,
-    Filter,
-    Refresh,
-    Help,
-    Quit,
+pub enum Debounced {
+    Search,
+    Draft,
 }
 
-/// The default keymap: (keys as shown, action).
-pub const KEYMAP: &[(&str, KeyAction)] = &[
-    ("j ↓", KeyAction::Down),
-    ("k ↑", KeyAction::Up),
-    ("PgDn", KeyAction::PageDown),
-    ("PgUp", KeyAction::PageUp),
-    ("c", KeyAction::Claim),
-    ("r", KeyAction::Release),
-    ("/", KeyAction::Filter),
-    ("g", KeyAction::Refresh),
-    ("?", KeyAction::Help),
-    ("q Esc", KeyAction::Quit),
-];
-
-fn action_of(code: KeyCode) -> Option<KeyAction> {
-    Some(match code {
-        KeyCode::Char('j') | KeyCode::Down => KeyAction::Down,
-        KeyCode::Char('k') | KeyCode::Up => KeyAction::Up,
-        KeyCode::PageDown => KeyAction::PageDown,
-        KeyCode::PageUp => KeyAction::PageUp,
-        KeyCode::Char('c') => KeyAction::Claim,
-        KeyCode::Char('r') => KeyAction::Release,
-        KeyCode::Char('/') => KeyAction::Filter,
-        KeyCode::Char('g') => KeyAction::Refresh,
-        KeyCode::Char('?') => KeyAction::Help,
-        KeyCode::Char('q') | KeyCode::Esc => KeyAction::Quit,
-        _ => return None,
-    })
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyCode, KeyModifiers),
     Loaded(Result<Figures, String>),
@@ -131,10 +239,26 @@ pub enum Msg {
     Changed,
     Live(bool),
     Resized,
+    DebounceDue {
+        what: Debounced,
+        seq: u64,
+    },
+    SearchResults {
+        seq: u64,
+        result: Result<Vec<Match>, String>,
+    },
+    DuplicatePanel {
+        seq: u64,
+        result: Result<LiveResult, String>,
+    },
+    Saved(Result<Outcome, String>),
+    DetailLoaded(Result<customers::Detail, String>),
+    /// Who an assignment would go to and what they hold now.
+    AssignPreview(Result<Pending, String>),
 }
 
 /// What `update` asks the shell to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Redraw,
     LoadFigures,
@@ -148,32 +272,75 @@ pub enum Effect {
     },
     Claim(i64),
     Release(i64),
+    ClaimCustomer(i64),
+    FollowUp {
+        lead: i64,
+        note: String,
+    },
+    PreviewAssign {
+        leads: Vec<i64>,
+        login: String,
+    },
+    Assign {
+        leads: Vec<i64>,
+        to: i64,
+    },
+    /// Send `DebounceDue` after `ms` of quiet.
+    Debounce {
+        what: Debounced,
+        seq: u64,
+        ms: u64,
+    },
+    Search {
+        seq: u64,
+        query: String,
+    },
+    CheckDraft {
+        seq: u64,
+        draft: Draft,
+    },
+    ClearDraft,
+    Save(NewCustomer),
+    LoadDetail(i64),
 }
 
-/// The rows a filter lets through (company name contains it, case-insensitive).
-fn filtered<'a>(rows: &'a [LeadRow], filter: &str) -> Vec<&'a LeadRow> {
-    let needle = filter.to_lowercase();
-    rows.iter()
-        .filter(|r| needle.is_empty() || r.company.to_lowercase().contains(&needle))
-        .collect()
+/// Does the row pass the filter (company name contains it, case-insensitive)?
+fn passes(row: &LeadRow, needle: &str) -> bool {
+    needle.is_empty() || row.company.to_lowercase().contains(needle)
 }
 
 impl App {
     /// The rows the filter lets through; the cursor indexes this list.
     pub fn visible_rows(&self) -> Vec<&LeadRow> {
+        let needle = self.filter.to_lowercase();
         self.pool
             .as_ref()
-            .map(|p| filtered(&p.rows, &self.filter))
+            .map(|p| p.rows.iter().filter(|r| passes(r, &needle)).collect())
             .unwrap_or_default()
+    }
+
+    /// How many rows the filter lets through, without collecting them.
+    pub fn visible_count(&self) -> usize {
+        let needle = self.filter.to_lowercase();
+        self.pool
+            .as_ref()
+            .map(|p| p.rows.iter().filter(|r| passes(r, &needle)).count())
+            .unwrap_or(0)
     }
 
     fn selected(&self) -> Option<&LeadRow> {
         let cursor = self.pool.as_ref()?.cursor;
-        self.visible_rows().get(cursor).copied()
+        let needle = self.filter.to_lowercase();
+        self.pool
+            .as_ref()?
+            .rows
+            .iter()
+            .filter(|r| passes(r, &needle))
+            .nth(cursor)
     }
 
     fn move_cursor(&mut self, delta: isize) -> Vec<Effect> {
-        let visible = self.visible_rows().len();
+        let visible = self.visible_count();
         let Some(pool) = self.pool.as_mut() else {
             return vec![Effect::Redraw];
         };
@@ -207,6 +374,251 @@ impl App {
             unclaimed: shown.max(PAGE),
         }
     }
+
+    pub(super) fn refuse_readonly(&mut self) -> Vec<Effect> {
+        self.flash = Some(Label::ReadOnlyRefused.to_string());
+        vec![Effect::Redraw]
+    }
+
+    /// Opens a confirm dialog for an ownership change (never in a read-only session).
+    pub(super) fn ask(&mut self, pending: Pending) -> Vec<Effect> {
+        if self.readonly {
+            return self.refuse_readonly();
+        }
+        self.confirm = Some(pending);
+        vec![Effect::Redraw]
+    }
+
+    fn open_prompt(&mut self, kind: PromptKind) -> Vec<Effect> {
+        if self.readonly && kind != PromptKind::Palette {
+            return self.refuse_readonly();
+        }
+        self.prompt = Some(Prompt {
+            kind,
+            text: String::new(),
+        });
+        vec![Effect::Redraw]
+    }
+
+    fn switch_to(&mut self, tab: Tab) -> Vec<Effect> {
+        self.tab = tab;
+        let mut effects = vec![Effect::Redraw];
+        if tab == Tab::Customers && self.customers.results.is_empty() && !self.customers.searching {
+            effects.push(customers::search_now(&mut self.customers));
+        }
+        effects
+    }
+
+    /// Keys every tab shares: tabs, palette, help, refresh, quit.
+    pub(super) fn common_key(&mut self, code: KeyCode) -> Vec<Effect> {
+        match self.keymap.action(code) {
+            Some(KeyAction::NextTab) => {
+                let next = match self.tab {
+                    Tab::Pool => Tab::Customers,
+                    Tab::Customers => Tab::Pool,
+                };
+                self.switch_to(next)
+            }
+            Some(KeyAction::Palette) => self.open_prompt(PromptKind::Palette),
+            Some(KeyAction::Help) => {
+                self.help = true;
+                vec![Effect::Redraw]
+            }
+            Some(KeyAction::Refresh) => vec![self.reload(), Effect::LoadFigures],
+            Some(KeyAction::Quit) => {
+                self.quit = true;
+                vec![]
+            }
+            _ => match code {
+                KeyCode::Char('1') => self.switch_to(Tab::Pool),
+                KeyCode::Char('2') => self.switch_to(Tab::Customers),
+                _ => vec![],
+            },
+        }
+    }
+
+    fn pool_key(&mut self, code: KeyCode) -> Vec<Effect> {
+        match self.keymap.action(code) {
+            Some(KeyAction::Quit) if code == KeyCode::Esc && !self.filter.is_empty() => {
+                // Esc first clears a filter; q still quits.
+                self.filter.clear();
+                vec![Effect::Redraw]
+            }
+            Some(KeyAction::Quit) if code == KeyCode::Esc && !self.marked.is_empty() => {
+                self.marked.clear();
+                vec![Effect::Redraw]
+            }
+            Some(KeyAction::Down) => self.move_cursor(1),
+            Some(KeyAction::Up) => self.move_cursor(-1),
+            Some(KeyAction::PageDown) => self.move_cursor(10),
+            Some(KeyAction::PageUp) => self.move_cursor(-10),
+            Some(KeyAction::Claim) => match self.selected() {
+                Some(row) => {
+                    let pending = Pending::Claim {
+                        id: row.id,
+                        company: row.company.clone(),
+                    };
+                    self.ask(pending)
+                }
+                None => vec![],
+            },
+            Some(KeyAction::Release) => match self.selected() {
+                Some(row) => {
+                    let pending = Pending::Release {
+                        id: row.id,
+                        company: row.company.clone(),
+                    };
+                    self.ask(pending)
+                }
+                None => vec![],
+            },
+            Some(KeyAction::Mark) => {
+                if let Some(id) = self.selected().map(|r| r.id)
+                    && !self.marked.remove(&id)
+                {
+                    self.marked.insert(id);
+                }
+                self.move_cursor(1)
+            }
+            Some(KeyAction::Assign) => {
+                let leads: Vec<i64> = if self.marked.is_empty() {
+                    self.selected().map(|r| r.id).into_iter().collect()
+                } else {
+                    self.marked.iter().copied().collect()
+                };
+                if leads.is_empty() {
+                    return vec![];
+                }
+                self.open_prompt(PromptKind::AssignTo { leads })
+            }
+            Some(KeyAction::FollowUp) => match self.selected() {
+                Some(row) => {
+                    let lead = row.id;
+                    self.open_prompt(PromptKind::FollowUp { lead })
+                }
+                None => vec![],
+            },
+            Some(KeyAction::Sort) => {
+                self.sort = self.sort.next();
+                let selected = self.selected().map(|r| r.id);
+                let sort = self.sort;
+                if let Some(pool) = self.pool.as_mut() {
+                    pool.sort(sort);
+                }
+                self.keep_cursor_on(selected);
+                self.flash = Some(Text::TuiSorted { by: sort.name() }.to_string());
+                vec![Effect::Redraw]
+            }
+            Some(KeyAction::Filter) => {
+                self.typing_filter = true;
+                vec![Effect::Redraw]
+            }
+            Some(KeyAction::New) => {
+                self.switch_to(Tab::Customers);
+                customers::on_key(self, code, KeyModifiers::NONE)
+            }
+            _ => self.common_key(code),
+        }
+    }
+
+    fn keep_cursor_on(&mut self, id: Option<i64>) {
+        let needle = self.filter.to_lowercase();
+        if let Some(pool) = self.pool.as_mut() {
+            let visible = pool.rows.iter().filter(|r| passes(r, &needle));
+            let count = visible.clone().count();
+            let position = id.and_then(|id| visible.clone().position(|r| r.id == id));
+            pool.cursor = position.unwrap_or(pool.cursor).min(count.saturating_sub(1));
+        }
+    }
+
+    fn prompt_key(&mut self, code: KeyCode) -> Vec<Effect> {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return vec![];
+        };
+        match code {
+            KeyCode::Esc => self.prompt = None,
+            KeyCode::Backspace => {
+                prompt.text.pop();
+            }
+            KeyCode::Tab if prompt.kind == PromptKind::Palette => {
+                let options = completions(&prompt.text);
+                if let Some(first) = options.first() {
+                    // Complete to the longest prefix all options share.
+                    let common = options.iter().fold(first.to_string(), |acc, o| {
+                        acc.chars()
+                            .zip(o.chars())
+                            .take_while(|(a, b)| a == b)
+                            .map(|(a, _)| a)
+                            .collect()
+                    });
+                    prompt.text = common;
+                }
+            }
+            KeyCode::Char(c) if prompt.text.chars().count() < 1000 => prompt.text.push(c),
+            KeyCode::Enter => {
+                let Some(prompt) = self.prompt.take() else {
+                    return vec![];
+                };
+                let text = prompt.text.trim().to_string();
+                return match prompt.kind {
+                    PromptKind::FollowUp { lead } => vec![
+                        Effect::FollowUp {
+                            lead,
+                            note: text.clone(),
+                        },
+                        Effect::Redraw,
+                    ],
+                    PromptKind::AssignTo { leads } if !text.is_empty() => {
+                        vec![Effect::PreviewAssign { leads, login: text }, Effect::Redraw]
+                    }
+                    PromptKind::AssignTo { .. } => vec![Effect::Redraw],
+                    PromptKind::Palette => self.run_command(&text),
+                };
+            }
+            _ => return vec![],
+        }
+        vec![Effect::Redraw]
+    }
+
+    fn run_command(&mut self, typed: &str) -> Vec<Effect> {
+        let options = completions(typed);
+        let command = if COMMANDS.contains(&typed) {
+            typed
+        } else if options.len() == 1 {
+            options[0]
+        } else {
+            self.flash = Some(Label::NoSuchCommand.to_string());
+            return vec![Effect::Redraw];
+        };
+        match command {
+            "pool" => self.switch_to(Tab::Pool),
+            "customers" => self.switch_to(Tab::Customers),
+            "new" => {
+                self.switch_to(Tab::Customers);
+                let key = self.keymap.key_of(KeyAction::New);
+                let code = super::keys::parse_key(&key).unwrap_or(KeyCode::Char('n'));
+                customers::on_key(self, code, KeyModifiers::NONE)
+            }
+            "search" => {
+                self.switch_to(Tab::Customers);
+                self.customers.typing = true;
+                vec![Effect::Redraw]
+            }
+            "sort" => self.pool_key(
+                super::keys::parse_key(&self.keymap.key_of(KeyAction::Sort))
+                    .unwrap_or(KeyCode::Char('s')),
+            ),
+            "refresh" => vec![self.reload(), Effect::LoadFigures],
+            "help" => {
+                self.help = true;
+                vec![Effect::Redraw]
+            }
+            _ => {
+                self.quit = true;
+                vec![]
+            }
+        }
+    }
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -219,14 +631,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(code, _) if app.confirm.is_some() => {
             let pending = app.confirm.take();
             match (code, pending) {
-                (KeyCode::Char('y') | KeyCode::Enter, Some(Pending::Claim { id, .. })) => {
-                    vec![Claim(id), Redraw]
-                }
-                (KeyCode::Char('y') | KeyCode::Enter, Some(Pending::Release { id, .. })) => {
-                    vec![Release(id), Redraw]
+                (KeyCode::Char('y') | KeyCode::Enter, Some(pending)) => {
+                    let effect = match pending {
+                        Pending::Claim { id, .. } => Claim(id),
+                        Pending::Release { id, .. } => Release(id),
+                        Pending::ClaimCustomer { id, .. } => ClaimCustomer(id),
+                        Pending::Assign { leads, to, .. } => {
+                            app.marked.clear();
+                            Assign { leads, to }
+                        }
+                    };
+                    vec![effect, Redraw]
                 }
                 _ => vec![Redraw],
             }
+        }
+        Msg::Key(code, _) if app.prompt.is_some() => app.prompt_key(code),
+        Msg::Key(_, _) if app.help => {
+            app.help = false;
+            vec![Redraw]
         }
         Msg::Key(code, _) if app.typing_filter => {
             match code {
@@ -246,59 +669,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![Redraw]
         }
-        Msg::Key(_, _) if app.help => {
-            app.help = false;
-            vec![Redraw]
-        }
-        Msg::Key(code, _) => match action_of(code) {
-            Some(KeyAction::Quit) if !app.filter.is_empty() => {
-                // Esc first clears a filter; q still quits.
-                if code == KeyCode::Esc {
-                    app.filter.clear();
-                    vec![Redraw]
-                } else {
-                    app.quit = true;
-                    vec![]
-                }
-            }
-            Some(KeyAction::Quit) => {
-                app.quit = true;
-                vec![]
-            }
-            Some(KeyAction::Down) => app.move_cursor(1),
-            Some(KeyAction::Up) => app.move_cursor(-1),
-            Some(KeyAction::PageDown) => app.move_cursor(10),
-            Some(KeyAction::PageUp) => app.move_cursor(-10),
-            Some(KeyAction::Claim) => {
-                let Some(row) = app.selected() else {
-                    return vec![];
-                };
-                app.confirm = Some(Pending::Claim {
-                    id: row.id,
-                    company: row.company.clone(),
-                });
-                vec![Redraw]
-            }
-            Some(KeyAction::Release) => {
-                let Some(row) = app.selected() else {
-                    return vec![];
-                };
-                app.confirm = Some(Pending::Release {
-                    id: row.id,
-                    company: row.company.clone(),
-                });
-                vec![Redraw]
-            }
-            Some(KeyAction::Filter) => {
-                app.typing_filter = true;
-                vec![Redraw]
-            }
-            Some(KeyAction::Refresh) => vec![app.reload(), LoadFigures],
-            Some(KeyAction::Help) => {
-                app.help = true;
-                vec![Redraw]
-            }
-            None => vec![],
+        Msg::Key(code, modifiers) => match app.tab {
+            Tab::Pool => app.pool_key(code),
+            Tab::Customers => customers::on_key(app, code, modifiers),
         },
         Msg::Loaded(Ok(figures)) => {
             app.figures = Some(figures);
@@ -312,24 +685,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::PoolLoaded(Ok(mut view)) => {
             // Keep the cursor on the same lead when the list refreshes under it.
             let selected = app.selected().map(|r| r.id);
-            let visible: Vec<i64> = filtered(&view.rows, &app.filter)
-                .iter()
-                .map(|r| r.id)
-                .collect();
-            view.cursor = selected
-                .and_then(|id| visible.iter().position(|v| *v == id))
-                .unwrap_or_else(|| app.pool.as_ref().map(|p| p.cursor).unwrap_or(0))
-                .min(visible.len().saturating_sub(1));
+            view.sort(app.sort);
+            if let Some(old) = &app.pool {
+                view.cursor = old.cursor;
+                view.offset = old.offset.clone();
+            }
             app.pool = Some(view);
+            app.keep_cursor_on(selected);
             vec![Redraw]
         }
         Msg::Done(result) => {
             app.flash = Some(match result {
                 Ok(words) | Err(words) => words,
             });
-            vec![app.reload(), LoadFigures, Redraw]
+            let mut effects = vec![app.reload(), LoadFigures, Redraw];
+            if let Some(detail) = &app.customers.detail {
+                effects.push(LoadDetail(detail.id));
+            }
+            effects
         }
         Msg::MoreLoaded(Ok((rows, has_more))) => {
+            let sort = app.sort;
             if let Some(pool) = app.pool.as_mut() {
                 let known: std::collections::HashSet<i64> =
                     pool.rows.iter().map(|r| r.id).collect();
@@ -337,6 +713,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     .extend(rows.into_iter().filter(|r| !known.contains(&r.id)));
                 pool.has_more = has_more;
                 pool.loading_more = false;
+                if sort != SortBy::Id {
+                    pool.sort(sort);
+                }
             }
             vec![Redraw]
         }
@@ -347,12 +726,39 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.error = Some(error);
             vec![Redraw]
         }
-        Msg::Changed => vec![app.reload(), LoadFigures],
+        Msg::Changed => {
+            let mut effects = vec![app.reload(), LoadFigures];
+            if app.tab == Tab::Customers {
+                match &app.customers.detail {
+                    Some(detail) => effects.push(LoadDetail(detail.id)),
+                    None => effects.push(customers::search_now(&mut app.customers)),
+                }
+            }
+            effects
+        }
         Msg::Live(up) => {
             app.live = up;
             vec![Redraw]
         }
         Msg::Resized => vec![Redraw],
+        Msg::DebounceDue { what, seq } => customers::debounce_due(app, what, seq),
+        Msg::SearchResults { seq, result } => customers::search_results(app, seq, result),
+        Msg::DuplicatePanel { seq, result } => customers::duplicate_panel(app, seq, result),
+        Msg::Saved(result) => customers::saved(app, result),
+        Msg::DetailLoaded(Ok(detail)) => {
+            let scroll = match &app.customers.detail {
+                Some(old) if old.id == detail.id => old.scroll,
+                _ => 0,
+            };
+            app.customers.detail = Some(customers::Detail { scroll, ..detail });
+            app.tab = Tab::Customers;
+            vec![Redraw]
+        }
+        Msg::DetailLoaded(Err(error)) | Msg::AssignPreview(Err(error)) => {
+            app.error = Some(error);
+            vec![Redraw]
+        }
+        Msg::AssignPreview(Ok(pending)) => app.ask(pending),
     }
 }
 
@@ -369,6 +775,7 @@ mod tests {
             owner: None,
             mine: false,
             age_days: 3,
+            ..LeadRow::default()
         }
     }
 
@@ -516,23 +923,102 @@ mod tests {
             !app.help && !app.quit,
             "the key closes help, it does not act"
         );
+    }
+
+    #[test]
+    fn the_palette_completes_and_runs_commands() {
+        let mut app = app_with_rows();
+        update(&mut app, key(':'));
+        update(&mut app, key('c'));
+        update(&mut app, Msg::Key(KeyCode::Tab, KeyModifiers::NONE));
+        assert_eq!(
+            app.prompt.as_ref().map(|p| p.text.as_str()),
+            Some("customers")
+        );
+        let effects = update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(app.tab, Tab::Customers);
         assert!(
-            KEYMAP
-                .iter()
-                .all(|(keys, action)| !keys.is_empty() && action_of_label(keys) == Some(*action))
+            effects.iter().any(|e| matches!(e, Effect::Search { .. })),
+            "{effects:?}"
+        );
+        update(&mut app, key(':'));
+        for c in "zz".chars() {
+            update(&mut app, key(c));
+        }
+        update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert!(
+            app.flash.is_some() && !app.quit,
+            "an unknown command says so"
         );
     }
 
-    /// Every key the help shows does what the help says.
-    fn action_of_label(keys: &str) -> Option<KeyAction> {
-        let first = keys.split_whitespace().next()?;
-        let code = match first {
-            "PgDn" => KeyCode::PageDown,
-            "PgUp" => KeyCode::PageUp,
-            "Esc" => KeyCode::Esc,
-            other => KeyCode::Char(other.chars().next()?),
-        };
-        action_of(code)
+    #[test]
+    fn read_only_sessions_change_nothing() {
+        let mut app = app_with_rows();
+        app.readonly = true;
+        for c in ['c', 'r', 'a', 'f'] {
+            let effects = update(&mut app, key(c));
+            assert_eq!(effects, vec![Effect::Redraw]);
+            assert!(app.confirm.is_none() && app.prompt.is_none(), "{c}");
+        }
+        assert!(app.flash.as_deref().is_some_and(|f| !f.is_empty()));
+    }
+
+    #[test]
+    fn bulk_assign_marks_rows_previews_then_assigns_them() {
+        let mut app = app_with_rows();
+        update(&mut app, key(' '));
+        update(&mut app, key(' '));
+        assert_eq!(app.marked.iter().copied().collect::<Vec<_>>(), vec![1, 2]);
+        update(&mut app, key('a'));
+        for c in "lina".chars() {
+            update(&mut app, key(c));
+        }
+        let effects = update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            effects[0],
+            Effect::PreviewAssign {
+                leads: vec![1, 2],
+                login: "lina".into()
+            }
+        );
+        update(
+            &mut app,
+            Msg::AssignPreview(Ok(Pending::Assign {
+                leads: vec![1, 2],
+                to: 9,
+                to_name: "李娜".into(),
+                held: 49,
+                limit: 50,
+            })),
+        );
+        assert!(matches!(app.confirm, Some(Pending::Assign { .. })));
+        let effects = update(&mut app, key('y'));
+        assert_eq!(
+            effects[0],
+            Effect::Assign {
+                leads: vec![1, 2],
+                to: 9
+            }
+        );
+        assert!(app.marked.is_empty());
+    }
+
+    #[test]
+    fn sorting_keeps_my_leads_first_and_the_cursor_on_its_lead() {
+        let mut app = app_with_rows();
+        update(&mut app, key('j'));
+        update(&mut app, key('s'));
+        assert_eq!(app.sort, SortBy::Company);
+        assert_eq!(app.selected().map(|r| r.id), Some(2));
+        let companies: Vec<&str> = app
+            .visible_rows()
+            .iter()
+            .map(|r| r.company.as_str())
+            .collect();
+        let mut sorted = companies.clone();
+        sorted.sort();
+        assert_eq!(companies, sorted);
     }
 
     #[test]

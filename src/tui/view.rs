@@ -3,136 +3,447 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::state::{App, Pending};
-use crate::text::Text;
+use super::customers::{FIELDS, Form};
+use super::state::{App, LeadRow, Pending, Tab, completions};
+use crate::text::{Label, Text, why_words};
+
+/// The smallest screen the layout is made for.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// Colour or monochrome (`NO_COLOR`), box-drawing or ASCII borders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+    pub ascii: bool,
+}
+
+impl Default for Theme {
+    fn default() -> Theme {
+        Theme {
+            color: true,
+            ascii: false,
+        }
+    }
+}
+
+const ASCII_BORDER: border::Set = border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+impl Theme {
+    fn block(&self) -> Block<'static> {
+        let block = Block::bordered();
+        if self.ascii {
+            block.border_set(ASCII_BORDER)
+        } else {
+            block
+        }
+    }
+
+    fn colored(&self, color: Color, fallback: Modifier) -> Style {
+        if self.color {
+            Style::default().fg(color)
+        } else {
+            Style::default().add_modifier(fallback)
+        }
+    }
+
+    fn accent(&self) -> Style {
+        self.colored(Color::Cyan, Modifier::BOLD)
+            .add_modifier(Modifier::BOLD)
+    }
+
+    fn warn(&self) -> Style {
+        self.colored(Color::Yellow, Modifier::BOLD)
+    }
+
+    fn danger(&self) -> Style {
+        self.colored(Color::Red, Modifier::BOLD)
+            .add_modifier(Modifier::BOLD)
+    }
+
+    fn dim(&self) -> Style {
+        self.colored(Color::DarkGray, Modifier::empty())
+    }
+
+    fn mark(&self) -> &'static str {
+        if self.ascii { "*" } else { "●" }
+    }
+}
+
+fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
 
 pub fn render(app: &App, frame: &mut Frame) {
-    let [header, main, flash, status] = Layout::vertical([
-        Constraint::Length(4),
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = Text::TuiTooSmall {
+            width: area.width,
+            height: area.height,
+        };
+        frame.render_widget(
+            Paragraph::new(text.to_string()).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [tabs, figures, main, flash, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
-    render_header(app, frame, header);
-    render_pool(app, frame, main);
-    let flash_text = app
-        .error
-        .clone()
-        .or_else(|| app.flash.clone())
-        .unwrap_or_default();
-    frame.render_widget(Paragraph::new(format!(" {flash_text}")), flash);
-    let live = if app.live {
-        Text::TuiLive
-    } else {
-        Text::TuiOffline
-    };
-    let status_line = format!(" {} · {} · {}", app.database, live, Text::TuiKeysHint);
-    frame.render_widget(
-        Paragraph::new(status_line).style(Style::default().add_modifier(Modifier::REVERSED)),
-        status,
-    );
+    .areas(area);
+    render_tabs(app, frame, tabs);
+    render_figures(app, frame, figures);
+    match app.tab {
+        Tab::Pool => render_pool(app, frame, main),
+        Tab::Customers => render_customers(app, frame, main),
+    }
+    render_flash(app, frame, flash);
+    render_status(app, frame, status);
     if let Some(pending) = &app.confirm {
-        render_confirm(pending, frame);
+        render_confirm(app, pending, frame);
     }
     if app.help {
-        render_help(frame);
+        render_help(app, frame);
     }
     if app.typing_filter
+        && app.tab == Tab::Pool
         && let Some(title) = pool_title(app)
     {
         // The terminal cursor sits at the input caret, so an IME's candidate window opens there.
-        use unicode_width::UnicodeWidthStr;
         let x = main.x + 1 + title.trim_end().width() as u16;
         frame.set_cursor_position((x.min(main.right().saturating_sub(2)), main.y));
     }
 }
 
-/// The keys, generated from the keymap so help can never disagree with what keys do.
-fn render_help(frame: &mut Frame) {
-    use super::state::KEYMAP;
-    let lines: Vec<Line> = KEYMAP
-        .iter()
-        .map(|(keys, action)| {
-            Line::from(format!(
-                " {keys:<7} {}",
-                Text::TuiAction { action: *action }
-            ))
-        })
-        .collect();
-    let area = frame.area();
-    let width = area.width.saturating_sub(4).min(70);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let dialog = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + area.height.saturating_sub(height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, dialog);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(Text::TuiHelpTitle.to_string())),
-        dialog,
-    );
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let mut spans = vec![Span::styled(" dibs ", theme.accent())];
+    for (n, tab, label) in [
+        (1, Tab::Pool, Label::TabPool),
+        (2, Tab::Customers, Label::TabCustomers),
+    ] {
+        let text = format!(" {n} {label} ");
+        spans.push(if app.tab == tab {
+            Span::styled(text, Style::default().add_modifier(Modifier::REVERSED))
+        } else {
+            Span::raw(text)
+        });
+    }
+    if let Some(f) = &app.figures {
+        let who = Text::TuiSignedInAs {
+            name: f.display_name.clone(),
+            team: f.team.clone(),
+        }
+        .to_string();
+        let used: usize = spans.iter().map(|s| s.content.width()).sum();
+        let gap = (area.width as usize).saturating_sub(used + who.width() + 1);
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.push(Span::styled(who, bold()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn render_header(app: &App, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
-    match &app.figures {
+fn render_figures(app: &App, frame: &mut Frame, area: Rect) {
+    let line = match &app.figures {
         Some(f) => {
-            lines.push(Line::styled(
-                Text::TuiSignedInAs {
-                    name: f.display_name.clone(),
-                    team: f.team.clone(),
-                }
-                .to_string(),
-                Style::default().add_modifier(Modifier::BOLD),
-            ));
-            lines.push(Line::from(
-                Text::TuiFigures {
-                    customers: f.customers,
-                    leads: f.leads,
-                    pool_leads: f.pool_leads,
-                    holding: f.holding,
-                    limit: f.limit,
-                }
-                .to_string(),
-            ));
+            let style = if f.limit > 0 && f.holding >= f.limit {
+                app.theme.danger()
+            } else {
+                Style::default()
+            };
+            Line::styled(
+                format!(
+                    " {}",
+                    Text::TuiFigures {
+                        customers: f.customers,
+                        leads: f.leads,
+                        pool_leads: f.pool_leads,
+                        holding: f.holding,
+                        limit: f.limit,
+                    }
+                ),
+                style,
+            )
         }
-        None => lines.push(Line::from("…")),
+        None => Line::from(" …"),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_flash(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some(prompt) = &app.prompt {
+        let mut text = format!(" {}: {}", prompt.label(), prompt.text);
+        if prompt.kind == super::state::PromptKind::Palette {
+            let options = completions(&prompt.text);
+            if !options.is_empty() && options.len() < super::state::COMMANDS.len() {
+                text = format!("{text}    [{}]", options.join(" "));
+            }
+        }
+        let caret = format!(" {}: {}", prompt.label(), prompt.text).width() as u16;
+        frame.render_widget(Paragraph::new(text).style(app.theme.accent()), area);
+        frame.set_cursor_position((area.x + caret.min(area.width - 1), area.y));
+        return;
     }
-    let block = Block::bordered().title(Text::TuiPlaceholderTitle.to_string());
+    let (text, style) = match (&app.error, &app.flash) {
+        (Some(error), _) => (error.clone(), app.theme.danger()),
+        (None, Some(flash)) => (flash.clone(), app.theme.warn()),
+        (None, None) => (String::new(), Style::default()),
+    };
+    frame.render_widget(Paragraph::new(format!(" {text}")).style(style), area);
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let live = if app.scripted {
+        "script".to_string()
+    } else if app.live {
+        Text::TuiLive.to_string()
+    } else {
+        Text::TuiOffline.to_string()
+    };
+    let mut parts = vec![app.database.clone(), live];
+    if app.readonly {
+        parts.push(Label::ReadOnly.to_string());
+    }
+    let hint = match app.tab {
+        Tab::Pool => Text::TuiKeysHint.to_string(),
+        Tab::Customers => Label::SearchHint.to_string(),
+    };
+    parts.push(hint);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+        Paragraph::new(format!(" {}", parts.join(" · ")))
+            .style(Style::default().add_modifier(Modifier::REVERSED)),
         area,
     );
 }
 
+/// The keys, generated from the keymap so help can never disagree with what keys do.
+fn render_help(app: &App, frame: &mut Frame) {
+    let lines: Vec<Line> = app
+        .keymap
+        .describe()
+        .into_iter()
+        .map(|(keys, action)| Line::from(format!(" {keys:<8} {}", Text::TuiAction { action })))
+        .collect();
+    let dialog = centered(frame.area(), 76, lines.len() as u16 + 2);
+    frame.render_widget(Clear, dialog);
+    frame.render_widget(
+        Paragraph::new(lines).block(app.theme.block().title(Text::TuiHelpTitle.to_string())),
+        dialog,
+    );
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width.saturating_sub(2));
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// Days as a short cell: "3d", "-" for none.
+fn days(value: Option<i64>) -> String {
+    value.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into())
+}
+
+fn lead_cells(app: &App, row: &LeadRow, wide: bool) -> Row<'static> {
+    let theme = app.theme;
+    let owner = match (&row.owner, row.mine) {
+        (_, true) => Cell::from(Text::TuiMine.to_string()).style(theme.accent()),
+        (Some(name), false) => Cell::from(name.clone()),
+        (None, false) => Cell::from(Text::TuiUnclaimed.to_string()).style(theme.dim()),
+    };
+    let recycle = match row.recycle_in_days {
+        Some(d) if d <= 0 => Cell::from(Label::Overdue.to_string()).style(theme.danger()),
+        Some(d) if d <= 2 => Cell::from(format!("{d}d")).style(theme.warn()),
+        other => Cell::from(days(other)),
+    };
+    let followed = match row.followed_days_ago {
+        Some(d) => format!("{d}d"),
+        None if row.mine => Label::Never.to_string(),
+        None => "-".into(),
+    };
+    let id = if app.marked.contains(&row.id) {
+        format!("{}{}", theme.mark(), row.id)
+    } else {
+        row.id.to_string()
+    };
+    let mut cells = vec![
+        Cell::from(id),
+        Cell::from(row.company.clone()),
+        Cell::from(row.region.clone()),
+    ];
+    if wide {
+        cells.push(Cell::from(row.industry.clone()));
+        cells.push(Cell::from(row.source.clone()));
+    }
+    cells.extend([
+        Cell::from(format!("{}d", row.age_days)),
+        Cell::from(followed),
+        recycle,
+        owner,
+    ]);
+    Row::new(cells)
+}
+
 fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
     let Some(pool) = &app.pool else {
-        frame.render_widget(Paragraph::new(" …").block(Block::bordered()), area);
+        frame.render_widget(Paragraph::new(" …").block(app.theme.block()), area);
         return;
     };
-    let visible = app.visible_rows();
-    let rows: Vec<Row> = visible
+    let wide = area.width >= 110;
+    // Only the rows on screen are built: a pool of 100,000 leads costs what 20 cost.
+    let height = area.height.saturating_sub(3) as usize;
+    let offset = {
+        let mut offset = pool.offset.get();
+        if pool.cursor < offset {
+            offset = pool.cursor;
+        } else if height > 0 && pool.cursor >= offset + height {
+            offset = pool.cursor + 1 - height;
+        }
+        pool.offset.set(offset);
+        offset
+    };
+    let window: Vec<&LeadRow> = if app.filter.is_empty() {
+        pool.rows.iter().skip(offset).take(height).collect()
+    } else {
+        app.visible_rows()
+            .into_iter()
+            .skip(offset)
+            .take(height)
+            .collect()
+    };
+    let rows: Vec<Row> = window.iter().map(|r| lead_cells(app, r, wide)).collect();
+    let mut widths = vec![
+        Constraint::Length(7),
+        Constraint::Min(16),
+        Constraint::Length(6),
+    ];
+    let mut heads = vec![
+        "#".to_string(),
+        Text::TuiColCompany.to_string(),
+        Text::TuiColRegion.to_string(),
+    ];
+    if wide {
+        widths.extend([Constraint::Length(10), Constraint::Length(10)]);
+        heads.extend([
+            Label::FieldIndustry.to_string(),
+            Text::TuiColSource.to_string(),
+        ]);
+    }
+    widths.extend([
+        Constraint::Length(5),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(10),
+    ]);
+    heads.extend([
+        Text::TuiColAge.to_string(),
+        Label::LastFollowup.to_string(),
+        Label::DueForRecycle.to_string(),
+        Text::TuiColOwner.to_string(),
+    ]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(heads).style(bold()))
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .block(app.theme.block().title(pool_title(app).unwrap_or_default()));
+    let selected = (!window.is_empty()).then(|| pool.cursor.saturating_sub(offset));
+    let mut state = TableState::default().with_selected(selected);
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The pool pane's title: name and count, sort, marks, and the filter while one is set.
+fn pool_title(app: &App) -> Option<String> {
+    let pool = app.pool.as_ref()?;
+    let more = if pool.has_more { "+" } else { "" };
+    let mut title = if app.filter.is_empty() && !app.typing_filter {
+        format!(" {} ({}{more})", pool.name, pool.rows.len())
+    } else {
+        format!(
+            " {} ({}/{}{more})",
+            pool.name,
+            app.visible_count(),
+            pool.rows.len()
+        )
+    };
+    if app.sort != super::state::SortBy::Id {
+        title.push_str(&format!(" · {} {}", Label::Sort, app.sort.name()));
+    }
+    if !app.marked.is_empty() {
+        title.push_str(&format!(" · {} {}", Label::Marked, app.marked.len()));
+    }
+    if !app.filter.is_empty() || app.typing_filter {
+        let prompt = Text::TuiFilterPrompt {
+            filter: app.filter.clone(),
+        };
+        title.push_str(&format!(" · {prompt}"));
+    }
+    title.push(' ');
+    Some(title)
+}
+
+fn render_customers(app: &App, frame: &mut Frame, area: Rect) {
+    let customers = &app.customers;
+    if customers.form.open {
+        render_form(app, &customers.form, frame, area);
+        return;
+    }
+    if let Some(detail) = &customers.detail {
+        render_detail(app, detail, frame, area);
+        return;
+    }
+    let [input, list] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    let busy = if customers.searching { " …" } else { "" };
+    let title = format!(" {}{busy} ", Label::Search);
+    frame.render_widget(
+        Paragraph::new(format!(" {}", customers.query)).block(app.theme.block().title(title)),
+        input,
+    );
+    if customers.typing {
+        let x = input.x + 2 + customers.query.width() as u16;
+        frame.set_cursor_position((x.min(input.right().saturating_sub(2)), input.y + 1));
+    }
+    let heading = if customers.query.trim().is_empty() {
+        format!(" {} ({}) ", Label::MyCustomers, customers.results.len())
+    } else {
+        format!(" {} ({}) ", Label::TabCustomers, customers.results.len())
+    };
+    let rows: Vec<Row> = customers
+        .results
         .iter()
-        .map(|r| {
-            let owner = match (&r.owner, r.mine) {
-                (_, true) => Text::TuiMine.to_string(),
-                (Some(name), false) => name.clone(),
-                (None, false) => Text::TuiUnclaimed.to_string(),
+        .map(|m| {
+            let score = if m.why.is_empty() {
+                String::new()
+            } else {
+                format!("{:.2}", m.score)
             };
             Row::new(vec![
-                Cell::from(r.id.to_string()),
-                Cell::from(r.company.clone()),
-                Cell::from(r.region.clone()),
-                Cell::from(r.source.clone()),
-                Cell::from(format!("{}d", r.age_days)),
-                Cell::from(owner),
+                Cell::from(m.id.to_string()),
+                Cell::from(m.name.clone()),
+                Cell::from(m.owner.clone().unwrap_or_else(|| "-".into())),
+                Cell::from(m.team.clone().unwrap_or_else(|| "-".into())),
+                Cell::from(score),
+                Cell::from(why_words(&m.why)).style(app.theme.dim()),
             ])
         })
         .collect();
@@ -140,50 +451,228 @@ fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
         rows,
         [
             Constraint::Length(7),
-            Constraint::Min(16),
-            Constraint::Length(6),
-            Constraint::Length(12),
-            Constraint::Length(5),
+            Constraint::Min(20),
+            Constraint::Length(8),
             Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Percentage(25),
         ],
     )
     .header(
         Row::new(vec![
             "#".to_string(),
             Text::TuiColCompany.to_string(),
-            Text::TuiColRegion.to_string(),
-            Text::TuiColSource.to_string(),
-            Text::TuiColAge.to_string(),
             Text::TuiColOwner.to_string(),
+            Label::Team.to_string(),
+            Label::Score.to_string(),
+            Label::Why.to_string(),
         ])
-        .style(Style::default().add_modifier(Modifier::BOLD)),
+        .style(bold()),
     )
     .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .block(Block::bordered().title(pool_title(app).unwrap_or_default()));
-    let mut state =
-        TableState::default().with_selected((!visible.is_empty()).then_some(pool.cursor));
-    frame.render_stateful_widget(table, area, &mut state);
+    .block(app.theme.block().title(heading));
+    let selected = (!customers.results.is_empty()).then_some(customers.cursor);
+    let mut state = TableState::default().with_selected(selected);
+    frame.render_stateful_widget(table, list, &mut state);
 }
 
-/// The pool pane's title: name and count, and the filter with its counts while one is set.
-fn pool_title(app: &App) -> Option<String> {
-    let pool = app.pool.as_ref()?;
-    Some(if app.filter.is_empty() && !app.typing_filter {
-        format!(" {} ({}) ", pool.name, pool.rows.len())
+fn render_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    // Side by side when there is room, stacked on 80 columns.
+    let [form_area, panel_area] = if area.width >= 110 {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area)
     } else {
-        let prompt = Text::TuiFilterPrompt {
-            filter: app.filter.clone(),
-        };
-        format!(
-            " {} ({}/{}) · {prompt} ",
-            pool.name,
-            app.visible_rows().len(),
-            pool.rows.len()
-        )
-    })
+        Layout::vertical([Constraint::Length(11), Constraint::Min(4)]).areas(area)
+    };
+    let label_width = FIELDS
+        .iter()
+        .map(|f| f.label().to_string().width())
+        .max()
+        .unwrap_or(8);
+    let mut lines = Vec::new();
+    let mut caret = None;
+    for (index, field) in FIELDS.iter().enumerate() {
+        let label = field.label().to_string();
+        let pad = " ".repeat(label_width - label.width());
+        let value = &form.values[index];
+        let focused = index == form.focus && form.reason.is_none();
+        let marker = if focused { ">" } else { " " };
+        let mut spans = vec![
+            Span::raw(format!("{marker}{pad}{label}: ")),
+            Span::styled(
+                value.clone(),
+                if focused { bold() } else { Style::default() },
+            ),
+        ];
+        if focused {
+            caret = Some((
+                (1 + label_width + 2 + value.width()) as u16,
+                lines.len() as u16,
+            ));
+        }
+        if let Some(problem) = form.problem(*field) {
+            spans.push(Span::styled(format!("  ⚠ {problem}"), theme.danger()));
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(reason) = &form.reason {
+        let label = Label::ReasonPrompt.to_string();
+        caret = Some((
+            (1 + label.width() + 2 + reason.width()) as u16,
+            lines.len() as u16,
+        ));
+        lines.push(Line::from(vec![
+            Span::styled(format!(">{label}: "), theme.warn()),
+            Span::styled(reason.clone(), bold()),
+        ]));
+    }
+    if let Some(notice) = &form.notice {
+        lines.push(Line::styled(format!(" {notice}"), theme.danger()));
+    }
+    lines.push(Line::styled(format!(" {}", Label::FormHint), theme.dim()));
+    let saving = if form.saving { " …" } else { "" };
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            theme
+                .block()
+                .title(format!(" {}{saving} ", Label::NewCustomer)),
+        ),
+        form_area,
+    );
+    if let Some((x, y)) = caret {
+        frame.set_cursor_position((
+            (form_area.x + 1 + x).min(form_area.right().saturating_sub(2)),
+            (form_area.y + 1 + y).min(form_area.bottom().saturating_sub(2)),
+        ));
+    }
+    render_panel(app, form, frame, panel_area);
 }
 
-fn render_confirm(pending: &Pending, frame: &mut Frame) {
+/// The live duplicate panel: top candidates with score, owner and why; drafts being typed
+/// by others right now.
+fn render_panel(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let busy = if form.checking {
+        format!(" · {}", Label::Checking)
+    } else {
+        String::new()
+    };
+    let mut lines = Vec::new();
+    match &form.panel {
+        None if form.checking => {}
+        None => lines.push(Line::styled(
+            format!(" {}", Label::NoDuplicates),
+            theme.dim(),
+        )),
+        Some(panel) => {
+            for other in &panel.in_flight {
+                lines.push(Line::styled(
+                    format!(
+                        " ⚡ {}",
+                        Text::InFlightDraft {
+                            user: other.user.clone(),
+                            draft: other.draft.clone(),
+                            seconds_ago: other.seconds_ago,
+                        }
+                    ),
+                    theme.danger(),
+                ));
+            }
+            if panel.matches.is_empty() && panel.in_flight.is_empty() {
+                lines.push(Line::styled(
+                    format!(" {}", Label::NoDuplicates),
+                    theme.dim(),
+                ));
+            }
+            for m in &panel.matches {
+                let style = if m.score >= 0.85 {
+                    theme.danger()
+                } else {
+                    theme.warn()
+                };
+                let owner = match (&m.owner, &m.team) {
+                    (Some(o), Some(t)) => format!("{o} · {t}"),
+                    (Some(o), None) => o.clone(),
+                    (None, _) => Text::TuiUnclaimed.to_string(),
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {:.2} ", m.score), style),
+                    Span::styled(m.name.clone(), bold()),
+                    Span::raw(format!(" #{} ({owner})", m.id)),
+                ]));
+                lines.push(Line::styled(
+                    format!("      {}", why_words(&m.why)),
+                    theme.dim(),
+                ));
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            theme
+                .block()
+                .title(format!(" {}{busy} ", Label::Duplicates)),
+        ),
+        area,
+    );
+}
+
+fn render_detail(app: &App, detail: &super::customers::Detail, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let mut lines = Vec::new();
+    let label_width = detail
+        .facts
+        .iter()
+        .map(|(l, _)| l.to_string().width())
+        .max()
+        .unwrap_or(8);
+    for (label, value) in &detail.facts {
+        let label = label.to_string();
+        let pad = " ".repeat(label_width - label.width());
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {pad}{label}: "), theme.dim()),
+            Span::raw(value.clone()),
+        ]));
+    }
+    for section in &detail.sections {
+        lines.push(Line::raw(""));
+        if let Some(title) = section.title {
+            lines.push(Line::styled(
+                format!(" {title} ({})", section.rows.len()),
+                theme.accent(),
+            ));
+        }
+        if !section.heads.is_empty() && !section.rows.is_empty() {
+            lines.push(Line::styled(
+                format!("   {}", section.heads.join(" · ")),
+                theme.dim(),
+            ));
+        }
+        for row in &section.rows {
+            let cells: Vec<&str> = row
+                .iter()
+                .map(|c| c.as_str())
+                .filter(|c| !c.is_empty())
+                .collect();
+            lines.push(Line::raw(format!("   {}", cells.join(" · "))));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(format!(" {}", Label::DetailHint), theme.dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((detail.scroll, 0))
+            .block(
+                theme
+                    .block()
+                    .title(format!(" #{} {} ", detail.id, detail.name)),
+            ),
+        area,
+    );
+}
+
+fn render_confirm(app: &App, pending: &Pending, frame: &mut Frame) {
     let question = match pending {
         Pending::Claim { id, company } => Text::TuiConfirmClaim {
             id: *id,
@@ -193,26 +682,34 @@ fn render_confirm(pending: &Pending, frame: &mut Frame) {
             id: *id,
             company: company.clone(),
         },
+        Pending::ClaimCustomer { id, company } => Text::TuiConfirmClaimCustomer {
+            id: *id,
+            company: company.clone(),
+        },
+        Pending::Assign {
+            leads,
+            to_name,
+            held,
+            limit,
+            ..
+        } => Text::TuiConfirmAssign {
+            count: leads.len(),
+            to: to_name.clone(),
+            held: *held,
+            limit: *limit,
+        },
     }
     .to_string();
-    let area = frame.area();
-    let width = area.width.saturating_sub(8).min(64);
-    // Room for a long Chinese company name to wrap onto a second line, plus the y/n line.
-    let height = 5.min(area.height);
-    let dialog = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + area.height.saturating_sub(height) / 2,
-        width,
-        height,
-    };
+    // Room for a long Chinese company name to wrap onto more lines, plus the y/n line.
+    let dialog = centered(frame.area(), 64, 6);
     frame.render_widget(Clear, dialog);
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(question),
-            Line::from(Text::TuiYesNo.to_string()),
+            Line::styled(Text::TuiYesNo.to_string(), app.theme.accent()),
         ])
         .wrap(Wrap { trim: true })
-        .block(Block::bordered()),
+        .block(app.theme.block()),
         dialog,
     );
 }
@@ -220,7 +717,6 @@ fn render_confirm(pending: &Pending, frame: &mut Frame) {
 /// A buffer as the text a person sees: a double-width character covers two cells, so the
 /// cell it hides is skipped. Used by snapshot tests and the headless mode.
 pub fn buffer_to_text(buffer: &ratatui::buffer::Buffer) -> String {
-    use unicode_width::UnicodeWidthStr;
     let area = buffer.area;
     let mut lines = Vec::with_capacity(area.height as usize);
     for y in area.top()..area.bottom() {
@@ -239,13 +735,43 @@ pub fn buffer_to_text(buffer: &ratatui::buffer::Buffer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedup::check::{InFlight, LiveResult, Match};
+    use crate::dedup::score::Why;
+    use crate::ownership::Entity;
+    use crate::tui::customers::{Detail, Section};
     use crate::tui::state::{Figures, LeadRow, Msg, PoolView, update};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    fn key(app: &mut App, code: KeyCode) {
+        update(app, Msg::Key(code, KeyModifiers::NONE));
+    }
+
+    fn typed(app: &mut App, text: &str) {
+        for c in text.chars() {
+            key(app, KeyCode::Char(c));
+        }
+    }
+
+    fn lead(id: i64, company: &str, owner: Option<&str>, mine: bool) -> LeadRow {
+        LeadRow {
+            id,
+            company: company.into(),
+            region: "上海".into(),
+            industry: "制造业".into(),
+            source: "展会".into(),
+            owner: owner.map(str::to_string),
+            mine,
+            age_days: 3,
+            followed_days_ago: mine.then_some(2),
+            recycle_in_days: mine.then_some(1),
+        }
+    }
 
     fn app() -> App {
         let mut app = App {
-            database: "dibs".into(),
+            database: "dibs · wangfang".into(),
             live: true,
             ..App::default()
         };
@@ -262,33 +788,14 @@ mod tests {
             })),
         );
         let rows = vec![
-            LeadRow {
-                id: 12,
-                company: "上海恒信精密机械股份有限公司华东区域销售分公司".into(),
-                region: "上海".into(),
-                source: "展会".into(),
-                owner: None,
-                mine: false,
-                age_days: 3,
-            },
-            LeadRow {
-                id: 13,
-                company: "华为技术有限公司".into(),
-                region: "深圳".into(),
-                source: "官网表单".into(),
-                owner: Some("李娜".into()),
-                mine: false,
-                age_days: 10,
-            },
-            LeadRow {
-                id: 14,
-                company: "Hengxin Precision Co., Ltd.".into(),
-                region: "杭州".into(),
-                source: "电话营销".into(),
-                owner: Some("王芳".into()),
-                mine: true,
-                age_days: 1,
-            },
+            lead(
+                12,
+                "上海恒信精密机械股份有限公司华东区域销售分公司",
+                None,
+                false,
+            ),
+            lead(13, "华为技术有限公司", Some("李娜"), false),
+            lead(14, "Hengxin Precision Co., Ltd.", Some("王芳"), true),
         ];
         update(
             &mut app,
@@ -308,52 +815,195 @@ mod tests {
         (buffer_to_text(&buffer), buffer)
     }
 
+    /// Every bordered row ends in the last column despite double-width text.
+    fn assert_right_border(
+        buffer: &ratatui::buffer::Buffer,
+        text: &str,
+        rows: std::ops::Range<u16>,
+    ) {
+        let width = buffer.area.width;
+        for y in rows {
+            let symbol = buffer[(width - 1, y)].symbol();
+            assert!(
+                symbol == "│" || symbol == "|" || symbol == "┐" || symbol == "┘",
+                "row {y} at {width} ends in {symbol:?}:\n{text}"
+            );
+        }
+    }
+
+    fn panel_app() -> App {
+        let mut app = app();
+        key(&mut app, KeyCode::Tab);
+        typed(&mut app, "n恒信精密");
+        let seq = app.customers.form.seq;
+        update(
+            &mut app,
+            Msg::DuplicatePanel {
+                seq,
+                result: Ok(LiveResult {
+                    matches: vec![
+                        Match {
+                            entity: Entity::Customer,
+                            id: 77,
+                            name: "上海恒信精密机械有限公司".into(),
+                            owner: Some("李娜".into()),
+                            team: Some("华东二组".into()),
+                            status: "active".into(),
+                            score: 0.93,
+                            why: vec![Why::SimilarName { similarity: 0.93 }, Why::SamePhone],
+                        },
+                        Match {
+                            entity: Entity::Customer,
+                            id: 78,
+                            name: "恒信精密（北京）有限公司".into(),
+                            owner: None,
+                            team: None,
+                            status: "active".into(),
+                            score: 0.71,
+                            why: vec![Why::TypedPrefix, Why::DifferentRegion],
+                        },
+                    ],
+                    in_flight: vec![InFlight {
+                        user: "张伟".into(),
+                        team: None,
+                        draft: "恒信精密机械".into(),
+                        seconds_ago: 4,
+                    }],
+                }),
+            },
+        );
+        app
+    }
+
     #[test]
     fn the_pool_pane_lines_up_chinese_at_80_and_120_columns() {
         crate::text::set_lang(crate::text::Lang::En);
         for (width, height) in [(80u16, 24u16), (120, 40)] {
             let (text, buffer) = screen(&app(), width, height);
             assert!(text.contains("Signed in as 王芳 (华东一组)"), "{text}");
+            assert!(text.contains("my holdings 17/165"), "{text}");
             assert!(text.contains("华东制造业线索池 (3)"), "{text}");
             assert!(text.contains("华为技术有限公司"), "{text}");
             assert!(text.contains("李娜"), "{text}");
-            // Every bordered row ends in the last column despite double-width text.
-            for y in 5..height - 3 {
-                assert_eq!(
-                    buffer[(width - 1, y)].symbol(),
-                    "│",
-                    "row {y} at {width}:\n{text}"
-                );
-            }
+            assert_right_border(&buffer, &text, 2..height - 2);
+            // The wide layout adds industry and source; 80 columns keep what matters most.
+            assert_eq!(text.contains("Industry"), width >= 110, "{text}");
+            assert!(
+                text.contains("recycle") && text.contains("followed"),
+                "{text}"
+            );
         }
+    }
+
+    #[test]
+    fn the_duplicate_panel_shows_scores_owners_reasons_and_others_typing() {
+        crate::text::set_lang(crate::text::Lang::En);
+        for (width, height) in [(80u16, 24u16), (120, 40)] {
+            let (text, buffer) = screen(&panel_app(), width, height);
+            assert!(text.contains("New customer"), "{text}");
+            assert!(text.contains("Company: 恒信精密"), "{text}");
+            assert!(
+                text.contains("0.93 上海恒信精密机械有限公司 #77 (李娜 · 华东二组)"),
+                "{text}"
+            );
+            assert!(text.contains("similar name 0.93; same phone"), "{text}");
+            assert!(text.contains("张伟 is creating \"恒信精密机械\""), "{text}");
+            assert_right_border(&buffer, &text, 2..height - 2);
+        }
+    }
+
+    #[test]
+    fn the_caret_sits_after_chinese_input_for_the_ime() {
+        let app = panel_app();
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        terminal.draw(|f| render(&app, f)).expect("draw");
+        let (text, _) = screen(&app, 120, 40);
+        let line = text
+            .lines()
+            .position(|l| l.contains("Company: 恒信精密"))
+            .unwrap_or(0);
+        let needle = "Company: 恒信精密";
+        let column = text
+            .lines()
+            .nth(line)
+            .and_then(|l| l.find(needle).map(|at| l[..at + needle.len()].width()))
+            .unwrap_or(0);
+        let cursor = terminal.get_cursor_position().expect("cursor");
+        assert_eq!((cursor.x as usize, cursor.y as usize), (column, line));
+    }
+
+    #[test]
+    fn monochrome_uses_no_colour_and_ascii_no_box_drawing() {
+        let mut app = panel_app();
+        app.theme = Theme {
+            color: false,
+            ascii: true,
+        };
+        let (text, buffer) = screen(&app, 80, 24);
+        for cell in buffer.content() {
+            assert_eq!(cell.fg, Color::Reset, "{text}");
+            assert_eq!(cell.bg, Color::Reset, "{text}");
+        }
+        assert!(!text.contains(['│', '─', '┌', '┐', '└', '┘']), "{text}");
+        assert!(text.contains("+-"), "{text}");
+        let (coloured, buffer) = screen(&panel_app(), 80, 24);
+        assert!(
+            buffer.content().iter().any(|c| c.fg == Color::Red),
+            "the default theme colours risks:\n{coloured}"
+        );
+    }
+
+    #[test]
+    fn a_terminal_smaller_than_80x24_is_told_so() {
+        crate::text::set_lang(crate::text::Lang::En);
+        let (text, _) = screen(&app(), 60, 20);
+        assert!(text.contains("needs at least 80×24"), "{text}");
+    }
+
+    #[test]
+    fn only_the_rows_on_screen_are_drawn_and_the_list_scrolls() {
+        let mut app = app();
+        app.pool = None;
+        let rows: Vec<LeadRow> = (1..=100_000)
+            .map(|id| lead(id, "公司", None, false))
+            .collect();
+        update(
+            &mut app,
+            Msg::PoolLoaded(Ok(PoolView {
+                name: "池".into(),
+                rows,
+                ..PoolView::default()
+            })),
+        );
+        for _ in 0..30 {
+            key(&mut app, KeyCode::PageDown);
+        }
+        let (text, _) = screen(&app, 80, 24);
+        assert!(
+            text.contains("301"),
+            "the cursor's row is on screen:\n{text}"
+        );
+        assert!(!text.contains(" 12 "), "{text}");
+        key(&mut app, KeyCode::PageUp);
+        let (text, _) = screen(&app, 80, 24);
+        assert!(
+            text.contains("291") && text.contains("301"),
+            "scrolling up keeps context:\n{text}"
+        );
     }
 
     #[test]
     fn help_lists_every_key_and_the_filter_shows_in_the_title() {
         crate::text::set_lang(crate::text::Lang::En);
         let mut app = app();
-        update(
-            &mut app,
-            Msg::Key(
-                ratatui::crossterm::event::KeyCode::Char('?'),
-                ratatui::crossterm::event::KeyModifiers::NONE,
-            ),
-        );
+        key(&mut app, KeyCode::Char('?'));
         let (text, _) = screen(&app, 80, 24);
-        for (keys, _) in crate::tui::state::KEYMAP {
-            assert!(text.contains(keys), "{keys} missing:\n{text}");
+        for (keys, _) in app.keymap.describe() {
+            assert!(text.contains(&keys), "{keys} missing:\n{text}");
         }
         assert!(text.contains("claim the selected lead"), "{text}");
         let mut app = self::app();
-        for c in ['/', '华', '为'] {
-            update(
-                &mut app,
-                Msg::Key(
-                    ratatui::crossterm::event::KeyCode::Char(c),
-                    ratatui::crossterm::event::KeyModifiers::NONE,
-                ),
-            );
-        }
+        typed(&mut app, "/华为");
         let (text, _) = screen(&app, 80, 24);
         assert!(text.contains("(1/3) · filter: 华为"), "{text}");
         assert!(!text.contains("Hengxin"), "{text}");
@@ -363,15 +1013,65 @@ mod tests {
     fn the_confirm_dialog_says_what_will_change() {
         crate::text::set_lang(crate::text::Lang::En);
         let mut app = app();
-        update(
-            &mut app,
-            Msg::Key(
-                ratatui::crossterm::event::KeyCode::Char('c'),
-                ratatui::crossterm::event::KeyModifiers::NONE,
-            ),
-        );
+        key(&mut app, KeyCode::Char('j'));
+        key(&mut app, KeyCode::Char('c'));
         let (text, _) = screen(&app, 80, 24);
         assert!(text.contains("Claim lead 12"), "{text}");
         assert!(text.contains("y/n"), "{text}");
+        let mut app = self::app();
+        update(
+            &mut app,
+            Msg::AssignPreview(Ok(Pending::Assign {
+                leads: vec![12, 13],
+                to: 5,
+                to_name: "李娜".into(),
+                held: 49,
+                limit: 50,
+            })),
+        );
+        let (text, _) = screen(&app, 80, 24);
+        assert!(
+            text.contains("Assign 2 lead(s) to 李娜? Holdings 49/50 → 50/50."),
+            "{text}"
+        );
+        assert!(text.contains("1 would be"), "{text}");
+    }
+
+    #[test]
+    fn the_360_view_shows_contacts_opportunities_and_history() {
+        crate::text::set_lang(crate::text::Lang::En);
+        let mut app = app();
+        update(
+            &mut app,
+            Msg::DetailLoaded(Ok(Detail {
+                id: 77,
+                name: "上海恒信精密机械有限公司".into(),
+                facts: vec![(Label::Team, "李娜 · 华东二组".into())],
+                sections: vec![
+                    Section {
+                        title: Some(Label::Contacts),
+                        heads: vec!["name".into()],
+                        rows: vec![vec!["陈静".into(), "采购总监".into(), "★".into()]],
+                    },
+                    Section {
+                        title: Some(Label::History),
+                        heads: vec![],
+                        rows: vec![vec![
+                            "2026-11-20 10:00".into(),
+                            "claim".into(),
+                            "李娜".into(),
+                        ]],
+                    },
+                ],
+                scroll: 0,
+            })),
+        );
+        for (width, height) in [(80u16, 24u16), (120, 40)] {
+            let (text, buffer) = screen(&app, width, height);
+            assert!(text.contains("#77 上海恒信精密机械有限公司"), "{text}");
+            assert!(text.contains("陈静 · 采购总监 · ★"), "{text}");
+            assert!(text.contains("Ownership history (1)"), "{text}");
+            assert_right_border(&buffer, &text, 2..height - 2);
+        }
     }
 }

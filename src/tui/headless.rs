@@ -1,0 +1,189 @@
+//! Headless script mode: the real app core and runtime against a real database, driven by
+//! a script of keys instead of a terminal, printing the final screen as text. For tests and
+//! reproducible bug reports: `dibs open --keys '2/华为<wait><Enter>' --size 80x24`.
+//!
+//! After every key the runner waits until the screen has settled — no effect running and no
+//! message waiting — so a script gives the same screen on a fast or a slow machine.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio_postgres::Config;
+
+use super::{App, Effect, Msg, Options, Runtime, buffer_to_text, keys, render, update};
+
+/// One scripted keystroke.
+pub type Key = (KeyCode, KeyModifiers);
+
+/// Parses a script: characters are typed as they are (Chinese included); `<Name>` is a
+/// named key (`<Enter>`, `<Esc>`, `<Tab>`, `<Down>`, `<Space>`, `<C-s>` for Ctrl-S, `<lt>`
+/// for a literal `<`).
+pub fn parse_script(script: &str) -> Result<Vec<Key>, String> {
+    let mut keys = Vec::new();
+    let mut chars = script.chars();
+    while let Some(c) = chars.next() {
+        if c != '<' {
+            keys.push((KeyCode::Char(c), KeyModifiers::NONE));
+            continue;
+        }
+        let name: String = chars.by_ref().take_while(|c| *c != '>').collect();
+        let lower = name.to_ascii_lowercase();
+        if lower == "lt" {
+            keys.push((KeyCode::Char('<'), KeyModifiers::NONE));
+        } else if let Some(rest) = lower.strip_prefix("c-") {
+            let mut letters = rest.chars();
+            match (letters.next(), letters.next()) {
+                (Some(letter), None) => {
+                    keys.push((KeyCode::Char(letter), KeyModifiers::CONTROL));
+                }
+                _ => return Err(format!("unknown key <{name}>")),
+            }
+        } else {
+            let code = keys::parse_key(&name).ok_or_else(|| format!("unknown key <{name}>"))?;
+            keys.push((code, KeyModifiers::NONE));
+        }
+    }
+    Ok(keys)
+}
+
+/// What a scripted run measured, for `--stats` and the start-up benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct RunStats {
+    /// From the start of the run to the first frame with data on it.
+    pub first_frame: Duration,
+    pub total: Duration,
+}
+
+/// Runs `keys` and returns the final screen as text.
+pub async fn run_script(
+    config: Config,
+    database: String,
+    options: Options,
+    keys: &[Key],
+    size: (u16, u16),
+    timeout: Duration,
+) -> Result<(String, RunStats), String> {
+    let started = Instant::now();
+    let config = super::session_config(config, options.readonly);
+    let client = Arc::new(
+        crate::db::connect(&config)
+            .await
+            .map_err(|e| e.to_string())?,
+    );
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    let runtime = Runtime::start(&config, client, tx);
+    let mut app = options.app(database);
+    app.scripted = true;
+    for effect in super::start_effects() {
+        runtime.spawn(effect);
+    }
+    let deadline = started + timeout;
+    settle(&mut app, &runtime, &mut rx, deadline).await?;
+    let mut terminal =
+        Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| e.to_string())?;
+    terminal
+        .draw(|f| render(&app, f))
+        .map_err(|e| e.to_string())?;
+    let first_frame = started.elapsed();
+    for (code, modifiers) in keys {
+        if app.quit {
+            break;
+        }
+        apply(&mut app, &runtime, Msg::Key(*code, *modifiers));
+        settle(&mut app, &runtime, &mut rx, deadline).await?;
+        // Draw as the app would, so render-side state (the scroll offset) follows.
+        terminal
+            .draw(|f| render(&app, f))
+            .map_err(|e| e.to_string())?;
+    }
+    let text = buffer_to_text(terminal.backend().buffer());
+    Ok((
+        text,
+        RunStats {
+            first_frame,
+            total: started.elapsed(),
+        },
+    ))
+}
+
+fn apply(app: &mut App, runtime: &Runtime, msg: Msg) {
+    for effect in update(app, msg) {
+        if effect != Effect::Redraw {
+            runtime.spawn(effect);
+        }
+    }
+}
+
+/// Waits until no effect runs and no message waits.
+async fn settle(
+    app: &mut App,
+    runtime: &Runtime,
+    rx: &mut mpsc::Receiver<Msg>,
+    deadline: Instant,
+) -> Result<(), String> {
+    loop {
+        // Read "settled" before looking at the queue: a task sends its message before it
+        // counts itself done, so if none runs, everything it sent is already queued.
+        let settled = runtime.settled();
+        match rx.try_recv() {
+            Ok(msg) => {
+                apply(app, runtime, msg);
+                continue;
+            }
+            Err(TryRecvError::Disconnected) => return Ok(()),
+            Err(TryRecvError::Empty) if settled => return Ok(()),
+            Err(TryRecvError::Empty) => {}
+        }
+        if Instant::now() > deadline {
+            return Err("the script did not settle in time (a query still running?)".into());
+        }
+        if let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(10), rx.recv()).await {
+            apply(app, runtime, msg);
+        }
+    }
+}
+
+/// Peak resident memory of this process in KiB (Linux), for `--stats` and the benchmark.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_type_text_and_named_keys() {
+        let keys = parse_script("2/华为<Enter><C-s><lt>x<Space>").unwrap_or_default();
+        assert_eq!(
+            keys,
+            vec![
+                (KeyCode::Char('2'), KeyModifiers::NONE),
+                (KeyCode::Char('/'), KeyModifiers::NONE),
+                (KeyCode::Char('华'), KeyModifiers::NONE),
+                (KeyCode::Char('为'), KeyModifiers::NONE),
+                (KeyCode::Enter, KeyModifiers::NONE),
+                (KeyCode::Char('s'), KeyModifiers::CONTROL),
+                (KeyCode::Char('<'), KeyModifiers::NONE),
+                (KeyCode::Char('x'), KeyModifiers::NONE),
+                (KeyCode::Char(' '), KeyModifiers::NONE),
+            ]
+        );
+        assert_eq!(
+            parse_script("<Entr>"),
+            Err("unknown key <Entr>".to_string())
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! The app end to end in headless script mode: the real binary, the real core and runtime,
+//! a real database; keys from a script, the final screen as text.
+
+use std::process::{Command, Output};
+
+use dibs::testkit::TestDatabase;
+
+fn dibs(url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dibs"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("LANG", "C.UTF-8")
+        .env("XDG_STATE_HOME", std::env::temp_dir())
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("dibs-no-config"),
+        )
+        .output()
+        .expect("run dibs")
+}
+
+/// Runs a key script as `login` and returns the final screen.
+fn screen(url: &str, login: &str, keys: &str) -> String {
+    let output = dibs(
+        url,
+        &["open", "--user", login, "--keys", keys, "--size", "120x40"],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+async fn seeded() -> TestDatabase {
+    let db = TestDatabase::new().await;
+    let seeded = dibs(&db.url(), &["seed", "--demo"]);
+    assert!(seeded.status.success());
+    db
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_customer_is_checked_while_typing_warned_then_saved_with_a_reason() {
+    let db = seeded().await;
+    let url = db.url();
+    let client = db.client().await;
+    let row = client
+        .query_one(
+            "select c.id, c.name, u.display_name from dibs.customers c join dibs.users u on u.id = c.owner_id
+             where u.login_role <> 'wangfang' and c.status = 'active' and c.parent_id is null
+               and c.name !~ '[<>]' order by c.id limit 1",
+            &[],
+        )
+        .await
+        .expect("a customer of another rep");
+    let (existing, name, owner): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
+
+    // Typing the name: the panel shows the existing customer, its owner and why.
+    let warned = screen(&url, "wangfang", &format!("2n{name}<C-s>"));
+    assert!(
+        warned.contains(&format!("#{existing} ({owner}")),
+        "{warned}"
+    );
+    assert!(warned.contains("same name"), "{warned}");
+    assert!(warned.contains("Probably a duplicate of"), "{warned}");
+    assert!(warned.contains("Reason to save anyway"), "{warned}");
+
+    // With a reason the database saves it, owned by 王芳, and the 360° view opens.
+    let saved = screen(
+        &url,
+        "wangfang",
+        &format!("2n{name}<C-s>另一法人主体<Enter>"),
+    );
+    let created: i64 = client
+        .query_one(
+            "select c.id from dibs.customers c join dibs.users u on u.id = c.owner_id
+             where c.name = $1 and u.login_role = 'wangfang'",
+            &[&name],
+        )
+        .await
+        .expect("the customer was created for 王芳")
+        .get(0);
+    assert!(
+        saved.contains(&format!("#{created} {name}")),
+        "the detail view of the new customer:\n{saved}"
+    );
+    let reason: String = client
+        .query_one(
+            "select override_reason from dibs.dedup_decisions where created_id = $1 and decision = 'warned_overridden'",
+            &[&created],
+        )
+        .await
+        .expect("the override is on record")
+        .get(0);
+    assert_eq!(reason, "另一法人主体");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn blocked_and_invalid_saves_explain_why_and_keep_the_form() {
+    let db = seeded().await;
+    let url = db.url();
+    let client = db.client().await;
+    let code: String = client
+        .query_one(
+            "select uscc from dibs.customers where uscc_valid and status = 'active' order by id limit 1",
+            &[],
+        )
+        .await
+        .expect("a customer with a valid credit code")
+        .get(0);
+    let before: i64 = client
+        .query_one("select count(*) from dibs.customers", &[])
+        .await
+        .expect("count")
+        .get(0);
+
+    let blocked = screen(
+        &url,
+        "wangfang",
+        &format!("2n全新测试主体有限公司<Tab><Tab><Tab>{code}<C-s>确认<Enter>"),
+    );
+    assert!(
+        blocked.contains("Blocked by the rule \"customer: same credit code\""),
+        "{blocked}"
+    );
+    assert!(
+        blocked.contains("全新测试主体有限公司"),
+        "the typed values stay:\n{blocked}"
+    );
+
+    let mut typo: Vec<char> = code.chars().collect();
+    let last = typo.len() - 1;
+    typo[last] = if typo[last] == '0' { '1' } else { '0' };
+    let typo: String = typo.into_iter().collect();
+    let invalid = screen(
+        &url,
+        "wangfang",
+        &format!("2n另一全新测试主体<Tab><Tab><Tab>{typo}<C-s>"),
+    );
+    assert!(
+        invalid.contains("the last character should be"),
+        "{invalid}"
+    );
+    let after: i64 = client
+        .query_one("select count(*) from dibs.customers", &[])
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(before, after, "nothing was created");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rep_typing_the_same_new_company_shows_up_and_search_finds_customers() {
+    let db = seeded().await;
+    let url = db.url();
+    let client = db.client().await;
+    let other: String = client
+        .query_one(
+            "select u.login_role::text from dibs.users u where u.role = 'rep' and u.login_role <> 'wangfang'
+             order by u.id limit 1",
+            &[],
+        )
+        .await
+        .expect("another rep")
+        .get(0);
+    // The other rep leaves a draft open; 王芳 starts typing the same company.
+    screen(&url, &other, "2n华东新材料科技集团");
+    let shown = screen(&url, "wangfang", "2n华东新材料科技");
+    assert!(
+        shown.contains("is creating \"华东新材料科技集团\""),
+        "{shown}"
+    );
+
+    let name: String = client
+        .query_one(
+            "select name from dibs.customers where status = 'active' and name !~ '[<>]' order by id limit 1",
+            &[],
+        )
+        .await
+        .expect("a customer")
+        .get(0);
+    let prefix: String = name.chars().take(4).collect();
+    let found = screen(&url, "wangfang", &format!("2/{prefix}"));
+    assert!(found.contains(&name), "{found}");
+
+    // Read-only: the form does not open and the screen says why.
+    let output = dibs(
+        &url,
+        &[
+            "open",
+            "--user",
+            "wangfang",
+            "--readonly",
+            "--keys",
+            "2n",
+            "--size",
+            "80x24",
+        ],
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("read-only: nothing was changed"), "{text}");
+    assert!(!text.contains("New customer"), "{text}");
+}
