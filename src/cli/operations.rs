@@ -60,6 +60,23 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 100_000)]
         scan_records: usize,
     },
+    /// The app: frame render time with a big pool, last key → duplicate panel on the
+    /// current data (seed 1,000,000 customers first), start-up to first frame, memory.
+    Tui {
+        #[arg(long, default_value_t = 100_000)]
+        leads: usize,
+        #[arg(long, default_value_t = 1_000)]
+        frames: usize,
+        /// Company names typed (0: skip the typing measurement).
+        #[arg(long, default_value_t = 100)]
+        names: usize,
+        /// Milliseconds between keys while typing.
+        #[arg(long, default_value_t = 80)]
+        cadence_ms: u64,
+        /// Start-up runs of the binary (0: skip).
+        #[arg(long, default_value_t = 10)]
+        startups: usize,
+    },
     /// A recycle sweep over many leads while reps claim: claim p99 with and without it.
     Recycle {
         #[arg(long, default_value_t = 1_000_000)]
@@ -253,6 +270,31 @@ pub async fn bench(
                     "scan: {} pairs reported in {:.1} s",
                     report.reported_pairs, report.scan_seconds
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchKind::Tui {
+            leads,
+            frames,
+            names,
+            cadence_ms,
+            startups,
+        } => {
+            let options = crate::tui::bench::TuiBenchOptions {
+                leads,
+                frames,
+                names,
+                cadence_ms,
+                startups,
+            };
+            let report = crate::tui::bench::run(&target.config, options).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report.text());
             }
             Ok(ExitCode::SUCCESS)
         }

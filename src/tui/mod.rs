@@ -6,6 +6,7 @@
 //! connection, and redraws only when something changed — never awaiting the database
 //! inside a key handler. `headless` runs the same core on a script of keys.
 
+pub mod bench;
 pub mod customers;
 pub mod data;
 pub mod headless;

@@ -1,0 +1,500 @@
+//! `dibs bench tui`: what the app costs, each figure beside a baseline from the same run.
+//!
+//! - render: the whole frame with 100,000 leads in the pool, moving the cursor every
+//!   frame, beside the same pane built the naive way (every row handed to the table);
+//! - keystroke → duplicate panel: a person typing company names at a steady cadence
+//!   through the real core and runtime (debounce, latest-wins, server-side cancel), from
+//!   the last key to the panel drawn, beside the bare check called directly;
+//! - start-up: the binary started against the running database until its first frame
+//!   with data, beside starting the binary only (`--version`);
+//! - memory: the resident set of the 100,000-lead pool and of the started app.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::layout::Constraint;
+use ratatui::widgets::{Block, Row, Table, TableState};
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio_postgres::Config;
+
+use super::customers::Form;
+use super::state::{LeadRow, PoolView, Tab};
+use super::{App, Effect, Msg, Runtime, render, update};
+use crate::bench::Latencies;
+use crate::dedup::score::Draft;
+use crate::ownership::Entity;
+use crate::text::{Text, UserError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub samples: usize,
+}
+
+impl Figures {
+    fn of(mut latencies: Latencies) -> Figures {
+        Figures {
+            p50_ms: latencies.quantile_ms(0.5),
+            p95_ms: latencies.quantile_ms(0.95),
+            p99_ms: latencies.quantile_ms(0.99),
+            samples: latencies.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TuiReport {
+    pub pool_leads: usize,
+    pub render_80x24: Figures,
+    pub render_120x40: Figures,
+    pub render_naive_120x40: Figures,
+    pub pool_rss_kib: u64,
+    pub customers: i64,
+    pub cadence_ms: u64,
+    pub keystroke_to_panel: Option<Figures>,
+    pub bare_check: Option<Figures>,
+    pub startup_first_frame: Option<Figures>,
+    pub startup_baseline: Option<Figures>,
+    pub app_peak_rss_kib: Option<u64>,
+}
+
+fn bench_error(detail: String) -> UserError {
+    Text::DatabaseError {
+        during: "bench".into(),
+        detail,
+    }
+    .into()
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn synthetic_pool(leads: usize) -> PoolView {
+    const CITIES: [&str; 6] = ["上海", "杭州", "苏州", "南京", "深圳", "北京"];
+    const TRADES: [&str; 5] = ["恒信", "华创", "联科", "永盛", "智隆"];
+    const KINDS: [&str; 4] = ["精密机械", "新材料", "电气", "汽车零部件"];
+    let rows = (0..leads)
+        .map(|i| {
+            let city = CITIES[i % CITIES.len()];
+            LeadRow {
+                id: i as i64 + 1,
+                company: format!(
+                    "{city}{}{}有限公司",
+                    TRADES[i % TRADES.len()],
+                    KINDS[(i / 7) % KINDS.len()]
+                ),
+                region: city.to_string(),
+                industry: "制造业".into(),
+                source: "展会".into(),
+                owner: (i % 3 == 0).then(|| "李娜".to_string()),
+                mine: i < 40,
+                age_days: (i % 200) as i64,
+                followed_days_ago: (i % 5 != 0).then_some((i % 30) as i64),
+                recycle_in_days: (i < 40).then_some((i % 15) as i64 - 2),
+            }
+        })
+        .collect();
+    PoolView {
+        id: 1,
+        name: "华东制造业线索池".into(),
+        rows,
+        ..PoolView::default()
+    }
+}
+
+fn render_frames(app: &mut App, size: (u16, u16), frames: usize) -> Result<Latencies, UserError> {
+    let mut terminal =
+        Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| bench_error(e.to_string()))?;
+    let mut latencies = Latencies::default();
+    for _ in 0..frames {
+        update(app, Msg::Key(KeyCode::Down, KeyModifiers::NONE));
+        let started = Instant::now();
+        terminal
+            .draw(|f| render(app, f))
+            .map_err(|e| bench_error(e.to_string()))?;
+        latencies.record(started.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// The pane as it would be without virtualisation: every row built and handed to the table.
+fn render_naive(app: &App, size: (u16, u16), frames: usize) -> Result<Latencies, UserError> {
+    let mut terminal =
+        Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| bench_error(e.to_string()))?;
+    let mut latencies = Latencies::default();
+    let Some(pool) = &app.pool else {
+        return Ok(latencies);
+    };
+    for frame_index in 0..frames {
+        let started = Instant::now();
+        terminal
+            .draw(|f| {
+                let rows: Vec<Row> = pool
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        Row::new(vec![
+                            r.id.to_string(),
+                            r.company.clone(),
+                            r.region.clone(),
+                            r.industry.clone(),
+                            r.source.clone(),
+                            format!("{}d", r.age_days),
+                            r.owner.clone().unwrap_or_default(),
+                        ])
+                    })
+                    .collect();
+                let table = Table::new(
+                    rows,
+                    [
+                        Constraint::Length(7),
+                        Constraint::Min(16),
+                        Constraint::Length(6),
+                        Constraint::Length(10),
+                        Constraint::Length(10),
+                        Constraint::Length(5),
+                        Constraint::Length(10),
+                    ],
+                )
+                .block(Block::bordered());
+                let mut state = TableState::default().with_selected(Some(frame_index * 50));
+                f.render_stateful_widget(table, f.area(), &mut state);
+            })
+            .map_err(|e| bench_error(e.to_string()))?;
+        latencies.record(started.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// Company names to type: stored names cut to 4–12 characters, as people type them.
+async fn names_to_type(config: &Config, count: usize) -> Result<(i64, Vec<String>), UserError> {
+    let client = crate::db::connect(config).await?;
+    let err = |e: tokio_postgres::Error| bench_error(crate::db::error_detail(&e));
+    let customers: i64 = client
+        .query_one(
+            "select count(*) from dibs.customers where status = 'active'",
+            &[],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    let rows = client
+        .query(
+            "select name from dibs.customers tablesample system (1) repeatable (7)
+             where status = 'active' limit $1",
+            &[&(count as i64)],
+        )
+        .await
+        .map_err(err)?;
+    let names = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let name: String = r.get(0);
+            name.chars().take(4 + i % 9).collect()
+        })
+        .collect();
+    Ok((customers, names))
+}
+
+/// A rep's login to type as (drafts are recorded per person).
+async fn a_rep(config: &Config) -> Result<Config, UserError> {
+    let client = crate::db::connect(config).await?;
+    let login: Option<String> = client
+        .query_opt(
+            "select login_role::text from dibs.users where role = 'rep' and active order by id limit 1",
+            &[],
+        )
+        .await
+        .map_err(|e| bench_error(crate::db::error_detail(&e)))?
+        .map(|r| r.get(0));
+    let mut rep = config.clone();
+    if let Some(login) = login {
+        rep.user(&login);
+    }
+    Ok(rep)
+}
+
+fn apply(app: &mut App, runtime: &Runtime, msg: Msg) {
+    for effect in update(app, msg) {
+        if effect != Effect::Redraw {
+            runtime.spawn(effect);
+        }
+    }
+}
+
+/// Types each name at `cadence` per key through the real core and runtime, and measures
+/// from the last key to the frame that shows the panel for the full name.
+async fn keystroke_to_panel(
+    config: &Config,
+    names: &[String],
+    cadence: Duration,
+) -> Result<Latencies, UserError> {
+    let client = Arc::new(crate::db::connect(config).await?);
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    let runtime = Runtime::start(config, client, tx);
+    let mut app = App {
+        tab: Tab::Customers,
+        ..App::default()
+    };
+    let mut terminal =
+        Terminal::new(TestBackend::new(120, 40)).map_err(|e| bench_error(e.to_string()))?;
+    let mut latencies = Latencies::default();
+    for name in names {
+        app.customers.form = Form::default();
+        apply(
+            &mut app,
+            &runtime,
+            Msg::Key(KeyCode::Char('n'), KeyModifiers::NONE),
+        );
+        let keys: Vec<char> = name.chars().collect();
+        let mut typed = 0;
+        let mut next_key = Instant::now();
+        let mut last_key = Instant::now();
+        loop {
+            if typed < keys.len() {
+                let wait = next_key.saturating_duration_since(Instant::now());
+                tokio::select! {
+                    Some(msg) = rx.recv() => apply(&mut app, &runtime, msg),
+                    _ = tokio::time::sleep(wait) => {
+                        apply(&mut app, &runtime, Msg::Key(KeyCode::Char(keys[typed]), KeyModifiers::NONE));
+                        typed += 1;
+                        next_key += cadence;
+                        last_key = Instant::now();
+                    }
+                }
+                continue;
+            }
+            let Some(msg) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .map_err(|_| bench_error("no duplicate panel within 10 s".into()))?
+            else {
+                return Err(bench_error("the runtime stopped".into()));
+            };
+            let final_answer =
+                matches!(&msg, Msg::DuplicatePanel { seq, .. } if *seq == app.customers.form.seq);
+            apply(&mut app, &runtime, msg);
+            if final_answer {
+                if let Some(notice) = &app.customers.form.notice {
+                    return Err(bench_error(notice.clone()));
+                }
+                terminal
+                    .draw(|f| render(&app, f))
+                    .map_err(|e| bench_error(e.to_string()))?;
+                latencies.record(last_key.elapsed());
+                break;
+            }
+        }
+        apply(
+            &mut app,
+            &runtime,
+            Msg::Key(KeyCode::Esc, KeyModifiers::NONE),
+        );
+    }
+    Ok(latencies)
+}
+
+async fn bare_checks(config: &Config, names: &[String]) -> Result<Latencies, UserError> {
+    let client = crate::db::connect(config).await?;
+    let weights =
+        crate::dedup::check::load_weights(&client, Entity::Customer, Entity::Customer).await?;
+    let mut latencies = Latencies::default();
+    for name in names {
+        let draft = Draft {
+            name: name.clone(),
+            ..Draft::default()
+        };
+        let started = Instant::now();
+        crate::dedup::check::check_live(&client, &draft, Entity::Customer, 5, &weights).await?;
+        latencies.record(started.elapsed());
+    }
+    client
+        .execute("select dibs.clear_draft('customer')", &[])
+        .await
+        .map_err(|e| bench_error(crate::db::error_detail(&e)))?;
+    Ok(latencies)
+}
+
+/// Starts the binary `runs` times against the database until its first frame with data
+/// (headless, so no terminal is needed), and `--version` as the process-start baseline.
+fn startup(login: Option<&str>, runs: usize) -> Result<(Latencies, Latencies, u64), UserError> {
+    let exe = std::env::current_exe().map_err(|e| bench_error(e.to_string()))?;
+    let (mut app, mut baseline, mut peak) = (Latencies::default(), Latencies::default(), 0u64);
+    for _ in 0..runs {
+        let mut command = std::process::Command::new(&exe);
+        command.args(["open", "--keys", "", "--size", "80x24", "--stats"]);
+        if let Some(login) = login {
+            command.args(["--user", login]);
+        }
+        let started = Instant::now();
+        let output = command.output().map_err(|e| bench_error(e.to_string()))?;
+        app.record(started.elapsed());
+        if !output.status.success() {
+            return Err(bench_error(
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            ));
+        }
+        let stats = String::from_utf8_lossy(&output.stderr);
+        if let Some(kib) = stats
+            .split("peak RSS ")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+        let started = Instant::now();
+        std::process::Command::new(&exe)
+            .arg("--version")
+            .output()
+            .map_err(|e| bench_error(e.to_string()))?;
+        baseline.record(started.elapsed());
+    }
+    Ok((app, baseline, peak))
+}
+
+pub struct TuiBenchOptions {
+    pub leads: usize,
+    pub frames: usize,
+    pub names: usize,
+    pub cadence_ms: u64,
+    /// Start-up runs (the child processes find the database as this process did).
+    pub startups: usize,
+}
+
+pub async fn run(config: &Config, options: TuiBenchOptions) -> Result<TuiReport, UserError> {
+    let before = rss_kib();
+    let mut app = App::default();
+    update(&mut app, Msg::PoolLoaded(Ok(synthetic_pool(options.leads))));
+    let pool_rss_kib = rss_kib().saturating_sub(before);
+    // Warm up, then measure at both sizes the issue names.
+    render_frames(&mut app, (120, 40), 50)?;
+    let render_80x24 = Figures::of(render_frames(&mut app, (80, 24), options.frames)?);
+    let render_120x40 = Figures::of(render_frames(&mut app, (120, 40), options.frames)?);
+    let render_naive_120x40 = Figures::of(render_naive(&app, (120, 40), 10)?);
+    drop(app);
+
+    let rep = a_rep(config).await?;
+    let (customers, names) = names_to_type(config, options.names).await?;
+    let (keystroke_to_panel, bare_check) = if names.is_empty() {
+        (None, None)
+    } else {
+        let bare = bare_checks(&rep, &names).await?;
+        let typed =
+            keystroke_to_panel(&rep, &names, Duration::from_millis(options.cadence_ms)).await?;
+        (Some(Figures::of(typed)), Some(Figures::of(bare)))
+    };
+    let (startup_first_frame, startup_baseline, app_peak_rss_kib) = if options.startups > 0 {
+        let (app, baseline, peak) = startup(rep.get_user(), options.startups)?;
+        (
+            Some(Figures::of(app)),
+            Some(Figures::of(baseline)),
+            Some(peak),
+        )
+    } else {
+        (None, None, None)
+    };
+    Ok(TuiReport {
+        pool_leads: options.leads,
+        render_80x24,
+        render_120x40,
+        render_naive_120x40,
+        pool_rss_kib,
+        customers,
+        cadence_ms: options.cadence_ms,
+        keystroke_to_panel,
+        bare_check,
+        startup_first_frame,
+        startup_baseline,
+        app_peak_rss_kib,
+    })
+}
+
+impl TuiReport {
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let line = |out: &mut String, label: &str, f: &Figures, target: &str| {
+            out.push_str(&format!(
+                "{label:<46}{:>9.3}{:>9.3}{:>9.3}{:>7}  {target}\n",
+                f.p50_ms, f.p95_ms, f.p99_ms, f.samples
+            ));
+        };
+        out.push_str(&format!(
+            "dibs bench tui — pool of {} leads; {} active customers\n",
+            self.pool_leads, self.customers
+        ));
+        out.push_str(&format!(
+            "{:<46}{:>9}{:>9}{:>9}{:>7}  target\n",
+            "", "p50 ms", "p95 ms", "p99 ms", "n"
+        ));
+        line(
+            &mut out,
+            "render, whole frame, 80×24",
+            &self.render_80x24,
+            "≤ 2 ms",
+        );
+        line(
+            &mut out,
+            "render, whole frame, 120×40",
+            &self.render_120x40,
+            "≤ 2 ms",
+        );
+        line(
+            &mut out,
+            "  baseline: every row to the table, 120×40",
+            &self.render_naive_120x40,
+            "",
+        );
+        if let (Some(typed), Some(bare)) = (&self.keystroke_to_panel, &self.bare_check) {
+            line(
+                &mut out,
+                &format!("last key → duplicate panel ({} ms/key)", self.cadence_ms),
+                typed,
+                "p95 ≤ 150 ms",
+            );
+            line(
+                &mut out,
+                "  baseline: the bare check, no debounce",
+                bare,
+                "",
+            );
+        }
+        if let (Some(app), Some(baseline)) = (&self.startup_first_frame, &self.startup_baseline) {
+            line(
+                &mut out,
+                "start-up → first frame with data",
+                app,
+                "≤ 300 ms",
+            );
+            line(&mut out, "  baseline: dibs --version", baseline, "");
+        }
+        out.push_str(&format!(
+            "memory: the {}-lead pool {:.1} MiB resident",
+            self.pool_leads,
+            self.pool_rss_kib as f64 / 1024.0
+        ));
+        if let Some(peak) = self.app_peak_rss_kib {
+            out.push_str(&format!(
+                "; the started app peaks at {:.1} MiB",
+                peak as f64 / 1024.0
+            ));
+        }
+        out.push('\n');
+        out
+    }
+}
