@@ -1102,6 +1102,13 @@ pub enum Label {
     Sort,
     Marked,
     Never,
+    PersonName,
+    Owner,
+    ExpectedClose,
+    When,
+    Kind,
+    By,
+    Note,
 }
 
 impl Label {
@@ -1166,6 +1173,13 @@ impl Label {
             Sort => ("sort", "排序"),
             Marked => ("marked", "已选"),
             Never => ("never", "从未"),
+            PersonName => ("name", "姓名"),
+            Owner => ("owner", "负责人"),
+            ExpectedClose => ("close", "预计成交"),
+            When => ("when", "时间"),
+            Kind => ("kind", "方式"),
+            By => ("by", "记录人"),
+            Note => ("note", "内容"),
         }
     }
 }

@@ -322,7 +322,7 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
                 Label::Status,
                 format!("{} {}", text(3), text(10)).trim().to_string(),
             ),
-            (Label::Team, format!("{} · {}", text(1), text(2))),
+            (Label::Owner, format!("{} · {}", text(1), text(2))),
             (Label::FieldCode, text(4)),
             (Label::FieldRegion, text(5)),
             (Label::FieldIndustry, text(6)),
@@ -334,7 +334,7 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
             section(
                 Label::Contacts,
                 &[
-                    Label::FieldName,
+                    Label::PersonName,
                     Label::Title,
                     Label::Department,
                     Label::FieldPhone,
@@ -343,12 +343,18 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
             ),
             section(
                 Label::Opportunities,
-                &[Label::FieldName, Label::Stage, Label::Amount, Label::Team],
+                &[
+                    Label::PersonName,
+                    Label::Stage,
+                    Label::Amount,
+                    Label::Owner,
+                    Label::ExpectedClose,
+                ],
                 text_rows(&opportunities),
             ),
             section(
                 Label::Followups,
-                &[Label::LastFollowup, Label::Why, Label::Team],
+                &[Label::When, Label::Kind, Label::By, Label::Note],
                 text_rows(&followups),
             ),
             section(

@@ -96,7 +96,10 @@ pub async fn run_script(
         }
         apply(&mut app, &runtime, Msg::Key(*code, *modifiers));
         settle(&mut app, &runtime, &mut rx, deadline).await?;
-        // Draw as the app would, so render-side state (the scroll offset) follows.
+        // Draw as the app would, so render-side state (the scroll offset) follows. The test
+        // backend does not model a wide character covering its neighbour the way a terminal
+        // does, so each frame is drawn whole rather than as a diff of the last.
+        terminal.clear().map_err(|e| e.to_string())?;
         terminal
             .draw(|f| render(&app, f))
             .map_err(|e| e.to_string())?;

@@ -240,3 +240,18 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The README's key table names every action the config file accepts.
+    #[test]
+    fn the_readme_documents_every_configurable_action() {
+        let readme = include_str!("../../README.md");
+        for (name, _) in super::ACTION_NAMES {
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "README lacks `{name}`"
+            );
+        }
+    }
+}

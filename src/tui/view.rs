@@ -627,7 +627,7 @@ fn render_detail(app: &App, detail: &super::customers::Detail, frame: &mut Frame
         .max()
         .unwrap_or(8);
     for (label, value) in &detail.facts {
-        let label = label.to_string();
+        let label = capitalised(&label.to_string());
         let pad = " ".repeat(label_width - label.width());
         lines.push(Line::from(vec![
             Span::styled(format!(" {pad}{label}: "), theme.dim()),
@@ -670,6 +670,15 @@ fn render_detail(app: &App, detail: &super::customers::Detail, frame: &mut Frame
             ),
         area,
     );
+}
+
+/// "status" → "Status" (Chinese is left as it is).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn render_confirm(app: &App, pending: &Pending, frame: &mut Frame) {
