@@ -1084,3 +1084,183 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod every_pane {
+    use super::tests_support::*;
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// Each pane at 80×24 and 120×40, in colour and in monochrome, with Chinese data: the
+    /// frame is closed on the right (double-width text did not push it), monochrome carries
+    /// no colour at all, and the pane's own words are on screen.
+    #[test]
+    fn each_pane_in_both_sizes_and_both_themes() {
+        crate::text::set_lang(crate::text::Lang::En);
+        for (pane, app, needle) in panes() {
+            for (width, height) in [(80u16, 24u16), (120, 40)] {
+                for color in [true, false] {
+                    let mut app = app.clone();
+                    app.theme = Theme {
+                        color,
+                        ascii: false,
+                    };
+                    let mut terminal =
+                        Terminal::new(TestBackend::new(width, height)).expect("terminal");
+                    terminal.draw(|f| render(&app, f)).expect("draw");
+                    let buffer = terminal.backend().buffer().clone();
+                    let text = buffer_to_text(&buffer);
+                    assert!(text.contains(needle), "{pane} {width}x{height}:\n{text}");
+                    for y in 2..height - 2 {
+                        let symbol = buffer[(width - 1, y)].symbol();
+                        assert!(
+                            ["│", "┐", "┘"].contains(&symbol),
+                            "{pane} {width}x{height} row {y} ends in {symbol:?}:\n{text}"
+                        );
+                    }
+                    if !color {
+                        assert!(
+                            buffer
+                                .content()
+                                .iter()
+                                .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+                            "{pane} monochrome has colour"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    use super::*;
+    use crate::dedup::check::Match;
+    use crate::dedup::score::Why;
+    use crate::ownership::Entity;
+    use crate::tui::customers::{Detail, Section};
+    use crate::tui::state::{Figures, LeadRow, Msg, PoolView, update};
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    fn base() -> App {
+        let mut app = App {
+            database: "dibs · wangfang".into(),
+            live: true,
+            ..App::default()
+        };
+        update(
+            &mut app,
+            Msg::Loaded(Ok(Figures {
+                display_name: "王芳".into(),
+                team: "华东一组".into(),
+                customers: 2400,
+                leads: 3000,
+                pool_leads: 812,
+                holding: 50,
+                limit: 50,
+            })),
+        );
+        let rows = (1..=60)
+            .map(|id| LeadRow {
+                id,
+                company: format!("上海恒信精密机械股份有限公司华东区域销售第{id}分公司"),
+                region: "上海".into(),
+                industry: "制造业".into(),
+                source: "老客户转介绍".into(),
+                owner: (id % 3 == 0).then(|| "欧阳娜娜".to_string()),
+                mine: id < 5,
+                age_days: id * 3,
+                followed_days_ago: (id < 5).then_some(id),
+                recycle_in_days: (id < 5).then_some(id - 2),
+            })
+            .collect();
+        update(
+            &mut app,
+            Msg::PoolLoaded(Ok(PoolView {
+                name: "华东制造业线索池".into(),
+                rows,
+                ..PoolView::default()
+            })),
+        );
+        app
+    }
+
+    fn matches() -> Vec<Match> {
+        (0..8)
+            .map(|i| Match {
+                entity: Entity::Customer,
+                id: 100 + i,
+                name: format!("光宇精密机械（广州）有限公司第{i}分公司"),
+                owner: Some("张霞".into()),
+                team: Some("华南组".into()),
+                status: "active".into(),
+                score: 0.9 - i as f64 * 0.1,
+                why: vec![
+                    Why::TypedPrefix,
+                    Why::Branch {
+                        branch: "分公司".into(),
+                    },
+                ],
+            })
+            .collect()
+    }
+
+    /// (name, app showing the pane, words the pane must show).
+    pub fn panes() -> Vec<(&'static str, App, &'static str)> {
+        let pool = base();
+        let mut search = base();
+        update(&mut search, Msg::Key(KeyCode::Tab, KeyModifiers::NONE));
+        let seq = search.customers.seq;
+        update(
+            &mut search,
+            Msg::SearchResults {
+                seq,
+                result: Ok(matches()),
+            },
+        );
+        let mut form = search.clone();
+        update(&mut form, Msg::Key(KeyCode::Char('n'), KeyModifiers::NONE));
+        for c in "光宇精密".chars() {
+            update(&mut form, Msg::Key(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        let seq = form.customers.form.seq;
+        update(
+            &mut form,
+            Msg::DuplicatePanel {
+                seq,
+                result: Ok(crate::dedup::check::LiveResult {
+                    matches: matches().into_iter().take(5).collect(),
+                    in_flight: vec![],
+                }),
+            },
+        );
+        let mut detail = base();
+        update(
+            &mut detail,
+            Msg::DetailLoaded(Ok(Detail {
+                id: 240,
+                name: "光宇集团有限公司".into(),
+                facts: vec![(Label::Owner, "朱明 · 华南组".into())],
+                sections: vec![Section {
+                    title: Some(Label::Contacts),
+                    heads: vec!["name".into()],
+                    rows: (0..30)
+                        .map(|i| vec![format!("欧阳{i}"), "采购总监".into()])
+                        .collect(),
+                }],
+                scroll: 0,
+            })),
+        );
+        let mut help = base();
+        update(&mut help, Msg::Key(KeyCode::Char('?'), KeyModifiers::NONE));
+        vec![
+            ("pool", pool, "华东制造业线索池 (60)"),
+            ("search", search, "光宇精密机械"),
+            ("form", form, "Possible duplicates"),
+            ("detail", detail, "#240 光宇集团有限公司"),
+            ("help", help, "command palette"),
+        ]
+    }
+}
