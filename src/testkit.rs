@@ -191,6 +191,11 @@ impl TestDatabase {
 
     /// A `DATABASE_URL` for this database, for driving the `dibs` binary.
     pub fn url(&self) -> String {
+        self.url_as(self.config.get_user().unwrap_or("postgres"))
+    }
+
+    /// The same database as `login` (key=value form, so any login name is safe in it).
+    pub fn url_as(&self, login: &str) -> String {
         use tokio_postgres::config::Host;
         let host = match self.config.get_hosts().first() {
             Some(Host::Unix(path)) => path.display().to_string(),
@@ -198,7 +203,7 @@ impl TestDatabase {
             None => "localhost".into(),
         };
         let port = self.config.get_ports().first().copied().unwrap_or(5432);
-        let user = self.config.get_user().unwrap_or("postgres");
+        let user = login;
         let password = self
             .config
             .get_password()

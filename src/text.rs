@@ -253,6 +253,38 @@ pub enum Text {
         problem: crate::domain::phone::PhoneProblem,
     },
     ParentNotANumber,
+    NoSuchThing {
+        what: String,
+        name: String,
+    },
+    NotANumber {
+        value: String,
+    },
+    PasswordPrompt,
+    PasswordAgain,
+    PasswordsDiffer,
+    PasswordTooShort,
+    PasswordGenerated {
+        password: String,
+    },
+    AdminDone {
+        what: String,
+        detail: Option<String>,
+    },
+    AdminRefused {
+        what: String,
+        reason: String,
+    },
+    DisablePreview {
+        login: String,
+        count: usize,
+    },
+    DisableConfirmHint {
+        login: String,
+    },
+    TuiNotVisible {
+        id: i64,
+    },
     BadScript {
         detail: String,
     },
@@ -914,6 +946,94 @@ impl fmt::Display for Text {
                     format!("按键脚本无法运行：{detail}")
                 } else {
                     format!("The key script cannot run: {detail}")
+                }
+            }
+            Text::TuiNotVisible { id } => {
+                if zh {
+                    format!("客户 {id} 不在你的可见范围：查重只显示其名称、负责人、团队和状态。")
+                } else {
+                    format!(
+                        "Customer {id} is not yours to open: the duplicate check shares only its name, owner, team and status."
+                    )
+                }
+            }
+            Text::NoSuchThing { what, name } => {
+                if zh {
+                    format!("找不到{what}「{name}」。")
+                } else {
+                    format!("There is no {what} \"{name}\".")
+                }
+            }
+            Text::NotANumber { value } => {
+                if zh {
+                    format!("「{value}」不是数字。")
+                } else {
+                    format!("\"{value}\" is not a number.")
+                }
+            }
+            Text::PasswordPrompt => (if zh { "密码：" } else { "Password: " }).to_string(),
+            Text::PasswordAgain => (if zh { "再输一次：" } else { "Again: " }).to_string(),
+            Text::PasswordsDiffer => (if zh {
+                "两次输入的密码不一致，未做任何修改。"
+            } else {
+                "The two passwords differ; nothing was changed."
+            })
+            .to_string(),
+            Text::PasswordTooShort => (if zh {
+                "密码至少 12 个字符，未做任何修改。"
+            } else {
+                "A password needs at least 12 characters; nothing was changed."
+            })
+            .to_string(),
+            Text::PasswordGenerated { password } => {
+                if zh {
+                    format!("初始密码（只显示这一次，请安全地交给本人）：{password}")
+                } else {
+                    format!("Password (shown this once; hand it over safely): {password}")
+                }
+            }
+            Text::AdminDone { what, detail } => {
+                let detail = detail.clone().map(|d| format!(" {d}")).unwrap_or_default();
+                if zh {
+                    format!("完成：{what}{detail}")
+                } else {
+                    format!("Done: {what}{detail}")
+                }
+            }
+            Text::AdminRefused { what, reason } => {
+                let why = match (reason.as_str(), zh) {
+                    ("not_permitted", false) => {
+                        "you are not allowed to do this (the attempt is recorded)"
+                    }
+                    ("not_permitted", true) => "你没有这个权限（此次尝试已记录）",
+                    ("invalid_argument", false) => {
+                        "a value is not valid (login: lower-case letters, digits, _; role: rep, manager, admin or viewer)"
+                    }
+                    ("invalid_argument", true) => {
+                        "参数无效（登录名：小写字母、数字、下划线；角色：rep、manager、admin、viewer）"
+                    }
+                    ("already_exists", false) => "that login already exists",
+                    ("already_exists", true) => "该登录名已存在",
+                    (other, _) => other,
+                };
+                if zh {
+                    format!("未执行：{what}：{why}")
+                } else {
+                    format!("NO  {what}: {why}")
+                }
+            }
+            Text::DisablePreview { login, count } => {
+                if zh {
+                    format!("停用 {login} 后，{count} 条线索/客户会退回各自的池：")
+                } else {
+                    format!("Disabling {login} returns {count} lead(s)/customer(s) to their pools:")
+                }
+            }
+            Text::DisableConfirmHint { login } => {
+                if zh {
+                    format!("以上仅为预览；确认请运行 dibs user disable {login} --yes")
+                } else {
+                    format!("Nothing changed yet; to do it: dibs user disable {login} --yes")
                 }
             }
             Text::ParentNotANumber => (if zh {

@@ -3,6 +3,7 @@
 mod dedup;
 mod operations;
 mod records;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -80,6 +81,11 @@ pub enum Command {
     },
     /// Run the sweeps (recycle, expire, remind, auto-assign) and the live-event notifier.
     Worker(operations::WorkerArgs),
+    /// People and their logins: add, disable, set-role, set-team, set-limit, list.
+    User {
+        #[command(subcommand)]
+        action: users::UserAction,
+    },
     /// Benchmarks that print their figures beside a baseline from the same run.
     Bench {
         #[command(subcommand)]
@@ -179,6 +185,10 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
         Command::Worker(args) => {
             let target = ready_target(&settings).await?;
             operations::worker(&target, args, &output).await
+        }
+        Command::User { action } => {
+            let target = ready_target(&settings).await?;
+            users::run(&target, action, &output).await
         }
         Command::Bench { which } => {
             let target = ready_target(&settings).await?;

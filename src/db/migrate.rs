@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "drafts_merges",
         sql: include_str!("../../sql/0005_drafts_merges.sql"),
     },
+    Migration {
+        version: 6,
+        name: "security",
+        sql: include_str!("../../sql/0006_security.sql"),
+    },
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

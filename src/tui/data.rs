@@ -256,29 +256,24 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
         .query_opt(
             "select c.name, coalesce(u.display_name, '-'), coalesce(t.name, '-'), c.status::text,
                     coalesce(c.uscc, '-'), coalesce(c.region, '-'), coalesce(c.industry, '-'),
-                    coalesce(p.name || ' (#' || p.id || ')', '-'), coalesce(c.phone, '-'),
+                    coalesce(p.name || ' (#' || p.id || ')', '-'), coalesce(cc.phone, '-'),
                     coalesce(to_char(c.last_followup_at, 'YYYY-MM-DD'), '-'),
                     case when c.locked then 'locked' else '' end
              from dibs.customers c left join dibs.users u on u.id = c.owner_id
              left join dibs.teams t on t.id = c.team_id left join dibs.customers p on p.id = c.parent_id
+             left join dibs.customer_contacts cc on cc.id = c.id
              where c.id = $1",
             &[&id],
         )
         .await
         .map_err(err)?
-        .ok_or_else(|| {
-            Text::OwnershipNotFound {
-                entity: Entity::Customer,
-                id,
-            }
-            .to_string()
-        })?;
+        .ok_or_else(|| Text::TuiNotVisible { id }.to_string())?;
     let text = |i: usize| head.get::<_, String>(i);
     let contacts = client
         .query(
             "select c.name, coalesce(c.title, ''), coalesce(c.department, ''), coalesce(c.phone, ''),
                     case when c.is_key_person then '★' else '' end
-             from dibs.contacts c where c.customer_id = $1
+             from dibs.contact_details c where c.customer_id = $1
              order by c.is_key_person desc, c.name limit 50",
             &[&id],
         )

@@ -1,0 +1,371 @@
+//! `dibs user …`: people and their database logins, changed together through the
+//! database's checked administration functions (admins; managers may set limits in their
+//! teams). A password never appears on a command line, in a log or on the server: it is
+//! prompted for without echo (or generated and printed once), and only its SCRAM verifier
+//! is sent.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use super::EXIT_REFUSED;
+use super::records::Output;
+use crate::db::{self, DatabaseTarget};
+use crate::text::{Text, UserError};
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Everyone, with role, team and whether they may log in.
+    List,
+    /// A new person: their PostgreSQL login and their dibs user, together.
+    Add(AddArgs),
+    /// Disable a person: shows what returns to the pools, then does it with --yes.
+    Disable {
+        login: String,
+        /// Do it (without: only show what would move).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// rep, manager, admin or viewer.
+    SetRole { login: String, role: String },
+    /// Move a person to a team (name or id).
+    SetTeam { login: String, team: String },
+    /// A person's holding limit in one pool (`default`: the pool's own limit).
+    SetLimit {
+        login: String,
+        pool: String,
+        limit: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub login: String,
+    /// The name colleagues see (e.g. 王芳).
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, default_value = "rep")]
+    pub role: String,
+    /// Team name or id.
+    #[arg(long)]
+    pub team: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Type the password (asked twice, not echoed) instead of generating one.
+    #[arg(long, conflicts_with = "no_password")]
+    pub password_prompt: bool,
+    /// No password: the login authenticates by peer or client certificate (see README).
+    #[arg(long)]
+    pub no_password: bool,
+}
+
+/// The answer of an administration function.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminOutcome {
+    pub ok: bool,
+    pub reason: String,
+    pub user_id: Option<i64>,
+    pub detail: Option<serde_json::Value>,
+}
+
+fn db_error(err: &tokio_postgres::Error) -> UserError {
+    Text::DatabaseError {
+        during: "user administration".into(),
+        detail: db::error_detail(err),
+    }
+    .into()
+}
+
+async fn call(
+    client: &Client,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<AdminOutcome, UserError> {
+    let row = client
+        .query_one(
+            &format!("select (r).ok, (r).reason, (r).user_id, (r).detail from {sql} r"),
+            params,
+        )
+        .await
+        .map_err(|e| db_error(&e))?;
+    Ok(AdminOutcome {
+        ok: row.get(0),
+        reason: row.get(1),
+        user_id: row.get(2),
+        detail: row.get(3),
+    })
+}
+
+async fn user_id(client: &Client, login: &str) -> Result<i64, UserError> {
+    crate::ownership::resolve_user(client, login).await
+}
+
+async fn lookup(client: &Client, sql: &str, key: &str, what: &str) -> Result<i64, UserError> {
+    if let Ok(id) = key.parse::<i64>() {
+        return Ok(id);
+    }
+    client
+        .query_opt(sql, &[&key])
+        .await
+        .map_err(|e| db_error(&e))?
+        .map(|r| r.get(0))
+        .ok_or_else(|| {
+            Text::NoSuchThing {
+                what: what.to_string(),
+                name: key.to_string(),
+            }
+            .into()
+        })
+}
+
+/// 20 characters from an alphabet without look-alikes, from the OS's random source.
+fn generate_password() -> Result<String, UserError> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .map_err(|e| Text::DatabaseError {
+            during: "generating a password".into(),
+            detail: e.to_string(),
+        })?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// Reads a line from the terminal with echo off (restored on every path).
+fn read_hidden(prompt: &str) -> std::io::Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let stdin = std::io::stdin();
+    let fd = libc::STDIN_FILENO;
+    // SAFETY: termios is plain data; tcgetattr fills it or fails, and we only call
+    // tcsetattr with a value tcgetattr produced.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    let is_tty = stdin.is_terminal() && unsafe { libc::tcgetattr(fd, &mut saved) } == 0;
+    if is_tty {
+        let mut quiet = saved;
+        quiet.c_lflag &= !libc::ECHO;
+        quiet.c_lflag |= libc::ECHONL;
+        // SAFETY: see above.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if is_tty {
+        // SAFETY: restores what tcgetattr returned.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    }
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn password_from_prompt() -> Result<String, UserError> {
+    let io = |e: std::io::Error| -> UserError {
+        Text::DatabaseError {
+            during: "reading the password".into(),
+            detail: e.to_string(),
+        }
+        .into()
+    };
+    let first = read_hidden(&Text::PasswordPrompt.to_string()).map_err(io)?;
+    let second = read_hidden(&Text::PasswordAgain.to_string()).map_err(io)?;
+    if first != second {
+        return Err(Text::PasswordsDiffer.into());
+    }
+    if first.chars().count() < 12 {
+        return Err(Text::PasswordTooShort.into());
+    }
+    Ok(first)
+}
+
+fn print(outcome: &AdminOutcome, output: &Output, what: &str) -> ExitCode {
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(outcome).unwrap_or_default()
+        );
+    } else if outcome.ok {
+        println!(
+            "{}",
+            Text::AdminDone {
+                what: what.to_string(),
+                detail: outcome.detail.as_ref().map(|d| d.to_string()),
+            }
+        );
+    } else {
+        println!(
+            "{}",
+            Text::AdminRefused {
+                what: what.to_string(),
+                reason: outcome.reason.clone(),
+            }
+        );
+    }
+    if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REFUSED)
+    }
+}
+
+pub async fn run(
+    target: &DatabaseTarget,
+    action: UserAction,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let client = db::connect(&target.config).await?;
+    match action {
+        UserAction::List => {
+            let rows = client
+                .query(
+                    "select u.id, u.login_role::text, u.display_name, u.role::text, coalesce(t.name, '-'), u.active,
+                            coalesce((select rolcanlogin from pg_roles where rolname = u.login_role), false)
+                     from dibs.users u left join dibs.teams t on t.id = u.team_id order by u.id",
+                    &[],
+                )
+                .await
+                .map_err(|e| db_error(&e))?;
+            for r in rows {
+                let (active, can_login): (bool, bool) = (r.get(5), r.get(6));
+                println!(
+                    "{:>5}  {:<16} {:<10} {:<8} {:<12} {}",
+                    r.get::<_, i64>(0),
+                    r.get::<_, String>(1),
+                    r.get::<_, String>(2),
+                    r.get::<_, String>(3),
+                    r.get::<_, String>(4),
+                    if active && can_login {
+                        "active"
+                    } else {
+                        "disabled"
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UserAction::Add(args) => {
+            let team = match &args.team {
+                Some(team) => Some(
+                    lookup(
+                        &client,
+                        "select id from dibs.teams where name = $1",
+                        team,
+                        "team",
+                    )
+                    .await?,
+                ),
+                None => None,
+            };
+            let (password, generated) = if args.no_password {
+                (None, false)
+            } else if args.password_prompt {
+                (Some(password_from_prompt()?), false)
+            } else {
+                (Some(generate_password()?), true)
+            };
+            let verifier = password
+                .as_ref()
+                .map(|p| postgres_protocol::password::scram_sha_256(p.as_bytes()));
+            let outcome = call(
+                &client,
+                "dibs.user_add($1, $2, $3, $4, $5, $6)",
+                &[
+                    &args.login,
+                    &args.name,
+                    &args.role,
+                    &team,
+                    &verifier,
+                    &args.email,
+                ],
+            )
+            .await?;
+            let code = print(&outcome, output, &format!("user add {}", args.login));
+            if outcome.ok
+                && generated
+                && let Some(password) = password
+            {
+                // Shown once, on the terminal only; dibs keeps no copy.
+                println!("{}", Text::PasswordGenerated { password });
+            }
+            Ok(code)
+        }
+        UserAction::Disable { login, yes } => {
+            let id = user_id(&client, &login).await?;
+            let rows = client
+                .query(
+                    "select entity, id, name, pool from dibs.user_holdings($1)",
+                    &[&id],
+                )
+                .await
+                .map_err(|e| db_error(&e))?;
+            println!(
+                "{}",
+                Text::DisablePreview {
+                    login: login.clone(),
+                    count: rows.len()
+                }
+            );
+            for r in &rows {
+                println!(
+                    "  {:<8} {:>8}  {}  → {}",
+                    r.get::<_, String>(0),
+                    r.get::<_, i64>(1),
+                    r.get::<_, String>(2),
+                    r.get::<_, String>(3)
+                );
+            }
+            if !yes {
+                println!("{}", Text::DisableConfirmHint { login });
+                return Ok(ExitCode::SUCCESS);
+            }
+            let outcome = call(&client, "dibs.user_disable($1)", &[&id]).await?;
+            Ok(print(&outcome, output, &format!("user disable {login}")))
+        }
+        UserAction::SetRole { login, role } => {
+            let id = user_id(&client, &login).await?;
+            let outcome = call(&client, "dibs.user_set_role($1, $2)", &[&id, &role]).await?;
+            Ok(print(&outcome, output, &format!("user set-role {login}")))
+        }
+        UserAction::SetTeam { login, team } => {
+            let id = user_id(&client, &login).await?;
+            let team = lookup(
+                &client,
+                "select id from dibs.teams where name = $1",
+                &team,
+                "team",
+            )
+            .await?;
+            let outcome = call(&client, "dibs.user_set_team($1, $2)", &[&id, &team]).await?;
+            Ok(print(&outcome, output, &format!("user set-team {login}")))
+        }
+        UserAction::SetLimit { login, pool, limit } => {
+            let id = user_id(&client, &login).await?;
+            let pool = lookup(
+                &client,
+                "select id from dibs.pools where name = $1",
+                &pool,
+                "pool",
+            )
+            .await?;
+            let limit: Option<i32> = if limit == "default" {
+                None
+            } else {
+                Some(limit.parse().map_err(|_| Text::NotANumber {
+                    value: limit.clone(),
+                })?)
+            };
+            let outcome = call(
+                &client,
+                "dibs.user_set_limit($1, $2, $3)",
+                &[&id, &pool, &limit],
+            )
+            .await?;
+            Ok(print(&outcome, output, &format!("user set-limit {login}")))
+        }
+    }
+}
