@@ -153,7 +153,6 @@ pub enum Text {
     TuiPlaceholderBody,
     TuiFigures {
         customers: i64,
-        leads: i64,
         pool_leads: i64,
         holding: i64,
         limit: i64,
@@ -636,18 +635,17 @@ impl fmt::Display for Text {
             }
             Text::TuiFigures {
                 customers,
-                leads,
                 pool_leads,
                 holding,
                 limit,
             } => {
                 if zh {
                     format!(
-                        "客户 {customers} · 线索 {leads} · 我所在线索池中的线索 {pool_leads} · 我的保有量 {holding}/{limit}"
+                        "我的客户 {customers} · 我所在线索池中的线索 {pool_leads} · 我的保有量 {holding}/{limit}"
                     )
                 } else {
                     format!(
-                        "customers {customers} · leads {leads} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
+                        "my customers {customers} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
                     )
                 }
             }

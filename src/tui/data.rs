@@ -22,8 +22,7 @@ pub async fn load_figures(client: &Client) -> Result<Figures, String> {
                          from dibs.users u left join dibs.teams t on t.id = u.team_id
                          where u.login_role = session_user)
              select me.display_name, me.team,
-                    (select count(*) from dibs.customers where status = 'active'),
-                    (select count(*) from dibs.leads),
+                    (select count(*) from dibs.customers where owner_id = me.id and status = 'active'),
                     (select count(*) from dibs.leads l join dibs.pool_members m on m.pool_id = l.pool_id
                       where m.user_id = me.id and l.owner_id is null and l.status = 'new'),
                     (select count(*) from dibs.leads where owner_id = me.id and status in ('new', 'working')),
@@ -39,10 +38,9 @@ pub async fn load_figures(client: &Client) -> Result<Figures, String> {
         display_name: row.get(0),
         team: row.get(1),
         customers: row.get(2),
-        leads: row.get(3),
-        pool_leads: row.get(4),
-        holding: row.get(5),
-        limit: row.get(6),
+        pool_leads: row.get(3),
+        holding: row.get(4),
+        limit: row.get(5),
     })
 }
 

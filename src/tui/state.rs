@@ -19,8 +19,8 @@ use crate::text::{Label, Text};
 pub struct Figures {
     pub display_name: String,
     pub team: String,
+    /// My active customers (counting everyone's would read a million rows at start-up).
     pub customers: i64,
-    pub leads: i64,
     pub pool_leads: i64,
     pub holding: i64,
     pub limit: i64,

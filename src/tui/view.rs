@@ -174,7 +174,6 @@ fn render_figures(app: &App, frame: &mut Frame, area: Rect) {
                     " {}",
                     Text::TuiFigures {
                         customers: f.customers,
-                        leads: f.leads,
                         pool_leads: f.pool_leads,
                         holding: f.holding,
                         limit: f.limit,
@@ -790,7 +789,6 @@ mod tests {
                 display_name: "王芳".into(),
                 team: "华东一组".into(),
                 customers: 2400,
-                leads: 3000,
                 pool_leads: 812,
                 holding: 17,
                 limit: 165,
@@ -1156,7 +1154,6 @@ mod tests_support {
                 display_name: "王芳".into(),
                 team: "华东一组".into(),
                 customers: 2400,
-                leads: 3000,
                 pool_leads: 812,
                 holding: 50,
                 limit: 50,
