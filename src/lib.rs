@@ -11,6 +11,7 @@ pub mod dedup;
 pub mod domain;
 pub mod local;
 pub mod ownership;
+pub mod rls_bench;
 pub mod rng;
 pub mod seed;
 pub mod testkit;

@@ -77,6 +77,16 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 10)]
         startups: usize,
     },
+    /// What row-level security costs the app's queries, with and without policies (same
+    /// run; policies are switched off only inside a rolled-back transaction). Superuser.
+    Rls {
+        /// Alternating rounds of with / without.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Runs of each query per round.
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+    },
     /// A recycle sweep over many leads while reps claim: claim p99 with and without it.
     Recycle {
         #[arg(long, default_value_t = 1_000_000)]
@@ -270,6 +280,18 @@ pub async fn bench(
                     "scan: {} pairs reported in {:.1} s",
                     report.reported_pairs, report.scan_seconds
                 );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchKind::Rls { rounds, runs } => {
+            let report = crate::rls_bench::run(&target.config, rounds, runs).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report.text());
             }
             Ok(ExitCode::SUCCESS)
         }

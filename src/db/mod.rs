@@ -8,3 +8,8 @@ pub mod target;
 pub use connect::{connect, connect_pool, describe, error_detail, friendly_error};
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION, check_trigram_support, migrate};
 pub use target::{DatabaseTarget, resolve_target};
+
+/// An SQL identifier, quoted (for the few statements that cannot take parameters).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}

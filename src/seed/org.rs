@@ -154,10 +154,6 @@ impl Org {
     }
 }
 
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 /// Creates the login role of a person if the cluster lacks it. Roles are cluster-wide, so
 /// several databases of one cluster (tests) may race here: a lost race is not an error.
 async fn ensure_login_role(
@@ -167,7 +163,7 @@ async fn ensure_login_role(
 ) -> Result<(), UserError> {
     let login_lit = format!("'{}'", login.replace('\'', "''"));
     let group_lit = format!("'{}'", group.replace('\'', "''"));
-    let (login, group) = (quote_ident(login), quote_ident(group));
+    let (login, group) = (crate::db::quote_ident(login), crate::db::quote_ident(group));
     let sql = format!(
         "do $$ begin
              if not exists (select 1 from pg_roles where rolname = {login_lit}) then

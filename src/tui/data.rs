@@ -18,18 +18,8 @@ fn message(err: &tokio_postgres::Error) -> String {
 pub async fn load_figures(client: &Client) -> Result<Figures, String> {
     let row = client
         .query_one(
-            "with me as (select u.id, u.display_name, coalesce(t.name, '-') as team
-                         from dibs.users u left join dibs.teams t on t.id = u.team_id
-                         where u.login_role = session_user)
-             select me.display_name, me.team,
-                    (select count(*) from dibs.customers where owner_id = me.id and status = 'active'),
-                    (select count(*) from dibs.leads l join dibs.pool_members m on m.pool_id = l.pool_id
-                      where m.user_id = me.id and l.owner_id is null and l.status = 'new'),
-                    (select count(*) from dibs.leads where owner_id = me.id and status in ('new', 'working')),
-                    (select coalesce(sum(coalesce(m.holding_limit, p.holding_limit)), 0)::bigint
-                       from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
-                      where m.user_id = me.id and p.kind = 'lead')
-             from me",
+            "select display_name, team, customers, pool_leads, holding, holding_limit
+             from dibs.my_figures()",
             &[],
         )
         .await
