@@ -399,9 +399,7 @@ async fn simulate_baseline(
 
 /// Counts NOTIFY payload items on `dibs_events` until `deadline`.
 async fn listen_events(config: Config, deadline: Instant) -> Result<u64, UserError> {
-    let mut subscription = crate::db::listen::subscribe(&config, "dibs_events")
-        .await
-        .map_err(|e| db_error(&e))?;
+    let mut subscription = crate::db::listen::subscribe(&config, "dibs_events").await?;
     let mut received = 0u64;
     // Keep listening a little past the deadline so the last batch arrives.
     let until = deadline + Duration::from_millis(800);

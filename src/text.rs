@@ -252,6 +252,9 @@ pub enum Text {
         problem: crate::domain::phone::PhoneProblem,
     },
     ParentNotANumber,
+    TlsSetup {
+        detail: String,
+    },
     NoSuchThing {
         what: String,
         name: String,
@@ -1032,6 +1035,17 @@ impl fmt::Display for Text {
                     format!("以上仅为预览；确认请运行 dibs user disable {login} --yes")
                 } else {
                     format!("Nothing changed yet; to do it: dibs user disable {login} --yes")
+                }
+            }
+            Text::TlsSetup { detail } => {
+                if zh {
+                    format!(
+                        "无法准备 TLS（加密连接）：{detail}。请检查 DIBS_SSL_ROOT_CERT / PGSSLROOTCERT 指向的 CA 证书文件。"
+                    )
+                } else {
+                    format!(
+                        "Cannot set up TLS: {detail}. Check the CA file named by DIBS_SSL_ROOT_CERT or PGSSLROOTCERT."
+                    )
                 }
             }
             Text::ParentNotANumber => (if zh {

@@ -2,7 +2,7 @@
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::{Client, Config};
 
 use crate::text::{Text, UserError};
 
@@ -74,12 +74,12 @@ pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError
 
 /// One connection whose driver task runs on the current runtime.
 pub async fn connect(config: &Config) -> Result<Client, UserError> {
-    let mut config = config.clone();
+    let mut config = super::tls::effective(config);
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
     let (client, connection) = config
-        .connect(NoTls)
+        .connect(super::tls::connector()?)
         .await
         .map_err(|e| friendly_error(&e, &config))?;
     tokio::spawn(async move {
@@ -93,8 +93,8 @@ pub async fn connect(config: &Config) -> Result<Client, UserError> {
 /// A pool for request/response work; the LISTEN connection is never pooled.
 pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, UserError> {
     let manager = Manager::from_config(
-        config.clone(),
-        NoTls,
+        super::tls::effective(config),
+        super::tls::connector()?,
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },

@@ -4,7 +4,9 @@
 use futures_util::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::task::JoinHandle;
-use tokio_postgres::{AsyncMessage, Client, Config, NoTls};
+use tokio_postgres::{AsyncMessage, Client, Config};
+
+use crate::text::UserError;
 
 /// Payloads of NOTIFYs on one channel, as they arrive. The connection closes on drop.
 pub struct Subscription {
@@ -21,11 +23,12 @@ impl Drop for Subscription {
 }
 
 /// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input).
-pub async fn subscribe(
-    config: &Config,
-    channel: &str,
-) -> Result<Subscription, tokio_postgres::Error> {
-    let (client, mut connection) = config.connect(NoTls).await?;
+pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, UserError> {
+    let config = super::tls::effective(config);
+    let (client, mut connection) = config
+        .connect(super::tls::connector()?)
+        .await
+        .map_err(|e| super::friendly_error(&e, &config))?;
     let (tx, payloads) = unbounded_channel();
     let driver = tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
@@ -37,7 +40,10 @@ pub async fn subscribe(
             }
         }
     });
-    client.batch_execute(&format!("listen {channel}")).await?;
+    client
+        .batch_execute(&format!("listen {channel}"))
+        .await
+        .map_err(|e| super::friendly_error(&e, &config))?;
     Ok(Subscription {
         _client: client,
         payloads,

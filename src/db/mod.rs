@@ -4,6 +4,7 @@ pub mod connect;
 pub mod listen;
 pub mod migrate;
 pub mod target;
+pub mod tls;
 
 pub use connect::{connect, connect_pool, describe, error_detail, friendly_error};
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION, check_trigram_support, migrate};

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use tokio::task::JoinHandle;
-use tokio_postgres::{CancelToken, Client, GenericClient, NoTls};
+use tokio_postgres::{CancelToken, Client, GenericClient};
 
 use super::score::{Draft, DraftKeys, StoredKeys, Weights, Why, score};
 use crate::ownership::Entity;
@@ -246,7 +246,9 @@ impl LiveChecker {
         }
         handle.abort();
         Some(tokio::spawn(async move {
-            let _ = token.cancel_query(NoTls).await;
+            if let Ok(tls) = crate::db::tls::connector() {
+                let _ = token.cancel_query(tls).await;
+            }
         }))
     }
 }
