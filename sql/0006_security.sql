@@ -595,6 +595,16 @@ language sql stable parallel safe security definer set search_path = dibs, pg_te
     from me
 $$;
 
+-- The schema's owner administers from the start (creating the first admin): a superuser
+-- is a member of every role anyway; a CREATEROLE owner is made one here.
+do $$
+begin
+    if not pg_has_role(current_user, 'dibs_admin', 'member') then
+        execute format('grant dibs_admin to %I', current_user);
+    end if;
+end
+$$;
+
 -- Default privileges deny: nothing created later in the schema is readable or callable
 -- by clients until a migration grants it.
 alter default privileges in schema dibs revoke all on tables from public;

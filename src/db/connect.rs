@@ -2,7 +2,7 @@
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, Config};
+use tokio_postgres::{Client, Config, NoTls};
 
 use crate::text::{Text, UserError};
 
@@ -78,30 +78,49 @@ pub async fn connect(config: &Config) -> Result<Client, UserError> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
-    let (client, connection) = config
-        .connect(super::tls::connector()?)
-        .await
-        .map_err(|e| friendly_error(&e, &config))?;
+    if super::tls::wants_tls(&config) {
+        let (client, connection) = config
+            .connect(super::tls::connector()?)
+            .await
+            .map_err(|e| friendly_error(&e, &config))?;
+        drive(connection);
+        Ok(client)
+    } else {
+        let (client, connection) = config
+            .connect(NoTls)
+            .await
+            .map_err(|e| friendly_error(&e, &config))?;
+        drive(connection);
+        Ok(client)
+    }
+}
+
+/// Runs a connection's driver until the connection ends.
+fn drive<F>(connection: F)
+where
+    F: std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
+{
     tokio::spawn(async move {
         if let Err(err) = connection.await {
             tracing::warn!("database connection closed: {err}");
         }
     });
-    Ok(client)
 }
 
 /// A pool for request/response work; the LISTEN connection is never pooled.
 pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, UserError> {
-    let manager = Manager::from_config(
-        super::tls::effective(config),
-        super::tls::connector()?,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
+    let config = super::tls::effective(config);
+    let manager_config = ManagerConfig {
+        recycling_method: RecyclingMethod::Fast,
+    };
+    let manager = if super::tls::wants_tls(&config) {
+        Manager::from_config(config.clone(), super::tls::connector()?, manager_config)
+    } else {
+        Manager::from_config(config.clone(), NoTls, manager_config)
+    };
     Pool::builder(manager).max_size(size).build().map_err(|e| {
         Text::DatabaseUnreachable {
-            target: describe(config),
+            target: describe(&config),
             detail: e.to_string(),
         }
         .into()

@@ -22,15 +22,16 @@ impl Drop for Subscription {
     }
 }
 
-/// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input).
-pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, UserError> {
-    let config = super::tls::effective(config);
-    let (client, mut connection) = config
-        .connect(super::tls::connector()?)
-        .await
-        .map_err(|e| super::friendly_error(&e, &config))?;
-    let (tx, payloads) = unbounded_channel();
-    let driver = tokio::spawn(async move {
+/// Drives the connection, passing each notification's payload on.
+fn forward<S, T>(
+    mut connection: tokio_postgres::Connection<S, T>,
+    tx: tokio::sync::mpsc::UnboundedSender<String>,
+) -> JoinHandle<()>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
         while let Some(Ok(message)) = messages.next().await {
             if let AsyncMessage::Notification(n) = message
@@ -39,7 +40,26 @@ pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, U
                 return;
             }
         }
-    });
+    })
+}
+
+/// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input).
+pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, UserError> {
+    let config = super::tls::effective(config);
+    let (tx, payloads) = unbounded_channel();
+    let (client, driver) = if super::tls::wants_tls(&config) {
+        let (client, connection) = config
+            .connect(super::tls::connector()?)
+            .await
+            .map_err(|e| super::friendly_error(&e, &config))?;
+        (client, forward(connection, tx))
+    } else {
+        let (client, connection) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| super::friendly_error(&e, &config))?;
+        (client, forward(connection, tx))
+    };
     client
         .batch_execute(&format!("listen {channel}"))
         .await

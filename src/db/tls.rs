@@ -62,3 +62,10 @@ pub fn effective(config: &Config) -> Config {
     }
     config
 }
+
+/// Whether a connection with this (effective) configuration negotiates TLS at all. The
+/// plain connector is used otherwise: the TLS one would try to read a Unix socket's path
+/// as a server name.
+pub fn wants_tls(config: &Config) -> bool {
+    config.get_ssl_mode() != SslMode::Disable
+}

@@ -246,7 +246,10 @@ impl LiveChecker {
         }
         handle.abort();
         Some(tokio::spawn(async move {
-            if let Ok(tls) = crate::db::tls::connector() {
+            // The token remembers the connection's sslmode: plain first, TLS when required.
+            if token.cancel_query(tokio_postgres::NoTls).await.is_err()
+                && let Ok(tls) = crate::db::tls::connector()
+            {
                 let _ = token.cancel_query(tls).await;
             }
         }))
