@@ -506,6 +506,39 @@ async fn every_attempt_past_the_rules_is_refused_and_changes_nothing() {
     .expect("audit readable");
     assert_eq!(visible_to_rep, vec![vec![Some("0".into())]]);
     table.record("rep", "read others' audit entries", "no rows");
+    // Every SECURITY DEFINER function pins its search_path (no schema of the caller's can
+    // shadow what it calls), and nothing in the schema is executable by PUBLIC.
+    let unpinned: Vec<String> = owner
+        .query(
+            "select p.oid::regprocedure::text from pg_proc p
+             where p.pronamespace = 'dibs'::regnamespace and p.prosecdef
+               and not coalesce(array_to_string(p.proconfig, ',') like '%search_path=%', false)",
+            &[],
+        )
+        .await
+        .expect("catalog")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(unpinned.is_empty(), "{unpinned:?}");
+    let public: Vec<String> = owner
+        .query(
+            "select p.oid::regprocedure::text from pg_proc p
+             where p.pronamespace = 'dibs'::regnamespace and has_function_privilege('public', p.oid, 'execute')
+               and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')",
+            &[],
+        )
+        .await
+        .expect("catalog")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(public.is_empty(), "executable by PUBLIC: {public:?}");
+    table.record(
+        "catalog",
+        "SECURITY DEFINER functions without a pinned search_path; functions open to PUBLIC",
+        "none",
+    );
     table.print();
 }
 

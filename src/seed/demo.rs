@@ -52,6 +52,17 @@ fn days_ago(now: DateTime<Utc>, rng: &mut SeededRng, low: i64, high: i64) -> Dat
 
 /// Seeds the demo data set. Refuses (without changing anything) a database that holds data.
 pub async fn seed_demo(client: &mut Client, seed: u64) -> Result<SeedReport, UserError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = seed_demo_once(client, seed).await;
+        if !(crate::seed::is_deadlock(&result) && attempt < 4) {
+            return result;
+        }
+    }
+}
+
+async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, UserError> {
     let started = Instant::now();
     if !crate::seed::database_is_empty(client).await? {
         return Err(Text::SeedSkippedNotEmpty.into());

@@ -82,3 +82,10 @@ pub(crate) async fn advance_sequences(
     }
     Ok(())
 }
+
+/// Whether a seeding transaction was chosen as a deadlock's victim (it was rolled back
+/// whole, so it is safe to run again). Seeds create cluster-wide login roles, so two
+/// databases of one cluster seeding at once (tests do) can deadlock on them.
+pub(crate) fn is_deadlock<T>(result: &Result<T, UserError>) -> bool {
+    matches!(result, Err(UserError(Text::DatabaseError { detail, .. })) if detail.contains("(40P01)"))
+}

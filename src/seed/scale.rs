@@ -51,6 +51,22 @@ pub async fn seed_scale(
     customers: u64,
     leads: u64,
 ) -> Result<SeedReport, UserError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = seed_scale_once(client, seed, customers, leads).await;
+        if !(crate::seed::is_deadlock(&result) && attempt < 4) {
+            return result;
+        }
+    }
+}
+
+async fn seed_scale_once(
+    client: &mut Client,
+    seed: u64,
+    customers: u64,
+    leads: u64,
+) -> Result<SeedReport, UserError> {
     let started = Instant::now();
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let tx = client.transaction().await.map_err(err)?;
