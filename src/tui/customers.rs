@@ -12,7 +12,7 @@ use crate::ownership::{NewCustomer, Outcome, Reason};
 use crate::text::{Label, Text};
 
 /// Quiet time after the last keystroke before a search or duplicate check runs.
-pub const DEBOUNCE_MS: u64 = 120;
+pub const DEBOUNCE_MS: u64 = 100;
 /// Candidates shown in the duplicate panel.
 pub const PANEL_SIZE: usize = 5;
 
