@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "security",
         sql: include_str!("../../sql/0006_security.sql"),
     },
+    Migration {
+        version: 7,
+        name: "board_tree",
+        sql: include_str!("../../sql/0007_board_tree.sql"),
+    },
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
