@@ -252,6 +252,12 @@ pub enum Text {
         problem: crate::domain::phone::PhoneProblem,
     },
     ParentNotANumber,
+    BoardMoved,
+    BoardMoveRefused {
+        reason: String,
+        by: Option<String>,
+        seconds_ago: Option<i64>,
+    },
     TlsSetup {
         detail: String,
     },
@@ -707,38 +713,27 @@ impl fmt::Display for Text {
                     Up => ("previous row", "上一条"),
                     PageDown => ("ten down", "向下十条"),
                     PageUp => ("ten up", "向上十条"),
-                    Claim => ("claim the selected lead or customer", "领取所选线索或客户"),
-                    Release => ("release it to the pool", "退回线索池"),
+                    Claim => ("claim lead / customer", "领取线索或客户"),
+                    Release => ("release to the pool", "退回线索池"),
                     Mark => ("mark for a bulk assign", "标记（批量分配）"),
-                    Assign => (
-                        "assign the marked (or selected) leads to a rep — managers",
-                        "把已标记（或所选）线索分配给销售（经理）",
-                    ),
+                    Assign => ("assign leads to a rep", "分配线索给销售"),
                     FollowUp => ("log a follow-up call", "记录一次跟进"),
-                    Sort => (
-                        "sort: # → company → age → recycle",
-                        "排序：编号 → 公司 → 天数 → 回收",
-                    ),
-                    Filter => (
-                        "filter the list / search customers (Enter keeps, Esc clears)",
-                        "筛选列表 / 搜索客户（回车保留，Esc 清除）",
-                    ),
-                    Open => ("open the customer's 360° view", "打开客户 360° 视图"),
-                    New => (
-                        "new customer, checked for duplicates as you type",
-                        "新建客户（边输入边查重）",
-                    ),
-                    NextTab => (
-                        "next tab (1 lead pool, 2 customers)",
-                        "切换标签（1 线索池，2 客户）",
-                    ),
-                    Palette => ("command palette (Tab completes)", "命令面板（Tab 补全）"),
+                    Sort => ("sort: # / company / age / due", "排序：编号/公司/天数/回收"),
+                    Filter => ("filter / search as you type", "筛选 / 边输入边搜索"),
+                    Open => ("open the 360° view", "打开 360° 视图"),
+                    New => ("new customer (checked live)", "新建客户（实时查重）"),
+                    NextTab => ("next tab (or 1, 2, 3)", "切换标签（或 1、2、3）"),
+                    Left => ("board: column left", "看板：左一列"),
+                    Right => ("board: column right", "看板：右一列"),
+                    StageNext => ("board: next stage", "看板：下一阶段"),
+                    StagePrev => ("board: previous stage", "看板：上一阶段"),
+                    Won => ("board: won", "看板：赢单"),
+                    Lost => ("board: lost (with reason)", "看板：输单（填原因）"),
+                    Scope => ("board: mine / team / all", "看板：我的/团队/全部"),
+                    Palette => ("commands (Tab completes)", "命令（Tab 补全）"),
                     Refresh => ("re-read everything", "全部刷新"),
                     Help => ("this help", "本帮助"),
-                    Quit => (
-                        "quit (Esc closes or clears first)",
-                        "退出（Esc 先关闭或清除）",
-                    ),
+                    Quit => ("quit (Esc closes first)", "退出（Esc 先关闭）"),
                 };
                 (if zh { zh_text } else { en }).to_string()
             }
@@ -1048,6 +1043,35 @@ impl fmt::Display for Text {
                     )
                 }
             }
+            Text::BoardMoved => (if zh { "已移动。" } else { "Moved." }).to_string(),
+            Text::BoardMoveRefused {
+                reason,
+                by,
+                seconds_ago,
+            } => {
+                let who = by.clone().unwrap_or_else(|| "?".into());
+                let ago = seconds_ago
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "?".into());
+                match (reason.as_str(), zh) {
+                    ("changed", false) => format!(
+                        "{who} changed this opportunity {ago} s ago; nothing was overwritten and the board is re-read."
+                    ),
+                    ("changed", true) => {
+                        format!("{who} 在 {ago} 秒前改过这个商机；未覆盖，看板已刷新。")
+                    }
+                    ("not_permitted", false) => {
+                        "Only its owner, their manager or an admin moves this opportunity."
+                            .to_string()
+                    }
+                    ("not_permitted", true) => {
+                        "只有负责人、其经理或管理员可以移动这个商机。".to_string()
+                    }
+                    ("reason_required", false) => "A lost opportunity needs a reason.".to_string(),
+                    ("reason_required", true) => "输单需要填写原因。".to_string(),
+                    (other, _) => other.to_string(),
+                }
+            }
             Text::ParentNotANumber => (if zh {
                 "上级客户请填写客户编号（数字）"
             } else {
@@ -1235,6 +1259,12 @@ pub enum Label {
     Marked,
     Never,
     PersonName,
+    LostReasonPrompt,
+    TabBoard,
+    ScopeMine,
+    ScopeTeam,
+    ScopeAll,
+    BoardHint,
     Owner,
     ExpectedClose,
     When,
@@ -1306,6 +1336,15 @@ impl Label {
             Marked => ("marked", "已选"),
             Never => ("never", "从未"),
             PersonName => ("name", "姓名"),
+            LostReasonPrompt => ("why was it lost", "输单原因"),
+            TabBoard => ("Stage board", "商机看板"),
+            ScopeMine => ("mine", "我的"),
+            ScopeTeam => ("my team", "本团队"),
+            ScopeAll => ("all", "全部"),
+            BoardHint => (
+                "h/l column · j/k card · ]/[ stage · w won · x lost · m mine/team/all",
+                "h/l 列 · j/k 卡片 · ]/[ 阶段 · w 赢单 · x 输单 · m 我的/团队/全部",
+            ),
             Owner => ("owner", "负责人"),
             ExpectedClose => ("close", "预计成交"),
             When => ("when", "时间"),
@@ -1352,4 +1391,19 @@ pub fn why_words(why: &[crate::dedup::score::Why]) -> String {
         })
         .collect::<Vec<_>>()
         .join(if zh { "；" } else { "; " })
+}
+
+/// An amount of money, short: "¥1.2M" / "120万".
+pub fn amount(value: f64) -> String {
+    if lang() == Lang::Zh {
+        if value >= 100_000_000.0 {
+            format!("{:.1}亿", value / 100_000_000.0)
+        } else {
+            format!("{:.0}万", value / 10_000.0)
+        }
+    } else if value >= 1_000_000.0 {
+        format!("¥{:.1}M", value / 1_000_000.0)
+    } else {
+        format!("¥{:.0}k", value / 1_000.0)
+    }
 }

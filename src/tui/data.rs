@@ -3,6 +3,7 @@
 use chrono::Utc;
 use tokio_postgres::Client;
 
+use super::board::{Board, BoardScope, Card, Column, MoveAnswer};
 use super::customers::{Detail, Section};
 use super::state::{Figures, LeadRow, Pending, PoolView};
 use crate::dedup::check::Match;
@@ -362,5 +363,90 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
             ),
         ],
         scroll: 0,
+    })
+}
+
+/// The stage board: every stage, with the visible opportunities in scope — open ones and
+/// those closed in the last 30 days — largest first.
+pub async fn load_board(client: &Client, scope: BoardScope) -> Result<Board, String> {
+    let zh = crate::text::lang() == crate::text::Lang::Zh;
+    let stages = client
+        .query(
+            "select id, name_en, name_zh, is_closed, is_won from dibs.opportunity_stages order by position",
+            &[],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    let filter = match scope {
+        BoardScope::Mine => "o.owner_id = (select dibs.my_id())",
+        BoardScope::Team => "o.owner_id = any (dibs.my_scope_users())",
+        BoardScope::All => "true",
+    };
+    let rows = client
+        .query(
+            &format!(
+                "select o.id, o.name, c.name, o.amount::float8, coalesce(u.display_name, '-'), o.version,
+                        (current_date - o.last_activity_at::date)::bigint, o.stage_id
+                 from dibs.opportunities o join dibs.opportunity_stages s on s.id = o.stage_id
+                 join dibs.customers c on c.id = o.customer_id
+                 left join dibs.users u on u.id = o.owner_id
+                 where {filter} and (not s.is_closed or o.updated_at > now() - interval '30 days')
+                 order by o.amount desc, o.id limit 20000"
+            ),
+            &[],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    let mut columns: Vec<Column> = stages
+        .iter()
+        .map(|s| Column {
+            stage: s.get(0),
+            name: if zh { s.get(2) } else { s.get(1) },
+            closed: s.get(3),
+            won: s.get(4),
+            cards: Vec::new(),
+        })
+        .collect();
+    for r in rows {
+        let stage: i16 = r.get(7);
+        if let Some(column) = columns.iter_mut().find(|c| c.stage == stage) {
+            column.cards.push(Card {
+                id: r.get(0),
+                name: r.get(1),
+                customer: r.get(2),
+                amount: r.get(3),
+                owner: r.get(4),
+                version: r.get(5),
+                idle_days: r.get(6),
+            });
+        }
+    }
+    Ok(Board {
+        scope,
+        columns,
+        ..Board::default()
+    })
+}
+
+pub async fn move_card(
+    client: &Client,
+    id: i64,
+    stage: i16,
+    version: i32,
+    reason: Option<String>,
+) -> Result<MoveAnswer, String> {
+    let row = client
+        .query_one(
+            "select (r).ok, (r).reason, (r).by_name, extract(epoch from now() - (r).moved_at)::bigint
+             from dibs.move_opportunity($1, $2, $3, $4) r",
+            &[&id, &stage, &version, &reason],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    Ok(MoveAnswer {
+        ok: row.get(0),
+        reason: row.get(1),
+        by_name: row.get(2),
+        seconds_ago: row.get(3),
     })
 }

@@ -22,6 +22,13 @@ pub enum KeyAction {
     Open,
     New,
     NextTab,
+    Left,
+    Right,
+    StageNext,
+    StagePrev,
+    Won,
+    Lost,
+    Scope,
     Palette,
     Refresh,
     Help,
@@ -44,6 +51,13 @@ pub const ACTION_NAMES: &[(&str, KeyAction)] = &[
     ("open", KeyAction::Open),
     ("new", KeyAction::New),
     ("next_tab", KeyAction::NextTab),
+    ("left", KeyAction::Left),
+    ("right", KeyAction::Right),
+    ("stage_next", KeyAction::StageNext),
+    ("stage_prev", KeyAction::StagePrev),
+    ("won", KeyAction::Won),
+    ("lost", KeyAction::Lost),
+    ("scope", KeyAction::Scope),
     ("palette", KeyAction::Palette),
     ("refresh", KeyAction::Refresh),
     ("help", KeyAction::Help),
@@ -65,6 +79,19 @@ const DEFAULTS: &[(KeyAction, &[KeyCode])] = &[
     (KeyAction::Open, &[KeyCode::Enter]),
     (KeyAction::New, &[KeyCode::Char('n')]),
     (KeyAction::NextTab, &[KeyCode::Tab]),
+    (KeyAction::Left, &[KeyCode::Char('h'), KeyCode::Left]),
+    (KeyAction::Right, &[KeyCode::Char('l'), KeyCode::Right]),
+    (
+        KeyAction::StageNext,
+        &[KeyCode::Char(']'), KeyCode::Char('>')],
+    ),
+    (
+        KeyAction::StagePrev,
+        &[KeyCode::Char('['), KeyCode::Char('<')],
+    ),
+    (KeyAction::Won, &[KeyCode::Char('w')]),
+    (KeyAction::Lost, &[KeyCode::Char('x')]),
+    (KeyAction::Scope, &[KeyCode::Char('m')]),
     (KeyAction::Palette, &[KeyCode::Char(':')]),
     (KeyAction::Refresh, &[KeyCode::Char('g')]),
     (KeyAction::Help, &[KeyCode::Char('?')]),
@@ -178,8 +205,7 @@ pub fn key_label(code: KeyCode) -> String {
 pub fn parse_key(text: &str) -> Option<KeyCode> {
     let mut chars = text.chars();
     if let (Some(c), None) = (chars.next(), chars.next())
-        && c != '↓'
-        && c != '↑'
+        && !['↓', '↑', '←', '→'].contains(&c)
     {
         return Some(KeyCode::Char(c));
     }
@@ -187,8 +213,8 @@ pub fn parse_key(text: &str) -> Option<KeyCode> {
         "space" => KeyCode::Char(' '),
         "down" | "↓" => KeyCode::Down,
         "up" | "↑" => KeyCode::Up,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
+        "left" | "←" => KeyCode::Left,
+        "right" | "→" => KeyCode::Right,
         "pgdn" | "pagedown" => KeyCode::PageDown,
         "pgup" | "pageup" => KeyCode::PageUp,
         "enter" | "cr" => KeyCode::Enter,

@@ -7,6 +7,7 @@
 //! inside a key handler. `headless` runs the same core on a script of keys.
 
 pub mod bench;
+pub mod board;
 pub mod customers;
 pub mod data;
 pub mod headless;
@@ -194,6 +195,13 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
                 .map_err(|e| e.to_string()),
         ),
         Effect::LoadDetail(id) => Msg::DetailLoaded(data::load_detail(client, id).await),
+        Effect::LoadBoard(scope) => Msg::BoardLoaded(data::load_board(client, scope).await),
+        Effect::MoveCard {
+            id,
+            stage,
+            version,
+            reason,
+        } => Msg::CardMoved(data::move_card(client, id, stage, version, reason).await),
     })
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
+use super::board::{self, Board, BoardScope, MoveAnswer};
 use super::customers::{self, Customers};
 pub use super::keys::KeyAction;
 use super::keys::Keymap;
@@ -142,6 +143,7 @@ pub enum Pending {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
     FollowUp { lead: i64 },
+    LostReason { id: i64, stage: i16, version: i32 },
     AssignTo { leads: Vec<i64> },
     Palette,
 }
@@ -156,6 +158,7 @@ impl Prompt {
     pub fn label(&self) -> Label {
         match self.kind {
             PromptKind::FollowUp { .. } => Label::FollowupPrompt,
+            PromptKind::LostReason { .. } => Label::LostReasonPrompt,
             PromptKind::AssignTo { .. } => Label::AssignPrompt,
             PromptKind::Palette => Label::PalettePrompt,
         }
@@ -166,6 +169,7 @@ impl Prompt {
 pub const COMMANDS: &[&str] = &[
     "pool",
     "customers",
+    "board",
     "new",
     "search",
     "sort",
@@ -189,6 +193,7 @@ pub enum Tab {
     #[default]
     Pool,
     Customers,
+    Board,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -203,6 +208,7 @@ pub struct App {
     pub figures: Option<Figures>,
     pub pool: Option<PoolView>,
     pub customers: Customers,
+    pub board: Option<Board>,
     pub error: Option<String>,
     /// The last outcome in words ("王芳 claimed it 2 s ago").
     pub flash: Option<String>,
@@ -255,6 +261,8 @@ pub enum Msg {
     DetailLoaded(Result<customers::Detail, String>),
     /// Who an assignment would go to and what they hold now.
     AssignPreview(Result<Pending, String>),
+    BoardLoaded(Result<Board, String>),
+    CardMoved(Result<MoveAnswer, String>),
 }
 
 /// What `update` asks the shell to do.
@@ -302,6 +310,13 @@ pub enum Effect {
     ClearDraft,
     Save(NewCustomer),
     LoadDetail(i64),
+    LoadBoard(BoardScope),
+    MoveCard {
+        id: i64,
+        stage: i16,
+        version: i32,
+        reason: Option<String>,
+    },
 }
 
 /// Does the row pass the filter (company name contains it, case-insensitive)?
@@ -389,7 +404,7 @@ impl App {
         vec![Effect::Redraw]
     }
 
-    fn open_prompt(&mut self, kind: PromptKind) -> Vec<Effect> {
+    pub(super) fn open_prompt(&mut self, kind: PromptKind) -> Vec<Effect> {
         if self.readonly && kind != PromptKind::Palette {
             return self.refuse_readonly();
         }
@@ -415,7 +430,8 @@ impl App {
             Some(KeyAction::NextTab) => {
                 let next = match self.tab {
                     Tab::Pool => Tab::Customers,
-                    Tab::Customers => Tab::Pool,
+                    Tab::Customers => Tab::Board,
+                    Tab::Board => Tab::Pool,
                 };
                 self.switch_to(next)
             }
@@ -432,6 +448,7 @@ impl App {
             _ => match code {
                 KeyCode::Char('1') => self.switch_to(Tab::Pool),
                 KeyCode::Char('2') => self.switch_to(Tab::Customers),
+                KeyCode::Char('3') => self.switch_to(Tab::Board),
                 _ => vec![],
             },
         }
@@ -572,6 +589,15 @@ impl App {
                         vec![Effect::PreviewAssign { leads, login: text }, Effect::Redraw]
                     }
                     PromptKind::AssignTo { .. } => vec![Effect::Redraw],
+                    PromptKind::LostReason { id, stage, version } => vec![
+                        Effect::MoveCard {
+                            id,
+                            stage,
+                            version,
+                            reason: Some(text),
+                        },
+                        Effect::Redraw,
+                    ],
                     PromptKind::Palette => self.run_command(&text),
                 };
             }
@@ -593,6 +619,7 @@ impl App {
         match command {
             "pool" => self.switch_to(Tab::Pool),
             "customers" => self.switch_to(Tab::Customers),
+            "board" => self.switch_to(Tab::Board),
             "new" => {
                 self.switch_to(Tab::Customers);
                 let key = self.keymap.key_of(KeyAction::New);
@@ -672,6 +699,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(code, modifiers) => match app.tab {
             Tab::Pool => app.pool_key(code),
             Tab::Customers => customers::on_key(app, code, modifiers),
+            Tab::Board => board::on_key(app, code),
         },
         Msg::Loaded(Ok(figures)) => {
             app.figures = Some(figures);
@@ -728,6 +756,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Changed => {
             let mut effects = vec![app.reload(), LoadFigures];
+            if let (Tab::Board, Some(board)) = (app.tab, &app.board) {
+                effects.push(LoadBoard(board.scope));
+            }
             if app.tab == Tab::Customers {
                 match &app.customers.detail {
                     Some(detail) => effects.push(LoadDetail(detail.id)),
@@ -759,6 +790,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![Redraw]
         }
         Msg::AssignPreview(Ok(pending)) => app.ask(pending),
+        Msg::BoardLoaded(Ok(loaded)) => board::loaded(app, loaded),
+        Msg::BoardLoaded(Err(error)) => {
+            app.error = Some(error);
+            vec![Redraw]
+        }
+        Msg::CardMoved(answer) => board::moved(app, answer),
     }
 }
 

@@ -114,6 +114,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.tab {
         Tab::Pool => render_pool(app, frame, main),
         Tab::Customers => render_customers(app, frame, main),
+        Tab::Board => render_board(app, frame, main),
     }
     render_flash(app, frame, flash);
     render_status(app, frame, status);
@@ -139,6 +140,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     for (n, tab, label) in [
         (1, Tab::Pool, Label::TabPool),
         (2, Tab::Customers, Label::TabCustomers),
+        (3, Tab::Board, Label::TabBoard),
     ] {
         let text = format!(" {n} {label} ");
         spans.push(if app.tab == tab {
@@ -224,6 +226,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let hint = match app.tab {
         Tab::Pool => Text::TuiKeysHint.to_string(),
         Tab::Customers => Label::SearchHint.to_string(),
+        Tab::Board => Label::BoardHint.to_string(),
     };
     parts.push(hint);
     frame.render_widget(
@@ -241,12 +244,30 @@ fn render_help(app: &App, frame: &mut Frame) {
         .into_iter()
         .map(|(keys, action)| Line::from(format!(" {keys:<8} {}", Text::TuiAction { action })))
         .collect();
-    let dialog = centered(frame.area(), 76, lines.len() as u16 + 2);
+    let area = frame.area();
+    // One column when it fits, two side by side otherwise (80×24 has room for ~20 rows).
+    let fits = lines.len() as u16 + 2 <= area.height.saturating_sub(2);
+    let (width, height) = if fits {
+        (76, lines.len() as u16 + 2)
+    } else {
+        (area.width, lines.len().div_ceil(2) as u16 + 2)
+    };
+    let dialog = centered(area, width, height);
     frame.render_widget(Clear, dialog);
-    frame.render_widget(
-        Paragraph::new(lines).block(app.theme.block().title(Text::TuiHelpTitle.to_string())),
-        dialog,
-    );
+    let block = app.theme.block().title(Text::TuiHelpTitle.to_string());
+    let inner = block.inner(dialog);
+    frame.render_widget(block, dialog);
+    if fits {
+        frame.render_widget(Paragraph::new(lines), inner);
+    } else {
+        let half = lines.len().div_ceil(2);
+        let mut right = lines;
+        let left = right.drain(..half).collect::<Vec<_>>();
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(inner);
+        frame.render_widget(Paragraph::new(left), l);
+        frame.render_widget(Paragraph::new(right), r);
+    }
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -473,6 +494,83 @@ fn render_customers(app: &App, frame: &mut Frame, area: Rect) {
     let selected = (!customers.results.is_empty()).then_some(customers.cursor);
     let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, list, &mut state);
+}
+
+/// The stage board: a column per stage with its count and total; each card two lines
+/// (name; customer · amount · owner), stale cards marked. Only the cards that fit are drawn.
+fn render_board(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let Some(board) = &app.board else {
+        frame.render_widget(Paragraph::new(" …").block(theme.block()), area);
+        return;
+    };
+    let scope = match board.scope {
+        super::board::BoardScope::Mine => Label::ScopeMine,
+        super::board::BoardScope::Team => Label::ScopeTeam,
+        super::board::BoardScope::All => Label::ScopeAll,
+    };
+    let outer = theme
+        .block()
+        .title(format!(" {} · {} ", Label::TabBoard, scope));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    if board.columns.is_empty() {
+        return;
+    }
+    let constraints = vec![Constraint::Ratio(1, board.columns.len() as u32); board.columns.len()];
+    let areas = Layout::horizontal(constraints).spacing(1).split(inner);
+    let stale_mark = if theme.ascii { "!" } else { "⏳" };
+    for (index, (column, column_area)) in board.columns.iter().zip(areas.iter()).enumerate() {
+        let selected_row = board.rows.get(index).copied().unwrap_or(0);
+        let is_current = index == board.column;
+        let head_style = if is_current { theme.accent() } else { bold() };
+        let rule = if theme.ascii { "-" } else { "─" };
+        let mut lines = vec![
+            Line::styled(
+                format!("{} {}", column.name, column.cards.len()),
+                head_style,
+            ),
+            Line::styled(crate::text::amount(column.total()), head_style),
+            Line::styled(rule.repeat(column_area.width as usize), theme.dim()),
+        ];
+        // Two lines per card; scroll so the selected card is visible.
+        let room = (column_area.height.saturating_sub(3) / 2).max(1) as usize;
+        let wide = column_area.width >= 24;
+        let first = selected_row.saturating_sub(room - 1).min(selected_row);
+        for (row, card) in column.cards.iter().enumerate().skip(first).take(room) {
+            let selected = is_current && row == selected_row;
+            let style = if selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                bold()
+            };
+            let mark = if card.stale() {
+                format!("{stale_mark} ")
+            } else {
+                String::new()
+            };
+            lines.push(Line::styled(format!("{mark}{}", card.name), style));
+            let detail = if wide {
+                format!(
+                    " {} · {} · {}",
+                    crate::text::amount(card.amount),
+                    card.owner,
+                    card.customer
+                )
+            } else {
+                format!(" {} · {}", crate::text::amount(card.amount), card.owner)
+            };
+            lines.push(Line::styled(
+                detail,
+                if card.stale() {
+                    theme.warn()
+                } else {
+                    theme.dim()
+                },
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), *column_area);
+    }
 }
 
 fn render_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
@@ -1008,7 +1106,7 @@ mod tests {
         for (keys, _) in app.keymap.describe() {
             assert!(text.contains(&keys), "{keys} missing:\n{text}");
         }
-        assert!(text.contains("claim the selected lead"), "{text}");
+        assert!(text.contains("claim lead / customer"), "{text}");
         let mut app = self::app();
         typed(&mut app, "/华为");
         let (text, _) = screen(&app, 80, 24);
@@ -1204,6 +1302,49 @@ mod tests_support {
             .collect()
     }
 
+    /// A board of 10 columns' worth of Chinese cards: 6 stages, stale ones among them.
+    pub fn board_app() -> App {
+        use crate::tui::board::{Board, Card, Column};
+        let mut app = base();
+        update(&mut app, Msg::Key(KeyCode::Char('3'), KeyModifiers::NONE));
+        let stages = [
+            (1, "初步接洽", false, false),
+            (2, "需求确认", false, false),
+            (3, "方案报价", false, false),
+            (4, "商务谈判", false, false),
+            (5, "赢单", true, true),
+            (6, "输单", true, false),
+        ];
+        let columns = stages
+            .iter()
+            .map(|(stage, name, closed, won)| Column {
+                stage: *stage,
+                name: name.to_string(),
+                closed: *closed,
+                won: *won,
+                cards: (0..30)
+                    .map(|i| Card {
+                        id: i64::from(*stage) * 100 + i,
+                        name: format!("华东智能工厂二期项目第{i}包"),
+                        customer: "上海恒信精密机械股份有限公司".into(),
+                        amount: 1_250_000.0 + i as f64 * 10_000.0,
+                        owner: "欧阳娜娜".into(),
+                        version: 1,
+                        idle_days: 20 - i % 20,
+                    })
+                    .collect(),
+            })
+            .collect();
+        update(
+            &mut app,
+            Msg::BoardLoaded(Ok(Board {
+                columns,
+                ..Board::default()
+            })),
+        );
+        app
+    }
+
     /// (name, app showing the pane, words the pane must show).
     pub fn panes() -> Vec<(&'static str, App, &'static str)> {
         let pool = base();
@@ -1257,7 +1398,29 @@ mod tests_support {
             ("search", search, "光宇精密机械"),
             ("form", form, "Possible duplicates"),
             ("detail", detail, "#240 光宇集团有限公司"),
-            ("help", help, "command palette"),
+            ("help", help, "commands (Tab completes)"),
+            ("board", board_app(), "初步接洽"),
         ]
+    }
+}
+
+#[cfg(test)]
+mod board_screen {
+    use super::tests_support::board_app;
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn the_board_shows_counts_totals_and_stale_cards_at_80_columns() {
+        crate::text::set_lang(crate::text::Lang::En);
+        let app = board_app();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        terminal.draw(|f| render(&app, f)).expect("draw");
+        let text = buffer_to_text(terminal.backend().buffer());
+        assert!(text.contains("初步接洽 30"), "count per column:\n{text}");
+        assert!(text.contains("¥"), "total per column:\n{text}");
+        assert!(text.contains("⏳"), "stale cards are marked:\n{text}");
+        println!("{text}");
     }
 }
