@@ -112,10 +112,11 @@ begin
 end
 $$;
 
--- One level of a key account's tree, for lazy loading: each child with what coverage needs
--- (owner, team, open opportunities, children) — the same facts the duplicate check shares,
--- so it shows the whole account even to someone who may not open every entity.
-create function dibs.customer_children(p_parent bigint, p_limit integer default 1000)
+-- Entities of a key account's tree with what coverage needs (owner, team, open
+-- opportunities, children) — the same facts the duplicate check shares, so the whole account
+-- shows even to someone who may not open every entity. One level at a time (lazy loading),
+-- or one entity.
+create function dibs.tree_nodes(p_parent bigint, p_id bigint, p_limit integer)
 returns table (id bigint, name text, owner_name text, owner_team bigint, team_name text,
                open_opportunities bigint, children bigint)
 language sql stable security definer set search_path = dibs, pg_temp as $$
@@ -126,9 +127,23 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
     from dibs.customers c
     left join dibs.users u on u.id = c.owner_id
     left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id)
-    where c.parent_id = p_parent and c.status = 'active'
+    where c.status = 'active' and (c.parent_id = p_parent or c.id = p_id)
     order by c.name
     limit least(greatest(coalesce(p_limit, 1000), 1), 5000)
+$$;
+
+create function dibs.customer_children(p_parent bigint, p_limit integer default 1000)
+returns table (id bigint, name text, owner_name text, owner_team bigint, team_name text,
+               open_opportunities bigint, children bigint)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select * from dibs.tree_nodes(p_parent, null, p_limit)
+$$;
+
+create function dibs.customer_node(p_id bigint)
+returns table (id bigint, name text, owner_name text, owner_team bigint, team_name text,
+               open_opportunities bigint, children bigint)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select * from dibs.tree_nodes(null, p_id, 1)
 $$;
 
 -- The root of the tree a customer belongs to (the group).
@@ -150,7 +165,7 @@ grant execute on function
     dibs.move_opportunity(bigint, smallint, integer, text),
     dibs.reparent_customer(bigint, bigint),
     dibs.customer_children(bigint, integer),
+    dibs.customer_node(bigint),
     dibs.customer_root(bigint)
-to dibs_rep, dibs_manager, dibs_admin;
-grant execute on function dibs.customer_children(bigint, integer), dibs.customer_root(bigint) to dibs_viewer;
+to dibs_rep, dibs_manager, dibs_admin, dibs_viewer;
 grant select on dibs.opportunity_log to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;

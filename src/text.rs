@@ -316,6 +316,11 @@ pub enum Text {
         width: u16,
         height: u16,
     },
+    TreeSummary {
+        entities: usize,
+        gaps: usize,
+        risks: usize,
+    },
     TuiSorted {
         by: &'static str,
     },
@@ -730,6 +735,7 @@ impl fmt::Display for Text {
                     Won => ("board: won", "看板：赢单"),
                     Lost => ("board: lost (with reason)", "看板：输单（填原因）"),
                     Scope => ("board: mine / team / all", "看板：我的/团队/全部"),
+                    Tree => ("the customer's group tree", "客户集团树"),
                     Palette => ("commands (Tab completes)", "命令（Tab 补全）"),
                     Refresh => ("re-read everything", "全部刷新"),
                     Help => ("this help", "本帮助"),
@@ -1139,6 +1145,17 @@ impl fmt::Display for Text {
                     format!("The terminal is {width}×{height}: dibs needs at least 80×24.")
                 }
             }
+            Text::TreeSummary {
+                entities,
+                gaps,
+                risks,
+            } => {
+                if zh {
+                    format!("{entities} 个实体 · {gaps} 个无人负责 · {risks} 个属其他团队")
+                } else {
+                    format!("{entities} entities · {gaps} gaps · {risks} owned by other teams")
+                }
+            }
             Text::TuiSorted { by } => {
                 if zh {
                     format!("排序：{by}")
@@ -1259,6 +1276,11 @@ pub enum Label {
     Marked,
     Never,
     PersonName,
+    OrgChart,
+    TreeTitle,
+    TreeHint,
+    Gap,
+    OtherTeam,
     LostReasonPrompt,
     TabBoard,
     ScopeMine,
@@ -1336,6 +1358,14 @@ impl Label {
             Marked => ("marked", "已选"),
             Never => ("never", "从未"),
             PersonName => ("name", "姓名"),
+            OrgChart => ("Contacts (org chart)", "联系人（组织架构）"),
+            TreeTitle => ("Group tree", "集团树"),
+            TreeHint => (
+                "j/k move · l/Enter open a level · h close · Esc back",
+                "j/k 移动 · l/回车 展开 · h 收起 · Esc 返回",
+            ),
+            Gap => ("gap: nobody owns it", "空白：无人负责"),
+            OtherTeam => ("other team", "其他团队"),
             LostReasonPrompt => ("why was it lost", "输单原因"),
             TabBoard => ("Stage board", "商机看板"),
             ScopeMine => ("mine", "我的"),

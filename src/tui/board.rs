@@ -285,8 +285,12 @@ mod tests {
 
     fn app() -> App {
         let mut app = App::default();
-        update(&mut app, Msg::Key(KeyCode::Char('3'), KeyModifiers::NONE));
+        let effects = update(&mut app, Msg::Key(KeyCode::Char('3'), KeyModifiers::NONE));
         assert_eq!(app.tab, Tab::Board);
+        assert!(
+            effects.contains(&Effect::LoadBoard(BoardScope::Mine)),
+            "{effects:?}"
+        );
         update(&mut app, Msg::BoardLoaded(Ok(board())));
         app
     }

@@ -173,6 +173,71 @@ pub struct Detail {
     pub scroll: u16,
 }
 
+/// A person at a customer, for the org chart (组织架构图).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub department: String,
+    pub reports_to: Option<i64>,
+    pub key_person: bool,
+    pub last_touched_by: Option<String>,
+}
+
+/// The org chart as indented rows (two spaces a level, readable in 80 columns): each
+/// person under whom they report; people whose manager is unknown (or outside the list)
+/// at the top. A reporting loop in the data cannot hang it: each person appears once.
+pub fn org_chart(people: &[Person]) -> Vec<Vec<String>> {
+    use std::collections::{HashMap, HashSet};
+    let ids: HashSet<i64> = people.iter().map(|p| p.id).collect();
+    let mut children: HashMap<Option<i64>, Vec<&Person>> = HashMap::new();
+    for person in people {
+        let parent = person
+            .reports_to
+            .filter(|r| ids.contains(r) && *r != person.id);
+        children.entry(parent).or_default().push(person);
+    }
+    let mut rows = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack: Vec<(&Person, usize)> = children
+        .get(&None)
+        .map(|top| top.iter().rev().map(|p| (*p, 0)).collect())
+        .unwrap_or_default();
+    // People only reachable through a loop get shown at the top too.
+    let mut leftovers = people.iter().rev();
+    loop {
+        let Some((person, depth)) = stack.pop().or_else(|| {
+            leftovers
+                .by_ref()
+                .find(|p| !seen.contains(&p.id))
+                .map(|p| (p, 0))
+        }) else {
+            break;
+        };
+        if !seen.insert(person.id) {
+            continue;
+        }
+        let key = if person.key_person { " ★" } else { "" };
+        rows.push(vec![
+            format!("{}{}{key}", "  ".repeat(depth), person.name),
+            person.title.clone(),
+            person.department.clone(),
+            person
+                .last_touched_by
+                .clone()
+                .map(|who| format!("← {who}"))
+                .unwrap_or_default(),
+        ]);
+        if let Some(reports) = children.get(&Some(person.id)) {
+            for report in reports.iter().rev() {
+                stack.push((report, depth + 1));
+            }
+        }
+    }
+    rows
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Customers {
     pub query: String,
@@ -183,6 +248,7 @@ pub struct Customers {
     pub searching: bool,
     pub form: Form,
     pub detail: Option<Detail>,
+    pub tree: Option<super::tree::Tree>,
 }
 
 impl Customers {
@@ -206,6 +272,9 @@ pub fn on_key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effe
     }
     if app.customers.typing {
         return search_key(app, code);
+    }
+    if app.customers.tree.is_some() {
+        return tree_key(app, code);
     }
     if app.customers.detail.is_some() {
         return detail_key(app, code);
@@ -232,6 +301,10 @@ pub fn on_key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effe
             }
             effects
         }
+        Some(KeyAction::Tree) => match customers.selected() {
+            Some(m) => vec![Effect::LoadTree(m.id), Effect::Redraw],
+            None => vec![],
+        },
         Some(KeyAction::Open) => match customers.selected() {
             Some(m) => vec![Effect::LoadDetail(m.id), Effect::Redraw],
             None => vec![],
@@ -315,6 +388,47 @@ fn detail_key(app: &mut App, code: KeyCode) -> Vec<Effect> {
             return app.ask(pending);
         }
         Some(KeyAction::Refresh) => return vec![Effect::LoadDetail(detail.id)],
+        Some(KeyAction::Tree) => return vec![Effect::LoadTree(detail.id), Effect::Redraw],
+        _ => return app.common_key(code),
+    }
+    vec![Effect::Redraw]
+}
+
+fn tree_key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    let action = app.keymap.action(code);
+    let Some(tree) = app.customers.tree.as_mut() else {
+        return vec![];
+    };
+    match action {
+        Some(KeyAction::Down) => {
+            tree.cursor = (tree.cursor + 1).min(tree.rows.len().saturating_sub(1));
+        }
+        Some(KeyAction::Up) => tree.cursor = tree.cursor.saturating_sub(1),
+        Some(KeyAction::PageDown) => {
+            tree.cursor = (tree.cursor + 10).min(tree.rows.len().saturating_sub(1));
+        }
+        Some(KeyAction::PageUp) => tree.cursor = tree.cursor.saturating_sub(10),
+        Some(KeyAction::Right | KeyAction::Open) => {
+            if let Some(row) = tree.selected()
+                && !row.expanded
+                && row.node.children > 0
+            {
+                return vec![Effect::LoadChildren(row.node.id), Effect::Redraw];
+            }
+        }
+        Some(KeyAction::Left) => {
+            let cursor = tree.cursor;
+            if tree.selected().is_some_and(|r| r.expanded) {
+                tree.collapse(cursor);
+            } else if let Some(depth) = tree.selected().map(|r| r.depth) {
+                // On a closed row, h goes up to its parent.
+                if let Some(parent) = tree.rows[..cursor].iter().rposition(|r| r.depth < depth) {
+                    tree.cursor = parent;
+                }
+            }
+        }
+        Some(KeyAction::Quit) if code == KeyCode::Esc => app.customers.tree = None,
+        Some(KeyAction::Refresh) => return vec![Effect::LoadTree(tree.focus)],
         _ => return app.common_key(code),
     }
     vec![Effect::Redraw]
@@ -650,6 +764,33 @@ mod tests {
             app.customers.form.value(Field::Name),
             "恒信精密",
             "reopening shows what was typed"
+        );
+    }
+
+    #[test]
+    fn the_org_chart_nests_reports_and_survives_a_loop() {
+        let person = |id: i64, name: &str, reports_to: Option<i64>| Person {
+            id,
+            name: name.into(),
+            title: "经理".into(),
+            reports_to,
+            key_person: id == 1,
+            ..Person::default()
+        };
+        let people = vec![
+            person(3, "李娜", Some(1)),
+            person(1, "陈总", None),
+            person(4, "王伟", Some(3)),
+            person(2, "赵敏", Some(1)),
+            person(5, "甲", Some(6)),
+            person(6, "乙", Some(5)),
+        ];
+        let names: Vec<String> = org_chart(&people).iter().map(|r| r[0].clone()).collect();
+        assert_eq!(names[..4], ["陈总 ★", "  李娜", "    王伟", "  赵敏"]);
+        assert_eq!(
+            names.len(),
+            6,
+            "everyone once, the loop included: {names:?}"
         );
     }
 

@@ -4,7 +4,7 @@ use chrono::Utc;
 use tokio_postgres::Client;
 
 use super::board::{Board, BoardScope, Card, Column, MoveAnswer};
-use super::customers::{Detail, Section};
+use super::customers::{Detail, Person, Section, org_chart};
 use super::state::{Figures, LeadRow, Pending, PoolView};
 use crate::dedup::check::Match;
 use crate::ownership::{self, Action, Entity};
@@ -260,10 +260,10 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
     let text = |i: usize| head.get::<_, String>(i);
     let contacts = client
         .query(
-            "select c.name, coalesce(c.title, ''), coalesce(c.department, ''), coalesce(c.phone, ''),
-                    case when c.is_key_person then '★' else '' end
-             from dibs.contact_details c where c.customer_id = $1
-             order by c.is_key_person desc, c.name limit 50",
+            "select c.id, c.name, coalesce(c.title, ''), coalesce(c.department, ''), c.reports_to,
+                    c.is_key_person, u.display_name
+             from dibs.contact_details c left join dibs.users u on u.id = c.last_touched_by
+             where c.customer_id = $1 order by c.is_key_person desc, c.name limit 500",
             &[&id],
         )
         .await
@@ -316,14 +316,27 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
         ],
         sections: vec![
             section(
-                Label::Contacts,
+                Label::OrgChart,
                 &[
                     Label::PersonName,
                     Label::Title,
                     Label::Department,
-                    Label::FieldPhone,
+                    Label::By,
                 ],
-                text_rows(&contacts),
+                org_chart(
+                    &contacts
+                        .iter()
+                        .map(|r| Person {
+                            id: r.get(0),
+                            name: r.get(1),
+                            title: r.get(2),
+                            department: r.get(3),
+                            reports_to: r.get(4),
+                            key_person: r.get(5),
+                            last_touched_by: r.get(6),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
             ),
             section(
                 Label::Opportunities,
@@ -449,4 +462,81 @@ pub async fn move_card(
         by_name: row.get(2),
         seconds_ago: row.get(3),
     })
+}
+
+fn tree_node(r: &tokio_postgres::Row) -> super::tree::Node {
+    super::tree::Node {
+        id: r.get(0),
+        name: r.get(1),
+        owner: r.get(2),
+        team_id: r.get(3),
+        team: r.get(4),
+        open_opportunities: r.get(5),
+        children: r.get(6),
+    }
+}
+
+/// One level of a tree, largest first by name order, at most 2,000 entities.
+pub async fn load_children(client: &Client, parent: i64) -> Result<Vec<super::tree::Node>, String> {
+    let rows = client
+        .query(
+            "select id, name, owner_name, owner_team, team_name, open_opportunities, children
+             from dibs.customer_children($1, 2000)",
+            &[&parent],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    Ok(rows.iter().map(tree_node).collect())
+}
+
+/// The tree a customer belongs to: its group (root) and the root's children, with the path
+/// down to the customer opened so it is on screen.
+pub async fn load_tree(client: &Client, customer: i64) -> Result<super::tree::Tree, String> {
+    let path = client
+        .query(
+            "with recursive up(id, parent_id, depth) as (
+                 select c.id, c.parent_id, 0 from dibs.customers c where c.id = $1
+                 union all
+                 select c.id, c.parent_id, up.depth + 1 from dibs.customers c join up on c.id = up.parent_id
+                 where up.depth < 50)
+             select id from up order by depth desc",
+            &[&customer],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    // Under row-level security the path may stop at what the person can see; the database
+    // knows the real root.
+    let root: i64 = client
+        .query_one("select dibs.customer_root($1)", &[&customer])
+        .await
+        .map_err(|e| message(&e))?
+        .get::<_, Option<i64>>(0)
+        .unwrap_or(customer);
+    let root_row = client
+        .query_one(
+            "select id, name, owner_name, owner_team, team_name, open_opportunities, children
+             from dibs.customer_node($1)",
+            &[&root],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    let mut tree = super::tree::Tree::new(
+        tree_node(&root_row),
+        load_children(client, root).await?,
+        customer,
+    );
+    for row in path.iter().skip(1) {
+        let id: i64 = row.get(0);
+        if id == customer {
+            break;
+        }
+        if let Some(at) = tree.row_of(id) {
+            let children = load_children(client, id).await?;
+            tree.insert_children(at, children);
+        }
+    }
+    if let Some(at) = tree.rows.iter().position(|r| r.node.id == customer) {
+        tree.cursor = at;
+    }
+    Ok(tree)
 }

@@ -13,6 +13,7 @@ pub mod data;
 pub mod headless;
 pub mod keys;
 pub mod state;
+pub mod tree;
 pub mod view;
 
 use std::sync::Arc;
@@ -196,6 +197,11 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
         ),
         Effect::LoadDetail(id) => Msg::DetailLoaded(data::load_detail(client, id).await),
         Effect::LoadBoard(scope) => Msg::BoardLoaded(data::load_board(client, scope).await),
+        Effect::LoadTree(id) => Msg::TreeLoaded(data::load_tree(client, id).await),
+        Effect::LoadChildren(parent) => Msg::ChildrenLoaded {
+            parent,
+            result: data::load_children(client, parent).await,
+        },
         Effect::MoveCard {
             id,
             stage,

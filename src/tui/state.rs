@@ -262,6 +262,11 @@ pub enum Msg {
     /// Who an assignment would go to and what they hold now.
     AssignPreview(Result<Pending, String>),
     BoardLoaded(Result<Board, String>),
+    TreeLoaded(Result<super::tree::Tree, String>),
+    ChildrenLoaded {
+        parent: i64,
+        result: Result<Vec<super::tree::Node>, String>,
+    },
     CardMoved(Result<MoveAnswer, String>),
 }
 
@@ -311,6 +316,8 @@ pub enum Effect {
     Save(NewCustomer),
     LoadDetail(i64),
     LoadBoard(BoardScope),
+    LoadTree(i64),
+    LoadChildren(i64),
     MoveCard {
         id: i64,
         stage: i16,
@@ -420,6 +427,9 @@ impl App {
         let mut effects = vec![Effect::Redraw];
         if tab == Tab::Customers && self.customers.results.is_empty() && !self.customers.searching {
             effects.push(customers::search_now(&mut self.customers));
+        }
+        if tab == Tab::Board && self.board.is_none() {
+            effects.push(Effect::LoadBoard(BoardScope::default()));
         }
         effects
     }
@@ -796,6 +806,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![Redraw]
         }
         Msg::CardMoved(answer) => board::moved(app, answer),
+        Msg::TreeLoaded(Ok(tree)) => {
+            app.customers.tree = Some(tree);
+            app.tab = Tab::Customers;
+            vec![Redraw]
+        }
+        Msg::TreeLoaded(Err(error))
+        | Msg::ChildrenLoaded {
+            result: Err(error), ..
+        } => {
+            app.error = Some(error);
+            vec![Redraw]
+        }
+        Msg::ChildrenLoaded {
+            parent,
+            result: Ok(children),
+        } => {
+            if let Some(tree) = app.customers.tree.as_mut()
+                && let Some(at) = tree.row_of(parent)
+            {
+                tree.insert_children(at, children);
+            }
+            vec![Redraw]
+        }
     }
 }
 

@@ -428,6 +428,10 @@ fn render_customers(app: &App, frame: &mut Frame, area: Rect) {
         render_form(app, &customers.form, frame, area);
         return;
     }
+    if let Some(tree) = &customers.tree {
+        render_tree(app, tree, frame, area);
+        return;
+    }
     if let Some(detail) = &customers.detail {
         render_detail(app, detail, frame, area);
         return;
@@ -571,6 +575,75 @@ fn render_board(app: &App, frame: &mut Frame, area: Rect) {
         }
         frame.render_widget(Paragraph::new(lines), *column_area);
     }
+}
+
+/// The group tree: one row per entity, indented by level, with owner · team, open
+/// opportunities and coverage (gaps and other teams' entities stand out). Only the rows that
+/// fit are drawn.
+fn render_tree(app: &App, tree: &super::tree::Tree, frame: &mut Frame, area: Rect) {
+    use super::tree::Coverage;
+    let theme = app.theme;
+    let (entities, gaps, risks) = tree.summary();
+    let title = format!(
+        " {} · {} ",
+        Label::TreeTitle,
+        Text::TreeSummary {
+            entities,
+            gaps,
+            risks
+        }
+    );
+    let block = theme.block().title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height.saturating_sub(1) as usize;
+    let first = tree.cursor.saturating_sub(height.saturating_sub(1));
+    let (open, closed) = if theme.ascii {
+        ("v ", "> ")
+    } else {
+        ("▾ ", "▸ ")
+    };
+    let mut lines = Vec::new();
+    for (index, row) in tree.rows.iter().enumerate().skip(first).take(height) {
+        let node = &row.node;
+        let marker = if node.children == 0 {
+            "  "
+        } else if row.expanded {
+            open
+        } else {
+            closed
+        };
+        let (cover, style) = match tree.coverage(node) {
+            Coverage::Covered => (String::new(), theme.dim()),
+            Coverage::OtherTeam => (format!(" ⚠ {}", Label::OtherTeam), theme.danger()),
+            Coverage::Gap => (format!(" ○ {}", Label::Gap), theme.warn()),
+        };
+        let owner = match (&node.owner, &node.team) {
+            (Some(o), Some(t)) => format!("{o} · {t}"),
+            (Some(o), None) => o.clone(),
+            (None, _) => "-".into(),
+        };
+        let opps = if node.open_opportunities > 0 {
+            format!(" · {} {}", node.open_opportunities, Label::Opportunities)
+        } else {
+            String::new()
+        };
+        let name_style = if index == tree.cursor {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else if node.id == tree.focus {
+            bold()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{}{marker}", "  ".repeat(row.depth))),
+            Span::styled(node.name.clone(), name_style),
+            Span::styled(format!("  {owner}{opps}"), theme.dim()),
+            Span::styled(cover, style),
+        ]));
+    }
+    lines.push(Line::styled(format!(" {}", Label::TreeHint), theme.dim()));
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn render_form(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
