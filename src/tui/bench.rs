@@ -50,6 +50,12 @@ impl Figures {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TuiReport {
+    pub board_cards: usize,
+    pub render_board_80x24: Figures,
+    pub render_board_120x40: Figures,
+    pub tree_entities: usize,
+    pub render_tree_120x40: Figures,
+    pub expand_500: Option<Figures>,
     pub pool_leads: usize,
     pub render_80x24: Figures,
     pub render_120x40: Figures,
@@ -115,6 +121,136 @@ fn synthetic_pool(leads: usize) -> PoolView {
         rows,
         ..PoolView::default()
     }
+}
+
+fn synthetic_board(cards: usize) -> super::board::Board {
+    use super::board::{Board, Card, Column};
+    let stages = [
+        "初步接洽",
+        "需求确认",
+        "方案报价",
+        "商务谈判",
+        "赢单",
+        "输单",
+    ];
+    let per = cards / stages.len();
+    Board {
+        columns: stages
+            .iter()
+            .enumerate()
+            .map(|(s, name)| Column {
+                stage: s as i16 + 1,
+                name: name.to_string(),
+                closed: s >= 4,
+                won: s == 4,
+                cards: (0..per)
+                    .map(|i| Card {
+                        id: (s * per + i) as i64,
+                        name: format!("华东智能工厂二期第{i}包"),
+                        customer: "上海恒信精密机械股份有限公司".into(),
+                        amount: 1_000_000.0 + i as f64,
+                        owner: "欧阳娜娜".into(),
+                        version: 1,
+                        idle_days: (i % 30) as i64,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        ..Board::default()
+    }
+}
+
+fn synthetic_tree(entities: usize) -> super::tree::Tree {
+    use super::tree::{Node, Tree};
+    let node = |id: usize, team: i64| Node {
+        id: id as i64,
+        name: format!("新星新能源（{id}）有限公司分公司"),
+        owner: (id % 7 != 0).then(|| "王芳".to_string()),
+        team_id: Some(team),
+        team: Some("华东一组".into()),
+        open_opportunities: (id % 3) as i64,
+        children: 0,
+    };
+    // A group with 40 subsidiaries of ~50 branches each.
+    let subsidiaries: Vec<Node> = (1..=40).map(|i| node(i, 1 + (i % 5) as i64)).collect();
+    let mut tree = Tree::new(node(0, 1), subsidiaries, 0);
+    let per = entities.saturating_sub(41) / 40;
+    for parent in (1..=40).rev() {
+        let at = tree.row_of(parent).unwrap_or(0);
+        let branches = (0..per)
+            .map(|b| node(1_000 + parent as usize * per + b, 1))
+            .collect();
+        tree.insert_children(at, branches);
+    }
+    tree
+}
+
+/// Frames of the board or tree, moving the cursor with `key` between frames.
+fn render_with(
+    app: &mut App,
+    size: (u16, u16),
+    frames: usize,
+    key: KeyCode,
+) -> Result<Latencies, UserError> {
+    let mut terminal =
+        Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| bench_error(e.to_string()))?;
+    let mut latencies = Latencies::default();
+    for _ in 0..frames {
+        update(app, Msg::Key(key, KeyModifiers::NONE));
+        let started = Instant::now();
+        terminal
+            .draw(|f| render(app, f))
+            .map_err(|e| bench_error(e.to_string()))?;
+        latencies.record(started.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// Opening a node with 500 children on the database as it is: 500 customers are put under
+/// one inside a transaction that is rolled back, and the level is read the way the app
+/// reads it.
+async fn expand_500(config: &Config, runs: usize) -> Result<Option<Latencies>, UserError> {
+    let client = crate::db::connect(config).await?;
+    let err = |e: tokio_postgres::Error| bench_error(crate::db::error_detail(&e));
+    let total: i64 = client
+        .query_one("select count(*) from dibs.customers", &[])
+        .await
+        .map_err(err)?
+        .get(0);
+    if total < 1_000 {
+        return Ok(None);
+    }
+    client.batch_execute("begin").await.map_err(err)?;
+    let result = async {
+        let parent: i64 = client
+            .query_one("select min(id) from dibs.customers where parent_id is null", &[])
+            .await
+            .map_err(err)?
+            .get(0);
+        client
+            .execute(
+                "update dibs.customers set parent_id = $1 where id in (
+                     select id from dibs.customers where parent_id is null and id <> $1 and status = 'active'
+                     order by id desc limit 500)",
+                &[&parent],
+            )
+            .await
+            .map_err(err)?;
+        let mut latencies = Latencies::default();
+        for _ in 0..runs {
+            let started = Instant::now();
+            let children = super::data::load_children(&client, parent)
+                .await
+                .map_err(bench_error)?;
+            let mut tree = super::tree::Tree::new(super::tree::Node::default(), Vec::new(), 0);
+            tree.insert_children(0, children);
+            latencies.record(started.elapsed());
+        }
+        Ok::<_, UserError>(latencies)
+    }
+    .await;
+    client.batch_execute("rollback").await.map_err(err)?;
+    result.map(Some)
 }
 
 fn render_frames(app: &mut App, size: (u16, u16), frames: usize) -> Result<Latencies, UserError> {
@@ -384,6 +520,47 @@ pub async fn run(config: &Config, options: TuiBenchOptions) -> Result<TuiReport,
     let pool_rss_kib = rss_kib().saturating_sub(before);
     // Warm up, then measure at both sizes the issue names.
     render_frames(&mut app, (120, 40), 50)?;
+    let board_cards = 10_002;
+    let mut board_app = App {
+        tab: Tab::Board,
+        ..App::default()
+    };
+    update(
+        &mut board_app,
+        Msg::BoardLoaded(Ok(synthetic_board(board_cards))),
+    );
+    render_with(&mut board_app, (120, 40), 50, KeyCode::Down)?;
+    let render_board_80x24 = Figures::of(render_with(
+        &mut board_app,
+        (80, 24),
+        options.frames,
+        KeyCode::Down,
+    )?);
+    let render_board_120x40 = Figures::of(render_with(
+        &mut board_app,
+        (120, 40),
+        options.frames,
+        KeyCode::Down,
+    )?);
+    let mut tree_app = App {
+        tab: Tab::Customers,
+        ..App::default()
+    };
+    tree_app.customers.tree = Some(synthetic_tree(2_000));
+    let tree_entities = tree_app
+        .customers
+        .tree
+        .as_ref()
+        .map(|t| t.rows.len())
+        .unwrap_or(0);
+    let render_tree_120x40 = Figures::of(render_with(
+        &mut tree_app,
+        (120, 40),
+        options.frames,
+        KeyCode::Down,
+    )?);
+    drop((board_app, tree_app));
+    let expand = expand_500(config, 20).await?.map(Figures::of);
     let render_80x24 = Figures::of(render_frames(&mut app, (80, 24), options.frames)?);
     let render_120x40 = Figures::of(render_frames(&mut app, (120, 40), options.frames)?);
     let render_naive_120x40 = Figures::of(render_naive(&app, (120, 40), 10)?);
@@ -410,6 +587,12 @@ pub async fn run(config: &Config, options: TuiBenchOptions) -> Result<TuiReport,
         (None, None, None)
     };
     Ok(TuiReport {
+        board_cards,
+        render_board_80x24,
+        render_board_120x40,
+        tree_entities,
+        render_tree_120x40,
+        expand_500: expand,
         pool_leads: options.leads,
         render_80x24,
         render_120x40,
@@ -460,6 +643,35 @@ impl TuiReport {
             &self.render_naive_120x40,
             "",
         );
+        line(
+            &mut out,
+            &format!("board of {} cards, whole frame, 80×24", self.board_cards),
+            &self.render_board_80x24,
+            "≤ 5 ms",
+        );
+        line(
+            &mut out,
+            "board, whole frame, 120×40",
+            &self.render_board_120x40,
+            "≤ 5 ms",
+        );
+        line(
+            &mut out,
+            &format!(
+                "tree of {} entities, whole frame, 120×40",
+                self.tree_entities
+            ),
+            &self.render_tree_120x40,
+            "≤ 5 ms",
+        );
+        if let Some(expand) = &self.expand_500 {
+            line(
+                &mut out,
+                "open a tree node with 500 children",
+                expand,
+                "≤ 100 ms",
+            );
+        }
         if let (Some(typed), Some(bare)) = (&self.keystroke_to_panel, &self.bare_check) {
             line(
                 &mut out,

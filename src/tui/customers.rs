@@ -206,15 +206,12 @@ pub fn org_chart(people: &[Person]) -> Vec<Vec<String>> {
         .unwrap_or_default();
     // People only reachable through a loop get shown at the top too.
     let mut leftovers = people.iter().rev();
-    loop {
-        let Some((person, depth)) = stack.pop().or_else(|| {
-            leftovers
-                .by_ref()
-                .find(|p| !seen.contains(&p.id))
-                .map(|p| (p, 0))
-        }) else {
-            break;
-        };
+    while let Some((person, depth)) = stack.pop().or_else(|| {
+        leftovers
+            .by_ref()
+            .find(|p| !seen.contains(&p.id))
+            .map(|p| (p, 0))
+    }) {
         if !seen.insert(person.id) {
             continue;
         }
