@@ -165,7 +165,7 @@ fn synthetic_tree(entities: usize) -> super::tree::Tree {
     let node = |id: usize, team: i64| Node {
         id: id as i64,
         name: format!("新星新能源（{id}）有限公司分公司"),
-        owner: (id % 7 != 0).then(|| "王芳".to_string()),
+        owner: (!id.is_multiple_of(7)).then(|| "王芳".to_string()),
         team_id: Some(team),
         team: Some("华东一组".into()),
         open_opportunities: (id % 3) as i64,
