@@ -290,6 +290,13 @@ pub enum Text {
     DisableConfirmHint {
         login: String,
     },
+    TransferPreview {
+        from: String,
+        to: String,
+        moves: usize,
+        stays: usize,
+    },
+    RepairConfirmHint,
     TuiNotVisible {
         id: i64,
     },
@@ -1078,6 +1085,26 @@ impl fmt::Display for Text {
                     (other, _) => other.to_string(),
                 }
             }
+            Text::TransferPreview {
+                from,
+                to,
+                moves,
+                stays,
+            } => {
+                if zh {
+                    format!("{from} → {to}：{moves} 条可以转交，{stays} 条会超出 {to} 的保有量而保留在 {from} 名下：")
+                } else {
+                    format!(
+                        "{from} → {to}: {moves} would move; {stays} would break {to}'s holding limit and stay with {from}:"
+                    )
+                }
+            }
+            Text::RepairConfirmHint => (if zh {
+                "以上仅为预览；确认请加 --yes（每条转交都会连同原因记入归属记录，可用 undo-transfer 撤销）。"
+            } else {
+                "Nothing changed yet; add --yes to do it (every move is logged with the reason; undo-transfer puts it back)."
+            })
+            .to_string(),
             Text::ParentNotANumber => (if zh {
                 "上级客户请填写客户编号（数字）"
             } else {

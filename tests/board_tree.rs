@@ -259,3 +259,103 @@ async fn a_tree_level_shows_owners_teams_and_open_opportunities() {
         .get(0);
     assert_eq!(root, ids[0]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transfer_all_respects_the_receivers_limit_previews_it_and_can_be_undone() {
+    let db = TestDatabase::new().await;
+    // Limit 5 per rep in the lead pool.
+    let org = org(&db, 2, 5).await;
+    let owner = db.client().await;
+    let (leaver, heir) = (org.reps[0].clone(), org.reps[1].clone());
+    let leaver_client = as_person(&db, &leaver.1).await;
+    let heir_client = as_person(&db, &heir.1).await;
+    let leads = common::leads(&owner, org.pool, 8).await;
+    for lead in &leads[..4] {
+        assert!(
+            common::act(&leaver_client, dibs::ownership::Action::ClaimLead(*lead))
+                .await
+                .ok
+        );
+    }
+    for lead in &leads[4..7] {
+        assert!(
+            common::act(&heir_client, dibs::ownership::Action::ClaimLead(*lead))
+                .await
+                .ok
+        );
+    }
+    let manager = as_person(&db, &org.manager.1).await;
+    // The heir holds 3 of 5: of the leaver's 4, 2 fit and 2 would break the limit.
+    let preview = manager
+        .query(
+            "select id, fits from dibs.transfer_all_preview($1, $2) where entity = 'lead' order by id",
+            &[&leaver.0, &heir.0],
+        )
+        .await
+        .expect("preview");
+    let fits: Vec<bool> = preview.iter().map(|r| r.get(1)).collect();
+    assert_eq!(fits, vec![true, true, false, false]);
+    let row = manager
+        .query_one(
+            "select (r).ok, (r).detail from dibs.transfer_all($1, $2, '离职交接') r",
+            &[&leaver.0, &heir.0],
+        )
+        .await
+        .expect("transfer all");
+    assert!(row.get::<_, bool>(0));
+    let detail: serde_json::Value = row.get(1);
+    assert_eq!(
+        (detail["moved"].as_i64(), detail["kept"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let held = |login: i64| {
+        let owner = &owner;
+        async move {
+            common::scalar(
+                owner,
+                &format!("select count(*) from dibs.leads where owner_id = {login} and status in ('new', 'working')"),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        held(heir.0).await,
+        5,
+        "the heir is exactly at the limit, not past it"
+    );
+    assert_eq!(
+        held(leaver.0).await,
+        2,
+        "what did not fit stays where it was"
+    );
+    let logged = common::scalar(
+        &owner,
+        "select count(*) from dibs.ownership_log where action = 'transfer' and detail ->> 'reason' = '离职交接'",
+    )
+    .await;
+    assert_eq!(
+        logged, 4,
+        "every move and every refusal is logged with the reason"
+    );
+
+    // A rep may not do this; the undo puts back what moved.
+    let refused = heir_client
+        .query_one(
+            "select (r).reason from dibs.transfer_all($1, $2, 'x') r",
+            &[&leaver.0, &heir.0],
+        )
+        .await
+        .expect("call");
+    assert_eq!(refused.get::<_, String>(0), "not_permitted");
+    let batch = detail["batch"].as_i64().expect("batch");
+    let undone = manager
+        .query_one(
+            "select (r).ok, (r).detail from dibs.undo_transfer($1, '交接有误') r",
+            &[&batch],
+        )
+        .await
+        .expect("undo");
+    assert!(undone.get::<_, bool>(0));
+    assert_eq!(held(leaver.0).await, 4);
+    assert_eq!(held(heir.0).await, 3);
+}

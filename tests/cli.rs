@@ -1,10 +1,13 @@
 //! The `dibs` binary as a person meets it: clear messages, never a panic.
 
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dibs::local::{Durability, LocalCluster};
 use dibs::testkit::TestDatabase;
+
+mod common;
+use common::terminal::Session;
 
 fn dibs(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let config_dir = std::env::temp_dir().join(format!("dibs-cli-config-{}", std::process::id()));
@@ -163,30 +166,6 @@ fn local_status_of_a_missing_cluster_says_how_to_start_one() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("dibs local start"));
 }
 
-fn tmux(args: &[&str]) -> Output {
-    Command::new("tmux")
-        .args(args)
-        .output()
-        .expect("tmux must be installed for end-to-end tests")
-}
-
-/// Polls the pane until `needle` shows (a wait, not a sleep of fixed length).
-fn wait_for_screen(session: &str, needle: &str, limit: Duration) -> String {
-    let started = Instant::now();
-    loop {
-        let screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", session]).stdout)
-            .into_owned();
-        if screen.contains(needle) {
-            return screen;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "waited {limit:?} for {needle:?}; screen:\n{screen}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_opens_as_the_demo_rep_and_quits_cleanly_on_q() {
     let db = TestDatabase::new().await;
@@ -196,34 +175,10 @@ async fn demo_opens_as_the_demo_rep_and_quits_cleanly_on_q() {
         db.url(),
         env!("CARGO_BIN_EXE_dibs")
     );
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    struct Kill(String);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = Command::new("tmux")
-                .args(["kill-session", "-t", &self.0])
-                .output();
-        }
-    }
-    let _kill = Kill(session.clone());
-    let screen = wait_for_screen(&session, "Signed in as 王芳", Duration::from_secs(60));
+    let terminal = Session::start(&session, 80, 24, &command);
+    let screen = terminal.wait_for("Signed in as 王芳", Duration::from_secs(60));
     assert!(screen.contains("my holdings"), "{screen}");
-    wait_for_screen(&session, " live ", Duration::from_secs(20));
+    terminal.wait_for(" live ", Duration::from_secs(20));
     // Another rep claims a lead in 王芳's pool from a second connection: her screen follows.
     let before: i64 = screen
         .split("leads in my pools ")
@@ -246,13 +201,12 @@ async fn demo_opens_as_the_demo_rep_and_quits_cleanly_on_q() {
         .expect("claim from a second connection")
         .get(0);
     assert!(claimed);
-    wait_for_screen(
-        &session,
+    terminal.wait_for(
         &format!("leads in my pools {}", before - 1),
         Duration::from_secs(10),
     );
-    tmux(&["send-keys", "-t", &session, "q"]);
-    let screen = wait_for_screen(&session, "DIBS_EXITED:0", Duration::from_secs(20));
+    terminal.keys("q");
+    let screen = terminal.wait_for("DIBS_EXITED:0", Duration::from_secs(20));
     // Back on the normal screen: the app's frame is gone.
     assert!(
         !screen.contains("Signed in as"),

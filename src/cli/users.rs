@@ -33,6 +33,23 @@ pub enum UserAction {
     SetRole { login: String, role: String },
     /// Move a person to a team (name or id).
     SetTeam { login: String, team: String },
+    /// Hand everything one person holds to another (someone left): shows what moves and what
+    /// would break the receiver's limit, then does it with --yes. Managers within their teams.
+    TransferAll {
+        from: String,
+        to: String,
+        /// Why (recorded with every move).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Put back what a transfer-all moved (its batch number), where nothing changed since.
+    UndoTransfer {
+        batch: i64,
+        #[arg(long)]
+        reason: String,
+    },
     /// A person's holding limit in one pool (`default`: the pool's own limit).
     SetLimit {
         login: String,
@@ -325,6 +342,68 @@ pub async fn run(
             }
             let outcome = call(&client, "dibs.user_disable($1)", &[&id]).await?;
             Ok(print(&outcome, output, &format!("user disable {login}")))
+        }
+        UserAction::TransferAll {
+            from,
+            to,
+            reason,
+            yes,
+        } => {
+            let (from_id, to_id) = (user_id(&client, &from).await?, user_id(&client, &to).await?);
+            let rows = client
+                .query(
+                    "select entity, id, name, pool, fits from dibs.transfer_all_preview($1, $2)",
+                    &[&from_id, &to_id],
+                )
+                .await
+                .map_err(|e| db_error(&e))?;
+            let fitting = rows.iter().filter(|r| r.get::<_, bool>(4)).count();
+            println!(
+                "{}",
+                Text::TransferPreview {
+                    from: from.clone(),
+                    to: to.clone(),
+                    moves: fitting,
+                    stays: rows.len() - fitting,
+                }
+            );
+            for r in &rows {
+                println!(
+                    "  {:<8} {:>8}  {}  ({})  {}",
+                    r.get::<_, String>(0),
+                    r.get::<_, i64>(1),
+                    r.get::<_, String>(2),
+                    r.get::<_, String>(3),
+                    if r.get::<_, bool>(4) {
+                        "→"
+                    } else {
+                        "✗ limit"
+                    }
+                );
+            }
+            if !yes {
+                println!("{}", Text::RepairConfirmHint);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let outcome = call(
+                &client,
+                "dibs.transfer_all($1, $2, $3)",
+                &[&from_id, &to_id, &reason],
+            )
+            .await?;
+            Ok(print(
+                &outcome,
+                output,
+                &format!("user transfer-all {from} {to}"),
+            ))
+        }
+        UserAction::UndoTransfer { batch, reason } => {
+            let outcome = call(&client, "dibs.undo_transfer($1, $2)", &[&batch, &reason]).await?;
+            Ok(print(
+                &outcome,
+                output,
+                &format!("user undo-transfer {batch}"),
+            ))
         }
         UserAction::SetRole { login, role } => {
             let id = user_id(&client, &login).await?;

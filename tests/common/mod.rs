@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod terminal;
+
 use dibs::ownership::{self, Action, Outcome};
 use dibs::testkit::TestDatabase;
 use tokio_postgres::Client;
