@@ -290,6 +290,13 @@ pub enum Text {
     DisableConfirmHint {
         login: String,
     },
+    Exported {
+        rows: usize,
+        path: String,
+    },
+    Copied {
+        text: String,
+    },
     TransferPreview {
         from: String,
         to: String,
@@ -743,6 +750,8 @@ impl fmt::Display for Text {
                     Lost => ("board: lost (with reason)", "看板：输单（填原因）"),
                     Scope => ("board: mine / team / all", "看板：我的/团队/全部"),
                     Tree => ("the customer's group tree", "客户集团树"),
+                    Export => ("export the list or board to CSV", "导出列表或看板为 CSV"),
+                    Copy => ("copy the selected record (OSC 52)", "复制所选记录（OSC 52）"),
                     Palette => ("commands (Tab completes)", "命令（Tab 补全）"),
                     Refresh => ("re-read everything", "全部刷新"),
                     Help => ("this help", "本帮助"),
@@ -1097,6 +1106,20 @@ impl fmt::Display for Text {
                     format!(
                         "{from} → {to}: {moves} would move; {stays} would break {to}'s holding limit and stay with {from}:"
                     )
+                }
+            }
+            Text::Exported { rows, path } => {
+                if zh {
+                    format!("已导出 {rows} 行到 {path}（UTF-8 带 BOM，Excel 可直接打开）")
+                } else {
+                    format!("Exported {rows} rows to {path} (UTF-8 with BOM: Excel opens it as is)")
+                }
+            }
+            Text::Copied { text } => {
+                if zh {
+                    format!("已复制到剪贴板：{text}")
+                } else {
+                    format!("Copied to the clipboard: {text}")
                 }
             }
             Text::RepairConfirmHint => (if zh {

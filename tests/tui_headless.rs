@@ -203,3 +203,39 @@ async fn a_rep_typing_the_same_new_company_shows_up_and_search_finds_customers()
     assert!(text.contains("read-only: nothing was changed"), "{text}");
     assert!(!text.contains("New customer"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_writes_a_csv_excel_opens_and_says_where() {
+    let db = seeded().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_dibs"))
+        .args([
+            "open", "--user", "wangfang", "--keys", "e", "--size", "120x40",
+        ])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("LANG", "C.UTF-8")
+        .env("XDG_STATE_HOME", std::env::temp_dir())
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("dibs-no-config"),
+        )
+        .output()
+        .expect("run dibs");
+    let screen = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(screen.contains("Exported"), "{screen}");
+    let file = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("dibs-leads-"))
+        .expect("the export file");
+    let bytes = std::fs::read(file.path()).expect("read");
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "UTF-8 with BOM");
+    let text = String::from_utf8_lossy(&bytes[3..]).into_owned();
+    assert!(text.starts_with("#,company,region"), "{text}");
+    assert!(text.lines().count() > 10, "{text}");
+    assert!(
+        screen.contains(&file.file_name().to_string_lossy().into_owned()),
+        "the path is shown:\n{screen}"
+    );
+}

@@ -383,7 +383,7 @@ async fn keystroke_to_panel(
 ) -> Result<Latencies, UserError> {
     let client = Arc::new(crate::db::connect(config).await?);
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    let runtime = Runtime::start(config, client, tx);
+    let runtime = Runtime::start(config, client, tx).without_terminal();
     let mut app = App {
         tab: Tab::Customers,
         ..App::default()

@@ -76,7 +76,7 @@ pub async fn run_script(
             .map_err(|e| e.to_string())?,
     );
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    let runtime = Runtime::start(&config, client, tx);
+    let runtime = Runtime::start(&config, client, tx).without_terminal();
     let mut app = options.app(database);
     app.scripted = true;
     for effect in super::start_effects() {

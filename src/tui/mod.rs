@@ -10,6 +10,7 @@ pub mod bench;
 pub mod board;
 pub mod customers;
 pub mod data;
+pub mod export;
 pub mod headless;
 pub mod keys;
 pub mod state;
@@ -85,6 +86,8 @@ pub struct Runtime {
     checks: mpsc::UnboundedSender<(u64, Draft)>,
     searches: mpsc::UnboundedSender<(u64, Draft)>,
     running: Arc<AtomicUsize>,
+    /// A real terminal is attached (headless runs have none: nothing is written to stdout).
+    terminal: bool,
 }
 
 impl Runtime {
@@ -117,7 +120,14 @@ impl Runtime {
             checks,
             searches,
             running,
+            terminal: true,
         }
+    }
+
+    /// For headless runs: effects that talk to the terminal itself are skipped.
+    pub fn without_terminal(mut self) -> Runtime {
+        self.terminal = false;
+        self
     }
 
     pub fn settled(&self) -> bool {
@@ -128,6 +138,9 @@ impl Runtime {
         self.running.fetch_add(1, Ordering::SeqCst);
         match effect {
             Effect::Redraw => {
+                self.running.fetch_sub(1, Ordering::SeqCst);
+            }
+            Effect::Copy(_) if !self.terminal => {
                 self.running.fetch_sub(1, Ordering::SeqCst);
             }
             Effect::CheckDraft { seq, draft } => {
@@ -198,6 +211,16 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
         Effect::LoadDetail(id) => Msg::DetailLoaded(data::load_detail(client, id).await),
         Effect::LoadBoard(scope) => Msg::BoardLoaded(data::load_board(client, scope).await),
         Effect::LoadTree(id) => Msg::TreeLoaded(data::load_tree(client, id).await),
+        Effect::Export { what, rows } => Msg::Exported(write_export(what, &rows)),
+        Effect::Copy(text) => {
+            // Straight to the terminal, between frames: the terminal (local or at the far
+            // end of SSH) puts it on its clipboard. Harmless where unsupported.
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(export::osc52(&text).as_bytes());
+            let _ = out.flush();
+            return None;
+        }
         Effect::LoadChildren(parent) => Msg::ChildrenLoaded {
             parent,
             result: data::load_children(client, parent).await,
@@ -209,6 +232,27 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
             reason,
         } => Msg::CardMoved(data::move_card(client, id, stage, version, reason).await),
     })
+}
+
+/// Writes an export into the current directory (else the temp directory) and says where.
+fn write_export(what: &str, rows: &[Vec<String>]) -> Result<(usize, String), String> {
+    let bytes = export::csv_bytes(rows)?;
+    let name = format!(
+        "dibs-{what}-{}.csv",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    );
+    let mut last_error = String::new();
+    for dir in [std::env::current_dir().ok(), Some(std::env::temp_dir())]
+        .into_iter()
+        .flatten()
+    {
+        let path = dir.join(&name);
+        match std::fs::write(&path, &bytes) {
+            Ok(()) => return Ok((rows.len().saturating_sub(1), path.display().to_string())),
+            Err(e) => last_error = format!("{}: {e}", path.display()),
+        }
+    }
+    Err(last_error)
 }
 
 /// Search-as-you-type on its own connection: the newest request wins, the query still

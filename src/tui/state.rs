@@ -261,6 +261,8 @@ pub enum Msg {
     DetailLoaded(Result<customers::Detail, String>),
     /// Who an assignment would go to and what they hold now.
     AssignPreview(Result<Pending, String>),
+    /// Where an export was written (or why not), and how many rows.
+    Exported(Result<(usize, String), String>),
     BoardLoaded(Result<Board, String>),
     TreeLoaded(Result<super::tree::Tree, String>),
     ChildrenLoaded {
@@ -318,6 +320,13 @@ pub enum Effect {
     LoadBoard(BoardScope),
     LoadTree(i64),
     LoadChildren(i64),
+    /// Write these rows as CSV, named after `what`.
+    Export {
+        what: &'static str,
+        rows: Vec<Vec<String>>,
+    },
+    /// Put this text on the terminal's clipboard.
+    Copy(String),
     MoveCard {
         id: i64,
         stage: i16,
@@ -437,6 +446,17 @@ impl App {
     /// Keys every tab shares: tabs, palette, help, refresh, quit.
     pub(super) fn common_key(&mut self, code: KeyCode) -> Vec<Effect> {
         match self.keymap.action(code) {
+            Some(KeyAction::Export) => match super::export::rows(self) {
+                Some((what, rows)) => vec![Effect::Export { what, rows }],
+                None => vec![],
+            },
+            Some(KeyAction::Copy) => match super::export::selected_line(self) {
+                Some(text) => {
+                    self.flash = Some(Text::Copied { text: text.clone() }.to_string());
+                    vec![Effect::Copy(text), Effect::Redraw]
+                }
+                None => vec![],
+            },
             Some(KeyAction::NextTab) => {
                 let next = match self.tab {
                     Tab::Pool => Tab::Customers,
@@ -800,6 +820,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![Redraw]
         }
         Msg::AssignPreview(Ok(pending)) => app.ask(pending),
+        Msg::Exported(result) => {
+            app.flash = Some(match result {
+                Ok((rows, path)) => Text::Exported { rows, path }.to_string(),
+                Err(error) => error,
+            });
+            vec![Redraw]
+        }
         Msg::BoardLoaded(Ok(loaded)) => board::loaded(app, loaded),
         Msg::BoardLoaded(Err(error)) => {
             app.error = Some(error);
@@ -1072,6 +1099,24 @@ mod tests {
             }
         );
         assert!(app.marked.is_empty());
+    }
+
+    #[test]
+    fn export_takes_the_visible_rows_and_copy_the_selected_one() {
+        let mut app = app_with_rows();
+        update(&mut app, key('/'));
+        update(&mut app, key('乙'));
+        update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        let effects = update(&mut app, key('e'));
+        let Some(Effect::Export { what, rows }) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(*what, "leads");
+        assert_eq!(rows.len(), 2, "header and the one visible row");
+        assert_eq!(rows[1][1], "乙");
+        let effects = update(&mut app, key('y'));
+        assert_eq!(effects[0], Effect::Copy("#2 乙 · 上海".into()));
+        assert!(app.flash.as_deref().is_some_and(|f| f.contains("#2 乙")));
     }
 
     #[test]
