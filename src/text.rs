@@ -1332,6 +1332,7 @@ pub enum Label {
     Gap,
     OtherTeam,
     LostReasonPrompt,
+    BoardFilterPrompt,
     TabBoard,
     ScopeMine,
     ScopeTeam,
@@ -1417,13 +1418,17 @@ impl Label {
             Gap => ("gap: nobody owns it", "空白：无人负责"),
             OtherTeam => ("other team", "其他团队"),
             LostReasonPrompt => ("why was it lost", "输单原因"),
+            BoardFilterPrompt => (
+                "show cards matching (name, customer, owner, product line, region, close month)",
+                "只显示匹配的卡片（名称、客户、负责人、产品线、地区、预计成交月）",
+            ),
             TabBoard => ("Stage board", "商机看板"),
             ScopeMine => ("mine", "我的"),
             ScopeTeam => ("my team", "本团队"),
             ScopeAll => ("all", "全部"),
             BoardHint => (
-                "h/l column · j/k card · ]/[ stage · w won · x lost · m mine/team/all",
-                "h/l 列 · j/k 卡片 · ]/[ 阶段 · w 赢单 · x 输单 · m 我的/团队/全部",
+                "h/l column · j/k card · ]/[ stage · w won · x lost · m mine/team/all · / filter",
+                "h/l 列 · j/k 卡片 · ]/[ 阶段 · w 赢单 · x 输单 · m 我的/团队/全部 · / 筛选",
             ),
             Owner => ("owner", "负责人"),
             ExpectedClose => ("close", "预计成交"),
@@ -1475,6 +1480,8 @@ pub fn why_words(why: &[crate::dedup::score::Why]) -> String {
 
 /// An amount of money, short: "¥1.2M" / "120万".
 pub fn amount(value: f64) -> String {
+    // An empty column's sum is -0.0 (f64's neutral element for sums): show it as 0.
+    let value = if value == 0.0 { 0.0 } else { value };
     if lang() == Lang::Zh {
         if value >= 100_000_000.0 {
             format!("{:.1}亿", value / 100_000_000.0)

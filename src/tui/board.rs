@@ -60,9 +60,18 @@ impl BoardScope {
     }
 }
 
+/// What the board shows: whose cards, and a text every shown card matches (name, customer,
+/// owner, product line, region or close date — "华东", "2026-12", "ERP").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardQuery {
+    pub scope: BoardScope,
+    pub filter: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Board {
     pub scope: BoardScope,
+    pub filter: String,
     pub columns: Vec<Column>,
     pub column: usize,
     /// The selected card in each column.
@@ -70,6 +79,13 @@ pub struct Board {
 }
 
 impl Board {
+    pub fn query(&self) -> BoardQuery {
+        BoardQuery {
+            scope: self.scope,
+            filter: self.filter.clone(),
+        }
+    }
+
     pub fn selected(&self) -> Option<&Card> {
         let column = self.columns.get(self.column)?;
         column.cards.get(*self.rows.get(self.column)?)
@@ -149,7 +165,21 @@ pub fn on_key(app: &mut App, code: ratatui::crossterm::event::KeyCode) -> Vec<Ef
         }
         Some(KeyAction::Scope) => {
             board.scope = board.scope.next();
-            return vec![Effect::LoadBoard(board.scope), Effect::Redraw];
+            return vec![Effect::LoadBoard(board.query()), Effect::Redraw];
+        }
+        Some(KeyAction::Filter) => {
+            let filter = board.filter.clone();
+            let effects = app.open_prompt(PromptKind::BoardFilter);
+            if let Some(prompt) = app.prompt.as_mut() {
+                prompt.text = filter;
+            }
+            return effects;
+        }
+        Some(KeyAction::Quit)
+            if code == ratatui::crossterm::event::KeyCode::Esc && !board.filter.is_empty() =>
+        {
+            board.filter.clear();
+            return vec![Effect::LoadBoard(board.query()), Effect::Redraw];
         }
         Some(KeyAction::StageNext | KeyAction::StagePrev) => {
             let to = if action == Some(KeyAction::StageNext) {
@@ -203,7 +233,7 @@ pub fn on_key(app: &mut App, code: ratatui::crossterm::event::KeyCode) -> Vec<Ef
             return app.open_prompt(kind);
         }
         Some(KeyAction::Refresh) => {
-            return vec![Effect::LoadBoard(board.scope), Effect::LoadFigures];
+            return vec![Effect::LoadBoard(board.query()), Effect::LoadFigures];
         }
         _ => return app.common_key(code),
     }
@@ -212,7 +242,7 @@ pub fn on_key(app: &mut App, code: ratatui::crossterm::event::KeyCode) -> Vec<Ef
 
 /// The answer to a move: confirmed, or rolled back by re-reading the board, in words.
 pub fn moved(app: &mut App, answer: Result<MoveAnswer, String>) -> Vec<Effect> {
-    let scope = app.board.as_ref().map(|b| b.scope).unwrap_or_default();
+    let query = app.board.as_ref().map(|b| b.query()).unwrap_or_default();
     app.flash = Some(match answer {
         Ok(a) if a.ok => Text::BoardMoved.to_string(),
         Ok(a) => Text::BoardMoveRefused {
@@ -223,7 +253,7 @@ pub fn moved(app: &mut App, answer: Result<MoveAnswer, String>) -> Vec<Effect> {
         .to_string(),
         Err(error) => error,
     });
-    vec![Effect::LoadBoard(scope), Effect::Redraw]
+    vec![Effect::LoadBoard(query), Effect::Redraw]
 }
 
 /// A freshly read board keeps the person's column and card where it can.
@@ -288,7 +318,7 @@ mod tests {
         let effects = update(&mut app, Msg::Key(KeyCode::Char('3'), KeyModifiers::NONE));
         assert_eq!(app.tab, Tab::Board);
         assert!(
-            effects.contains(&Effect::LoadBoard(BoardScope::Mine)),
+            effects.contains(&Effect::LoadBoard(BoardQuery::default())),
             "{effects:?}"
         );
         update(&mut app, Msg::BoardLoaded(Ok(board())));
@@ -329,7 +359,7 @@ mod tests {
         );
         assert_eq!(
             effects[0],
-            Effect::LoadBoard(BoardScope::Mine),
+            Effect::LoadBoard(BoardQuery::default()),
             "rolled back by re-reading"
         );
         assert!(app.flash.as_deref().is_some_and(|f| f.contains("李娜")));
@@ -386,10 +416,31 @@ mod tests {
     #[test]
     fn the_scope_cycles_and_stale_cards_are_known() {
         let mut app = app();
-        assert_eq!(key(&mut app, 'm')[0], Effect::LoadBoard(BoardScope::Team));
-        assert_eq!(key(&mut app, 'm')[0], Effect::LoadBoard(BoardScope::All));
+        let scoped = |scope| {
+            Effect::LoadBoard(BoardQuery {
+                scope,
+                filter: String::new(),
+            })
+        };
+        assert_eq!(key(&mut app, 'm')[0], scoped(BoardScope::Team));
+        assert_eq!(key(&mut app, 'm')[0], scoped(BoardScope::All));
+        // `/` filters on the server: the typed text goes with the next read.
+        key(&mut app, '/');
+        for c in "华东".chars() {
+            key(&mut app, c);
+        }
+        let effects = update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            effects[0],
+            Effect::LoadBoard(BoardQuery {
+                scope: BoardScope::All,
+                filter: "华东".into()
+            })
+        );
         assert!(board().columns[0].cards[1].stale());
         assert!(!board().columns[0].cards[0].stale());
         assert_eq!(board().columns[0].total(), 300_000.0);
+        crate::text::set_lang(crate::text::Lang::En);
+        assert_eq!(crate::text::amount(board().columns[1].total()), "¥0k");
     }
 }

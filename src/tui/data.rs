@@ -3,7 +3,7 @@
 use chrono::Utc;
 use tokio_postgres::Client;
 
-use super::board::{Board, BoardScope, Card, Column, MoveAnswer};
+use super::board::{Board, BoardQuery, BoardScope, Card, Column, MoveAnswer};
 use super::customers::{Detail, Person, Section, org_chart};
 use super::state::{Figures, LeadRow, Pending, PoolView};
 use crate::dedup::check::Match;
@@ -381,7 +381,8 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
 
 /// The stage board: every stage, with the visible opportunities in scope — open ones and
 /// those closed in the last 30 days — largest first.
-pub async fn load_board(client: &Client, scope: BoardScope) -> Result<Board, String> {
+pub async fn load_board(client: &Client, query: BoardQuery) -> Result<Board, String> {
+    let scope = query.scope;
     let zh = crate::text::lang() == crate::text::Lang::Zh;
     let stages = client
         .query(
@@ -404,9 +405,12 @@ pub async fn load_board(client: &Client, scope: BoardScope) -> Result<Board, Str
                  join dibs.customers c on c.id = o.customer_id
                  left join dibs.users u on u.id = o.owner_id
                  where {filter} and (not s.is_closed or o.updated_at > now() - interval '30 days')
+                   and ($1 = '' or strpos(lower(concat_ws(' ', o.name, c.name, u.display_name, o.product_line,
+                                                       c.region, to_char(o.expected_close, 'YYYY-MM-DD'))),
+                                          lower($1)) > 0)
                  order by o.amount desc, o.id limit 20000"
             ),
-            &[],
+            &[&query.filter],
         )
         .await
         .map_err(|e| message(&e))?;
@@ -436,6 +440,7 @@ pub async fn load_board(client: &Client, scope: BoardScope) -> Result<Board, Str
     }
     Ok(Board {
         scope,
+        filter: query.filter,
         columns,
         ..Board::default()
     })

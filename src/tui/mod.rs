@@ -209,7 +209,7 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
                 .map_err(|e| e.to_string()),
         ),
         Effect::LoadDetail(id) => Msg::DetailLoaded(data::load_detail(client, id).await),
-        Effect::LoadBoard(scope) => Msg::BoardLoaded(data::load_board(client, scope).await),
+        Effect::LoadBoard(query) => Msg::BoardLoaded(data::load_board(client, query).await),
         Effect::LoadTree(id) => Msg::TreeLoaded(data::load_tree(client, id).await),
         Effect::Export { what, rows } => Msg::Exported(write_export(what, &rows)),
         Effect::Copy(text) => {

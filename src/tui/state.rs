@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-use super::board::{self, Board, BoardScope, MoveAnswer};
+use super::board::{self, Board, BoardQuery, MoveAnswer};
 use super::customers::{self, Customers};
 pub use super::keys::KeyAction;
 use super::keys::Keymap;
@@ -144,6 +144,7 @@ pub enum Pending {
 pub enum PromptKind {
     FollowUp { lead: i64 },
     LostReason { id: i64, stage: i16, version: i32 },
+    BoardFilter,
     AssignTo { leads: Vec<i64> },
     Palette,
 }
@@ -159,6 +160,7 @@ impl Prompt {
         match self.kind {
             PromptKind::FollowUp { .. } => Label::FollowupPrompt,
             PromptKind::LostReason { .. } => Label::LostReasonPrompt,
+            PromptKind::BoardFilter => Label::BoardFilterPrompt,
             PromptKind::AssignTo { .. } => Label::AssignPrompt,
             PromptKind::Palette => Label::PalettePrompt,
         }
@@ -317,7 +319,7 @@ pub enum Effect {
     ClearDraft,
     Save(NewCustomer),
     LoadDetail(i64),
-    LoadBoard(BoardScope),
+    LoadBoard(BoardQuery),
     LoadTree(i64),
     LoadChildren(i64),
     /// Write these rows as CSV, named after `what`.
@@ -438,7 +440,7 @@ impl App {
             effects.push(customers::search_now(&mut self.customers));
         }
         if tab == Tab::Board && self.board.is_none() {
-            effects.push(Effect::LoadBoard(BoardScope::default()));
+            effects.push(Effect::LoadBoard(BoardQuery::default()));
         }
         effects
     }
@@ -619,6 +621,13 @@ impl App {
                         vec![Effect::PreviewAssign { leads, login: text }, Effect::Redraw]
                     }
                     PromptKind::AssignTo { .. } => vec![Effect::Redraw],
+                    PromptKind::BoardFilter => {
+                        let Some(board) = self.board.as_mut() else {
+                            return vec![Effect::Redraw];
+                        };
+                        board.filter = text;
+                        vec![Effect::LoadBoard(board.query()), Effect::Redraw]
+                    }
                     PromptKind::LostReason { id, stage, version } => vec![
                         Effect::MoveCard {
                             id,
@@ -787,7 +796,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Changed => {
             let mut effects = vec![app.reload(), LoadFigures];
             if let (Tab::Board, Some(board)) = (app.tab, &app.board) {
-                effects.push(LoadBoard(board.scope));
+                effects.push(LoadBoard(board.query()));
             }
             if app.tab == Tab::Customers {
                 match &app.customers.detail {

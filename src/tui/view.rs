@@ -513,9 +513,19 @@ fn render_board(app: &App, frame: &mut Frame, area: Rect) {
         super::board::BoardScope::Team => Label::ScopeTeam,
         super::board::BoardScope::All => Label::ScopeAll,
     };
+    let filter = if board.filter.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " · {}",
+            Text::TuiFilterPrompt {
+                filter: board.filter.clone()
+            }
+        )
+    };
     let outer = theme
         .block()
-        .title(format!(" {} · {} ", Label::TabBoard, scope));
+        .title(format!(" {} · {}{filter} ", Label::TabBoard, scope));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if board.columns.is_empty() {
@@ -1418,6 +1428,72 @@ mod tests_support {
         app
     }
 
+    /// A group tree with a subsidiary of another team and an unowned branch.
+    pub fn tree_app() -> App {
+        use crate::tui::tree::{Node, Tree};
+        let mut app = base();
+        update(&mut app, Msg::Key(KeyCode::Char('2'), KeyModifiers::NONE));
+        let node = |id: i64, name: &str, owner: Option<&str>, team: i64, children: i64| Node {
+            id,
+            name: name.into(),
+            owner: owner.map(str::to_string),
+            team_id: Some(team),
+            team: Some(format!("华东{team}组")),
+            open_opportunities: id % 3,
+            children,
+        };
+        let mut tree = Tree::new(
+            node(1, "新星集团有限公司", Some("郭秀英"), 1, 3),
+            vec![
+                node(2, "新星新能源（厦门）有限公司", Some("王芳"), 1, 2),
+                node(3, "新星新能源（合肥）有限公司", Some("张伟"), 2, 0),
+                node(4, "新星物流（深圳）有限公司", None, 1, 0),
+            ],
+            2,
+        );
+        tree.insert_children(
+            1,
+            vec![node(5, "新星新能源（厦门）有限公司上海分公司", None, 1, 0)],
+        );
+        app.customers.tree = Some(tree);
+        app
+    }
+
+    /// The 360° view with a three-level org chart.
+    pub fn org_app() -> App {
+        use crate::tui::customers::{Person, org_chart};
+        let mut app = base();
+        let person = |id: i64, name: &str, title: &str, reports_to: Option<i64>| Person {
+            id,
+            name: name.into(),
+            title: title.into(),
+            department: "采购部".into(),
+            reports_to,
+            key_person: id == 1,
+            last_touched_by: Some("王芳".into()),
+        };
+        let rows = org_chart(&[
+            person(1, "陈建国", "总经理", None),
+            person(2, "司马静", "采购总监", Some(1)),
+            person(3, "欧阳娜娜", "采购经理", Some(2)),
+        ]);
+        update(
+            &mut app,
+            Msg::DetailLoaded(Ok(Detail {
+                id: 1,
+                name: "新星集团有限公司".into(),
+                facts: vec![],
+                sections: vec![Section {
+                    title: Some(Label::OrgChart),
+                    heads: vec!["name".into()],
+                    rows,
+                }],
+                scroll: 0,
+            })),
+        );
+        app
+    }
+
     /// (name, app showing the pane, words the pane must show).
     pub fn panes() -> Vec<(&'static str, App, &'static str)> {
         let pool = base();
@@ -1473,6 +1549,8 @@ mod tests_support {
             ("detail", detail, "#240 光宇集团有限公司"),
             ("help", help, "commands (Tab completes)"),
             ("board", board_app(), "初步接洽"),
+            ("tree", tree_app(), "Group tree"),
+            ("org chart", org_app(), "    欧阳娜娜 · 采购经理"),
         ]
     }
 }
