@@ -490,12 +490,23 @@ pub struct HistoryEntry {
     pub detail: Option<serde_json::Value>,
 }
 
+/// Whose history: one record's, or everything one person did or was party to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryOf {
+    Record(Entity, i64),
+    Person(i64),
+}
+
 pub async fn history(
     client: &Client,
-    entity: Entity,
-    id: i64,
+    of: HistoryOf,
+    action: Option<&str>,
     limit: i64,
 ) -> Result<Vec<HistoryEntry>, UserError> {
+    let (entity, id, person) = match of {
+        HistoryOf::Record(entity, id) => (Some(entity.as_sql()), Some(id), None),
+        HistoryOf::Person(user) => (None, None, Some(user)),
+    };
     let rows = client
         .query(
             "select g.at, g.action::text, g.outcome::text, g.reason, a.display_name, f.display_name, t.display_name,
@@ -504,9 +515,11 @@ pub async fn history(
              left join dibs.users a on a.id = g.actor_id
              left join dibs.users f on f.id = g.from_owner
              left join dibs.users t on t.id = g.to_owner
-             where g.entity = $1::text::dibs.entity_kind and g.entity_id = $2
-             order by g.at desc, g.id desc limit $3",
-            &[&entity.as_sql(), &id, &limit],
+             where ($1::text is null or (g.entity = $1::text::dibs.entity_kind and g.entity_id = $2))
+               and ($3::bigint is null or $3 in (g.actor_id, g.from_owner, g.to_owner))
+               and ($4::text is null or g.action::text = $4)
+             order by g.at desc, g.id desc limit $5",
+            &[&entity, &id, &person, &action, &limit],
         )
         .await
         .map_err(|e| db_error(&e))?;

@@ -1031,6 +1031,8 @@ impl fmt::Display for Text {
                         "参数无效（登录名：小写字母、数字、下划线；角色：rep、manager、admin、viewer）"
                     }
                     ("already_exists", false) => "that login already exists",
+                    ("cycle", false) => "the new parent is the customer itself or below it: that would make a cycle",
+                    ("cycle", true) => "新的上级是该客户自身或其下属：会形成循环",
                     ("already_exists", true) => "该登录名已存在",
                     (other, _) => other,
                 };

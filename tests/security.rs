@@ -666,6 +666,18 @@ async fn admins_add_disable_and_change_people_through_the_cli() {
     assert!(!can_login, "a disabled person cannot log in");
     assert!(dibs::db::connect(&db.config_as(&login)).await.is_err());
 
+    // The person's history shows the release on disable; re-parenting into a cycle is refused.
+    let history = run(&["history", "person", &login, "--action", "release"], Some(&org.admin.1));
+    let history_text = String::from_utf8_lossy(&history.stdout).into_owned();
+    assert!(history_text.contains("user_disabled"), "{history_text}");
+    let customers = common::customers(&owner, org.customer_pool, 2).await;
+    let (a, b) = (customers[0].to_string(), customers[1].to_string());
+    let ok = run(&["customer", "reparent", &b, "--parent", &a], Some(&org.admin.1));
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
+    let cycle = run(&["customer", "reparent", &a, "--parent", &b], Some(&org.admin.1));
+    assert_eq!(cycle.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&cycle.stdout).contains("cycle"));
+
     // Role and limit changes; a rep trying the same is refused with exit 3.
     let rep = org.reps[0].1.clone();
     let promoted = run(&["user", "set-role", &rep, "manager"], Some(&org.admin.1));

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::db::{self, DatabaseTarget};
-use crate::ownership::{self, Action, Entity, Outcome};
+use crate::ownership::{self, Action, Entity, HistoryOf, Outcome};
 use crate::text::UserError;
 
 use super::EXIT_REFUSED;
@@ -101,6 +101,13 @@ pub enum CustomerAction {
     Unmerge {
         merge: i64,
     },
+    /// Put a customer under another in the group tree (admins); cycles are refused.
+    Reparent {
+        id: i64,
+        /// The new parent; leave out to make it a group of its own.
+        #[arg(long)]
+        parent: Option<i64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,11 +116,24 @@ pub enum HistoryTarget {
         id: i64,
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        /// Only this action (claim, release, assign, transfer, recycle, …).
+        #[arg(long)]
+        action: Option<String>,
     },
     Customer {
         id: i64,
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        #[arg(long)]
+        action: Option<String>,
+    },
+    /// Everything a person did or was party to (login or id).
+    Person {
+        user: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        action: Option<String>,
     },
 }
 
@@ -227,7 +247,11 @@ pub async fn customer(
     action: CustomerAction,
     output: &Output,
 ) -> Result<ExitCode, UserError> {
+    if let CustomerAction::Reparent { id, parent } = action {
+        return super::users::reparent(target, id, parent, output).await;
+    }
     let actions = match action {
+        CustomerAction::Reparent { .. } => Vec::new(),
         CustomerAction::Claim(ids) => ids.ids.into_iter().map(Action::ClaimCustomer).collect(),
         CustomerAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseCustomer).collect(),
         CustomerAction::Register { id, partner, note } => vec![Action::RegisterCustomer {
@@ -266,12 +290,25 @@ pub async fn history(
     which: HistoryTarget,
     output: &Output,
 ) -> Result<ExitCode, UserError> {
-    let (entity, id, limit) = match which {
-        HistoryTarget::Lead { id, limit } => (Entity::Lead, id, limit),
-        HistoryTarget::Customer { id, limit } => (Entity::Customer, id, limit),
-    };
     let client = db::connect(&target.config).await?;
-    let entries = ownership::history(&client, entity, id, limit).await?;
+    let (of, limit, action) = match which {
+        HistoryTarget::Lead { id, limit, action } => {
+            (HistoryOf::Record(Entity::Lead, id), limit, action)
+        }
+        HistoryTarget::Customer { id, limit, action } => {
+            (HistoryOf::Record(Entity::Customer, id), limit, action)
+        }
+        HistoryTarget::Person {
+            user,
+            limit,
+            action,
+        } => (
+            HistoryOf::Person(ownership::resolve_user(&client, &user).await?),
+            limit,
+            action,
+        ),
+    };
+    let entries = ownership::history(&client, of, action.as_deref(), limit).await?;
     if output.json {
         println!(
             "{}",

@@ -448,3 +448,15 @@ pub async fn run(
         }
     }
 }
+
+/// `dibs customer reparent`: one checked call; cycles and non-admins are refused.
+pub(super) async fn reparent(
+    target: &DatabaseTarget,
+    id: i64,
+    parent: Option<i64>,
+    output: &Output,
+) -> Result<ExitCode, UserError> {
+    let client = db::connect(&target.config).await?;
+    let outcome = call(&client, "dibs.reparent_customer($1, $2)", &[&id, &parent]).await?;
+    Ok(print(&outcome, output, &format!("customer reparent {id}")))
+}

@@ -289,9 +289,14 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
         )
         .await
         .map_err(err)?;
-    let history = ownership::history(client, Entity::Customer, id, 20)
-        .await
-        .map_err(|e| e.to_string())?;
+    let history = ownership::history(
+        client,
+        ownership::HistoryOf::Record(Entity::Customer, id),
+        None,
+        20,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let section = |title: Label, heads: &[Label], rows: Vec<Vec<String>>| Section {
         title: Some(title),
         heads: heads.iter().map(|h| h.to_string()).collect(),
