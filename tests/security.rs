@@ -667,14 +667,28 @@ async fn admins_add_disable_and_change_people_through_the_cli() {
     assert!(dibs::db::connect(&db.config_as(&login)).await.is_err());
 
     // The person's history shows the release on disable; re-parenting into a cycle is refused.
-    let history = run(&["history", "person", &login, "--action", "release"], Some(&org.admin.1));
+    let history = run(
+        &["history", "person", &login, "--action", "release"],
+        Some(&org.admin.1),
+    );
     let history_text = String::from_utf8_lossy(&history.stdout).into_owned();
     assert!(history_text.contains("user_disabled"), "{history_text}");
     let customers = common::customers(&owner, org.customer_pool, 2).await;
     let (a, b) = (customers[0].to_string(), customers[1].to_string());
-    let ok = run(&["customer", "reparent", &b, "--parent", &a], Some(&org.admin.1));
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
-    let cycle = run(&["customer", "reparent", &a, "--parent", &b], Some(&org.admin.1));
+    let ok = run(
+        &["customer", "reparent", &b, "--parent", &a],
+        Some(&org.admin.1),
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let cycle = run(
+        &["customer", "reparent", &a, "--parent", &b],
+        Some(&org.admin.1),
+    );
     assert_eq!(cycle.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&cycle.stdout).contains("cycle"));
 
