@@ -1335,6 +1335,9 @@ pub enum Label {
     OtherTeam,
     LostReasonPrompt,
     BoardFilterPrompt,
+    RepairReasonPrompt,
+    TransferUsage,
+    UndoUsage,
     TabBoard,
     ScopeMine,
     ScopeTeam,
@@ -1420,6 +1423,12 @@ impl Label {
             Gap => ("gap: nobody owns it", "空白：无人负责"),
             OtherTeam => ("other team", "其他团队"),
             LostReasonPrompt => ("why was it lost", "输单原因"),
+            RepairReasonPrompt => ("why (recorded with every move)", "原因（随每条转交记录）"),
+            TransferUsage => (
+                ":transfer FROM TO (logins)",
+                ":transfer 原负责人 新负责人（登录名）",
+            ),
+            UndoUsage => (":undo BATCH REASON", ":undo 批次号 原因"),
             BoardFilterPrompt => (
                 "show cards matching (name, customer, owner, product line, region, close month)",
                 "只显示匹配的卡片（名称、客户、负责人、产品线、地区、预计成交月）",

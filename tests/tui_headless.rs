@@ -239,3 +239,59 @@ async fn export_writes_a_csv_excel_opens_and_says_where() {
         "the path is shown:\n{screen}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_hands_a_reps_holdings_over_from_the_palette() {
+    let db = seeded().await;
+    let url = db.url();
+    let client = db.client().await;
+    let rows = client
+        .query(
+            "select u.login_role::text, u.id from dibs.users u
+             join dibs.users m on m.team_id = u.team_id and m.login_role = 'guojuan'
+             where u.role = 'rep' order by u.id limit 2",
+            &[],
+        )
+        .await
+        .expect("two reps of 郭娟's team");
+    let (from, from_id): (String, i64) = (rows[0].get(0), rows[0].get(1));
+    let (to, _): (String, i64) = (rows[1].get(0), rows[1].get(1));
+    let held_before: i64 = client
+        .query_one(
+            "select count(*) from dibs.leads where owner_id = $1 and status in ('new', 'working')",
+            &[&from_id],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    let preview = screen(&url, "guojuan", &format!(":transfer {from} {to}<Enter>"));
+    assert!(
+        preview.contains(&format!("{from} → {to}:")) && preview.contains("would move"),
+        "{preview}"
+    );
+    let done = screen(
+        &url,
+        "guojuan",
+        &format!(":transfer {from} {to}<Enter>y团队调整<Enter>"),
+    );
+    assert!(done.contains("Done: transfer"), "{done}");
+    let (moved, reason): (i64, i64) = {
+        let row = client
+            .query_one(
+                "select (select count(*) from dibs.leads where owner_id = $1 and status in ('new', 'working')),
+                        (select count(*) from dibs.ownership_log where action = 'transfer' and detail ->> 'reason' = '团队调整')",
+                &[&from_id],
+            )
+            .await
+            .expect("after");
+        (row.get(0), row.get(1))
+    };
+    assert!(
+        moved < held_before || held_before == 0,
+        "{moved} of {held_before} left"
+    );
+    assert!(
+        reason > 0 || held_before == 0,
+        "every move carries the reason"
+    );
+}

@@ -550,3 +550,86 @@ pub async fn load_tree(client: &Client, customer: i64) -> Result<super::tree::Tr
     }
     Ok(tree)
 }
+
+/// What handing everything `from` holds to `to` would do, for the confirm dialog.
+pub async fn preview_transfer(
+    client: &Client,
+    from: String,
+    to: String,
+) -> Result<Pending, String> {
+    let from_id = ownership::resolve_user(client, &from)
+        .await
+        .map_err(|e| e.to_string())?;
+    let to_id = ownership::resolve_user(client, &to)
+        .await
+        .map_err(|e| e.to_string())?;
+    let row = client
+        .query_one(
+            "select count(*) filter (where fits), count(*) filter (where not fits)
+             from dibs.transfer_all_preview($1, $2)",
+            &[&from_id, &to_id],
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    Ok(Pending::TransferAll {
+        from: from_id,
+        to: to_id,
+        from_login: from,
+        to_login: to,
+        moves: row.get::<_, i64>(0) as usize,
+        stays: row.get::<_, i64>(1) as usize,
+    })
+}
+
+/// Runs an administration function returning (ok, reason, user_id, detail) and says how it went.
+async fn repair(
+    client: &Client,
+    call: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    what: String,
+) -> Result<String, String> {
+    let row = client
+        .query_one(
+            &format!("select (r).ok, (r).reason, (r).detail from {call} r"),
+            params,
+        )
+        .await
+        .map_err(|e| message(&e))?;
+    let (ok, reason, detail): (bool, String, Option<serde_json::Value>) =
+        (row.get(0), row.get(1), row.get(2));
+    if ok {
+        Ok(Text::AdminDone {
+            what,
+            detail: detail.map(|d| d.to_string()),
+        }
+        .to_string())
+    } else {
+        Err(Text::AdminRefused { what, reason }.to_string())
+    }
+}
+
+pub async fn transfer_all(
+    client: &Client,
+    from: i64,
+    to: i64,
+    reason: String,
+    label: String,
+) -> Result<String, String> {
+    repair(
+        client,
+        "dibs.transfer_all($1, $2, $3)",
+        &[&from, &to, &reason],
+        format!("transfer {label}"),
+    )
+    .await
+}
+
+pub async fn undo_transfer(client: &Client, batch: i64, reason: String) -> Result<String, String> {
+    repair(
+        client,
+        "dibs.undo_transfer($1, $2)",
+        &[&batch, &reason],
+        format!("undo {batch}"),
+    )
+    .await
+}

@@ -211,6 +211,18 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
         Effect::LoadDetail(id) => Msg::DetailLoaded(data::load_detail(client, id).await),
         Effect::LoadBoard(query) => Msg::BoardLoaded(data::load_board(client, query).await),
         Effect::LoadTree(id) => Msg::TreeLoaded(data::load_tree(client, id).await),
+        Effect::PreviewTransfer { from, to } => {
+            Msg::TransferPreview(data::preview_transfer(client, from, to).await)
+        }
+        Effect::TransferAll {
+            from,
+            to,
+            reason,
+            label,
+        } => Msg::Done(data::transfer_all(client, from, to, reason, label).await),
+        Effect::UndoTransfer { batch, reason } => {
+            Msg::Done(data::undo_transfer(client, batch, reason).await)
+        }
         Effect::Export { what, rows } => Msg::Exported(write_export(what, &rows)),
         Effect::Copy(text) => {
             // Straight to the terminal, between frames: the terminal (local or at the far

@@ -137,6 +137,15 @@ pub enum Pending {
         held: i64,
         limit: i64,
     },
+    /// Everything `from` holds to `to`: how much fits under `to`'s limits, how much stays.
+    TransferAll {
+        from: i64,
+        to: i64,
+        from_login: String,
+        to_login: String,
+        moves: usize,
+        stays: usize,
+    },
 }
 
 /// A one-line text input at the bottom of the screen.
@@ -145,6 +154,7 @@ pub enum PromptKind {
     FollowUp { lead: i64 },
     LostReason { id: i64, stage: i16, version: i32 },
     BoardFilter,
+    TransferReason { from: i64, to: i64, label: String },
     AssignTo { leads: Vec<i64> },
     Palette,
 }
@@ -161,6 +171,7 @@ impl Prompt {
             PromptKind::FollowUp { .. } => Label::FollowupPrompt,
             PromptKind::LostReason { .. } => Label::LostReasonPrompt,
             PromptKind::BoardFilter => Label::BoardFilterPrompt,
+            PromptKind::TransferReason { .. } => Label::RepairReasonPrompt,
             PromptKind::AssignTo { .. } => Label::AssignPrompt,
             PromptKind::Palette => Label::PalettePrompt,
         }
@@ -175,6 +186,8 @@ pub const COMMANDS: &[&str] = &[
     "new",
     "search",
     "sort",
+    "transfer",
+    "undo",
     "refresh",
     "help",
     "quit",
@@ -263,6 +276,8 @@ pub enum Msg {
     DetailLoaded(Result<customers::Detail, String>),
     /// Who an assignment would go to and what they hold now.
     AssignPreview(Result<Pending, String>),
+    /// What a hand-over would move (shown in a confirm dialog).
+    TransferPreview(Result<Pending, String>),
     /// Where an export was written (or why not), and how many rows.
     Exported(Result<(usize, String), String>),
     BoardLoaded(Result<Board, String>),
@@ -329,6 +344,20 @@ pub enum Effect {
     },
     /// Put this text on the terminal's clipboard.
     Copy(String),
+    PreviewTransfer {
+        from: String,
+        to: String,
+    },
+    TransferAll {
+        from: i64,
+        to: i64,
+        reason: String,
+        label: String,
+    },
+    UndoTransfer {
+        batch: i64,
+        reason: String,
+    },
     MoveCard {
         id: i64,
         stage: i16,
@@ -621,6 +650,19 @@ impl App {
                         vec![Effect::PreviewAssign { leads, login: text }, Effect::Redraw]
                     }
                     PromptKind::AssignTo { .. } => vec![Effect::Redraw],
+                    PromptKind::TransferReason { .. } if text.is_empty() => {
+                        self.flash = Some(Label::RepairReasonPrompt.to_string());
+                        vec![Effect::Redraw]
+                    }
+                    PromptKind::TransferReason { from, to, label } => vec![
+                        Effect::TransferAll {
+                            from,
+                            to,
+                            reason: text,
+                            label,
+                        },
+                        Effect::Redraw,
+                    ],
                     PromptKind::BoardFilter => {
                         let Some(board) = self.board.as_mut() else {
                             return vec![Effect::Redraw];
@@ -646,6 +688,9 @@ impl App {
     }
 
     fn run_command(&mut self, typed: &str) -> Vec<Effect> {
+        let mut words = typed.split_whitespace();
+        let typed = words.next().unwrap_or("");
+        let args: Vec<&str> = words.collect();
         let options = completions(typed);
         let command = if COMMANDS.contains(&typed) {
             typed
@@ -674,6 +719,36 @@ impl App {
                 super::keys::parse_key(&self.keymap.key_of(KeyAction::Sort))
                     .unwrap_or(KeyCode::Char('s')),
             ),
+            "transfer" | "undo" if self.readonly => self.refuse_readonly(),
+            "transfer" => match args.as_slice() {
+                [from, to] => vec![
+                    Effect::PreviewTransfer {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                    },
+                    Effect::Redraw,
+                ],
+                _ => {
+                    self.flash = Some(Label::TransferUsage.to_string());
+                    vec![Effect::Redraw]
+                }
+            },
+            "undo" => match (
+                args.first().and_then(|b| b.parse::<i64>().ok()),
+                args.len() > 1,
+            ) {
+                (Some(batch), true) => vec![
+                    Effect::UndoTransfer {
+                        batch,
+                        reason: args[1..].join(" "),
+                    },
+                    Effect::Redraw,
+                ],
+                _ => {
+                    self.flash = Some(Label::UndoUsage.to_string());
+                    vec![Effect::Redraw]
+                }
+            },
             "refresh" => vec![self.reload(), Effect::LoadFigures],
             "help" => {
                 self.help = true;
@@ -705,6 +780,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         Pending::Assign { leads, to, .. } => {
                             app.marked.clear();
                             Assign { leads, to }
+                        }
+                        // A repair needs its why before it runs.
+                        Pending::TransferAll {
+                            from,
+                            to,
+                            from_login,
+                            to_login,
+                            ..
+                        } => {
+                            let label = format!("{from_login} → {to_login}");
+                            return app.open_prompt(PromptKind::TransferReason { from, to, label });
                         }
                     };
                     vec![effect, Redraw]
@@ -828,7 +914,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.error = Some(error);
             vec![Redraw]
         }
-        Msg::AssignPreview(Ok(pending)) => app.ask(pending),
+        Msg::AssignPreview(Ok(pending)) | Msg::TransferPreview(Ok(pending)) => app.ask(pending),
+        Msg::TransferPreview(Err(error)) => {
+            app.error = Some(error);
+            vec![Redraw]
+        }
         Msg::Exported(result) => {
             app.flash = Some(match result {
                 Ok((rows, path)) => Text::Exported { rows, path }.to_string(),
@@ -1126,6 +1216,55 @@ mod tests {
         let effects = update(&mut app, key('y'));
         assert_eq!(effects[0], Effect::Copy("#2 乙 · 上海".into()));
         assert!(app.flash.as_deref().is_some_and(|f| f.contains("#2 乙")));
+    }
+
+    #[test]
+    fn a_hand_over_is_previewed_confirmed_and_needs_a_reason() {
+        let mut app = app_with_rows();
+        update(&mut app, key(':'));
+        for c in "transfer lisi wangwu".chars() {
+            update(&mut app, key(c));
+        }
+        let effects = update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            effects[0],
+            Effect::PreviewTransfer {
+                from: "lisi".into(),
+                to: "wangwu".into()
+            }
+        );
+        update(
+            &mut app,
+            Msg::TransferPreview(Ok(Pending::TransferAll {
+                from: 3,
+                to: 4,
+                from_login: "lisi".into(),
+                to_login: "wangwu".into(),
+                moves: 2,
+                stays: 1,
+            })),
+        );
+        assert!(matches!(app.confirm, Some(Pending::TransferAll { .. })));
+        let effects = update(&mut app, key('y'));
+        assert_eq!(effects, vec![Effect::Redraw], "asks for the reason first");
+        let effects = update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            effects,
+            vec![Effect::Redraw],
+            "an empty reason runs nothing"
+        );
+        update(&mut app, key(':'));
+        for c in "undo 7 交接有误".chars() {
+            update(&mut app, key(c));
+        }
+        let effects = update(&mut app, Msg::Key(KeyCode::Enter, KeyModifiers::NONE));
+        assert_eq!(
+            effects[0],
+            Effect::UndoTransfer {
+                batch: 7,
+                reason: "交接有误".into()
+            }
+        );
     }
 
     #[test]

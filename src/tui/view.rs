@@ -887,6 +887,18 @@ fn render_confirm(app: &App, pending: &Pending, frame: &mut Frame) {
             held: *held,
             limit: *limit,
         },
+        Pending::TransferAll {
+            from_login,
+            to_login,
+            moves,
+            stays,
+            ..
+        } => Text::TransferPreview {
+            from: from_login.clone(),
+            to: to_login.clone(),
+            moves: *moves,
+            stays: *stays,
+        },
     }
     .to_string();
     // Room for a long Chinese company name to wrap onto more lines, plus the y/n line.
