@@ -1338,6 +1338,7 @@ pub enum Label {
     RepairReasonPrompt,
     TransferUsage,
     UndoUsage,
+    HistoryUsage,
     TabBoard,
     ScopeMine,
     ScopeTeam,
@@ -1429,6 +1430,7 @@ impl Label {
                 ":transfer 原负责人 新负责人（登录名）",
             ),
             UndoUsage => (":undo BATCH REASON", ":undo 批次号 原因"),
+            HistoryUsage => (":history LOGIN", ":history 登录名"),
             BoardFilterPrompt => (
                 "show cards matching (name, customer, owner, product line, region, close month)",
                 "只显示匹配的卡片（名称、客户、负责人、产品线、地区、预计成交月）",

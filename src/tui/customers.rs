@@ -377,15 +377,19 @@ fn detail_key(app: &mut App, code: KeyCode) -> Vec<Effect> {
         Some(KeyAction::Quit) | Some(KeyAction::Open) if code != KeyCode::Char('q') => {
             app.customers.detail = None;
         }
-        Some(KeyAction::Claim) => {
+        // A person's history (id 0) is not a customer: nothing to claim or draw a tree of.
+        Some(KeyAction::Claim) if detail.id > 0 => {
             let pending = Pending::ClaimCustomer {
                 id: detail.id,
                 company: detail.name.clone(),
             };
             return app.ask(pending);
         }
-        Some(KeyAction::Refresh) => return vec![Effect::LoadDetail(detail.id)],
-        Some(KeyAction::Tree) => return vec![Effect::LoadTree(detail.id), Effect::Redraw],
+        Some(KeyAction::Refresh) if detail.id > 0 => return vec![Effect::LoadDetail(detail.id)],
+        Some(KeyAction::Tree) if detail.id > 0 => {
+            return vec![Effect::LoadTree(detail.id), Effect::Redraw];
+        }
+        Some(KeyAction::Claim | KeyAction::Refresh | KeyAction::Tree) => return vec![],
         _ => return app.common_key(code),
     }
     vec![Effect::Redraw]

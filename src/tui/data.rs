@@ -633,3 +633,39 @@ pub async fn undo_transfer(client: &Client, batch: i64, reason: String) -> Resul
     )
     .await
 }
+
+/// A person's ownership history (what they did or were party to), as a 360°-style pane.
+pub async fn load_person_history(client: &Client, login: String) -> Result<Detail, String> {
+    let user = ownership::resolve_user(client, &login)
+        .await
+        .map_err(|e| e.to_string())?;
+    let history = ownership::history(client, ownership::HistoryOf::Person(user), None, 200)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Detail {
+        id: 0,
+        name: login,
+        facts: Vec::new(),
+        sections: vec![Section {
+            title: Some(Label::History),
+            heads: Vec::new(),
+            rows: history
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.at.format("%Y-%m-%d %H:%M").to_string(),
+                        h.action.clone(),
+                        format!("{} {}", h.outcome, h.reason),
+                        h.actor.clone().unwrap_or_default(),
+                        format!(
+                            "{} → {}",
+                            h.from_owner.clone().unwrap_or_else(|| "-".into()),
+                            h.to_owner.clone().unwrap_or_else(|| "-".into())
+                        ),
+                    ]
+                })
+                .collect(),
+        }],
+        scroll: 0,
+    })
+}

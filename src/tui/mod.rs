@@ -223,6 +223,9 @@ async fn run_effect(effect: Effect, client: &Client) -> Option<Msg> {
         Effect::UndoTransfer { batch, reason } => {
             Msg::Done(data::undo_transfer(client, batch, reason).await)
         }
+        Effect::LoadPersonHistory(login) => {
+            Msg::DetailLoaded(data::load_person_history(client, login).await)
+        }
         Effect::Export { what, rows } => Msg::Exported(write_export(what, &rows)),
         Effect::Copy(text) => {
             // Straight to the terminal, between frames: the terminal (local or at the far

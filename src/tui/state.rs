@@ -188,6 +188,7 @@ pub const COMMANDS: &[&str] = &[
     "sort",
     "transfer",
     "undo",
+    "history",
     "refresh",
     "help",
     "quit",
@@ -358,6 +359,8 @@ pub enum Effect {
         batch: i64,
         reason: String,
     },
+    /// Everything one person did or was party to, in the 360° pane.
+    LoadPersonHistory(String),
     MoveCard {
         id: i64,
         stage: i16,
@@ -730,6 +733,13 @@ impl App {
                 ],
                 _ => {
                     self.flash = Some(Label::TransferUsage.to_string());
+                    vec![Effect::Redraw]
+                }
+            },
+            "history" => match args.first() {
+                Some(login) => vec![Effect::LoadPersonHistory(login.to_string()), Effect::Redraw],
+                None => {
+                    self.flash = Some(Label::HistoryUsage.to_string());
                     vec![Effect::Redraw]
                 }
             },
