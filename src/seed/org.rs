@@ -172,12 +172,14 @@ async fn ensure_login_role(
                  exception when duplicate_object or unique_violation then null;
                  end;
              end if;
-             if not pg_has_role({login_lit}, {group_lit}, 'member') then
-                 begin
+             -- A role another database's seed created a moment ago may not be visible to this
+             -- statement yet; that seed grants the same membership.
+             begin
+                 if not pg_has_role({login_lit}, {group_lit}, 'member') then
                      grant {group} to {login};
-                 exception when duplicate_object or unique_violation then null;
-                 end;
-             end if;
+                 end if;
+             exception when duplicate_object or unique_violation or undefined_object then null;
+             end;
          end $$"
     );
     tx.batch_execute(&sql).await.map_err(|e| seed_error(&e))
