@@ -23,7 +23,7 @@ use tokio_postgres::Config;
 
 use super::customers::Form;
 use super::state::{LeadRow, PoolView, Tab};
-use super::{App, Effect, Msg, Runtime, render, update};
+use super::{App, Msg, Runtime, render, update};
 use crate::bench::Latencies;
 use crate::dedup::score::Draft;
 use crate::ownership::Entity;
@@ -79,15 +79,7 @@ fn bench_error(detail: String) -> UserError {
 }
 
 fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
+    super::headless::memory_kib("VmRSS").unwrap_or(0)
 }
 
 fn synthetic_pool(leads: usize) -> PoolView {
@@ -366,14 +358,6 @@ async fn a_rep(config: &Config) -> Result<Config, UserError> {
     Ok(rep)
 }
 
-fn apply(app: &mut App, runtime: &Runtime, msg: Msg) {
-    for effect in update(app, msg) {
-        if effect != Effect::Redraw {
-            runtime.spawn(effect);
-        }
-    }
-}
-
 /// Types each name at `cadence` per key through the real core and runtime, and measures
 /// from the last key to the frame that shows the panel for the full name.
 async fn keystroke_to_panel(
@@ -393,11 +377,7 @@ async fn keystroke_to_panel(
     let mut latencies = Latencies::default();
     for name in names {
         app.customers.form = Form::default();
-        apply(
-            &mut app,
-            &runtime,
-            Msg::Key(KeyCode::Char('n'), KeyModifiers::NONE),
-        );
+        runtime.apply(&mut app, Msg::Key(KeyCode::Char('n'), KeyModifiers::NONE));
         let keys: Vec<char> = name.chars().collect();
         let mut typed = 0;
         let mut next_key = Instant::now();
@@ -406,9 +386,11 @@ async fn keystroke_to_panel(
             if typed < keys.len() {
                 let wait = next_key.saturating_duration_since(Instant::now());
                 tokio::select! {
-                    Some(msg) = rx.recv() => apply(&mut app, &runtime, msg),
+                    Some(msg) = rx.recv() => {
+                        runtime.apply(&mut app, msg);
+                    }
                     _ = tokio::time::sleep(wait) => {
-                        apply(&mut app, &runtime, Msg::Key(KeyCode::Char(keys[typed]), KeyModifiers::NONE));
+                        runtime.apply(&mut app, Msg::Key(KeyCode::Char(keys[typed]), KeyModifiers::NONE));
                         typed += 1;
                         next_key += cadence;
                         last_key = Instant::now();
@@ -424,7 +406,7 @@ async fn keystroke_to_panel(
             };
             let final_answer =
                 matches!(&msg, Msg::DuplicatePanel { seq, .. } if *seq == app.customers.form.seq);
-            apply(&mut app, &runtime, msg);
+            runtime.apply(&mut app, msg);
             if final_answer {
                 if let Some(notice) = &app.customers.form.notice {
                     return Err(bench_error(notice.clone()));
@@ -436,11 +418,7 @@ async fn keystroke_to_panel(
                 break;
             }
         }
-        apply(
-            &mut app,
-            &runtime,
-            Msg::Key(KeyCode::Esc, KeyModifiers::NONE),
-        );
+        runtime.apply(&mut app, Msg::Key(KeyCode::Esc, KeyModifiers::NONE));
     }
     Ok(latencies)
 }

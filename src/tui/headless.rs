@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TryRecvError;
 use tokio_postgres::Config;
 
-use super::{App, Effect, Msg, Options, Runtime, buffer_to_text, keys, render, update};
+use super::{App, Msg, Options, Runtime, buffer_to_text, keys, render};
 
 /// One scripted keystroke.
 pub type Key = (KeyCode, KeyModifiers);
@@ -94,7 +94,7 @@ pub async fn run_script(
         if app.quit {
             break;
         }
-        apply(&mut app, &runtime, Msg::Key(*code, *modifiers));
+        runtime.apply(&mut app, Msg::Key(*code, *modifiers));
         settle(&mut app, &runtime, &mut rx, deadline).await?;
         // Draw as the app would, so render-side state (the scroll offset) follows. The test
         // backend does not model a wide character covering its neighbour the way a terminal
@@ -114,14 +114,6 @@ pub async fn run_script(
     ))
 }
 
-fn apply(app: &mut App, runtime: &Runtime, msg: Msg) {
-    for effect in update(app, msg) {
-        if effect != Effect::Redraw {
-            runtime.spawn(effect);
-        }
-    }
-}
-
 /// Waits until no effect runs and no message waits.
 async fn settle(
     app: &mut App,
@@ -135,7 +127,7 @@ async fn settle(
         let settled = runtime.settled();
         match rx.try_recv() {
             Ok(msg) => {
-                apply(app, runtime, msg);
+                runtime.apply(app, msg);
                 continue;
             }
             Err(TryRecvError::Disconnected) => return Ok(()),
@@ -146,21 +138,30 @@ async fn settle(
             return Err("the script did not settle in time (a query still running?)".into());
         }
         if let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(10), rx.recv()).await {
-            apply(app, runtime, msg);
+            runtime.apply(app, msg);
         }
     }
 }
 
-/// Peak resident memory of this process in KiB (Linux), for `--stats` and the benchmark.
-pub fn peak_rss_kib() -> Option<u64> {
+/// A memory figure of this process in KiB from `/proc/self/status` (Linux): `VmHWM` is
+/// the peak resident set, `VmRSS` the current one.
+pub fn memory_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
+        .find(|l| {
+            l.strip_prefix(field)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })?
         .split_whitespace()
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// Peak resident memory of this process in KiB, for `--stats` and the benchmark.
+pub fn peak_rss_kib() -> Option<u64> {
+    memory_kib("VmHWM")
 }
 
 #[cfg(test)]

@@ -134,6 +134,18 @@ impl Runtime {
         self.running.load(Ordering::SeqCst) == 0
     }
 
+    /// Feeds `msg` to the core and runs what it asks; returns whether a redraw was asked.
+    pub fn apply(&self, app: &mut App, msg: Msg) -> bool {
+        let mut redraw = false;
+        for effect in update(app, msg) {
+            match effect {
+                Effect::Redraw => redraw = true,
+                other => self.spawn(other),
+            }
+        }
+        redraw
+    }
+
     pub fn spawn(&self, effect: Effect) {
         self.running.fetch_add(1, Ordering::SeqCst);
         match effect {
@@ -414,12 +426,7 @@ async fn event_loop(
             pending.push(more);
         }
         for msg in pending {
-            for effect in update(&mut app, msg) {
-                match effect {
-                    Effect::Redraw => redraw = true,
-                    other => runtime.spawn(other),
-                }
-            }
+            redraw |= runtime.apply(&mut app, msg);
         }
         if redraw && !app.quit {
             terminal.draw(|f| render(&app, f))?;
