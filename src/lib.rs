@@ -3,6 +3,7 @@
 //! The database is the authority (rules live in `sql/`); this crate is a fast, thin
 //! client of it: a private cluster launcher, migrations, seeds, the CLI and the TUI.
 
+pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -8,11 +8,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 use tokio_postgres::Client;
 
 use super::EXIT_REFUSED;
 use super::records::Output;
+use crate::admin::{AdminOutcome, call};
 use crate::db::{self, DatabaseTarget};
 use crate::text::{Text, UserError};
 
@@ -79,41 +79,12 @@ pub struct AddArgs {
     pub no_password: bool,
 }
 
-/// The answer of an administration function.
-#[derive(Debug, Clone, Serialize)]
-pub struct AdminOutcome {
-    pub ok: bool,
-    pub reason: String,
-    pub user_id: Option<i64>,
-    pub detail: Option<serde_json::Value>,
-}
-
 fn db_error(err: &tokio_postgres::Error) -> UserError {
     Text::DatabaseError {
         during: "user administration".into(),
         detail: db::error_detail(err),
     }
     .into()
-}
-
-async fn call(
-    client: &Client,
-    sql: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-) -> Result<AdminOutcome, UserError> {
-    let row = client
-        .query_one(
-            &format!("select (r).ok, (r).reason, (r).user_id, (r).detail from {sql} r"),
-            params,
-        )
-        .await
-        .map_err(|e| db_error(&e))?;
-    Ok(AdminOutcome {
-        ok: row.get(0),
-        reason: row.get(1),
-        user_id: row.get(2),
-        detail: row.get(3),
-    })
 }
 
 async fn user_id(client: &Client, login: &str) -> Result<i64, UserError> {
@@ -206,22 +177,8 @@ fn print(outcome: &AdminOutcome, output: &Output, what: &str) -> ExitCode {
             "{}",
             serde_json::to_string_pretty(outcome).unwrap_or_default()
         );
-    } else if outcome.ok {
-        println!(
-            "{}",
-            Text::AdminDone {
-                what: what.to_string(),
-                detail: outcome.detail.as_ref().map(|d| d.to_string()),
-            }
-        );
     } else {
-        println!(
-            "{}",
-            Text::AdminRefused {
-                what: what.to_string(),
-                reason: outcome.reason.clone(),
-            }
-        );
+        println!("{}", outcome.words(what));
     }
     if outcome.ok {
         ExitCode::SUCCESS

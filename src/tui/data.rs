@@ -581,31 +581,18 @@ pub async fn preview_transfer(
     })
 }
 
-/// Runs an administration function returning (ok, reason, user_id, detail) and says how it went.
+/// Runs an administration function and says how it went (refusals are `Err`).
 async fn repair(
     client: &Client,
     call: &str,
     params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     what: String,
 ) -> Result<String, String> {
-    let row = client
-        .query_one(
-            &format!("select (r).ok, (r).reason, (r).detail from {call} r"),
-            params,
-        )
+    let outcome = crate::admin::call(client, call, params)
         .await
-        .map_err(|e| message(&e))?;
-    let (ok, reason, detail): (bool, String, Option<serde_json::Value>) =
-        (row.get(0), row.get(1), row.get(2));
-    if ok {
-        Ok(Text::AdminDone {
-            what,
-            detail: detail.map(|d| d.to_string()),
-        }
-        .to_string())
-    } else {
-        Err(Text::AdminRefused { what, reason }.to_string())
-    }
+        .map_err(|e| e.to_string())?;
+    let words = outcome.words(&what).to_string();
+    if outcome.ok { Ok(words) } else { Err(words) }
 }
 
 pub async fn transfer_all(
