@@ -89,13 +89,18 @@ create table dibs.user_scopes (
     pools       bigint[] not null
 );
 
-create function dibs.refresh_scopes() returns trigger
-language plpgsql security definer set search_path = dibs, pg_temp as $$
-begin
+create function dibs.rebuild_scopes() returns void
+language sql security definer set search_path = dibs, pg_temp as $$
     delete from dibs.user_scopes;
     insert into dibs.user_scopes (login, user_id, role, everything, teams, users, unmasked, pools)
     select u.login_role, (s).user_id, (s).role, (s).everything, (s).teams, (s).users, (s).unmasked, (s).pools
     from (select u.login_role, dibs.compute_scope(u.login_role) as s from dibs.users u where u.active) u;
+$$;
+
+create function dibs.refresh_scopes() returns trigger
+language plpgsql security definer set search_path = dibs, pg_temp as $$
+begin
+    perform dibs.rebuild_scopes();
     return null;
 end
 $$;
@@ -109,9 +114,7 @@ create trigger pool_members_refresh_scopes after insert or update or delete or t
 create trigger settings_refresh_scopes after insert or update or delete or truncate on dibs.settings
     for each statement execute function dibs.refresh_scopes();
 
-insert into dibs.user_scopes (login, user_id, role, everything, teams, users, unmasked, pools)
-select u.login_role, (s).user_id, (s).role, (s).everything, (s).teams, (s).users, (s).unmasked, (s).pools
-from (select u.login_role, dibs.compute_scope(u.login_role) as s from dibs.users u where u.active) u;
+select dibs.rebuild_scopes();
 
 create function dibs.my_scope() returns dibs.scope
 language plpgsql stable parallel safe security definer set search_path = dibs, pg_temp as $$

@@ -146,8 +146,9 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
     select * from dibs.tree_nodes(null, p_id, 1)
 $$;
 
--- The root of the tree a customer belongs to (the group).
-create function dibs.customer_root(p_customer bigint) returns bigint
+-- The way from a customer's group (the root) down to the customer, root first, seen whole
+-- (a person may not be allowed to open every entity on it).
+create function dibs.customer_path(p_customer bigint) returns bigint[]
 language sql stable security definer set search_path = dibs, pg_temp as $$
     with recursive up(id, parent_id, depth) as (
         select c.id, c.parent_id, 0 from dibs.customers c where c.id = p_customer
@@ -155,7 +156,13 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
         select c.id, c.parent_id, up.depth + 1 from dibs.customers c join up on c.id = up.parent_id
         where up.depth < 50
     )
-    select id from up order by depth desc limit 1
+    select array_agg(id order by depth desc) from up
+$$;
+
+-- The root of the tree a customer belongs to (the group).
+create function dibs.customer_root(p_customer bigint) returns bigint
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select (dibs.customer_path(p_customer))[1]
 $$;
 
 create index if not exists customers_parent_active on dibs.customers (parent_id, name) where status = 'active';
@@ -323,9 +330,10 @@ grant execute on function
     dibs.customer_children(bigint, integer),
     dibs.customer_node(bigint),
     dibs.customer_root(bigint),
+    dibs.customer_path(bigint),
     dibs.transfer_all_preview(bigint, bigint),
     dibs.transfer_all(bigint, bigint, text),
     dibs.undo_transfer(bigint, text)
 to dibs_rep, dibs_manager, dibs_admin;
 grant execute on function dibs.customer_children(bigint, integer), dibs.customer_node(bigint),
-    dibs.customer_root(bigint) to dibs_viewer;
+    dibs.customer_root(bigint), dibs.customer_path(bigint) to dibs_viewer;

@@ -502,26 +502,14 @@ pub async fn load_children(client: &Client, parent: i64) -> Result<Vec<super::tr
 /// The tree a customer belongs to: its group (root) and the root's children, with the path
 /// down to the customer opened so it is on screen.
 pub async fn load_tree(client: &Client, customer: i64) -> Result<super::tree::Tree, String> {
-    let path = client
-        .query(
-            "with recursive up(id, parent_id, depth) as (
-                 select c.id, c.parent_id, 0 from dibs.customers c where c.id = $1
-                 union all
-                 select c.id, c.parent_id, up.depth + 1 from dibs.customers c join up on c.id = up.parent_id
-                 where up.depth < 50)
-             select id from up order by depth desc",
-            &[&customer],
-        )
-        .await
-        .map_err(|e| message(&e))?;
-    // Under row-level security the path may stop at what the person can see; the database
-    // knows the real root.
-    let root: i64 = client
-        .query_one("select dibs.customer_root($1)", &[&customer])
+    // The whole way down, even where row-level security would hide an entity on it.
+    let path: Vec<i64> = client
+        .query_one("select dibs.customer_path($1)", &[&customer])
         .await
         .map_err(|e| message(&e))?
-        .get::<_, Option<i64>>(0)
-        .unwrap_or(customer);
+        .get::<_, Option<Vec<i64>>>(0)
+        .unwrap_or_default();
+    let root = path.first().copied().unwrap_or(customer);
     let root_row = client
         .query_one(
             "select id, name, owner_name, owner_team, team_name, open_opportunities, children
@@ -535,8 +523,7 @@ pub async fn load_tree(client: &Client, customer: i64) -> Result<super::tree::Tr
         load_children(client, root).await?,
         customer,
     );
-    for row in path.iter().skip(1) {
-        let id: i64 = row.get(0);
+    for &id in path.iter().skip(1) {
         if id == customer {
             break;
         }
