@@ -234,3 +234,50 @@ impl Drop for TestDatabase {
         });
     }
 }
+
+/// A PostgreSQL client program (`pg_dump`, `psql`): beside the server programs dibs uses
+/// (`DIBS_PG_BIN`, `PATH`, Debian's `/usr/lib/postgresql/*/bin`), else on `PATH`.
+pub fn pg_tool(name: &str) -> Result<std::path::PathBuf, String> {
+    if let Ok(dir) = crate::local::find_pg_bin_dir(
+        std::env::var_os("DIBS_PG_BIN"),
+        std::env::var_os("PATH"),
+        std::path::Path::new("/usr/lib/postgresql"),
+    ) && dir.join(name).is_file()
+    {
+        return Ok(dir.join(name));
+    }
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("{name} not found (install postgresql-client)"))
+}
+
+/// A schema dump without what differs between runs and machines: comments (they carry the
+/// versions), session settings and pg_dump's per-run `\restrict` keys; blank lines squeezed.
+pub fn normalise_dump(dump: &str) -> String {
+    let mut out = String::new();
+    let mut blank = false;
+    for line in dump.lines() {
+        if line.starts_with("--")
+            || line.starts_with("SET ")
+            || line.starts_with("SELECT pg_catalog.set_config")
+            || line.starts_with("\\restrict")
+            || line.starts_with("\\unrestrict")
+        {
+            continue;
+        }
+        if line.trim().is_empty() {
+            if !blank && !out.is_empty() {
+                out.push('\n');
+            }
+            blank = true;
+            continue;
+        }
+        blank = false;
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -259,7 +259,7 @@ async fn ready_target(settings: &Settings) -> Result<DatabaseTarget, UserError> 
 pub async fn prepare(target: &DatabaseTarget) -> Result<usize, UserError> {
     let mut client = db::connect(&target.config).await?;
     // A rep's login may not create anything: when the schema is current, only read.
-    let applied = if db::migrate::current_version(&client).await == Some(db::SCHEMA_VERSION) {
+    let applied = if db::migrate::is_current(&client).await {
         0
     } else {
         db::migrate(&mut client).await?

@@ -1,8 +1,9 @@
--- dibs schema v1: the whole domain of DESIGN.md, with the structural rules as constraints.
+-- dibs schema v1: the whole domain (docs/ARCHITECTURE.md), with the structural rules as constraints.
 -- Ownership *changes* go through functions added by later migrations; the columns they
 -- need (owner, owned_since, last follow-up, lock, protection, version) are here now.
 
 create schema if not exists dibs;
+
 create extension if not exists pg_trgm with schema dibs;
 
 -- Group roles. Login roles (one per person) are members of exactly one of them.
@@ -22,10 +23,6 @@ begin
     end if;
 end
 $$;
-
-revoke create on schema public from public;
-revoke all on schema dibs from public;
-grant usage on schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- GB 32100-2015 check: 18 characters over 0-9A-HJ-NP-RTUW-Y, weights 3^(i-1) mod 31.
 -- A code that fails is a typo: it is stored for the user to fix but never used as a key.
@@ -102,6 +99,7 @@ create table dibs.pool_members (
     joined_at      timestamptz not null default now(),
     primary key (pool_id, user_id)
 );
+
 create index on dibs.pool_members (user_id);
 
 create type dibs.record_status as enum ('active', 'merged', 'archived');
@@ -142,12 +140,18 @@ create table dibs.customers (
     check ((status = 'merged') = (merged_into is not null)),
     check (not locked or locked_by is not null)
 );
+
 -- I3: no two live customers share a valid unified social credit code.
 create unique index customers_uscc_live_key on dibs.customers (uscc) where uscc_valid and status = 'active';
+
 create index on dibs.customers (parent_id);
+
 create index on dibs.customers (owner_id) where owner_id is not null;
+
 create index on dibs.customers (pool_id);
+
 create index on dibs.customers (phone_e164) where phone_e164 is not null;
+
 create index on dibs.customers (email_domain) where email_domain is not null;
 
 create type dibs.lead_status as enum ('new', 'working', 'converted', 'disqualified');
@@ -184,7 +188,9 @@ create table dibs.leads (
     check ((owner_id is null) = (owned_since is null)),
     check ((status = 'converted') = (customer_id is not null and converted_at is not null))
 );
+
 create index on dibs.leads (pool_id, id) where owner_id is null;
+
 create index on dibs.leads (phone_e164) where phone_e164 is not null;
 
 create table dibs.contacts (
@@ -202,7 +208,9 @@ create table dibs.contacts (
     created_at       timestamptz not null default now(),
     check (reports_to is distinct from id)
 );
+
 create index on dibs.contacts (customer_id);
+
 create index on dibs.contacts (reports_to);
 
 create table dibs.opportunity_stages (
@@ -242,7 +250,9 @@ create table dibs.opportunities (
     created_at        timestamptz not null default now(),
     updated_at        timestamptz not null default now()
 );
+
 create index on dibs.opportunities (customer_id);
+
 create index on dibs.opportunities (stage_id, owner_id);
 
 create type dibs.followup_kind as enum ('call', 'visit', 'message', 'email', 'meeting', 'note');
@@ -259,7 +269,9 @@ create table dibs.followups (
     created_at   timestamptz not null default now(),
     check (num_nonnulls(lead_id, customer_id) = 1)
 );
+
 create index on dibs.followups (lead_id, happened_at desc) where lead_id is not null;
+
 create index on dibs.followups (customer_id, happened_at desc) where customer_id is not null;
 
 create type dibs.registration_status as enum ('active', 'expired', 'cancelled', 'converted');
@@ -278,11 +290,14 @@ create table dibs.registrations (
     created_at      timestamptz not null default now(),
     check (expires_at > starts_at and max_until >= expires_at)
 );
+
 -- One live registration per customer: a second registrant is told who holds it.
 create unique index registrations_one_active on dibs.registrations (customer_id) where status = 'active';
 
 create type dibs.entity_kind as enum ('lead', 'customer');
+
 create type dibs.dedup_match as enum ('uscc', 'name_fuzzy', 'phone', 'email_domain');
+
 create type dibs.dedup_action as enum ('block', 'warn');
 
 create table dibs.dedup_rules (
@@ -311,6 +326,7 @@ insert into dibs.dedup_rules (name, entity, against, match_kind, threshold, weig
 create type dibs.ownership_action as enum (
     'claim', 'release', 'assign', 'transfer', 'recycle', 'auto_assign', 'merge', 'convert',
     'register', 'extend', 'expire', 'lock', 'unlock', 'followup', 'create');
+
 create type dibs.ownership_outcome as enum ('ok', 'refused');
 
 -- Every change of ownership and every refused attempt: the collision statistics.
@@ -331,9 +347,7 @@ create table dibs.ownership_log (
     pool_id     bigint,
     detail      jsonb
 );
-create index on dibs.ownership_log (entity, entity_id, at desc);
-create index on dibs.ownership_log (actor_id, at desc);
 
--- Read access for the client roles; writes arrive with the ownership functions.
-grant select on all tables in schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
-grant execute on function dibs.uscc_is_valid(text) to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+create index on dibs.ownership_log (entity, entity_id, at desc);
+
+create index on dibs.ownership_log (actor_id, at desc);

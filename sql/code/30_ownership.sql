@@ -1,113 +1,16 @@
--- dibs ownership engine: who owns which lead and customer, changed only here.
+-- requires: 0002
+-- The ownership engine: who owns which lead and customer, changed only here.
 --
--- Invariants (DESIGN.md §2): I1 one owner, I2 holding limit, I4 protection, I5 cooldown and
--- daily cap, I6 every refusal explained and logged. Every function below runs under READ
--- COMMITTED and follows the measured recipe: cheap checks, then a transaction-scoped advisory
--- lock on the rep who gains a record, a count in its own statement (a fresh snapshot taken
--- after the lock), and a conditional UPDATE whose WHERE re-checks ownership after any wait.
--- Functions are SECURITY DEFINER with a pinned search_path; the caller is `session_user`.
-
--- ---------------------------------------------------------------- structure
-alter table dibs.leads
-    add column assign_attempted_at timestamptz,     -- the auto-assigner looked at it
-    add column assign_note         text;            -- why it stayed in the pool
-
-alter table dibs.ownership_log
-    add column xid   bigint not null default (pg_current_xact_id()::text::bigint),  -- gap-free events
-    add column login name not null default session_user;           -- who was connected
--- The log takes a row per change at claim rates: time and transaction id are BRIN (tiny,
--- nearly free to maintain on an append-only table); lookups by record and actor are btree.
-create index ownership_log_at_brin on dibs.ownership_log using brin (at);
-create index ownership_log_xid_brin on dibs.ownership_log using brin (xid);
-create index ownership_log_cooldown on dibs.ownership_log (entity, entity_id, from_owner)
-    where outcome = 'ok' and action in ('release', 'recycle');
-
--- Recycle candidates per pool, by idle clock and by holding time.
-create index leads_recycle_idle on dibs.leads (pool_id, (coalesce(last_followup_at, owned_since)))
-    where owner_id is not null and status = 'working';
-create index leads_recycle_held on dibs.leads (pool_id, owned_since)
-    where owner_id is not null and status = 'working';
-create index leads_holdings on dibs.leads (owner_id, pool_id) where status in ('new', 'working');
-create index leads_auto_assign on dibs.leads (id)
-    where status = 'new' and owner_id is null and assign_attempted_at is null;
-create index customers_holdings on dibs.customers (owner_id, pool_id) where status = 'active';
-create index customers_recycle on dibs.customers (pool_id, (coalesce(last_followup_at, owned_since)))
-    where owner_id is not null and status = 'active';
-create index registrations_expiry on dibs.registrations (expires_at) where status = 'active';
-
--- Claims per rep, pool and day: O(1) for the daily cap (counting the log would grow all day).
-create table dibs.daily_claims (
-    user_id  bigint not null,   -- no foreign keys: a counter touched by every claim
-    pool_id  bigint not null,
-    day      date not null,
-    claims   integer not null default 0,
-    primary key (user_id, pool_id, day)
-);
-
--- Auto-assignment: ordered rules per pool, first match wins. A null condition matches anything.
-create table dibs.assignment_rules (
-    id              bigint generated always as identity primary key,
-    pool_id         bigint not null references dibs.pools (id) on delete cascade,
-    position        integer not null default 0,
-    name            text not null,
-    regions         text[],
-    industries      text[],
-    product_lines   text[],
-    sources         text[],
-    channels        text[],
-    target_team_id  bigint references dibs.teams (id),
-    target_users    bigint[],
-    strategy        text not null default 'round_robin'
-                    check (strategy in ('round_robin', 'least_loaded', 'weighted')),
-    enabled         boolean not null default true,
-    created_at      timestamptz not null default now()
-);
-create index on dibs.assignment_rules (pool_id, position);
-
-create table dibs.assignment_cursor (
-    rule_id       bigint primary key references dibs.assignment_rules (id) on delete cascade,
-    last_user_id  bigint
-);
-
--- Reminders and other notices for a person (not ownership changes).
-create table dibs.notices (
-    id          bigint generated always as identity primary key,
-    at          timestamptz not null default now(),
-    user_id     bigint not null references dibs.users (id),
-    entity      dibs.entity_kind not null,
-    entity_id   bigint not null,
-    kind        text not null,
-    due_at      timestamptz,
-    xid         bigint not null default (pg_current_xact_id()::text::bigint),
-    unique (user_id, entity, entity_id, kind, due_at)
-);
-create index notices_xid on dibs.notices (xid, id);
-
--- Where event delivery has got to (one row). Only the notifier writes it.
-create table dibs.event_cursor (
-    singleton  boolean primary key default true check (singleton),
-    last_xid   bigint not null default 0,
-    last_id    bigint not null default 0,
-    last_notice_xid bigint not null default 0,
-    last_notice_id  bigint not null default 0
-);
-insert into dibs.event_cursor default values;
-
--- What every ownership function returns: the outcome, in data a client can put into words.
-create type dibs.outcome as (
-    ok               boolean,
-    reason           text,          -- ok, already_owned_by, over_limit, cooldown, daily_cap, ...
-    entity           dibs.entity_kind,
-    entity_id        bigint,
-    owner_id         bigint,        -- the owner after the call
-    other_user_id    bigint,        -- the other party (the owner who won, the registrant, ...)
-    other_user_name  text,
-    other_since      timestamptz,   -- since when the other party holds it
-    detail           jsonb
-);
+-- Invariants (docs/ARCHITECTURE.md): I1 one owner, I2 holding limit, I4 protection, I5
+-- cooldown and daily cap, I6 every refusal explained and logged. Every function below runs
+-- under READ COMMITTED and follows the measured recipe: cheap checks, then a
+-- transaction-scoped advisory lock on the rep who gains a record, a count in its own statement
+-- (a fresh snapshot taken after the lock), and a conditional UPDATE whose WHERE re-checks
+-- ownership after any wait. Functions are SECURITY DEFINER with a pinned search_path; the
+-- caller is `session_user`.
 
 -- ---------------------------------------------------------------- helpers
-create function dibs.user_display_name(p_user bigint) returns text
+create or replace function dibs.user_display_name(p_user bigint) returns text
 language plpgsql stable as $$
 begin
     return (select display_name from dibs.users where id = p_user);
@@ -116,7 +19,7 @@ $$;
 
 -- The caller, or — for an admin only — the user they act for. The common case (a person
 -- acting for themself) costs one index lookup.
-create function dibs.resolve_actor(p_for bigint, out actor_id bigint, out actor_role dibs.user_role,
+create or replace function dibs.resolve_actor(p_for bigint, out actor_id bigint, out actor_role dibs.user_role,
                                    out caller_id bigint, out refusal text)
 language plpgsql stable as $$
 declare
@@ -153,7 +56,7 @@ $$;
 
 -- True when `p_caller` (with role) may manage records of `p_user`: admins always,
 -- managers for their own team.
-create function dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) returns boolean
+create or replace function dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) returns boolean
 language plpgsql stable as $$
 begin
     return (select p_caller_role = 'admin'
@@ -163,7 +66,7 @@ begin
 end
 $$;
 
-create function dibs.effective_limit(p_pool bigint, p_user bigint) returns integer
+create or replace function dibs.effective_limit(p_pool bigint, p_user bigint) returns integer
 language plpgsql stable as $$
 begin
     return (select coalesce(m.holding_limit, p.holding_limit)
@@ -172,7 +75,7 @@ begin
 end
 $$;
 
-create function dibs.is_member(p_pool bigint, p_user bigint) returns boolean
+create or replace function dibs.is_member(p_pool bigint, p_user bigint) returns boolean
 language plpgsql stable as $$
 begin
     return (select exists (select 1 from dibs.pool_members m join dibs.users u on u.id = m.user_id
@@ -182,7 +85,7 @@ $$;
 
 -- Holdings are counted in their own statement after the rep's lock is taken, so the count
 -- sees every committed claim of that rep (READ COMMITTED: one snapshot per statement).
-create function dibs.lead_holdings(p_pool bigint, p_user bigint) returns integer
+create or replace function dibs.lead_holdings(p_pool bigint, p_user bigint) returns integer
 language plpgsql stable as $$
 begin
     return (select count(*)::int from dibs.leads
@@ -190,7 +93,7 @@ begin
 end
 $$;
 
-create function dibs.customer_holdings(p_pool bigint, p_user bigint) returns integer
+create or replace function dibs.customer_holdings(p_pool bigint, p_user bigint) returns integer
 language plpgsql stable as $$
 begin
     return (select count(*)::int from dibs.customers
@@ -199,7 +102,7 @@ end
 $$;
 
 -- Serialises everything that can raise one rep's holdings (I2).
-create function dibs.lock_rep(p_user bigint) returns void
+create or replace function dibs.lock_rep(p_user bigint) returns void
 language plpgsql volatile as $$
 begin
     perform pg_advisory_xact_lock(1147, p_user::int);
@@ -208,14 +111,14 @@ $$;
 
 -- For sweeps that already hold row locks: waiting here could deadlock with a claim that
 -- holds the rep's lock and waits for one of those rows, so a busy rep is skipped instead.
-create function dibs.try_lock_rep(p_user bigint) returns boolean
+create or replace function dibs.try_lock_rep(p_user bigint) returns boolean
 language plpgsql volatile as $$
 begin
     return (select pg_try_advisory_xact_lock(1147, p_user::int));
 end
 $$;
 
-create function dibs.log_ownership(
+create or replace function dibs.log_ownership(
     p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_ok boolean, p_reason text,
     p_actor bigint, p_from bigint, p_to bigint, p_pool bigint, p_detail jsonb default null)
 returns void
@@ -229,7 +132,7 @@ end
 $$;
 
 -- Builds an outcome; refusals are logged in the same transaction (I6).
-create function dibs.result(
+create or replace function dibs.result(
     p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action,
     p_actor bigint, p_owner bigint, p_other bigint default null, p_since timestamptz default null,
     p_pool bigint default null, p_detail jsonb default null, p_from bigint default null)
@@ -250,7 +153,7 @@ end
 $$;
 
 -- The most recent release/recycle of this record away from this rep inside the cooldown.
-create function dibs.cooldown_until(p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_cooldown interval)
+create or replace function dibs.cooldown_until(p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_cooldown interval)
 returns timestamptz
 language plpgsql stable as $$
 begin
@@ -262,7 +165,7 @@ $$;
 
 -- Hook for the duplicate check (its own issue): may refuse creating a customer. Until then it
 -- refuses only what the database would refuse anyway: a valid credit code already in use.
-create function dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text,
+create or replace function dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text,
                                             out blocked boolean, out reason text, out existing_id bigint)
 language plpgsql stable as $$
 begin
@@ -280,7 +183,7 @@ $$;
 -- Claim (领取) a lead from its pool for oneself. The hot path of dibs: one lookup for the
 -- caller, one for the lead with its pool's rules and the caller's membership, the rep's lock,
 -- two counts, the conditional update and the log row.
-create function dibs.claim_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.claim_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
@@ -367,7 +270,7 @@ $$;
 
 -- Release (退回) one's lead back to its pool. The cooldown then stops an instant re-claim
 -- that would only reset the recycle clock.
-create function dibs.release_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.release_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
@@ -410,7 +313,7 @@ $$;
 
 -- Moves a lead to `p_to`: assign (manager/admin, from the pool or from anyone in their
 -- team) or transfer (the owner hands over, or a manager reassigns). The receiver's limit holds.
-create function dibs.move_lead(p_lead bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint,
+create or replace function dibs.move_lead(p_lead bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint,
                                p_expected_owner bigint default null, p_reason text default null)
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
@@ -474,14 +377,14 @@ begin
 end
 $$;
 
-create function dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 begin
     return dibs.move_lead(p_lead, p_to, 'assign', p_for);
 end
 $$;
 
-create function dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 begin
     return dibs.move_lead(p_lead, p_to, 'transfer', p_for);
@@ -490,7 +393,7 @@ $$;
 
 -- ---------------------------------------------------------------- customers
 -- Claim an unowned customer from the customer pool (公海). Registrations and locks protect (I4).
-create function dibs.claim_customer(p_customer bigint, p_for bigint default null,
+create or replace function dibs.claim_customer(p_customer bigint, p_for bigint default null,
                                     p_action dibs.ownership_action default 'claim') returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -573,7 +476,7 @@ begin
 end
 $$;
 
-create function dibs.release_customer(p_customer bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.release_customer(p_customer bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
@@ -606,7 +509,7 @@ begin
 end
 $$;
 
-create function dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint default null,
+create or replace function dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint default null,
                                        p_action dibs.ownership_action default 'transfer')
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
@@ -664,7 +567,7 @@ $$;
 
 -- 报备: register a prospect for a protection period. An unowned customer is claimed with it
 -- (all claim rules apply); activity extends the period up to the pool's maximum.
-create function dibs.register_customer(p_customer bigint, p_partner text default null, p_note text default null,
+create or replace function dibs.register_customer(p_customer bigint, p_partner text default null, p_note text default null,
                                        p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -736,7 +639,7 @@ $$;
 
 -- Lock or unlock a lead or customer (manager/admin): locked records are not claimed by
 -- others and not recycled.
-create function dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean,
+create or replace function dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean,
                                 p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -776,7 +679,7 @@ $$;
 
 -- 跟进: log a call/visit/message. Resets the recycle clock and extends the actor's
 -- registration (never past its maximum).
-create function dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text default null,
+create or replace function dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text default null,
                                   p_contact bigint default null, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -834,7 +737,7 @@ $$;
 
 -- Convert a lead into a customer: link to `p_customer`, or create one from the lead. The
 -- customer ends up owned by the converting rep (claimed under the customer pool's rules).
-create function dibs.convert_lead(p_lead bigint, p_customer bigint default null, p_for bigint default null)
+create or replace function dibs.convert_lead(p_lead bigint, p_customer bigint default null, p_for bigint default null)
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -914,7 +817,7 @@ $$;
 
 -- Merge the ownership of two customers: `p_drop` becomes part of `p_keep`. The kept record
 -- keeps its owner, or inherits the dropped one's (whose holding is freed at the same time).
-create function dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint default null)
+create or replace function dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint default null)
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -962,7 +865,7 @@ $$;
 
 -- ---------------------------------------------------------------- sweeps (worker)
 -- Why a lead is due for recycling now, or null.
-create function dibs.recycle_reason(l dibs.leads, p dibs.pools) returns text
+create or replace function dibs.recycle_reason(l dibs.leads, p dibs.pools) returns text
 language sql stable as $$
     select case
         when l.owner_id is null or l.status <> 'working' or l.locked then null
@@ -974,7 +877,7 @@ language sql stable as $$
 $$;
 
 -- Due leads, oldest first, for the preview and the sweep.
-create function dibs.recycle_candidates(p_limit integer)
+create or replace function dibs.recycle_candidates(p_limit integer)
 returns table (lead_id bigint, pool_id bigint, owner_id bigint, reason text, owned_since timestamptz,
                last_followup_at timestamptz)
 language sql stable security definer set search_path = dibs, pg_temp as $$
@@ -994,7 +897,7 @@ $$;
 -- Recycles up to `p_batch` due leads in one short transaction. Rows another session holds
 -- (a claim, a follow-up being logged) are skipped, not waited for: claims are never blocked
 -- for long, and a skipped lead is taken by the next batch if still due.
-create function dibs.recycle_leads(p_batch integer default 500) returns integer
+create or replace function dibs.recycle_leads(p_batch integer default 500) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_count integer;
@@ -1019,7 +922,7 @@ begin
 end
 $$;
 
-create function dibs.recycle_customers(p_batch integer default 500) returns integer
+create or replace function dibs.recycle_customers(p_batch integer default 500) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_count integer;
@@ -1050,7 +953,7 @@ begin
 end
 $$;
 
-create function dibs.expire_registrations(p_batch integer default 500) returns integer
+create or replace function dibs.expire_registrations(p_batch integer default 500) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_count integer;
@@ -1078,7 +981,7 @@ end
 $$;
 
 -- Reminders for owners whose leads will be recycled within the pool's reminder window.
-create function dibs.send_recycle_reminders(p_batch integer default 1000) returns integer
+create or replace function dibs.send_recycle_reminders(p_batch integer default 1000) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_count integer;
@@ -1107,7 +1010,7 @@ $$;
 
 -- ---------------------------------------------------------------- auto-assignment
 -- The rule that matches a lead (first by position), or null.
-create function dibs.matching_rule(l dibs.leads) returns dibs.assignment_rules
+create or replace function dibs.matching_rule(l dibs.leads) returns dibs.assignment_rules
 language plpgsql stable as $$
 declare
     v_rule dibs.assignment_rules;
@@ -1126,7 +1029,7 @@ end
 $$;
 
 -- Candidates for a rule in the order its strategy tries them, with their load.
-create function dibs.rule_candidates(r dibs.assignment_rules)
+create or replace function dibs.rule_candidates(r dibs.assignment_rules)
 returns table (user_id bigint, held integer, holding_limit integer)
 language sql stable as $$
     with members as (
@@ -1150,7 +1053,7 @@ language sql stable as $$
 $$;
 
 -- Who would get this lead, and why (read-only; the preview uses it).
-create function dibs.pick_assignee(p_lead bigint, out user_id bigint, out rule_id bigint, out note text)
+create or replace function dibs.pick_assignee(p_lead bigint, out user_id bigint, out rule_id bigint, out note text)
 language plpgsql stable security definer set search_path = dibs, pg_temp as $$
 declare
     l dibs.leads;
@@ -1171,7 +1074,7 @@ $$;
 -- Assigns up to `p_batch` new leads by their pool's rules. Each candidate's lock is taken
 -- before its holdings are counted again, so the assigner never pushes anyone past a limit
 -- even while that rep claims in another session.
-create function dibs.auto_assign(p_batch integer default 200) returns integer
+create or replace function dibs.auto_assign(p_batch integer default 200) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     l dibs.leads;
@@ -1223,7 +1126,7 @@ $$;
 -- Rows are taken by transaction id below the oldest running transaction, so a row whose
 -- transaction commits late is never skipped. Payloads carry ids and kinds only: any role may
 -- LISTEN, so a client re-reads what it shows under its own rights.
-create function dibs.publish_events(p_max integer default 5000) returns integer
+create or replace function dibs.publish_events(p_max integer default 5000) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
@@ -1275,47 +1178,3 @@ begin
     return v_count;
 end
 $$;
-
--- ---------------------------------------------------------------- privileges
--- Clients change ownership only through the functions above (I1); nothing is granted on
--- the tables for writing, and the helpers stay private to the function owner.
--- (Extension functions such as pg_trgm's keep their own grants.)
--- Every dibs function is private unless granted below; later migrations call this again.
-create function dibs.lock_down_functions() returns void
-language plpgsql as $$
-declare
-    f regprocedure;
-begin
-    for f in
-        select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where n.nspname = 'dibs'
-          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
-    loop
-        execute format('revoke all on function %s from public', f);
-    end loop;
-end
-$$;
-select dibs.lock_down_functions();
-alter default privileges in schema dibs revoke execute on functions from public;
-grant execute on function
-    dibs.claim_lead(bigint, bigint),
-    dibs.release_lead(bigint, bigint),
-    dibs.assign_lead(bigint, bigint, bigint),
-    dibs.transfer_lead(bigint, bigint, bigint),
-    dibs.claim_customer(bigint, bigint, dibs.ownership_action),
-    dibs.release_customer(bigint, bigint),
-    dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),
-    dibs.register_customer(bigint, text, text, bigint),
-    dibs.set_locked(dibs.entity_kind, bigint, boolean, bigint),
-    dibs.log_followup(dibs.entity_kind, bigint, text, text, bigint, bigint),
-    dibs.convert_lead(bigint, bigint, bigint),
-    dibs.merge_customer_ownership(bigint, bigint, bigint),
-    dibs.pick_assignee(bigint),
-    dibs.uscc_is_valid(text)
-to dibs_rep, dibs_manager, dibs_admin;
-grant execute on function
-    dibs.recycle_leads(integer), dibs.recycle_customers(integer), dibs.expire_registrations(integer),
-    dibs.send_recycle_reminders(integer), dibs.auto_assign(integer), dibs.publish_events(integer),
-    dibs.recycle_candidates(integer)
-to dibs_admin;
-grant select on all tables in schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;

@@ -1,19 +1,8 @@
--- In-flight drafts (two reps typing the same new company see each other before saving) and
--- customer merges that move everything attached and can be undone.
-
-create table dibs.drafts (
-    user_id     bigint not null references dibs.users (id),
-    entity      dibs.entity_kind not null,
-    name        text not null check (length(name) <= 200),
-    name_core   text not null,
-    updated_at  timestamptz not null default now(),
-    primary key (user_id, entity)
-);
-create index drafts_core_trgm on dibs.drafts using gin (name_core dibs.gin_trgm_ops);
+-- requires: 0005
 
 -- Records what the caller is typing and returns the other people typing a similar company
 -- in the last two minutes (ids and names only: a draft holds nothing else).
-create function dibs.touch_draft(p_entity text, p_name text)
+create or replace function dibs.touch_draft(p_entity text, p_name text)
 returns table (user_name text, team_name text, draft_name text, seconds_ago integer)
 language plpgsql volatile security definer set search_path = dibs, pg_temp
 set pg_trgm.similarity_threshold = 0.5 as $$
@@ -44,30 +33,16 @@ begin
 end
 $$;
 
-create function dibs.clear_draft(p_entity text) returns void
+create or replace function dibs.clear_draft(p_entity text) returns void
 language sql volatile security definer set search_path = dibs, pg_temp as $$
     delete from dibs.drafts
     where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
 $$;
 
-create table dibs.customer_merges (
-    id           bigint generated always as identity primary key,
-    at           timestamptz not null default now(),
-    keep_id      bigint not null references dibs.customers (id),
-    drop_id      bigint not null references dibs.customers (id),
-    merged_by    bigint,
-    login        name not null default session_user,
-    drop_owner   bigint,
-    keep_owner   bigint,
-    moved        jsonb not null,
-    undone_at    timestamptz,
-    undone_by    bigint
-);
-
 -- Merge DROP into KEEP: contacts, opportunities, follow-ups, converted leads and child
 -- companies move to KEEP; ownership merges (dibs.merge_customer_ownership); every moved id
 -- is recorded so the merge can be undone.
-create function dibs.merge_customers(p_keep bigint, p_drop bigint, p_for bigint default null)
+create or replace function dibs.merge_customers(p_keep bigint, p_drop bigint, p_for bigint default null)
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -106,7 +81,7 @@ $$;
 
 -- Undo a merge: what moved goes back (if it has not moved again since), DROP is live again
 -- with its owner, KEEP gets back the owner it had.
-create function dibs.unmerge_customers(p_merge bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.unmerge_customers(p_merge bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
@@ -150,21 +125,14 @@ end
 $$;
 
 -- A saved customer ends its creator's draft.
-create function dibs.end_draft_on_create() returns trigger
+create or replace function dibs.end_draft_on_create() returns trigger
 language plpgsql as $$
 begin
     delete from dibs.drafts where user_id = new.created_by and entity = 'customer';
     return new;
 end
 $$;
+
+drop trigger if exists customers_30_end_draft on dibs.customers;
 create trigger customers_30_end_draft after insert on dibs.customers
     for each row when (new.created_by is not null) execute function dibs.end_draft_on_create();
-
-select dibs.lock_down_functions();
-grant execute on function dibs.touch_draft(text, text), dibs.clear_draft(text) to dibs_rep, dibs_manager, dibs_admin;
-grant execute on function dibs.merge_customers(bigint, bigint, bigint), dibs.unmerge_customers(bigint, bigint)
-    to dibs_manager, dibs_admin;
-grant select on all tables in schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
-
--- Admins edit the duplicate rules (which fields, thresholds, weights, block or warn).
-grant insert, update, delete on dibs.dedup_rules to dibs_admin;

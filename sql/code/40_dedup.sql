@@ -1,0 +1,221 @@
+-- requires: 0004
+
+-- Up to p_limit records that may be the same company as the draft, with the keys the client
+-- scores on and what the duplicate check may show of them (name, owner, team, status).
+create or replace function dibs.dedup_candidates_unrestricted(p_name text, p_uscc text default null, p_phone text default null,
+                                      p_email text default null, p_against text default 'customer',
+                                      p_limit integer default 50)
+returns table (entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean,
+               phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
+               team_name text, status text, via text)
+language plpgsql stable security definer set search_path = dibs, pg_temp
+set pg_trgm.similarity_threshold = 0.5 as $$
+declare
+    v_core text := dibs.name_core(coalesce(p_name, ''));
+    v_phone text := dibs.phone_e164(p_phone);
+    v_domain text := dibs.company_domain(p_email);
+    v_code text := upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g'));
+begin
+    if p_limit is null or p_limit < 1 or p_limit > 500 or length(p_name) > 200 then
+        raise exception 'invalid argument' using errcode = '22023';
+    end if;
+    if p_against = 'customer' then
+        return query
+        with hits as (
+            (select c.id, 'code'::text as via from dibs.customers c
+             where v_code <> '' and c.uscc = v_code and c.status = 'active' limit 5)
+            union all
+            (select c.id, 'phone' from dibs.customers c
+             where v_phone is not null and c.phone_e164 = v_phone and c.status = 'active' limit 20)
+            union all
+            (select c.id, 'domain' from dibs.customers c
+             where v_domain is not null and c.email_domain = v_domain and c.status = 'active' limit 20)
+            union all
+            (select c.id, 'prefix' from dibs.customers c
+             where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
+               and c.status = 'active'
+             order by length(c.name_core) limit p_limit)
+            union all
+            (select c.id, 'name' from dibs.customers c
+             where length(v_core) >= 3 and c.name_core % v_core and c.status = 'active'
+             order by c.name_core <-> v_core limit p_limit)
+        ), best as (
+            select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
+        )
+        select 'customer'::text, c.id, c.name, c.name_core, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain,
+               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via
+        from best join dibs.customers c on c.id = best.id
+        left join dibs.users u on u.id = c.owner_id
+        left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id);
+    else
+        return query
+        with hits as (
+            (select l.id, 'code'::text as via from dibs.leads l
+             where v_code <> '' and l.uscc = v_code and l.uscc_valid and l.status in ('new', 'working') limit 5)
+            union all
+            (select l.id, 'phone' from dibs.leads l
+             where v_phone is not null and l.phone_e164 = v_phone and l.status in ('new', 'working') limit 20)
+            union all
+            (select l.id, 'domain' from dibs.leads l
+             where v_domain is not null and l.email_domain = v_domain and l.status in ('new', 'working') limit 20)
+            union all
+            (select l.id, 'prefix' from dibs.leads l
+             where length(v_core) between 1 and 6 and l.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
+               and l.status in ('new', 'working')
+             order by length(l.name_core) limit p_limit)
+            union all
+            (select l.id, 'name' from dibs.leads l
+             where length(v_core) >= 3 and l.name_core % v_core and l.status in ('new', 'working')
+             order by l.name_core <-> v_core limit p_limit)
+        ), best as (
+            select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
+        )
+        select 'lead'::text, l.id, l.company_name, l.name_core, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain,
+               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via
+        from best join dibs.leads l on l.id = best.id
+        left join dibs.users u on u.id = l.owner_id
+        left join dibs.teams t on t.id = u.team_id;
+    end if;
+end
+$$;
+
+-- Block rules hold for every insert, not only the ones made through dibs: a direct INSERT of
+-- a blocked duplicate fails here. Creates of the same company (same core name) are serialised
+-- so two reps saving at the same instant cannot both pass.
+create or replace function dibs.enforce_customer_block_rules() returns trigger
+language plpgsql as $$
+declare
+    r dibs.dedup_rules;
+    v_existing bigint;
+begin
+    if new.status <> 'active' then
+        return new;
+    end if;
+    -- Serialise creates of the same core name (1,024 buckets keep a bulk load's lock count bounded).
+    perform pg_advisory_xact_lock(2291, abs(hashtext(new.name_core)) % 1024);
+    for r in select * from dibs.dedup_rules
+             where enabled and entity = 'customer' and against = 'customer' and action = 'block'
+             order by position
+    loop
+        v_existing := null;
+        -- (Generated columns are computed after BEFORE triggers: test the code itself.)
+        if r.match_kind = 'uscc' and dibs.uscc_is_valid(new.uscc) then
+            select c.id into v_existing from dibs.customers c
+            where c.uscc = new.uscc and c.uscc_valid and c.status = 'active' and c.id <> new.id limit 1;
+        elsif r.match_kind = 'name_fuzzy' and length(new.name_core) >= 2 then
+            select c.id into v_existing from dibs.customers c
+            where c.status = 'active' and c.id <> new.id
+              and (c.name_core = new.name_core
+                   or (r.threshold < 1 and c.name_core operator(dibs.%) new.name_core
+                       and dibs.similarity(c.name_core, new.name_core) >= r.threshold))
+            limit 1;
+        elsif r.match_kind = 'phone' and new.phone_e164 is not null then
+            select c.id into v_existing from dibs.customers c
+            where c.phone_e164 = new.phone_e164 and c.status = 'active' and c.id <> new.id limit 1;
+        elsif r.match_kind = 'email_domain' and new.email_domain is not null then
+            select c.id into v_existing from dibs.customers c
+            where c.email_domain = new.email_domain and c.status = 'active' and c.id <> new.id limit 1;
+        end if;
+        if v_existing is not null then
+            raise exception 'duplicate blocked by rule "%": customer % already exists', r.name, v_existing
+                using errcode = 'DB001',
+                      detail = json_build_object('rule', r.name, 'rule_id', r.id, 'existing', v_existing)::text;
+        end if;
+    end loop;
+    return new;
+end
+$$;
+
+drop trigger if exists customers_20_block_rules on dibs.customers;
+create trigger customers_20_block_rules before insert or update of name, uscc, phone, email_domain, status
+    on dibs.customers for each row execute function dibs.enforce_customer_block_rules();
+
+-- Creating a customer through dibs: the block rules (trigger), the warn rules (refused without
+-- an override reason), ownership for the creator under the customer pool's limit, and a
+-- decision row either way.
+create or replace function dibs.create_customer(p_name text, p_uscc text default null, p_phone text default null,
+                                     p_email text default null, p_region text default null,
+                                     p_industry text default null, p_parent bigint default null,
+                                     p_override_reason text default null, p_for bigint default null)
+returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    a record;
+    v_pool bigint;
+    v_held integer;
+    v_limit integer;
+    v_id bigint;
+    v_warned jsonb;
+    v_core text := dibs.name_core(coalesce(p_name, ''));
+    v_detail jsonb;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'create', a.caller_id, null);
+    end if;
+    if p_name is null or length(trim(p_name)) = 0 or length(p_name) > 200 or length(p_override_reason) > 1000
+       or length(p_uscc) > 18 or length(p_phone) > 40 or length(p_email) > 200 then
+        return dibs.result(false, 'invalid_argument', 'customer', null, 'create', a.actor_id, null);
+    end if;
+    -- Warn rules: candidates by the same keys the live check uses.
+    select jsonb_agg(jsonb_build_object('id', c.id, 'name', c.name, 'via', c.via, 'owner', c.owner_name))
+    into v_warned
+    from dibs.dedup_candidates(p_name, p_uscc, p_phone, p_email, 'customer', 20) c
+    where c.via ~ '(code|phone|domain)' or c.name_core = v_core or dibs.similarity(c.name_core, v_core) >= (
+        select coalesce(min(threshold), 1) from dibs.dedup_rules
+        where enabled and entity = 'customer' and against = 'customer' and match_kind = 'name_fuzzy');
+    if v_warned is not null and p_override_reason is null then
+        insert into dibs.dedup_decisions (user_id, entity, draft_name, decision, candidates)
+        values (a.actor_id, 'customer', p_name, 'needs_override', v_warned);
+        return row(false, 'needs_override', 'customer', null, null, null, null, null,
+                   jsonb_build_object('candidates', v_warned))::dibs.outcome;
+    end if;
+    select id into v_pool from dibs.pools where kind = 'customer' order by id limit 1;
+    perform dibs.lock_rep(a.actor_id);
+    v_held := dibs.customer_holdings(v_pool, a.actor_id);
+    v_limit := coalesce(dibs.effective_limit(v_pool, a.actor_id), 2147483647);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'customer', null, 'create', a.actor_id, null, null, null, v_pool,
+                           jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    begin
+        insert into dibs.customers (name, uscc, phone, email, region, industry, parent_id, pool_id, owner_id,
+                                    team_id, owned_since, created_by, source)
+        values (trim(p_name), nullif(upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g')), ''), p_phone,
+                p_email, p_region, p_industry, p_parent, v_pool, a.actor_id,
+                (select team_id from dibs.users where id = a.actor_id), now(), a.actor_id, 'dibs')
+        returning id into v_id;
+    exception
+        when sqlstate 'DB001' or unique_violation then
+            get stacked diagnostics v_detail = pg_exception_detail;
+            insert into dibs.dedup_decisions (user_id, entity, draft_name, decision, candidates)
+            values (a.actor_id, 'customer', p_name, 'blocked', coalesce(v_warned, '[]'::jsonb));
+            return row(false, 'duplicate_blocked', 'customer', null, null, null, null, null,
+                       case when v_detail is not null and v_detail::text like '{%' then v_detail
+                            else jsonb_build_object('rule', 'same credit code') end)::dibs.outcome;
+        when foreign_key_violation or check_violation then
+            return dibs.result(false, 'invalid_argument', 'customer', null, 'create', a.actor_id, null);
+    end;
+    insert into dibs.dedup_decisions (user_id, entity, created_id, draft_name, decision, candidates, override_reason)
+    values (a.actor_id, 'customer', v_id, p_name,
+            case when v_warned is null then 'clean' else 'warned_overridden' end, v_warned, p_override_reason);
+    perform dibs.log_ownership('customer', v_id, 'create', true, 'ok', coalesce(a.caller_id, a.actor_id), null,
+                               a.actor_id, v_pool);
+    return row(true, 'ok', 'customer', v_id, a.actor_id, null, null, now(),
+               jsonb_build_object('warned', v_warned))::dibs.outcome;
+end
+$$;
+
+create or replace function dibs.dedup_candidates(p_name text, p_uscc text default null, p_phone text default null,
+                                      p_email text default null, p_against text default 'customer',
+                                      p_limit integer default 50)
+returns table (entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean,
+               phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
+               team_name text, status text, via text)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select c.entity, c.id, c.name, c.name_core, c.uscc, c.uscc_valid,
+           case when c.phone_e164 = dibs.phone_e164(p_phone) then c.phone_e164 end,
+           case when c.email_domain = dibs.company_domain(p_email) then c.email_domain end,
+           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via
+    from dibs.dedup_candidates_unrestricted(p_name, p_uscc, p_phone, p_email, p_against, p_limit) c
+$$;

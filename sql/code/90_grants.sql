@@ -1,0 +1,136 @@
+-- requires: 0007
+-- Privileges in their final form. Applied after every other code file whenever code or schema
+-- changes, so they converge: what is written here is what the database grants.
+--
+-- Clients change data only through SECURITY DEFINER functions (I1): no client role, admins
+-- included, has INSERT/UPDATE/DELETE on any table. Reading is by row-level security (the
+-- policies live in the migrations) and, for contact columns, through the masking views.
+
+revoke create on schema public from public;
+revoke all on schema dibs from public;
+grant usage on schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+
+-- Every dibs function is private to its owner unless granted below (extension functions such
+-- as pg_trgm's keep their own grants).
+create or replace function dibs.lock_down_functions() returns void
+language plpgsql as $$
+declare
+    f regprocedure;
+begin
+    for f in
+        select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'dibs'
+          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+    loop
+        execute format('revoke all on function %s from public', f);
+    end loop;
+end
+$$;
+select dibs.lock_down_functions();
+
+-- ---------------------------------------------------------------- tables and views
+-- No direct writes, for anyone: whatever an earlier version granted is taken back here.
+revoke insert, update, delete, truncate, references, trigger on all tables in schema dibs
+    from dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+grant select on
+    dibs.schema_migrations, dibs.schema_code, dibs.teams, dibs.users, dibs.pools, dibs.pool_members,
+    dibs.opportunity_stages, dibs.opportunities, dibs.followups, dibs.registrations, dibs.dedup_rules,
+    dibs.ownership_log, dibs.daily_claims, dibs.assignment_rules, dibs.assignment_cursor, dibs.notices,
+    dibs.event_cursor, dibs.free_mail_domains, dibs.dedup_decisions, dibs.drafts, dibs.customer_merges,
+    dibs.settings, dibs.user_scopes, dibs.audit_log, dibs.opportunity_log
+to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+
+-- Contact columns (phone, phone_e164, email) of leads, customers and contacts are readable by
+-- admins only; everyone else reads them masked through the views below. A column added by a
+-- later migration is covered the next time this file is applied (it is, after every migration).
+revoke select on dibs.leads, dibs.customers, dibs.contacts from dibs_rep, dibs_manager, dibs_viewer;
+grant select on dibs.leads, dibs.customers, dibs.contacts to dibs_admin;
+do $$
+declare
+    t text;
+    cols text;
+begin
+    foreach t in array array['leads', 'customers', 'contacts'] loop
+        select string_agg(quote_ident(attname), ', ' order by attnum) into cols
+        from pg_attribute
+        where attrelid = ('dibs.' || t)::regclass and attnum > 0 and not attisdropped
+          and attname not in ('phone', 'phone_e164', 'email');
+        execute format('grant select (%s) on dibs.%I to dibs_rep, dibs_manager, dibs_viewer', cols, t);
+    end loop;
+end
+$$;
+grant select on dibs.lead_contacts, dibs.customer_contacts, dibs.contact_details
+to dibs_rep, dibs_manager, dibs_viewer, dibs_admin;
+
+-- ---------------------------------------------------------------- functions
+-- Reading helpers every role needs (the policies and views call them).
+grant execute on function
+    dibs.uscc_is_valid(text),
+    dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(), dibs.my_scope_users(),
+    dibs.my_unmasked_users(), dibs.my_pools(), dibs.contacts_unmasked(bigint),
+    dibs.mask_phone(text), dibs.mask_email(text), dibs.my_figures()
+to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+
+-- Ownership: each function checks who may do what and logs refusals.
+grant execute on function
+    dibs.claim_lead(bigint, bigint),
+    dibs.release_lead(bigint, bigint),
+    dibs.assign_lead(bigint, bigint, bigint),
+    dibs.transfer_lead(bigint, bigint, bigint),
+    dibs.claim_customer(bigint, bigint, dibs.ownership_action),
+    dibs.release_customer(bigint, bigint),
+    dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),
+    dibs.register_customer(bigint, text, text, bigint),
+    dibs.set_locked(dibs.entity_kind, bigint, boolean, bigint),
+    dibs.log_followup(dibs.entity_kind, bigint, text, text, bigint, bigint),
+    dibs.convert_lead(bigint, bigint, bigint),
+    dibs.merge_customer_ownership(bigint, bigint, bigint),
+    dibs.pick_assignee(bigint)
+to dibs_rep, dibs_manager, dibs_admin;
+
+-- Sweeps and the event notifier: the worker runs them as an admin.
+grant execute on function
+    dibs.recycle_leads(integer), dibs.recycle_customers(integer), dibs.expire_registrations(integer),
+    dibs.send_recycle_reminders(integer), dibs.auto_assign(integer), dibs.publish_events(integer),
+    dibs.recycle_candidates(integer)
+to dibs_admin;
+
+-- The duplicate check (the unrestricted candidate search stays private: the public one
+-- withholds others' phones and domains), creating customers, drafts.
+grant execute on function
+    dibs.dedup_candidates(text, text, text, text, text, integer),
+    dibs.create_customer(text, text, text, text, text, text, bigint, text, bigint),
+    dibs.name_basic(text), dibs.name_core(text), dibs.phone_e164(text), dibs.company_domain(text),
+    dibs.to_simplified(text),
+    dibs.touch_draft(text, text), dibs.clear_draft(text)
+to dibs_rep, dibs_manager, dibs_admin;
+grant execute on function dibs.merge_customers(bigint, bigint, bigint), dibs.unmerge_customers(bigint, bigint)
+    to dibs_manager, dibs_admin;
+
+-- Administration functions are callable by every person so that an attempt by someone not
+-- allowed is refused *and recorded* (a missing privilege would fail without a trace).
+grant execute on function
+    dibs.user_set_limit(bigint, bigint, integer),
+    dibs.user_add(text, text, text, bigint, text, text), dibs.user_set_role(bigint, text),
+    dibs.user_set_team(bigint, bigint), dibs.user_disable(bigint), dibs.user_holdings(bigint),
+    dibs.set_dedup_rule(bigint, boolean, numeric, numeric, text)
+to dibs_rep, dibs_manager, dibs_admin;
+
+-- The board, the tree and repairs.
+grant execute on function
+    dibs.move_opportunity(bigint, smallint, integer, text),
+    dibs.reparent_customer(bigint, bigint),
+    dibs.customer_children(bigint, integer),
+    dibs.customer_node(bigint),
+    dibs.customer_root(bigint),
+    dibs.customer_path(bigint),
+    dibs.transfer_all_preview(bigint, bigint),
+    dibs.transfer_all(bigint, bigint, text),
+    dibs.undo_transfer(bigint, text)
+to dibs_rep, dibs_manager, dibs_admin;
+grant execute on function dibs.customer_children(bigint, integer), dibs.customer_node(bigint),
+    dibs.customer_root(bigint), dibs.customer_path(bigint) to dibs_viewer;
+grant execute on function
+    dibs.move_opportunity(bigint, smallint, integer, text),
+    dibs.reparent_customer(bigint, bigint)
+to dibs_viewer;

@@ -1,0 +1,4305 @@
+CREATE SCHEMA dibs;
+
+CREATE TYPE dibs.admin_result AS (
+	ok boolean,
+	reason text,
+	user_id bigint,
+	detail jsonb
+);
+
+CREATE TYPE dibs.dedup_action AS ENUM (
+    'block',
+    'warn'
+);
+
+CREATE TYPE dibs.dedup_match AS ENUM (
+    'uscc',
+    'name_fuzzy',
+    'phone',
+    'email_domain'
+);
+
+CREATE TYPE dibs.entity_kind AS ENUM (
+    'lead',
+    'customer'
+);
+
+CREATE TYPE dibs.followup_kind AS ENUM (
+    'call',
+    'visit',
+    'message',
+    'email',
+    'meeting',
+    'note'
+);
+
+CREATE TYPE dibs.lead_status AS ENUM (
+    'new',
+    'working',
+    'converted',
+    'disqualified'
+);
+
+CREATE TYPE dibs.move_result AS (
+	ok boolean,
+	reason text,
+	version integer,
+	stage smallint,
+	by_name text,
+	moved_at timestamp with time zone
+);
+
+CREATE TYPE dibs.outcome AS (
+	ok boolean,
+	reason text,
+	entity dibs.entity_kind,
+	entity_id bigint,
+	owner_id bigint,
+	other_user_id bigint,
+	other_user_name text,
+	other_since timestamp with time zone,
+	detail jsonb
+);
+
+CREATE TYPE dibs.ownership_action AS ENUM (
+    'claim',
+    'release',
+    'assign',
+    'transfer',
+    'recycle',
+    'auto_assign',
+    'merge',
+    'convert',
+    'register',
+    'extend',
+    'expire',
+    'lock',
+    'unlock',
+    'followup',
+    'create'
+);
+
+CREATE TYPE dibs.ownership_outcome AS ENUM (
+    'ok',
+    'refused'
+);
+
+CREATE TYPE dibs.pool_kind AS ENUM (
+    'lead',
+    'customer'
+);
+
+CREATE TYPE dibs.record_status AS ENUM (
+    'active',
+    'merged',
+    'archived'
+);
+
+CREATE TYPE dibs.registration_status AS ENUM (
+    'active',
+    'expired',
+    'cancelled',
+    'converted'
+);
+
+CREATE TYPE dibs.scope AS (
+	user_id bigint,
+	role text,
+	everything boolean,
+	teams bigint[],
+	users bigint[],
+	unmasked bigint[],
+	pools bigint[]
+);
+
+CREATE TYPE dibs.user_role AS ENUM (
+    'rep',
+    'manager',
+    'admin',
+    'viewer'
+);
+
+CREATE FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return dibs.move_lead(p_lead, p_to, 'assign', p_for);
+end
+$$;
+
+CREATE FUNCTION dibs.audit(p_action text, p_target text, p_ok boolean, p_reason text, p_detail jsonb DEFAULT NULL::jsonb) RETURNS dibs.admin_result
+    LANGUAGE plpgsql
+    AS $_$
+declare
+    v_target bigint;
+begin
+    insert into dibs.audit_log (actor_id, action, target, outcome, reason, detail)
+    values (dibs.my_id(), p_action, p_target, case when p_ok then 'ok' else 'refused' end, p_reason,
+            case when p_ok then p_detail end);
+    if p_target ~ '^[0-9]{1,18}$' then
+        v_target := p_target::bigint;
+    end if;
+    return row(p_ok, p_reason, v_target, case when p_ok then p_detail end)::dibs.admin_result;
+end
+$_$;
+
+CREATE FUNCTION dibs.auto_assign(p_batch integer DEFAULT 200) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    l dibs.leads;
+    r dibs.assignment_rules;
+    c record;
+    v_assigned integer := 0;
+    v_done boolean;
+begin
+    for l in
+        select * from dibs.leads
+        where status = 'new' and owner_id is null and assign_attempted_at is null and not locked
+        order by id limit p_batch
+        for update skip locked
+    loop
+        r := dibs.matching_rule(l);
+        if r.id is null then
+            update dibs.leads set assign_attempted_at = now(), assign_note = 'no_rule' where id = l.id;
+            continue;
+        end if;
+        v_done := false;
+        for c in select * from dibs.rule_candidates(r) loop
+            continue when c.held >= c.holding_limit;
+            continue when not dibs.try_lock_rep(c.user_id);
+            continue when dibs.lead_holdings(l.pool_id, c.user_id) >= c.holding_limit;
+            update dibs.leads set owner_id = c.user_id, owned_since = now(), status = 'working',
+                                  assign_attempted_at = now(), assign_note = r.strategy,
+                                  version = version + 1, updated_at = now()
+            where id = l.id and owner_id is null and status = 'new';
+            perform dibs.log_ownership('lead', l.id, 'auto_assign', true, r.strategy, null, null, c.user_id,
+                                       l.pool_id, jsonb_build_object('rule', r.id));
+            insert into dibs.assignment_cursor (rule_id, last_user_id) values (r.id, c.user_id)
+            on conflict (rule_id) do update set last_user_id = excluded.last_user_id;
+            v_assigned := v_assigned + 1;
+            v_done := true;
+            exit;
+        end loop;
+        if not v_done then
+            update dibs.leads set assign_attempted_at = now(), assign_note = 'nobody_eligible' where id = l.id;
+            perform dibs.log_ownership('lead', l.id, 'auto_assign', false, 'nobody_eligible', null, null, null,
+                                       l.pool_id, jsonb_build_object('rule', r.id));
+        end if;
+    end loop;
+    return v_assigned;
+end
+$$;
+
+CREATE FUNCTION dibs.basic_of_canonical(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select lower(regexp_replace(p, '[^[:alnum:]]', '', 'g'))
+$$;
+
+CREATE FUNCTION dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text, OUT blocked boolean, OUT reason text, OUT existing_id bigint) RETURNS record
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    blocked := false;
+    if p_uscc is not null and dibs.uscc_is_valid(p_uscc) then
+        select id into existing_id from dibs.customers where uscc = p_uscc and uscc_valid and status = 'active';
+        if existing_id is not null then
+            blocked := true;
+            reason := 'duplicate_credit_code';
+        end if;
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint DEFAULT NULL::bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    c dibs.customers;
+    p dibs.pools;
+    r dibs.registrations;
+    v_until timestamptz;
+    v_claims integer;
+    v_held integer;
+    v_limit integer;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, p_action,
+                           a.caller_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, p_action, a.actor_id, null);
+    end if;
+    if c.owner_id = a.actor_id then
+        return dibs.result(true, 'already_yours', 'customer', p_customer, p_action, a.actor_id, c.owner_id);
+    end if;
+    if c.owner_id is not null then
+        return dibs.result(false, 'already_owned_by', 'customer', p_customer, p_action, a.actor_id, c.owner_id,
+                           c.owner_id, c.owned_since, c.pool_id);
+    end if;
+    select * into r from dibs.registrations
+    where customer_id = p_customer and status = 'active' and expires_at > now();
+    if r.id is not null and r.registered_by <> a.actor_id then
+        return dibs.result(false, 'protected_by', 'customer', p_customer, p_action, a.actor_id, null,
+                           r.registered_by, r.starts_at, c.pool_id,
+                           jsonb_build_object('until', r.expires_at, 'partner', r.partner_name));
+    end if;
+    if c.locked then
+        return dibs.result(false, 'locked', 'customer', p_customer, p_action, a.actor_id, null, c.locked_by, null,
+                           c.pool_id);
+    end if;
+    if c.pool_id is null or not dibs.is_member(c.pool_id, a.actor_id) then
+        return dibs.result(false, 'not_member', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id);
+    end if;
+    select * into p from dibs.pools where id = c.pool_id;
+    v_until := dibs.cooldown_until('customer', p_customer, a.actor_id, p.cooldown);
+    if v_until is not null then
+        return dibs.result(false, 'cooldown', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id, jsonb_build_object('until', v_until));
+    end if;
+    perform dibs.lock_rep(a.actor_id);
+    select claims into v_claims from dibs.daily_claims
+    where user_id = a.actor_id and pool_id = c.pool_id and day = current_date;
+    if coalesce(v_claims, 0) >= p.daily_claim_cap then
+        return dibs.result(false, 'daily_cap', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id, jsonb_build_object('claims', v_claims, 'cap', p.daily_claim_cap));
+    end if;
+    v_held := dibs.customer_holdings(c.pool_id, a.actor_id);
+    v_limit := dibs.effective_limit(c.pool_id, a.actor_id);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'customer', p_customer, p_action, a.actor_id, null, null, null,
+                           c.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    update dibs.customers set owner_id = a.actor_id, owned_since = now(), version = version + 1,
+                              updated_at = now(),
+                              team_id = (select team_id from dibs.users where id = a.actor_id)
+    where id = p_customer and owner_id is null and status = 'active' and not locked
+      and (protected_until is null or protected_until <= now() or r.id is not null);
+    if not found then
+        select * into c from dibs.customers where id = p_customer;
+        return dibs.result(false, coalesce(case when c.owner_id is not null then 'already_owned_by' end, 'changed'),
+                           'customer', p_customer, p_action, a.actor_id, c.owner_id, c.owner_id, c.owned_since,
+                           c.pool_id, jsonb_build_object('race', true));
+    end if;
+    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, c.pool_id, current_date, 1)
+    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    perform dibs.log_ownership('customer', p_customer, 'claim', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               null, a.actor_id, c.pool_id);
+    return dibs.result(true, 'ok', 'customer', p_customer, p_action, a.actor_id, a.actor_id, null, now(),
+                       c.pool_id, jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+end
+$$;
+
+CREATE FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    l record;
+    v_until timestamptz;
+    v_claims integer;
+    v_held integer;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'claim', a.caller_id, null);
+    end if;
+    select ld.owner_id, ld.owned_since, ld.status, ld.locked, ld.pool_id, p.cooldown, p.daily_claim_cap,
+           coalesce(m.holding_limit, p.holding_limit) as holding_limit, m.user_id is not null as member
+    into l
+    from dibs.leads ld join dibs.pools p on p.id = ld.pool_id
+    left join dibs.pool_members m on m.pool_id = ld.pool_id and m.user_id = a.actor_id
+    where ld.id = p_lead;
+    if not found then
+        return dibs.result(false, 'not_found', 'lead', p_lead, 'claim', a.actor_id, null);
+    end if;
+    if l.owner_id = a.actor_id then
+        return dibs.result(true, 'already_yours', 'lead', p_lead, 'claim', a.actor_id, l.owner_id);
+    end if;
+    if l.owner_id is not null then
+        return dibs.result(false, 'already_owned_by', 'lead', p_lead, 'claim', a.actor_id, l.owner_id,
+                           l.owner_id, l.owned_since, l.pool_id);
+    end if;
+    if l.status <> 'new' then
+        return dibs.result(false, 'not_claimable', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                           jsonb_build_object('status', l.status));
+    end if;
+    if l.locked then
+        return dibs.result(false, 'locked', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id);
+    end if;
+    if not l.member then
+        return dibs.result(false, 'not_member', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id);
+    end if;
+    if l.cooldown > '0' then
+        v_until := dibs.cooldown_until('lead', p_lead, a.actor_id, l.cooldown);
+        if v_until is not null then
+            return dibs.result(false, 'cooldown', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                               jsonb_build_object('until', v_until));
+        end if;
+    end if;
+
+    perform pg_advisory_xact_lock(1147, a.actor_id::int);
+    select claims into v_claims from dibs.daily_claims
+    where user_id = a.actor_id and pool_id = l.pool_id and day = current_date;
+    if coalesce(v_claims, 0) >= l.daily_claim_cap then
+        return dibs.result(false, 'daily_cap', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                           jsonb_build_object('claims', v_claims, 'cap', l.daily_claim_cap));
+    end if;
+    -- Its own statement, after the lock: sees every committed claim of this rep. It counts a
+    -- column outside the index on purpose: a plain index scan marks the entries of released
+    -- row versions dead as it passes (an index-only scan would revisit them on every claim).
+    select count(ld.version) into v_held from dibs.leads ld
+    where ld.owner_id = a.actor_id and ld.pool_id = l.pool_id and ld.status in ('new', 'working');
+    if v_held >= l.holding_limit then
+        return dibs.result(false, 'over_limit', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+                           jsonb_build_object('held', v_held, 'limit', l.holding_limit));
+    end if;
+
+    -- The WHERE re-checks ownership on the row version that won any race.
+    update dibs.leads set owner_id = a.actor_id, owned_since = now(), status = 'working',
+                          version = version + 1, updated_at = now()
+    where id = p_lead and owner_id is null and status = 'new' and not locked;
+    if not found then
+        select * into l from dibs.leads where id = p_lead;
+        return dibs.result(false, coalesce(case when l.owner_id is not null then 'already_owned_by' end,
+                                           'not_claimable'),
+                           'lead', p_lead, 'claim', a.actor_id, l.owner_id, l.owner_id, l.owned_since, l.pool_id,
+                           jsonb_build_object('race', true));
+    end if;
+    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, l.pool_id, current_date, 1)
+    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
+    values ('lead', p_lead, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, l.pool_id,
+            case when p_for is not null then '{"on_behalf": true}'::jsonb end);
+    return row(true, 'ok', 'lead', p_lead, a.actor_id, null, null, now(),
+               jsonb_build_object('held', v_held + 1, 'limit', l.holding_limit))::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    delete from dibs.drafts
+    where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
+$$;
+
+CREATE FUNCTION dibs.company_domain(p text) RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    AS $_$
+    with d as (select regexp_replace(lower(trim(trailing '.' from trim(split_part(trim(both '<> ' from p), '@', -1)))),
+                                     '^mail\.', '') as domain
+               where position('@' in p) > 1)
+    select domain from d
+    where domain ~ '^[a-z0-9-]+(\.[a-z0-9-]+)+$'
+      and not exists (select 1 from dibs.free_mail_domains f where f.domain = d.domain)
+$_$;
+
+CREATE FUNCTION dibs.compute_scope(p_login name) RETURNS dibs.scope
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    s dibs.scope;
+    v_team bigint;
+begin
+    select u.id, u.role::text, u.team_id into s.user_id, s.role, v_team
+    from dibs.users u where u.login_role = p_login and u.active;
+    if s.role is null then
+        s.role := case when pg_has_role(p_login, 'dibs_admin', 'member') then 'admin'
+                       when pg_has_role(p_login, 'dibs_manager', 'member') then 'manager'
+                       when pg_has_role(p_login, 'dibs_viewer', 'member') then 'viewer'
+                       else 'none' end;
+    end if;
+    s.everything := s.role in ('admin', 'viewer');
+    -- A manager: their team and every team below it. A rep: their team, when reps see it.
+    if v_team is null then
+        s.teams := '{}';
+    elsif s.role in ('manager', 'admin') then
+        with recursive t(id) as (
+            select v_team
+            union
+            select x.id from dibs.teams x join t on x.parent_id = t.id
+        )
+        select array_agg(id) into s.teams from t;
+    elsif (select reps_see_team from dibs.settings) then
+        s.teams := array[v_team];
+    else
+        s.teams := '{}';
+    end if;
+    select coalesce(array_agg(id), '{}') into s.users
+    from dibs.users where id = s.user_id or team_id = any (s.teams);
+    s.unmasked := case when s.role = 'manager' then s.users
+                       when s.user_id is not null then array[s.user_id]
+                       else '{}' end;
+    select coalesce(array_agg(pool_id), '{}') into s.pools from dibs.pool_members where user_id = s.user_id;
+    return s;
+end
+$$;
+
+CREATE FUNCTION dibs.contacts_unmasked(p_owner bigint) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    select coalesce((select dibs.my_role()) = 'admin' or p_owner = any ((select dibs.my_unmasked_users())::bigint[]),
+                    false)
+$$;
+
+CREATE FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint DEFAULT NULL::bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    l dibs.leads;
+    c dibs.customers;
+    v_pool bigint;
+    v_customer bigint := p_customer;
+    v_hook record;
+    v_held integer;
+    v_limit integer;
+    v_claim dibs.outcome;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'convert', a.caller_id, null);
+    end if;
+    select * into l from dibs.leads where id = p_lead for update;
+    if l.id is null then
+        return dibs.result(false, 'not_found', 'lead', p_lead, 'convert', a.actor_id, null);
+    end if;
+    if l.owner_id is distinct from a.actor_id then
+        return dibs.result(false, 'not_owner', 'lead', p_lead, 'convert', a.actor_id, l.owner_id, l.owner_id,
+                           l.owned_since, l.pool_id);
+    end if;
+    if l.status <> 'working' then
+        return dibs.result(false, 'not_claimable', 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
+                           l.pool_id, jsonb_build_object('status', l.status));
+    end if;
+    if v_customer is not null then
+        select * into c from dibs.customers where id = v_customer and status = 'active';
+        if c.id is null then
+            return dibs.result(false, 'not_found', 'customer', v_customer, 'convert', a.actor_id, null);
+        end if;
+        if c.owner_id is null then
+            v_claim := dibs.claim_customer(v_customer, p_for, 'convert');
+            if not v_claim.ok then
+                return v_claim;
+            end if;
+        elsif c.owner_id <> a.actor_id then
+            -- Converting into someone else's customer is exactly the collision dibs exists to stop.
+            return dibs.result(false, 'already_owned_by', 'customer', v_customer, 'convert', a.actor_id, c.owner_id,
+                               c.owner_id, c.owned_since, c.pool_id);
+        end if;
+    else
+        select * into v_hook from dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
+        if v_hook.blocked then
+            return dibs.result(false, v_hook.reason, 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
+                               l.pool_id, jsonb_build_object('existing_customer', v_hook.existing_id));
+        end if;
+        select id into v_pool from dibs.pools where kind = 'customer' order by id limit 1;
+        perform dibs.lock_rep(a.actor_id);
+        v_held := dibs.customer_holdings(v_pool, a.actor_id);
+        v_limit := coalesce(dibs.effective_limit(v_pool, a.actor_id), 2147483647);
+        if v_held >= v_limit then
+            return dibs.result(false, 'over_limit', 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
+                               v_pool, jsonb_build_object('held', v_held, 'limit', v_limit));
+        end if;
+        insert into dibs.customers (name, name_basic, name_core, uscc, phone, phone_e164, email_domain, region,
+                                    industry, source, pool_id, owner_id, team_id, owned_since, created_by)
+        values (l.company_name, l.name_basic, l.name_core, l.uscc, l.phone, l.phone_e164, l.email_domain, l.region,
+                l.industry, coalesce(l.source, 'lead'), v_pool, a.actor_id,
+                (select team_id from dibs.users where id = a.actor_id), now(), a.actor_id)
+        returning id into v_customer;
+        perform dibs.log_ownership('customer', v_customer, 'convert', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                                   null, a.actor_id, v_pool, jsonb_build_object('lead', p_lead));
+    end if;
+    update dibs.leads set status = 'converted', customer_id = v_customer, converted_at = now(),
+                          version = version + 1, updated_at = now()
+    where id = p_lead;
+    perform dibs.log_ownership('lead', p_lead, 'convert', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               l.owner_id, l.owner_id, l.pool_id, jsonb_build_object('customer', v_customer));
+    return dibs.result(true, 'ok', 'lead', p_lead, 'convert', a.actor_id, a.actor_id, null, null, l.pool_id,
+                       jsonb_build_object('customer', v_customer));
+end
+$$;
+
+CREATE FUNCTION dibs.cooldown_until(p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_cooldown interval) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select max(at) + p_cooldown from dibs.ownership_log
+    where entity = p_entity and entity_id = p_id and from_owner = p_user and outcome = 'ok'
+      and action in ('release', 'recycle') and at > now() - p_cooldown);
+end
+$$;
+
+CREATE FUNCTION dibs.create_customer(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_region text DEFAULT NULL::text, p_industry text DEFAULT NULL::text, p_parent bigint DEFAULT NULL::bigint, p_override_reason text DEFAULT NULL::text, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    v_pool bigint;
+    v_held integer;
+    v_limit integer;
+    v_id bigint;
+    v_warned jsonb;
+    v_core text := dibs.name_core(coalesce(p_name, ''));
+    v_detail jsonb;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'create', a.caller_id, null);
+    end if;
+    if p_name is null or length(trim(p_name)) = 0 or length(p_name) > 200 or length(p_override_reason) > 1000
+       or length(p_uscc) > 18 or length(p_phone) > 40 or length(p_email) > 200 then
+        return dibs.result(false, 'invalid_argument', 'customer', null, 'create', a.actor_id, null);
+    end if;
+    -- Warn rules: candidates by the same keys the live check uses.
+    select jsonb_agg(jsonb_build_object('id', c.id, 'name', c.name, 'via', c.via, 'owner', c.owner_name))
+    into v_warned
+    from dibs.dedup_candidates(p_name, p_uscc, p_phone, p_email, 'customer', 20) c
+    where c.via ~ '(code|phone|domain)' or c.name_core = v_core or dibs.similarity(c.name_core, v_core) >= (
+        select coalesce(min(threshold), 1) from dibs.dedup_rules
+        where enabled and entity = 'customer' and against = 'customer' and match_kind = 'name_fuzzy');
+    if v_warned is not null and p_override_reason is null then
+        insert into dibs.dedup_decisions (user_id, entity, draft_name, decision, candidates)
+        values (a.actor_id, 'customer', p_name, 'needs_override', v_warned);
+        return row(false, 'needs_override', 'customer', null, null, null, null, null,
+                   jsonb_build_object('candidates', v_warned))::dibs.outcome;
+    end if;
+    select id into v_pool from dibs.pools where kind = 'customer' order by id limit 1;
+    perform dibs.lock_rep(a.actor_id);
+    v_held := dibs.customer_holdings(v_pool, a.actor_id);
+    v_limit := coalesce(dibs.effective_limit(v_pool, a.actor_id), 2147483647);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'customer', null, 'create', a.actor_id, null, null, null, v_pool,
+                           jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    begin
+        insert into dibs.customers (name, uscc, phone, email, region, industry, parent_id, pool_id, owner_id,
+                                    team_id, owned_since, created_by, source)
+        values (trim(p_name), nullif(upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g')), ''), p_phone,
+                p_email, p_region, p_industry, p_parent, v_pool, a.actor_id,
+                (select team_id from dibs.users where id = a.actor_id), now(), a.actor_id, 'dibs')
+        returning id into v_id;
+    exception
+        when sqlstate 'DB001' or unique_violation then
+            get stacked diagnostics v_detail = pg_exception_detail;
+            insert into dibs.dedup_decisions (user_id, entity, draft_name, decision, candidates)
+            values (a.actor_id, 'customer', p_name, 'blocked', coalesce(v_warned, '[]'::jsonb));
+            return row(false, 'duplicate_blocked', 'customer', null, null, null, null, null,
+                       case when v_detail is not null and v_detail::text like '{%' then v_detail
+                            else jsonb_build_object('rule', 'same credit code') end)::dibs.outcome;
+        when foreign_key_violation or check_violation then
+            return dibs.result(false, 'invalid_argument', 'customer', null, 'create', a.actor_id, null);
+    end;
+    insert into dibs.dedup_decisions (user_id, entity, created_id, draft_name, decision, candidates, override_reason)
+    values (a.actor_id, 'customer', v_id, p_name,
+            case when v_warned is null then 'clean' else 'warned_overridden' end, v_warned, p_override_reason);
+    perform dibs.log_ownership('customer', v_id, 'create', true, 'ok', coalesce(a.caller_id, a.actor_id), null,
+                               a.actor_id, v_pool);
+    return row(true, 'ok', 'customer', v_id, a.actor_id, null, null, now(),
+               jsonb_build_object('warned', v_warned))::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.customer_children(p_parent bigint, p_limit integer DEFAULT 1000) RETURNS TABLE(id bigint, name text, owner_name text, owner_team bigint, team_name text, open_opportunities bigint, children bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select * from dibs.tree_nodes(p_parent, null, p_limit)
+$$;
+
+CREATE FUNCTION dibs.customer_forms() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.name_basic := dibs.name_basic(new.name);
+    new.name_core := dibs.name_core(new.name);
+    if new.phone is not null then
+        new.phone_e164 := dibs.phone_e164(new.phone);
+    end if;
+    if new.email is not null then
+        new.email_domain := dibs.company_domain(new.email);
+    elsif new.email_domain is not null then
+        new.email_domain := dibs.company_domain('x@' || new.email_domain);
+    end if;
+    return new;
+end
+$$;
+
+CREATE FUNCTION dibs.customer_holdings(p_pool bigint, p_user bigint) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select count(*)::int from dibs.customers
+    where owner_id = p_user and pool_id is not distinct from p_pool and status = 'active');
+end
+$$;
+
+CREATE FUNCTION dibs.customer_node(p_id bigint) RETURNS TABLE(id bigint, name text, owner_name text, owner_team bigint, team_name text, open_opportunities bigint, children bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select * from dibs.tree_nodes(null, p_id, 1)
+$$;
+
+CREATE FUNCTION dibs.customer_path(p_customer bigint) RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with recursive up(id, parent_id, depth) as (
+        select c.id, c.parent_id, 0 from dibs.customers c where c.id = p_customer
+        union all
+        select c.id, c.parent_id, up.depth + 1 from dibs.customers c join up on c.id = up.parent_id
+        where up.depth < 50
+    )
+    select array_agg(id order by depth desc) from up
+$$;
+
+CREATE FUNCTION dibs.customer_root(p_customer bigint) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select (dibs.customer_path(p_customer))[1]
+$$;
+
+CREATE FUNCTION dibs.dedup_candidates(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select c.entity, c.id, c.name, c.name_core, c.uscc, c.uscc_valid,
+           case when c.phone_e164 = dibs.phone_e164(p_phone) then c.phone_e164 end,
+           case when c.email_domain = dibs.company_domain(p_email) then c.email_domain end,
+           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via
+    from dibs.dedup_candidates_unrestricted(p_name, p_uscc, p_phone, p_email, p_against, p_limit) c
+$$;
+
+CREATE FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    SET "pg_trgm.similarity_threshold" TO '0.5'
+    AS $$
+declare
+    v_core text := dibs.name_core(coalesce(p_name, ''));
+    v_phone text := dibs.phone_e164(p_phone);
+    v_domain text := dibs.company_domain(p_email);
+    v_code text := upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g'));
+begin
+    if p_limit is null or p_limit < 1 or p_limit > 500 or length(p_name) > 200 then
+        raise exception 'invalid argument' using errcode = '22023';
+    end if;
+    if p_against = 'customer' then
+        return query
+        with hits as (
+            (select c.id, 'code'::text as via from dibs.customers c
+             where v_code <> '' and c.uscc = v_code and c.status = 'active' limit 5)
+            union all
+            (select c.id, 'phone' from dibs.customers c
+             where v_phone is not null and c.phone_e164 = v_phone and c.status = 'active' limit 20)
+            union all
+            (select c.id, 'domain' from dibs.customers c
+             where v_domain is not null and c.email_domain = v_domain and c.status = 'active' limit 20)
+            union all
+            (select c.id, 'prefix' from dibs.customers c
+             where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
+               and c.status = 'active'
+             order by length(c.name_core) limit p_limit)
+            union all
+            (select c.id, 'name' from dibs.customers c
+             where length(v_core) >= 3 and c.name_core % v_core and c.status = 'active'
+             order by c.name_core <-> v_core limit p_limit)
+        ), best as (
+            select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
+        )
+        select 'customer'::text, c.id, c.name, c.name_core, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain,
+               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via
+        from best join dibs.customers c on c.id = best.id
+        left join dibs.users u on u.id = c.owner_id
+        left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id);
+    else
+        return query
+        with hits as (
+            (select l.id, 'code'::text as via from dibs.leads l
+             where v_code <> '' and l.uscc = v_code and l.uscc_valid and l.status in ('new', 'working') limit 5)
+            union all
+            (select l.id, 'phone' from dibs.leads l
+             where v_phone is not null and l.phone_e164 = v_phone and l.status in ('new', 'working') limit 20)
+            union all
+            (select l.id, 'domain' from dibs.leads l
+             where v_domain is not null and l.email_domain = v_domain and l.status in ('new', 'working') limit 20)
+            union all
+            (select l.id, 'prefix' from dibs.leads l
+             where length(v_core) between 1 and 6 and l.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
+               and l.status in ('new', 'working')
+             order by length(l.name_core) limit p_limit)
+            union all
+            (select l.id, 'name' from dibs.leads l
+             where length(v_core) >= 3 and l.name_core % v_core and l.status in ('new', 'working')
+             order by l.name_core <-> v_core limit p_limit)
+        ), best as (
+            select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
+        )
+        select 'lead'::text, l.id, l.company_name, l.name_core, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain,
+               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via
+        from best join dibs.leads l on l.id = best.id
+        left join dibs.users u on u.id = l.owner_id
+        left join dibs.teams t on t.id = u.team_id;
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.effective_limit(p_pool bigint, p_user bigint) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select coalesce(m.holding_limit, p.holding_limit)
+    from dibs.pools p left join dibs.pool_members m on m.pool_id = p.id and m.user_id = p_user
+    where p.id = p_pool);
+end
+$$;
+
+CREATE FUNCTION dibs.end_draft_on_create() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    delete from dibs.drafts where user_id = new.created_by and entity = 'customer';
+    return new;
+end
+$$;
+
+CREATE FUNCTION dibs.enforce_customer_block_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    r dibs.dedup_rules;
+    v_existing bigint;
+begin
+    if new.status <> 'active' then
+        return new;
+    end if;
+    -- Serialise creates of the same core name (1,024 buckets keep a bulk load's lock count bounded).
+    perform pg_advisory_xact_lock(2291, abs(hashtext(new.name_core)) % 1024);
+    for r in select * from dibs.dedup_rules
+             where enabled and entity = 'customer' and against = 'customer' and action = 'block'
+             order by position
+    loop
+        v_existing := null;
+        -- (Generated columns are computed after BEFORE triggers: test the code itself.)
+        if r.match_kind = 'uscc' and dibs.uscc_is_valid(new.uscc) then
+            select c.id into v_existing from dibs.customers c
+            where c.uscc = new.uscc and c.uscc_valid and c.status = 'active' and c.id <> new.id limit 1;
+        elsif r.match_kind = 'name_fuzzy' and length(new.name_core) >= 2 then
+            select c.id into v_existing from dibs.customers c
+            where c.status = 'active' and c.id <> new.id
+              and (c.name_core = new.name_core
+                   or (r.threshold < 1 and c.name_core operator(dibs.%) new.name_core
+                       and dibs.similarity(c.name_core, new.name_core) >= r.threshold))
+            limit 1;
+        elsif r.match_kind = 'phone' and new.phone_e164 is not null then
+            select c.id into v_existing from dibs.customers c
+            where c.phone_e164 = new.phone_e164 and c.status = 'active' and c.id <> new.id limit 1;
+        elsif r.match_kind = 'email_domain' and new.email_domain is not null then
+            select c.id into v_existing from dibs.customers c
+            where c.email_domain = new.email_domain and c.status = 'active' and c.id <> new.id limit 1;
+        end if;
+        if v_existing is not null then
+            raise exception 'duplicate blocked by rule "%": customer % already exists', r.name, v_existing
+                using errcode = 'DB001',
+                      detail = json_build_object('rule', r.name, 'rule_id', r.id, 'existing', v_existing)::text;
+        end if;
+    end loop;
+    return new;
+end
+$$;
+
+CREATE FUNCTION dibs.expire_registrations(p_batch integer DEFAULT 500) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_count integer;
+begin
+    with due as (
+        select id, customer_id, registered_by from dibs.registrations
+        where status = 'active' and expires_at <= now()
+        limit p_batch for update skip locked
+    ), expired as (
+        update dibs.registrations r set status = 'expired' from due where r.id = due.id
+        returning due.customer_id, due.registered_by
+    ), unprotected as (
+        -- One live registration per customer: when it ends, so does the protection.
+        update dibs.customers c set protected_until = null from expired
+        where c.id = expired.customer_id
+        returning c.id
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner)
+        select 'customer', customer_id, 'expire', 'ok', 'registration_expired', registered_by, null from expired
+        returning 1
+    )
+    select count(*) into v_count from logged;
+    return v_count;
+end
+$$;
+
+CREATE FUNCTION dibs.is_member(p_pool bigint, p_user bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select exists (select 1 from dibs.pool_members m join dibs.users u on u.id = m.user_id
+                   where m.pool_id = p_pool and m.user_id = p_user and u.active));
+end
+$$;
+
+CREATE FUNCTION dibs.lead_forms() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.name_basic := dibs.name_basic(new.company_name);
+    new.name_core := dibs.name_core(new.company_name);
+    if new.phone is not null then
+        new.phone_e164 := dibs.phone_e164(new.phone);
+    end if;
+    if new.email is not null then
+        new.email_domain := dibs.company_domain(new.email);
+    elsif new.email_domain is not null then
+        new.email_domain := dibs.company_domain('x@' || new.email_domain);
+    end if;
+    return new;
+end
+$$;
+
+CREATE FUNCTION dibs.lead_holdings(p_pool bigint, p_user bigint) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select count(*)::int from dibs.leads
+    where owner_id = p_user and pool_id = p_pool and status in ('new', 'working'));
+end
+$$;
+
+CREATE FUNCTION dibs.lock_down_functions() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    f regprocedure;
+begin
+    for f in
+        select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'dibs'
+          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+    loop
+        execute format('revoke all on function %s from public', f);
+    end loop;
+end
+$$;
+
+CREATE FUNCTION dibs.lock_rep(p_user bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform pg_advisory_xact_lock(1147, p_user::int);
+end
+$$;
+
+CREATE FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text DEFAULT NULL::text, p_contact bigint DEFAULT NULL::bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    v_owner bigint;
+    v_pool bigint;
+    v_kind dibs.followup_kind;
+    v_period interval;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'followup', a.caller_id, null);
+    end if;
+    if p_kind is null or p_kind not in (select unnest(enum_range(null::dibs.followup_kind))::text)
+       or length(p_note) > 4000 then
+        return dibs.result(false, 'invalid_argument', p_entity, p_id, 'followup', a.actor_id, null);
+    end if;
+    v_kind := p_kind::dibs.followup_kind;
+    if p_entity = 'lead' then
+        select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_id for update;
+    else
+        select owner_id, pool_id into v_owner, v_pool from dibs.customers where id = p_id and status = 'active'
+        for update;
+    end if;
+    if not found then
+        return dibs.result(false, 'not_found', p_entity, p_id, 'followup', a.actor_id, null);
+    end if;
+    if v_owner is distinct from a.actor_id then
+        return dibs.result(false, 'not_owner', p_entity, p_id, 'followup', a.actor_id, v_owner, v_owner);
+    end if;
+    if p_entity = 'lead' then
+        insert into dibs.followups (lead_id, user_id, kind, note) values (p_id, a.actor_id, v_kind, p_note);
+        update dibs.leads set last_followup_at = now(), updated_at = now() where id = p_id;
+    else
+        if p_contact is not null and not exists (select 1 from dibs.contacts where id = p_contact
+                                                 and customer_id = p_id) then
+            return dibs.result(false, 'invalid_argument', p_entity, p_id, 'followup', a.actor_id, v_owner);
+        end if;
+        insert into dibs.followups (customer_id, contact_id, user_id, kind, note)
+        values (p_id, p_contact, a.actor_id, v_kind, p_note);
+        update dibs.customers set last_followup_at = now(), updated_at = now() where id = p_id;
+        update dibs.contacts set last_touched_by = a.actor_id, last_touched_at = now() where id = p_contact;
+        select coalesce(registration_period, '30 days') into v_period from dibs.pools where id = v_pool;
+        with extended as (
+            update dibs.registrations
+            set expires_at = least(max_until, greatest(expires_at, now() + coalesce(v_period, '30 days')))
+            where customer_id = p_id and status = 'active' and registered_by = a.actor_id and expires_at > now()
+            returning expires_at)
+        update dibs.customers set protected_until = (select expires_at from extended)
+        where id = p_id and exists (select 1 from extended);
+    end if;
+    return dibs.result(true, 'ok', p_entity, p_id, 'followup', a.actor_id, v_owner);
+end
+$$;
+
+CREATE FUNCTION dibs.log_ownership(p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_ok boolean, p_reason text, p_actor bigint, p_from bigint, p_to bigint, p_pool bigint, p_detail jsonb DEFAULT NULL::jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
+                                    pool_id, detail)
+    values (p_entity, p_id, p_action, case when p_ok then 'ok' else 'refused' end::dibs.ownership_outcome,
+            p_reason, p_actor, p_from, p_to, p_pool, p_detail);
+end
+$$;
+
+CREATE FUNCTION dibs.mask_email(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    select case
+        when p is null then null
+        when position('@' in p) > 1 then left(p, 1) || '***' || substr(p, position('@' in p))
+        else '***'
+    end
+$$;
+
+CREATE FUNCTION dibs.mask_phone(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    select case
+        when p is null then null
+        when length(d) >= 7 then left(d, 3) || '****' || right(d, 4)
+        else '****' || right(d, 2)
+    end
+    from (select regexp_replace(p, '\D', '', 'g') as d) digits
+$$;
+
+CREATE FUNCTION dibs.uscc_is_valid(code text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+declare
+    alphabet constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    weights constant int[] := array[1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28];
+    total int := 0;
+    pos int;
+begin
+    if code !~ '^[0-9A-HJ-NP-RTUW-Y]{18}$' then
+        return false;
+    end if;
+    for i in 1..17 loop
+        pos := strpos(alphabet, substr(code, i, 1)) - 1;
+        total := total + pos * weights[i];
+    end loop;
+    return substr(alphabet, ((31 - total % 31) % 31) + 1, 1) = substr(code, 18, 1);
+end
+$_$;
+
+CREATE TABLE dibs.assignment_rules (
+    id bigint NOT NULL,
+    pool_id bigint NOT NULL,
+    "position" integer DEFAULT 0 NOT NULL,
+    name text NOT NULL,
+    regions text[],
+    industries text[],
+    product_lines text[],
+    sources text[],
+    channels text[],
+    target_team_id bigint,
+    target_users bigint[],
+    strategy text DEFAULT 'round_robin'::text NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assignment_rules_strategy_check CHECK ((strategy = ANY (ARRAY['round_robin'::text, 'least_loaded'::text, 'weighted'::text])))
+);
+
+CREATE TABLE dibs.leads (
+    id bigint NOT NULL,
+    pool_id bigint NOT NULL,
+    company_name text NOT NULL,
+    name_basic text DEFAULT ''::text NOT NULL,
+    name_core text DEFAULT ''::text NOT NULL,
+    contact_name text,
+    contact_title text,
+    phone text,
+    phone_e164 text,
+    email text,
+    email_domain text,
+    uscc text,
+    uscc_valid boolean GENERATED ALWAYS AS (COALESCE(dibs.uscc_is_valid(uscc), false)) STORED,
+    region text,
+    industry text,
+    product_line text,
+    source text,
+    channel text,
+    status dibs.lead_status DEFAULT 'new'::dibs.lead_status NOT NULL,
+    owner_id bigint,
+    owned_since timestamp with time zone,
+    last_followup_at timestamp with time zone,
+    locked boolean DEFAULT false NOT NULL,
+    customer_id bigint,
+    converted_at timestamp with time zone,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    assign_attempted_at timestamp with time zone,
+    assign_note text,
+    CONSTRAINT leads_check CHECK (((owner_id IS NULL) = (owned_since IS NULL))),
+    CONSTRAINT leads_check1 CHECK (((status = 'converted'::dibs.lead_status) = ((customer_id IS NOT NULL) AND (converted_at IS NOT NULL)))),
+    CONSTRAINT leads_company_name_check CHECK (((length(company_name) >= 1) AND (length(company_name) <= 200))),
+    CONSTRAINT leads_contact_name_check CHECK ((length(contact_name) <= 100)),
+    CONSTRAINT leads_contact_title_check CHECK ((length(contact_title) <= 100)),
+    CONSTRAINT leads_email_check CHECK ((length(email) <= 200)),
+    CONSTRAINT leads_email_domain_check CHECK ((length(email_domain) <= 200)),
+    CONSTRAINT leads_phone_check CHECK ((length(phone) <= 40)),
+    CONSTRAINT leads_phone_e164_check CHECK ((phone_e164 ~ '^\+[0-9]{6,15}$'::text)),
+    CONSTRAINT leads_uscc_check CHECK ((length(uscc) <= 18))
+);
+
+CREATE FUNCTION dibs.matching_rule(l dibs.leads) RETURNS dibs.assignment_rules
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    v_rule dibs.assignment_rules;
+begin
+    select r.* into v_rule from dibs.assignment_rules r
+    where r.pool_id = l.pool_id and r.enabled
+      and (r.regions is null or l.region = any (r.regions))
+      and (r.industries is null or l.industry = any (r.industries))
+      and (r.product_lines is null or l.product_line = any (r.product_lines))
+      and (r.sources is null or l.source = any (r.sources))
+      and (r.channels is null or l.channel = any (r.channels))
+    order by r.position, r.id
+    limit 1;
+    return v_rule;
+end
+$$;
+
+CREATE FUNCTION dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select p_caller_role = 'admin'
+        or (p_caller_role = 'manager' and exists (
+                select 1 from dibs.users c join dibs.users u on u.team_id = c.team_id
+                where c.id = p_caller and u.id = p_user)));
+end
+$$;
+
+CREATE FUNCTION dibs.may_repair(p_from bigint, p_to bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    me dibs.scope := dibs.my_scope();
+begin
+    return me.role = 'admin'
+        or (me.role = 'manager' and p_from = any (me.users) and p_to = any (me.users));
+end
+$$;
+
+CREATE FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    k dibs.customers;
+    d dibs.customers;
+    v_owner bigint;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_drop, 'merge', a.caller_id, null);
+    end if;
+    if p_keep = p_drop then
+        return dibs.result(false, 'invalid_argument', 'customer', p_drop, 'merge', a.actor_id, null);
+    end if;
+    -- Lock both rows in id order so two merges of the same pair cannot deadlock.
+    perform 1 from dibs.customers where id in (p_keep, p_drop) order by id for update;
+    select * into k from dibs.customers where id = p_keep and status = 'active';
+    select * into d from dibs.customers where id = p_drop and status = 'active';
+    if k.id is null or d.id is null then
+        return dibs.result(false, 'not_found', 'customer', coalesce(k.id, p_keep), 'merge', a.actor_id, null);
+    end if;
+    if not ((a.actor_role = 'admin')
+            or ((k.owner_id is null or k.owner_id = a.actor_id or dibs.may_manage(a.actor_id, a.actor_role, k.owner_id))
+                and (d.owner_id is null or d.owner_id = a.actor_id or dibs.may_manage(a.actor_id, a.actor_role, d.owner_id)))) then
+        return dibs.result(false, 'not_permitted', 'customer', p_drop, 'merge', a.actor_id, d.owner_id, d.owner_id);
+    end if;
+    v_owner := coalesce(k.owner_id, d.owner_id);
+    update dibs.customers set status = 'merged', merged_into = p_keep, owner_id = null, owned_since = null,
+                              protected_until = null, version = version + 1, updated_at = now()
+    where id = p_drop;
+    if k.owner_id is null and d.owner_id is not null then
+        update dibs.customers set owner_id = d.owner_id, owned_since = now(), team_id = d.team_id,
+                                  version = version + 1, updated_at = now()
+        where id = p_keep;
+    end if;
+    update dibs.registrations set status = 'cancelled' where customer_id = p_drop and status = 'active';
+    perform dibs.log_ownership('customer', p_drop, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               d.owner_id, null, d.pool_id, jsonb_build_object('merged_into', p_keep));
+    perform dibs.log_ownership('customer', p_keep, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               k.owner_id, v_owner, k.pool_id, jsonb_build_object('absorbed', p_drop));
+    return dibs.result(true, 'ok', 'customer', p_keep, 'merge', a.actor_id, v_owner, d.owner_id);
+end
+$$;
+
+CREATE FUNCTION dibs.merge_customers(p_keep bigint, p_drop bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_result dibs.outcome;
+    v_moved jsonb;
+    v_drop_owner bigint;
+    v_keep_owner bigint;
+    v_merge bigint;
+begin
+    select owner_id into v_drop_owner from dibs.customers where id = p_drop;
+    select owner_id into v_keep_owner from dibs.customers where id = p_keep;
+    v_result := dibs.merge_customer_ownership(p_keep, p_drop, p_for);
+    if not v_result.ok then
+        return v_result;
+    end if;
+    with contacts as (update dibs.contacts set customer_id = p_keep where customer_id = p_drop returning id),
+         opportunities as (update dibs.opportunities set customer_id = p_keep where customer_id = p_drop returning id),
+         followups as (update dibs.followups set customer_id = p_keep where customer_id = p_drop returning id),
+         leads as (update dibs.leads set customer_id = p_keep where customer_id = p_drop returning id),
+         children as (update dibs.customers set parent_id = p_keep where parent_id = p_drop and id <> p_keep returning id)
+    select jsonb_build_object(
+        'contacts', coalesce((select jsonb_agg(id) from contacts), '[]'),
+        'opportunities', coalesce((select jsonb_agg(id) from opportunities), '[]'),
+        'followups', coalesce((select jsonb_agg(id) from followups), '[]'),
+        'leads', coalesce((select jsonb_agg(id) from leads), '[]'),
+        'children', coalesce((select jsonb_agg(id) from children), '[]'))
+    into v_moved;
+    insert into dibs.customer_merges (keep_id, drop_id, merged_by, drop_owner, keep_owner, moved)
+    values (p_keep, p_drop, (select id from dibs.users where login_role = session_user), v_drop_owner, v_keep_owner,
+            v_moved)
+    returning id into v_merge;
+    return row(true, 'ok', 'customer', p_keep, v_result.owner_id, null, null, null,
+               jsonb_build_object('merge', v_merge, 'moved', v_moved))::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.move_lead(p_lead bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint DEFAULT NULL::bigint, p_reason text DEFAULT NULL::text) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    l dibs.leads;
+    v_held integer;
+    v_limit integer;
+    v_manager boolean;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, p_action, a.caller_id, null);
+    end if;
+    select * into l from dibs.leads where id = p_lead;
+    if l.id is null then
+        return dibs.result(false, 'not_found', 'lead', p_lead, p_action, a.actor_id, null);
+    end if;
+    if not exists (select 1 from dibs.users where id = p_to and active) then
+        return dibs.result(false, 'unknown_user', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to);
+    end if;
+    v_manager := dibs.may_manage(a.actor_id, a.actor_role, p_to)
+                 and (l.owner_id is null or dibs.may_manage(a.actor_id, a.actor_role, l.owner_id));
+    if not (v_manager or (p_action = 'transfer' and l.owner_id = a.actor_id)) then
+        return dibs.result(false, 'not_permitted', 'lead', p_lead, p_action, a.actor_id, l.owner_id);
+    end if;
+    if l.owner_id = p_to then
+        return dibs.result(true, 'already_theirs', 'lead', p_lead, p_action, a.actor_id, p_to);
+    end if;
+    if l.status not in ('new', 'working') then
+        return dibs.result(false, 'not_claimable', 'lead', p_lead, p_action, a.actor_id, l.owner_id, null, null,
+                           l.pool_id, jsonb_build_object('status', l.status));
+    end if;
+    if p_expected_owner is not null and l.owner_id is distinct from p_expected_owner then
+        return dibs.result(false, 'changed', 'lead', p_lead, p_action, a.actor_id, l.owner_id, l.owner_id,
+                           l.owned_since, l.pool_id);
+    end if;
+    if not dibs.is_member(l.pool_id, p_to) then
+        return dibs.result(false, 'not_member', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to, null,
+                           l.pool_id);
+    end if;
+    perform dibs.lock_rep(p_to);
+    v_held := dibs.lead_holdings(l.pool_id, p_to);
+    v_limit := dibs.effective_limit(l.pool_id, p_to);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to, null,
+                           l.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
+                          updated_at = now()
+    where id = p_lead and owner_id is not distinct from l.owner_id and status in ('new', 'working');
+    if not found then
+        select * into l from dibs.leads where id = p_lead;
+        return dibs.result(false, 'changed', 'lead', p_lead, p_action, a.actor_id, l.owner_id, l.owner_id,
+                           l.owned_since, l.pool_id);
+    end if;
+    perform dibs.log_ownership('lead', p_lead, p_action, true, coalesce(p_reason, 'ok'),
+                               coalesce(a.caller_id, a.actor_id), l.owner_id, p_to, l.pool_id);
+    return dibs.result(true, 'ok', 'lead', p_lead, p_action, a.actor_id, p_to, l.owner_id, null, l.pool_id,
+                       jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+end
+$$;
+
+CREATE FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text DEFAULT NULL::text) RETURNS dibs.move_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    me dibs.scope := dibs.my_scope();
+    o dibs.opportunities;
+    s dibs.opportunity_stages;
+    v_last record;
+begin
+    select * into o from dibs.opportunities where id = p_opp for update;
+    if not found then
+        return row(false, 'not_found', null, null, null, null)::dibs.move_result;
+    end if;
+    if not (me.role = 'admin' or o.owner_id = me.user_id
+            or (me.role = 'manager' and o.owner_id = any (me.users))) then
+        insert into dibs.opportunity_log (opportunity_id, actor_id, from_stage, to_stage, outcome, reason)
+        values (p_opp, me.user_id, o.stage_id, p_stage, 'refused', 'not_permitted');
+        return row(false, 'not_permitted', o.version, o.stage_id, null, null)::dibs.move_result;
+    end if;
+    select * into s from dibs.opportunity_stages where id = p_stage;
+    if not found or p_version is null or length(p_reason) > 500 then
+        return row(false, 'invalid_argument', o.version, o.stage_id, null, null)::dibs.move_result;
+    end if;
+    if o.version <> p_version then
+        select g.at, u.display_name into v_last
+        from dibs.opportunity_log g left join dibs.users u on u.id = g.actor_id
+        where g.opportunity_id = p_opp and g.outcome = 'ok' order by g.at desc limit 1;
+        insert into dibs.opportunity_log (opportunity_id, actor_id, from_stage, to_stage, outcome, reason)
+        values (p_opp, me.user_id, o.stage_id, p_stage, 'refused', 'changed');
+        return row(false, 'changed', o.version, o.stage_id, v_last.display_name, v_last.at)::dibs.move_result;
+    end if;
+    if s.is_closed and not s.is_won and length(trim(coalesce(p_reason, ''))) = 0 then
+        return row(false, 'reason_required', o.version, o.stage_id, null, null)::dibs.move_result;
+    end if;
+    update dibs.opportunities
+    set stage_id = p_stage, version = version + 1, last_activity_at = now(), updated_at = now(),
+        lost_reason = case when s.is_closed and not s.is_won then trim(p_reason) end
+    where id = p_opp;
+    insert into dibs.opportunity_log (opportunity_id, actor_id, from_stage, to_stage, outcome, reason, detail)
+    values (p_opp, me.user_id, o.stage_id, p_stage, 'ok', 'ok',
+            case when p_reason is not null then jsonb_build_object('reason', trim(p_reason)) end);
+    -- Board moves are rare next to claims: a direct notify is affordable here (claims batch
+    -- theirs through the notifier, DESIGN §2).
+    perform pg_notify('dibs_events', format('[["o",%s,"stage",0]]', p_opp));
+    return row(true, 'ok', o.version + 1, p_stage, null, now())::dibs.move_result;
+end
+$$;
+
+CREATE FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with me as (
+        select u.id, u.display_name, coalesce(t.name, '-') as team
+        from dibs.users u left join dibs.teams t on t.id = u.team_id
+        where u.login_role = session_user and u.active
+    )
+    select me.display_name, me.team,
+           (select count(*) from dibs.customers c where c.owner_id = me.id and c.status = 'active'),
+           (select count(*) from dibs.leads l join dibs.pool_members m on m.pool_id = l.pool_id
+             where m.user_id = me.id and l.owner_id is null and l.status = 'new'),
+           (select count(*) from dibs.leads l where l.owner_id = me.id and l.status in ('new', 'working')),
+           (select coalesce(sum(coalesce(m.holding_limit, p.holding_limit)), 0)::bigint
+              from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
+             where m.user_id = me.id and p.kind = 'lead')
+    from me
+$$;
+
+CREATE FUNCTION dibs.my_id() RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select id from dibs.users where login_role = session_user and active
+$$;
+
+CREATE FUNCTION dibs.my_pools() RETURNS bigint[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return (dibs.my_scope()).pools;
+end
+$$;
+
+CREATE FUNCTION dibs.my_role() RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return (dibs.my_scope()).role;
+end
+$$;
+
+CREATE FUNCTION dibs.my_scope() RETURNS dibs.scope
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    s dibs.scope;
+begin
+    select user_id, role, everything, teams, users, unmasked, pools into s
+    from dibs.user_scopes where login = session_user;
+    if not found then
+        -- A login without a dibs user (an on-call admin account, a dashboard viewer).
+        s := dibs.compute_scope(session_user);
+    end if;
+    return s;
+end
+$$;
+
+CREATE FUNCTION dibs.my_scope_users() RETURNS bigint[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return (dibs.my_scope()).users;
+end
+$$;
+
+CREATE FUNCTION dibs.my_team_scope() RETURNS bigint[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return (dibs.my_scope()).teams;
+end
+$$;
+
+CREATE FUNCTION dibs.my_unmasked_users() RETURNS bigint[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return (dibs.my_scope()).unmasked;
+end
+$$;
+
+CREATE FUNCTION dibs.name_basic(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select dibs.basic_of_canonical(dibs.name_canonical(p))
+$$;
+
+CREATE FUNCTION dibs.name_canonical(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select dibs.to_simplified(normalize(p, NFKC))
+$$;
+
+CREATE FUNCTION dibs.name_core(p text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+declare
+    regions constant text[] := array['内蒙古自治区', '黑龙江省', '北京市', '上海市', '天津市', '重庆市', '深圳市', '广州市', '杭州市', '苏州市', '南京市', '成都市', '武汉市', '西安市', '青岛市', '厦门市', '长沙市', '合肥市', '广东省', '江苏省', '浙江省', '四川省', '湖北省', '山东省', '福建省', '湖南省', '安徽省', '陕西省', '北京', '上海', '天津', '重庆', '深圳', '广州', '杭州', '苏州', '南京', '成都', '武汉', '西安', '青岛', '厦门', '长沙', '合肥', '广东', '江苏', '浙江', '四川', '湖北', '山东', '福建', '湖南', '安徽', '陕西', '中国', 'beijing', 'shanghai', 'shenzhen', 'guangzhou', 'hangzhou', 'suzhou', 'nanjing', 'chengdu', 'wuhan', 'xian', 'tianjin', 'chongqing', 'qingdao', 'xiamen', 'changsha', 'hefei', 'china']::text[];
+    legal constant text[] := array['股份有限公司', '有限责任公司', '集团有限公司', '集团股份有限公司', '有限公司', '集团公司', '公司', '集团', 'corporationlimited', 'companylimited', 'coltd', 'corporation', 'limited', 'company', 'group', 'corp', 'inc', 'ltd', 'co', 'llc', 'plc', 'gmbh']::text[];
+    branches constant text[] := array['分公司', '办事处', '分部', 'branch']::text[];
+    generic constant text[] := array['银行', '科技', '信息技术', '技术', '贸易', '物流', '投资', '实业', '控股', '发展', 'bank', 'technology', 'trading', 'holdings']::text[];
+    canonical constant text := dibs.name_canonical(p);
+    rest text := canonical;
+    stripped text := '';
+    open_at integer;
+    close_rel integer;
+    core text;
+    whole text;
+    before text;
+    marker text;
+    cut integer;
+    pos integer;
+    f text;
+    branch text;
+    base text;
+    without_legal text;
+begin
+    -- Bracketed parts that are only a region: 华为技术（深圳）有限公司 → 华为技术有限公司.
+    loop
+        open_at := strpos(rest, '(');
+        exit when open_at = 0;
+        close_rel := strpos(substr(rest, open_at), ')');
+        exit when close_rel = 0;
+        stripped := stripped || substr(rest, 1, open_at - 1);
+        if not (dibs.basic_of_canonical(substr(rest, open_at + 1, close_rel - 2)) = any (regions)) then
+            stripped := stripped || substr(rest, open_at, close_rel);
+        end if;
+        rest := substr(rest, open_at + close_rel);
+    end loop;
+    core := dibs.basic_of_canonical(stripped || rest);
+    -- A branch suffix (…苏州分公司) is a separate signal, not part of the core.
+    whole := dibs.basic_of_canonical(canonical);
+    foreach f in array branches loop
+        if right(whole, length(f)) = f then
+            marker := f;
+            exit;
+        end if;
+    end loop;
+    if marker is not null then
+        before := left(whole, length(whole) - length(marker));
+        cut := 0;
+        foreach f in array legal loop
+            pos := strpos(reverse(before), reverse(f));
+            if pos > 0 then
+                cut := greatest(cut, length(before) - pos + 1);
+            end if;
+        end loop;
+        branch := substr(before, cut + 1) || marker;
+        if right(core, length(branch)) = branch then
+            core := left(core, length(core) - length(branch));
+        end if;
+    end if;
+    base := core;
+    -- Legal forms stack (集团有限公司): strip them all from the end, never the whole name.
+    core := regexp_replace(core, '^(.+?)(?:corporationlimited|companylimited|corporation|集团股份有限公司|limited|company|股份有限公司|有限责任公司|集团有限公司|coltd|group|有限公司|集团公司|corp|gmbh|inc|ltd|llc|plc|公司|集团|co)+$', '\1');
+    without_legal := core;
+    -- One leading region word, if something is left after it.
+    core := regexp_replace(core, '^(?:guangzhou|chongqing|shanghai|shenzhen|hangzhou|changsha|beijing|nanjing|chengdu|tianjin|qingdao|内蒙古自治区|suzhou|xiamen|wuhan|hefei|china|黑龙江省|xian|北京市|上海市|天津市|重庆市|深圳市|广州市|杭州市|苏州市|南京市|成都市|武汉市|西安市|青岛市|厦门市|长沙市|合肥市|广东省|江苏省|浙江省|四川省|湖北省|山东省|福建省|湖南省|安徽省|陕西省|北京|上海|天津|重庆|深圳|广州|杭州|苏州|南京|成都|武汉|西安|青岛|厦门|长沙|合肥|广东|江苏|浙江|四川|湖北|山东|福建|湖南|安徽|陕西|中国)(.+)$', '\1');
+    -- Fall back when too little is left (上海银行 must not become 银行).
+    if length(core) >= 2 and not (core = any (generic)) then
+        return core;
+    elsif length(without_legal) >= 2 and not (without_legal = any (generic)) then
+        return without_legal;
+    end if;
+    return base;
+end
+$_$;
+
+CREATE FUNCTION dibs.phone_e164(p text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+    main text := p;
+    at integer;
+    plus boolean;
+    digits text;
+    national text;
+begin
+    at := (select min(x) from unnest(array[strpos(lower(p), '转'), strpos(lower(p), '轉'), strpos(lower(p), '分机'),
+                                           strpos(lower(p), 'ext'), strpos(lower(p), 'x'), strpos(lower(p), '#')]) x
+           where x > 1);
+    if at is not null and substr(p, at) ~ '[0-9]' then
+        main := substr(p, 1, at - 1);
+    end if;
+    plus := ltrim(main) like '+%';
+    digits := regexp_replace(main, '[^0-9]', '', 'g');
+    if digits = '' then
+        return null;
+    end if;
+    if plus then
+        if left(digits, 2) <> '86' then
+            return case when length(digits) between 8 and 15 then '+' || digits end;
+        end if;
+        digits := substr(digits, 3);
+    elsif left(digits, 4) = '0086' then
+        digits := substr(digits, 5);
+    elsif length(digits) = 13 and left(digits, 3) = '861' then
+        digits := substr(digits, 3);
+    end if;
+    national := case when left(digits, 1) = '0' then substr(digits, 2) else digits end;
+    if left(digits, 1) = '1' and length(digits) <> 11 then
+        return null;
+    end if;
+    if length(national) < 7 or length(national) > 12 then
+        return null;
+    end if;
+    return '+86' || national;
+end
+$$;
+
+CREATE FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    l dibs.leads;
+    r dibs.assignment_rules;
+begin
+    select * into l from dibs.leads where id = p_lead;
+    r := dibs.matching_rule(l);
+    if r.id is null then
+        note := 'no_rule';
+        return;
+    end if;
+    rule_id := r.id;
+    select c.user_id into user_id from dibs.rule_candidates(r) c where c.held < c.holding_limit limit 1;
+    note := case when user_id is null then 'nobody_eligible' else r.strategy end;
+end
+$$;
+
+CREATE FUNCTION dibs.publish_events(p_max integer DEFAULT 5000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    cur dibs.event_cursor;
+    v_payload text := '';
+    v_count integer := 0;
+    v_last_xid bigint;
+    v_last_id bigint;
+    ev record;
+    v_item text;
+begin
+    select * into cur from dibs.event_cursor for update;
+    v_last_xid := cur.last_xid;
+    v_last_id := cur.last_id;
+    for ev in
+        select g.xid, g.id, g.entity, g.entity_id, g.action, g.outcome from dibs.ownership_log g
+        where g.xid >= cur.last_xid and (g.xid, g.id) > (cur.last_xid, cur.last_id) and g.xid < v_horizon
+        order by g.xid, g.id limit p_max
+    loop
+        -- Refusals change nothing on anyone's screen; they are counted, not broadcast.
+        if ev.outcome = 'ok' then
+            v_item := format('["%s",%s,"%s",%s]', left(ev.entity::text, 1), ev.entity_id, ev.action, ev.id);
+            if length(v_payload) + length(v_item) > 7900 then
+                perform pg_notify('dibs_events', '[' || v_payload || ']');
+                v_payload := '';
+            end if;
+            v_payload := v_payload || case when v_payload = '' then '' else ',' end || v_item;
+            v_count := v_count + 1;
+        end if;
+        v_last_xid := ev.xid;
+        v_last_id := ev.id;
+    end loop;
+    if v_payload <> '' then
+        perform pg_notify('dibs_events', '[' || v_payload || ']');
+    end if;
+    for ev in
+        select n.xid, n.id, n.user_id, n.entity, n.entity_id, n.kind from dibs.notices n
+        where (n.xid, n.id) > (cur.last_notice_xid, cur.last_notice_id) and n.xid < v_horizon
+        order by n.xid, n.id limit p_max
+    loop
+        perform pg_notify('dibs_notices', format('["%s",%s,"%s",%s]', left(ev.entity::text, 1), ev.entity_id,
+                                                 ev.kind, ev.user_id));
+        cur.last_notice_xid := ev.xid;
+        cur.last_notice_id := ev.id;
+        v_count := v_count + 1;
+    end loop;
+    update dibs.event_cursor set last_xid = v_last_xid, last_id = v_last_id,
+                                 last_notice_xid = cur.last_notice_xid, last_notice_id = cur.last_notice_id;
+    return v_count;
+end
+$$;
+
+CREATE FUNCTION dibs.rebuild_scopes() RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    delete from dibs.user_scopes;
+    insert into dibs.user_scopes (login, user_id, role, everything, teams, users, unmasked, pools)
+    select u.login_role, (s).user_id, (s).role, (s).everything, (s).teams, (s).users, (s).unmasked, (s).pools
+    from (select u.login_role, dibs.compute_scope(u.login_role) as s from dibs.users u where u.active) u;
+$$;
+
+CREATE FUNCTION dibs.recycle_candidates(p_limit integer) RETURNS TABLE(lead_id bigint, pool_id bigint, owner_id bigint, reason text, owned_since timestamp with time zone, last_followup_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select l.id, l.pool_id, l.owner_id, dibs.recycle_reason(l, p), l.owned_since, l.last_followup_at
+    from dibs.pools p
+    cross join lateral (
+        select * from dibs.leads l
+        where l.pool_id = p.id and l.owner_id is not null and l.status = 'working'
+          and ((p.recycle_after_idle is not null and coalesce(l.last_followup_at, l.owned_since) < now() - p.recycle_after_idle)
+            or (p.recycle_after_unconverted is not null and l.owned_since < now() - p.recycle_after_unconverted))
+          and not l.locked
+        limit p_limit) l
+    where p.kind = 'lead'
+    limit p_limit
+$$;
+
+CREATE FUNCTION dibs.recycle_customers(p_batch integer DEFAULT 500) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_count integer;
+begin
+    with due as (
+        select c.id, c.owner_id, c.pool_id
+        from dibs.customers c join dibs.pools p on p.id = c.pool_id
+        where c.owner_id is not null and c.status = 'active' and not c.locked
+          and (c.protected_until is null or c.protected_until <= now())
+          and p.recycle_after_idle is not null
+          and coalesce(c.last_followup_at, c.owned_since) < now() - p.recycle_after_idle
+          and not exists (select 1 from dibs.registrations r where r.customer_id = c.id and r.status = 'active'
+                          and r.expires_at > now())
+        limit p_batch
+        for update of c skip locked
+    ), recycled as (
+        update dibs.customers c set owner_id = null, owned_since = null, team_id = null,
+                                    version = c.version + 1, updated_at = now()
+        from due where c.id = due.id
+        returning c.id, due.owner_id, due.pool_id
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
+        select 'customer', id, 'recycle', 'ok', 'idle', owner_id, pool_id from recycled
+        returning 1
+    )
+    select count(*) into v_count from logged;
+    return v_count;
+end
+$$;
+
+CREATE FUNCTION dibs.recycle_leads(p_batch integer DEFAULT 500) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_count integer;
+begin
+    with due as (
+        select l.id, l.owner_id, l.pool_id, dibs.recycle_reason(l, p) as reason
+        from dibs.leads l join dibs.pools p on p.id = l.pool_id
+        where l.id in (select lead_id from dibs.recycle_candidates(p_batch))
+        for update of l skip locked
+    ), recycled as (
+        update dibs.leads l set owner_id = null, owned_since = null, status = 'new', version = l.version + 1,
+                                updated_at = now(), assign_attempted_at = now(), assign_note = 'recycled'
+        from due where l.id = due.id and due.reason is not null
+        returning l.id, due.owner_id, due.pool_id, due.reason
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
+        select 'lead', id, 'recycle', 'ok', reason, owner_id, pool_id from recycled
+        returning 1
+    )
+    select count(*) into v_count from logged;
+    return v_count;
+end
+$$;
+
+CREATE TABLE dibs.pools (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    kind dibs.pool_kind DEFAULT 'lead'::dibs.pool_kind NOT NULL,
+    industry text,
+    region text,
+    product_line text,
+    holding_limit integer DEFAULT 50 NOT NULL,
+    daily_claim_cap integer DEFAULT 20 NOT NULL,
+    cooldown interval DEFAULT '7 days'::interval NOT NULL,
+    recycle_after_idle interval,
+    recycle_after_unconverted interval,
+    remind_before interval DEFAULT '1 day'::interval NOT NULL,
+    registration_period interval DEFAULT '30 days'::interval NOT NULL,
+    registration_max interval DEFAULT '90 days'::interval NOT NULL,
+    mask_contacts boolean DEFAULT true NOT NULL,
+    assign_strategy text DEFAULT 'round_robin'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pools_assign_strategy_check CHECK ((assign_strategy = ANY (ARRAY['round_robin'::text, 'least_loaded'::text, 'weighted'::text, 'manual'::text]))),
+    CONSTRAINT pools_check CHECK ((registration_max >= registration_period)),
+    CONSTRAINT pools_cooldown_check CHECK ((cooldown >= '00:00:00'::interval)),
+    CONSTRAINT pools_daily_claim_cap_check CHECK ((daily_claim_cap >= 0)),
+    CONSTRAINT pools_holding_limit_check CHECK ((holding_limit >= 0)),
+    CONSTRAINT pools_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT pools_recycle_after_idle_check CHECK ((recycle_after_idle > '00:00:00'::interval)),
+    CONSTRAINT pools_recycle_after_unconverted_check CHECK ((recycle_after_unconverted > '00:00:00'::interval)),
+    CONSTRAINT pools_registration_period_check CHECK ((registration_period > '00:00:00'::interval)),
+    CONSTRAINT pools_remind_before_check CHECK ((remind_before >= '00:00:00'::interval))
+);
+
+CREATE FUNCTION dibs.recycle_reason(l dibs.leads, p dibs.pools) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    select case
+        when l.owner_id is null or l.status <> 'working' or l.locked then null
+        when p.recycle_after_unconverted is not null and l.owned_since < now() - p.recycle_after_unconverted
+            then 'unconverted'
+        when p.recycle_after_idle is not null and coalesce(l.last_followup_at, l.owned_since) < now() - p.recycle_after_idle
+            then 'idle'
+    end
+$$;
+
+CREATE FUNCTION dibs.refresh_scopes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    perform dibs.rebuild_scopes();
+    return null;
+end
+$$;
+
+CREATE FUNCTION dibs.register_customer(p_customer bigint, p_partner text DEFAULT NULL::text, p_note text DEFAULT NULL::text, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    c dibs.customers;
+    r dibs.registrations;
+    v_period interval;
+    v_max interval;
+    v_claim dibs.outcome;
+    v_expires timestamptz;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'register',
+                           a.caller_id, null);
+    end if;
+    if length(p_partner) > 200 or length(p_note) > 2000 then
+        return dibs.result(false, 'invalid_argument', 'customer', p_customer, 'register', a.actor_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, 'register', a.actor_id, null);
+    end if;
+    -- A registration past its end that the worker has not expired yet no longer protects.
+    update dibs.registrations set status = 'expired'
+    where customer_id = p_customer and status = 'active' and expires_at <= now();
+    select * into r from dibs.registrations where customer_id = p_customer and status = 'active';
+    if r.id is not null then
+        if r.registered_by = a.actor_id then
+            return dibs.result(true, 'already_yours', 'customer', p_customer, 'register', a.actor_id, c.owner_id,
+                               null, r.starts_at, c.pool_id, jsonb_build_object('until', r.expires_at));
+        end if;
+        return dibs.result(false, 'protected_by', 'customer', p_customer, 'register', a.actor_id, c.owner_id,
+                           r.registered_by, r.starts_at, c.pool_id,
+                           jsonb_build_object('until', r.expires_at, 'partner', r.partner_name));
+    end if;
+    if c.owner_id is not null and c.owner_id <> a.actor_id then
+        return dibs.result(false, 'already_owned_by', 'customer', p_customer, 'register', a.actor_id, c.owner_id,
+                           c.owner_id, c.owned_since, c.pool_id);
+    end if;
+    if c.owner_id is null then
+        v_claim := dibs.claim_customer(p_customer, p_for, 'register');
+        if not v_claim.ok then
+            return v_claim;
+        end if;
+    end if;
+    select coalesce(registration_period, '30 days'), coalesce(registration_max, '90 days')
+    into v_period, v_max from dibs.pools where id = c.pool_id;
+    v_period := coalesce(v_period, '30 days');
+    v_max := coalesce(v_max, '90 days');
+    v_expires := now() + v_period;
+    begin
+        insert into dibs.registrations (customer_id, registered_by, partner_name, note, expires_at, max_until)
+        values (p_customer, a.actor_id, p_partner, p_note, v_expires, now() + v_max);
+    exception when unique_violation then
+        -- Another registration committed a moment ago: it wins.
+        select * into r from dibs.registrations where customer_id = p_customer and status = 'active';
+        return dibs.result(false, 'protected_by', 'customer', p_customer, 'register', a.actor_id, null,
+                           r.registered_by, r.starts_at, c.pool_id, jsonb_build_object('race', true));
+    end;
+    update dibs.customers set protected_until = v_expires, updated_at = now() where id = p_customer;
+    perform dibs.log_ownership('customer', p_customer, 'register', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               null, a.actor_id, c.pool_id, jsonb_build_object('until', v_expires,
+                                                                                'partner', p_partner));
+    return dibs.result(true, 'ok', 'customer', p_customer, 'register', a.actor_id, a.actor_id, null, now(),
+                       c.pool_id, jsonb_build_object('until', v_expires));
+end
+$$;
+
+CREATE FUNCTION dibs.release_customer(p_customer bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    c dibs.customers;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'release',
+                           a.caller_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, 'release', a.actor_id, null);
+    end if;
+    if c.owner_id is distinct from a.actor_id and not (c.owner_id is not null
+            and dibs.may_manage(a.actor_id, a.actor_role, c.owner_id)) then
+        return dibs.result(false, 'not_owner', 'customer', p_customer, 'release', a.actor_id, c.owner_id,
+                           c.owner_id, c.owned_since, c.pool_id);
+    end if;
+    update dibs.customers set owner_id = null, owned_since = null, team_id = null, protected_until = null,
+                              version = version + 1, updated_at = now()
+    where id = p_customer and owner_id = c.owner_id;
+    if not found then
+        return dibs.result(false, 'changed', 'customer', p_customer, 'release', a.actor_id, null);
+    end if;
+    update dibs.registrations set status = 'cancelled' where customer_id = p_customer and status = 'active';
+    perform dibs.log_ownership('customer', p_customer, 'release', true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               c.owner_id, null, c.pool_id);
+    return dibs.result(true, 'ok', 'customer', p_customer, 'release', a.actor_id, null, null, null, c.pool_id);
+end
+$$;
+
+CREATE FUNCTION dibs.release_lead(p_lead bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    v_owner bigint;
+    v_pool bigint;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'release', a.caller_id, null);
+    end if;
+    -- The common case in one statement: my own working lead goes back.
+    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                          updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
+    where id = p_lead and owner_id = a.actor_id and status = 'working'
+    returning pool_id into v_pool;
+    if found then
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+        values ('lead', p_lead, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool);
+        return row(true, 'ok', 'lead', p_lead, null, null, null, null, null)::dibs.outcome;
+    end if;
+    select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_lead;
+    if not found then
+        return dibs.result(false, 'not_found', 'lead', p_lead, 'release', a.actor_id, null);
+    end if;
+    -- A manager (or admin) releasing a lead of someone in their team.
+    if v_owner is null or not dibs.may_manage(a.actor_id, a.actor_role, v_owner) then
+        return dibs.result(false, 'not_owner', 'lead', p_lead, 'release', a.actor_id, v_owner, v_owner, null, v_pool);
+    end if;
+    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                          updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
+    where id = p_lead and owner_id = v_owner and status = 'working';
+    if not found then
+        return dibs.result(false, 'changed', 'lead', p_lead, 'release', a.actor_id, v_owner, v_owner, null, v_pool);
+    end if;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+    values ('lead', p_lead, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, v_pool);
+    return row(true, 'ok', 'lead', p_lead, null, null, null, null, null)::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_old bigint;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('reparent_customer', null, false, 'not_permitted');
+    end if;
+    perform pg_advisory_xact_lock(2293, 0);
+    select parent_id into v_old from dibs.customers where id = p_customer for update;
+    if not found or (p_parent is not null and not exists (select 1 from dibs.customers where id = p_parent)) then
+        return dibs.audit('reparent_customer', p_customer::text, false, 'invalid_argument');
+    end if;
+    if p_parent is not null and exists (
+        with recursive up(id) as (
+            select p_parent
+            union
+            select c.parent_id from dibs.customers c join up on c.id = up.id where c.parent_id is not null
+        )
+        select 1 from up where id = p_customer
+    ) then
+        return dibs.audit('reparent_customer', p_customer::text, false, 'cycle');
+    end if;
+    update dibs.customers set parent_id = p_parent, updated_at = now() where id = p_customer;
+    return dibs.audit('reparent_customer', p_customer::text, true, 'ok',
+                      jsonb_build_object('from', v_old, 'to', p_parent));
+end
+$$;
+
+CREATE FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT actor_role dibs.user_role, OUT caller_id bigint, OUT refusal text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    v_admin boolean;
+begin
+    select id, role into caller_id, actor_role from dibs.users where login_role = session_user and active;
+    if p_for is null and caller_id is not null then
+        actor_id := caller_id;
+        return;
+    end if;
+    v_admin := coalesce(actor_role = 'admin', false)
+               or (caller_id is null and (pg_has_role(session_user, 'dibs_admin', 'member')
+                   or (select rolsuper from pg_roles where rolname = session_user)));
+    if p_for is null then
+        -- An admin login without a dibs user (the cluster owner, an on-call account).
+        if v_admin then
+            actor_role := 'admin';
+        else
+            refusal := 'unknown_user';
+        end if;
+        return;
+    end if;
+    if not v_admin then
+        refusal := 'not_permitted';
+        actor_id := caller_id;
+        return;
+    end if;
+    select id, role into actor_id, actor_role from dibs.users where id = p_for and active;
+    if actor_id is null then
+        refusal := 'unknown_user';
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.result(p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_actor bigint, p_owner bigint, p_other bigint DEFAULT NULL::bigint, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, p_pool bigint DEFAULT NULL::bigint, p_detail jsonb DEFAULT NULL::jsonb, p_from bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not p_ok then
+        -- A refusal records the owner at that moment and, in detail, the other party.
+        perform dibs.log_ownership(p_entity, coalesce(p_id, 0), p_action, false, p_reason, p_actor,
+                                   coalesce(p_from, p_owner), null, p_pool,
+                                   case when p_other is null then p_detail
+                                        else coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('other', p_other)
+                                   end);
+    end if;
+    return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
+               p_detail)::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.rule_candidates(r dibs.assignment_rules) RETURNS TABLE(user_id bigint, held integer, holding_limit integer)
+    LANGUAGE sql STABLE
+    AS $$
+    with members as (
+        select m.user_id, m.weight, dibs.lead_holdings(r.pool_id, m.user_id) as held,
+               coalesce(m.holding_limit, p.holding_limit) as holding_limit
+        from dibs.pool_members m join dibs.users u on u.id = m.user_id join dibs.pools p on p.id = m.pool_id
+        where m.pool_id = r.pool_id and u.active
+          and (r.target_team_id is null or u.team_id = r.target_team_id)
+          and (r.target_users is null or m.user_id = any (r.target_users))
+    ), cursor as (
+        select coalesce((select last_user_id from dibs.assignment_cursor where rule_id = r.id), 0) as last_user
+    )
+    select user_id, held, holding_limit from members, cursor
+    order by
+        case r.strategy
+            when 'round_robin' then (case when user_id > cursor.last_user then 0 else 1 end)::float8
+            when 'least_loaded' then held::float8
+            else held::float8 / weight
+        end,
+        user_id
+$$;
+
+CREATE FUNCTION dibs.sees_everything() RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return (dibs.my_scope()).everything;
+end
+$$;
+
+CREATE FUNCTION dibs.send_recycle_reminders(p_batch integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_count integer;
+begin
+    with soon as (
+        select l.id, l.owner_id,
+               least(case when p.recycle_after_idle is not null
+                          then coalesce(l.last_followup_at, l.owned_since) + p.recycle_after_idle end,
+                     case when p.recycle_after_unconverted is not null
+                          then l.owned_since + p.recycle_after_unconverted end) as due_at,
+               p.remind_before
+        from dibs.leads l join dibs.pools p on p.id = l.pool_id
+        where l.owner_id is not null and l.status = 'working' and not l.locked and p.kind = 'lead'
+    ), inserted as (
+        insert into dibs.notices (user_id, entity, entity_id, kind, due_at)
+        select owner_id, 'lead', id, 'recycle_soon', due_at from soon
+        where due_at is not null and due_at > now() and due_at <= now() + remind_before
+        limit p_batch
+        on conflict do nothing
+        returning 1
+    )
+    select count(*) into v_count from inserted;
+    return v_count;
+end
+$$;
+
+CREATE FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('set_dedup_rule', null, false, 'not_permitted');
+    end if;
+    if not exists (select 1 from dibs.dedup_rules where id = p_rule)
+       or p_threshold <= 0 or p_threshold > 1 or p_weight not between 0 and 10
+       or p_action not in ('block', 'warn') then
+        return dibs.audit('set_dedup_rule', p_rule::text, false, 'invalid_argument');
+    end if;
+    update dibs.dedup_rules set enabled = coalesce(p_enabled, enabled), threshold = coalesce(p_threshold, threshold),
+                                weight = coalesce(p_weight, weight),
+                                action = coalesce(p_action::dibs.dedup_action, action)
+    where id = p_rule;
+    return dibs.audit('set_dedup_rule', p_rule::text, true, 'ok',
+                      jsonb_build_object('enabled', p_enabled, 'threshold', p_threshold, 'weight', p_weight,
+                                         'action', p_action));
+end
+$$;
+
+CREATE FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    v_owner bigint;
+    v_pool bigint;
+    v_action dibs.ownership_action := case when p_locked then 'lock' else 'unlock' end;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    -- A lock names who locked it: a login without a dibs user must act as one (p_for).
+    if a.refusal is not null or a.actor_id is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, v_action, a.caller_id, null);
+    end if;
+    if p_entity = 'lead' then
+        select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_id;
+    else
+        select owner_id, pool_id into v_owner, v_pool from dibs.customers where id = p_id and status = 'active';
+    end if;
+    if not found then
+        return dibs.result(false, 'not_found', p_entity, p_id, v_action, a.actor_id, null);
+    end if;
+    if not (a.actor_role = 'admin' or (v_owner is not null and dibs.may_manage(a.actor_id, a.actor_role, v_owner))) then
+        return dibs.result(false, 'not_permitted', p_entity, p_id, v_action, a.actor_id, v_owner);
+    end if;
+    if p_entity = 'lead' then
+        update dibs.leads set locked = p_locked, version = version + 1, updated_at = now() where id = p_id;
+    else
+        update dibs.customers set locked = p_locked, locked_by = case when p_locked then a.actor_id end,
+                                  version = version + 1, updated_at = now()
+        where id = p_id;
+    end if;
+    perform dibs.log_ownership(p_entity, p_id, v_action, true, 'ok', coalesce(a.caller_id, a.actor_id), v_owner,
+                               v_owner, v_pool);
+    return dibs.result(true, 'ok', p_entity, p_id, v_action, a.actor_id, v_owner);
+end
+$$;
+
+CREATE FUNCTION dibs.to_simplified(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select case when p ~ '[撃蘄誇氈輊甎預龕辮瀠璣錢媧礦鶩鰨齜綉貳踴銷鄶閹鐸墻漊談襆豈駑織腖軟遠鶺癤緩鱨齪飩歲鐿鯽黿瀋劌鋙閎餑鰓鮒纔攙頲謝檜丟無鎢眥鵰氳殲漵鈷囈頻媼綾曄賈運鍍鋌嗎饑磐鯒衛諜蹟鑣叢盤姦虯併剷斃賢蠆贈鯖銍鞏齙經弔蘚剛馱閣鷚嚥頦鴨憫梱唸瘺媽鰾衆瘍釋湊湣磑祐鷓廕聖敘櫝譜濟鉢寧鳩絨繪蟯該鏷橫釁螄躊爍頑紓鸕龔薘訝讜輟貞産犢鬧鰩鸝脫麪蠱課皺擴彊蟄車鉍鏌駐鵓髒繕滸鈥壯轟賞啣勢噥筧籩編慫蓮迴獷彿糾戀贊眎鮑騐纓餒錯輞隣閥義耬朮褲傷錶嘸絞鮋凍瓏饒鱔櫛觝鏡銑監煢闥瑤磧筦鵪擯詰襲淵鍶噸嫻塼蔔憂載溈鴕莖暘訛錡銠誰覲貴隸餽碼擄毆轉鉋駒絕詛補陣顧實黨艫葯賴遷痺飼篔攄躉氊閏頒純舖條錠麩鴉進譟琺個鶿績詆佈兌顒輸裝湞鍠婦廩諱議釷鉶飽繾會複誆階鮐嶔螘講撚亞厠傢閤餧羨許輳滲儷頽鴿揀鑊鍋賊問巔歛據衝鑥奧繩繽捫覦話棲鋶噹權銃綑鰐弒巗阯攖檟閡鐠鴦撫嬪漲訴隷餾懾鋏緑籐壓齒鯕櫟闡鑠鉤給硨詢慮當釹偸鍺翽鹼鑪變圍嬭崑頓鷯蘗輝訟勱倣縧鍰風鮪戯憮貰農閶鰻缽麼蕁蓀瑋鵑顓習體揚機灣決鍥鋤緦奩鯪曬嗶廼軻澇疋訊崐搖溝輜璡銥碩館吶儸綻爺麽頴擁時闋瑣過鵐繒髕慘仝衞員釣癢鋥鍤壩綽驪華槳譴執價緻鉺黽鯿薀掄覈嘍簑餓贛袞鐡別厤窪蘭鯉褳鴻總墾佇韌驕鯔臘歟痠離鏤齧竪蟬軲詵鹽孿飾炁計邏徑縐鴒禕掙舘梟銣產粧厰暫礪萬屜澱檳鈸儺嶽鰼嬾資轆毉橈雋楊闍鑌烏獎鵒駕顔軛慚棟埡噠勣啢灤鳧齦篩穨奪鶓濱審櫳鏹鉸廻驁斂脅澆瘋瀏餕搗減憚蠟殞眡鈣関炤鬩歷禪蔭諳絲堿旂證廐巒祕臚賜闢煥鱧姪蕭擬聯揮詳極鑷卹勸釺掃肅祗涇檉峴甌鈎缐鮓鰒貝樞鎣嶧窩鬨來攬燜銹錸盞禿騾慄諉韋衊剎鱒濛泝詞盡僥髩魨勦樓臯潰紕襴狹獸遺峽駿贇國縑龐幃輛鸛語瘡膚醤鴝斬謳貲嚶鈹鎸為簽鶼餿闌繹駔敗曖艙潛卻櫞癡釤奐穩鯨飪濰觴長祿佔謂鮍纏錒嘔蕘趙漚蔞鬢羥犧閩鐨攆殭撳茲綹賃壋驌黏絎諗襖礎駡魢鯧鳶嗩詬滯聰捲柵巹鱸鏽輅與撈鬍鸏鐓託視餡鰣鈧説騷紹銼閾轅滄塋筍詗號壠鱣寢彥燦櫬湯摳緒絹翺鋼樂蘊嬌導傑儐間鈒隕窯夠綣麥鎧瀦鵝阪謬辯戲錼鈴滅轄恆鈍孌僑闓賙緹緣穢諭惱杴鯷燻狽鍼響鑾薈們劒謗愛蒞頡鴣帥閨險設輯臉緲颶簹綸儻鈽觀諂葉饋驍攣齏灑燐啓鋒棖汙嶴蝟懺瑩囪詭毬潯魷鷸牽禍頌爐鄒鐔欖悅撟夢鶥鶇錦阨貯戰徹銻紺璿眾堊籠嫋姍題齎鏑牐煒闕鑔棗譖鯡穠廣饢鷥鱤諫輿翹勻遼謁鯀贅暈薊鰏瘓熒甕讖螞嬡縣紥瀧鎦嚨喪澮憲頷鮶嶺琿牴譁賄籤噓燒瓔淚摟幣駢詫並業懲敵蓴寶鉻鷺鑿檁謀贄暉箋萊餌綏劑錐訖亙掛愜薟蘞蘇鈦殫儉蔴騶麹鰺儼閿濃賅懇曉篋饌韓滙癥換汚塢鳥釧鉦靨瑪襬聲鱺腫樁讀較脇嬋鏃鈑圓閔渙罎鰥鶤鄧銦嘩謫覬結溮萵鶲窶縹猻詁毀晉蟈擊額廎鉑鏐鑕闔論濘賚穡篠齣壢籥內鋦癩譫艱惲藴競幹獻災燼蔆龍鸌餎閑鐐園鈔贖謾謚鶡騤甦瀨貫辭測檯頸鞽轂曇應鐳荊髏譚虜緡鱠驤盧釩獪黷絶矽發澂誄昇尋莊續騏禎錕涖梘讚紡鬥瘧氫嗆輭榮縷碸霽鈿熾賀係諄黌軌絡煩滬槮復聳蟲鉿燾誅欄搆脈舊纍箏頎澗褘岡嬤鐦刪漬殯雜閻鎿瀾賁鵡槃巋猶彌顎釓癒動鍔聞鵠擱兩貒亂樅牀紋後飯鈕鎔沖覘攛誚簡綠飇霧擰銪薰強頹鍵窺瞼傾蓆懍壎鑑闐鉕櫚晝締廢驥鯤適鋪濬譯慳菴罷糶塹駸嫺陽澁蜆興鰌喬銓癘兇記諛謄崢頤鎩溫優氬騸隻餺閽濁櫃擇難魎釕達詘藝摜髣絢塤靦軫豬嶼齶電鑼鍾漁訃萇縋憊納鮎霑皐閒鄕蓯侖謙誘攝騣嶢夥鐧鞦錩銨冪責殮誼斲鰷羶瘻潁軀棄鵂塏闒陸譙虛齡廠鍩鋨賬東賒鱷鷄現氂蘆羋騎吒鄔攜閧銩錨覯暱悵愴縶嬸璽鈾綺齷穎囑瑒僕識衚懟廡齠屢飥獨濫賭赬詮學韻燿況蠅舉麫簍瀕贗準標殘徠嚦玨檮撲酈確緋賂曆齋屍罌違釔慟繡糢顥偽襯諮擲聵俁壺鑽協鶉鰈蠐貓欒鄖閙鐘稜巖鴞撣輪厭靜禱頰徵縴証燁竇鱈齊蕎賓濕勗皸痙飛靚鯝廟鵞擣諧淩鋸鉬颼駱顰鳳劍慶藹詼滿鐃鎂隄紉讒輕醖縟綞莢榦洩貨倫匭銬嘯單礱鰳癲張麴憶蠻欽剋鷊牋捍藎畢軔鉗顛矚幟緞摣噯罵黴艷懶譽邁儀閃箇順紈縊躂躕輔倖稅簞熱販醫鐮颱瀉綳麵鼴氾靄鯇顆鶹詒潔鏗駛竝惡鋭鍬矯鹹聶數鰉纊蠑贓誒摯傖鐙閘餛皚鮜膠蔣趨躪爭鎬報禰紳縵悶褻殼漿鳴釀鋂飆鱉態穌諒蹕廏寜齟糞臠淨璦鉭壼顱駰絳鹵蛺潿賾鈀儂鬆縈訐趕颮妝頜採銫騰綵檻覽貿輾縞鉀盃鑄壇筆拋臍詐豔韙陘駝硜藥棧燭廳櫻敺錁銀頇鼉纈鎖娛喚墜鰟從蔥輩鄭琯鬱窰帳紵註薺谿獁狀廈緊慍蟎鷹賔囘驛嗚鱟淪瑯繳糴職書藺濾唄鼈誑謐贔熗嚙團餜鸞撥攤覧陝傭嘮嬰砲粵鴴戶殻渾勁區韃彈媯歐賕釗雙鯛篤鐺試煬癮灩塲綿懷艶蝸摺製乾鈁鋁媮鍀縉羈攏樑讐輓犖堝鴟誦錫貪腳甯嚮稱弳雲鰵綴愷罈僂彷島簣兗魛瓚點扡櫺諦獫質釬鯰飲練擺戇軾鈄纇紆須輒讕瀘錚篛餞璫瞭阬綱墳費繞調嚴靂剄絆擋腎豐詔燙灘鍚饞艤癬鋯緱齲寵劄綆餉鮊檔嘗傘鎚纜稟螢鐫紱脹溼灃獅饉飈鯊誣術闖煙樺籛驟擠撓湧壽靭囬統糰顳髴藶幾軼詿醃銅錄玀覓誕謔備鄘蘢喫訪細馳縲窵搶療鋅獄屆饈驊賑槓鯢鉚廝彜類擡懣楨釦絰嫵魴摶腸毿門隂鎄鼇銖躒訕這鴛銚縝龜脣暢說匯鰱綰囂鉅秈竊籌楓軒評遙釘絛譎壞慣濺賦槨畫櫪癭巰聹懸濼歿劃熅稈養醬踐訂蠔圖厙鰜攢貧輦倆閭傯錮紲場鶴韁築饊藍櫓牘緝籜壟硤蕢臥蓧賧襪獮鵲顴擷揹嚕滻嚀鈃閂還將羆蘋屬訓梔猙銘縛紝鮞辦誨親鎮網餵貼囀煅竈敍懌潑淒絝曠櫨珮鷲飴葷蟶臺購桿億嶇嬈頊躑讓嘖錘紜鄺渦謨醯鈮鰲斷貽榿參呂僅緇繆崍塊臏軑務鍘鵜駟曡慤畬剮罰篳籲儕賽鞀钂瀅鴇墊損薌燬沒覔隖鎘傚綜堦憤閬縱馴攷輻涼鷴噁獃燄訣綢衕觔雖鏘豎鱝緜恥詩鑭鋮糲塵蕷菸滾跼諾羅劇鄆閉訌憑蒓宮覡皰薩鴆鮭麯紮醱瀰録駁謊簷鋇煆驢嫗鷙鱘鏝啞賣蹤苧腦飫婬凱獲噴諷惻鰃誌紙銜僱氣輥戧頫鬭吳厲隴貸蘿籃廄則蝕顏驗癟闞蕩顫繯獼觶浹賸迺夀綃騂麅瀆璉見認紘鸚訢躥莧颳鰮鄰爲蠶螿搾驂鏇構諍譌汎鯗繚勝鑞裡襠橢轤籮烱蹺幫頁錇閈隊讌耑憐顯鶘脛鉄檢澤潤礫稭週銲蓋撾絃繅鍇瑉闈處諸籙緘廚剝鏜辤諢濤對婭寬護棶擾鮁邇騭釙鰂斕銛級餄攪馭糧鈰嚳儲芻膽撿鯁驀黃鍆請槍簾轎鰹嶸幘勛針遜睞詠淥蕪駭顬鐒紇懽聼儔紅玆疊憒蒔頗纘爛鶚瞞謡誠騫匱熲繃積橋闊襍蕕擔塗選彙鉛線韞歡蹣獺賤釐穫藪繼鋰陳軸淺嬀頂約蝦褌攔鎛騮瘞誡謠鮫碭礬綯縮瀲璵覷訶漸悽組牆囉靈帶擕陞諡艦蝨寫飭奬緯繮鋱獰遲軹項爾騁盪嶄蠍贏鱂專薔錛瀝醜嶠漣磽頭馬鴯鎰鐵貺紛婁節鱅緄煇癉瓊連滎饗髖繙鍛灝凜啟雞詡孫鵯鑒呵閲諶賺聽懼綁簀鼂營鷗嚇倈薑戔麗領鬚嘜漢蔦膩骯礮閱傳鎵臟讞洶撻愾鷁驄彠燉鍊蹌諏駙願魚韝陜鋟跡轢鈐幬奮鑰鏵剴滷擻慾頃閆鄉鎊蒐鶖礙犛醞負蠣誤薦脩簫馮環鑲殺膾硃竄癇闆煉轍滌尷幗鷖壘盜賠諤虧廬駮畱獵淶摻飢紀縂瞇澀儈躍餘財渢誥愨綫鄲侷褸診絀竅矇僉鰍軍鱖壙驚睜鏟遞賡櫥葦鷦齬異噲勵逕聾餃騅崗圇穀倉夾贋劊欏禦錟訥殤朧縭徬墮琱貶鷀饃廂驅範偉燈譏摑齗顙駘彎噝韜僞臨繭翬魯呱兒創衹觸諺紂謖鈈躋謎際餚檣覥庫維颯鬮嘰銳買樸開挾幀終鉈軋裏歎蕒雛灕郟層蹠颺擧紐籬磯閼癰勳釵側蛻櫫餅冊贍讎儘嬙崙閫瀟籟樣鏢縫堯鮮禮鈳喲傴侶謹檸覺蒼驃鷂饅飄韆鱗畝鋻鏞轡詣撐繫鳬硯烴濶櫸擼鮃師礄疇嘆劉貍規討嶗緙鈞躡鴰種隱鎳鐲債鄴誹螻膿廁鶯嗇癆遊詎葒緗繖魘塚鶻凟鉞鈺襤捨鵬坰瑲郵歸蟻蓽堅鈉鱭紿邊椏紗纖騙償澠貢戩鰭綬窮錳樹煖於孃鉉鏈嵗磚關勞俠陰槤嵐彫屭緬髮癱埰偵燴隨叄]' then translate(p, '撃蘄誇氈輊甎預龕辮瀠璣錢媧礦鶩鰨齜綉貳踴銷鄶閹鐸墻漊談襆豈駑織腖軟遠鶺癤緩鱨齪飩歲鐿鯽黿瀋劌鋙閎餑鰓鮒纔攙頲謝檜丟無鎢眥鵰氳殲漵鈷囈頻媼綾曄賈運鍍鋌嗎饑磐鯒衛諜蹟鑣叢盤姦虯併剷斃賢蠆贈鯖銍鞏齙經弔蘚剛馱閣鷚嚥頦鴨憫梱唸瘺媽鰾衆瘍釋湊湣磑祐鷓廕聖敘櫝譜濟鉢寧鳩絨繪蟯該鏷橫釁螄躊爍頑紓鸕龔薘訝讜輟貞産犢鬧鰩鸝脫麪蠱課皺擴彊蟄車鉍鏌駐鵓髒繕滸鈥壯轟賞啣勢噥筧籩編慫蓮迴獷彿糾戀贊眎鮑騐纓餒錯輞隣閥義耬朮褲傷錶嘸絞鮋凍瓏饒鱔櫛觝鏡銑監煢闥瑤磧筦鵪擯詰襲淵鍶噸嫻塼蔔憂載溈鴕莖暘訛錡銠誰覲貴隸餽碼擄毆轉鉋駒絕詛補陣顧實黨艫葯賴遷痺飼篔攄躉氊閏頒純舖條錠麩鴉進譟琺個鶿績詆佈兌顒輸裝湞鍠婦廩諱議釷鉶飽繾會複誆階鮐嶔螘講撚亞厠傢閤餧羨許輳滲儷頽鴿揀鑊鍋賊問巔歛據衝鑥奧繩繽捫覦話棲鋶噹權銃綑鰐弒巗阯攖檟閡鐠鴦撫嬪漲訴隷餾懾鋏緑籐壓齒鯕櫟闡鑠鉤給硨詢慮當釹偸鍺翽鹼鑪變圍嬭崑頓鷯蘗輝訟勱倣縧鍰風鮪戯憮貰農閶鰻缽麼蕁蓀瑋鵑顓習體揚機灣決鍥鋤緦奩鯪曬嗶廼軻澇疋訊崐搖溝輜璡銥碩館吶儸綻爺麽頴擁時闋瑣過鵐繒髕慘仝衞員釣癢鋥鍤壩綽驪華槳譴執價緻鉺黽鯿薀掄覈嘍簑餓贛袞鐡別厤窪蘭鯉褳鴻總墾佇韌驕鯔臘歟痠離鏤齧竪蟬軲詵鹽孿飾炁計邏徑縐鴒禕掙舘梟銣產粧厰暫礪萬屜澱檳鈸儺嶽鰼嬾資轆毉橈雋楊闍鑌烏獎鵒駕顔軛慚棟埡噠勣啢灤鳧齦篩穨奪鶓濱審櫳鏹鉸廻驁斂脅澆瘋瀏餕搗減憚蠟殞眡鈣関炤鬩歷禪蔭諳絲堿旂證廐巒祕臚賜闢煥鱧姪蕭擬聯揮詳極鑷卹勸釺掃肅祗涇檉峴甌鈎缐鮓鰒貝樞鎣嶧窩鬨來攬燜銹錸盞禿騾慄諉韋衊剎鱒濛泝詞盡僥髩魨勦樓臯潰紕襴狹獸遺峽駿贇國縑龐幃輛鸛語瘡膚醤鴝斬謳貲嚶鈹鎸為簽鶼餿闌繹駔敗曖艙潛卻櫞癡釤奐穩鯨飪濰觴長祿佔謂鮍纏錒嘔蕘趙漚蔞鬢羥犧閩鐨攆殭撳茲綹賃壋驌黏絎諗襖礎駡魢鯧鳶嗩詬滯聰捲柵巹鱸鏽輅與撈鬍鸏鐓託視餡鰣鈧説騷紹銼閾轅滄塋筍詗號壠鱣寢彥燦櫬湯摳緒絹翺鋼樂蘊嬌導傑儐間鈒隕窯夠綣麥鎧瀦鵝阪謬辯戲錼鈴滅轄恆鈍孌僑闓賙緹緣穢諭惱杴鯷燻狽鍼響鑾薈們劒謗愛蒞頡鴣帥閨險設輯臉緲颶簹綸儻鈽觀諂葉饋驍攣齏灑燐啓鋒棖汙嶴蝟懺瑩囪詭毬潯魷鷸牽禍頌爐鄒鐔欖悅撟夢鶥鶇錦阨貯戰徹銻紺璿眾堊籠嫋姍題齎鏑牐煒闕鑔棗譖鯡穠廣饢鷥鱤諫輿翹勻遼謁鯀贅暈薊鰏瘓熒甕讖螞嬡縣紥瀧鎦嚨喪澮憲頷鮶嶺琿牴譁賄籤噓燒瓔淚摟幣駢詫並業懲敵蓴寶鉻鷺鑿檁謀贄暉箋萊餌綏劑錐訖亙掛愜薟蘞蘇鈦殫儉蔴騶麹鰺儼閿濃賅懇曉篋饌韓滙癥換汚塢鳥釧鉦靨瑪襬聲鱺腫樁讀較脇嬋鏃鈑圓閔渙罎鰥鶤鄧銦嘩謫覬結溮萵鶲窶縹猻詁毀晉蟈擊額廎鉑鏐鑕闔論濘賚穡篠齣壢籥內鋦癩譫艱惲藴競幹獻災燼蔆龍鸌餎閑鐐園鈔贖謾謚鶡騤甦瀨貫辭測檯頸鞽轂曇應鐳荊髏譚虜緡鱠驤盧釩獪黷絶矽發澂誄昇尋莊續騏禎錕涖梘讚紡鬥瘧氫嗆輭榮縷碸霽鈿熾賀係諄黌軌絡煩滬槮復聳蟲鉿燾誅欄搆脈舊纍箏頎澗褘岡嬤鐦刪漬殯雜閻鎿瀾賁鵡槃巋猶彌顎釓癒動鍔聞鵠擱兩貒亂樅牀紋後飯鈕鎔沖覘攛誚簡綠飇霧擰銪薰強頹鍵窺瞼傾蓆懍壎鑑闐鉕櫚晝締廢驥鯤適鋪濬譯慳菴罷糶塹駸嫺陽澁蜆興鰌喬銓癘兇記諛謄崢頤鎩溫優氬騸隻餺閽濁櫃擇難魎釕達詘藝摜髣絢塤靦軫豬嶼齶電鑼鍾漁訃萇縋憊納鮎霑皐閒鄕蓯侖謙誘攝騣嶢夥鐧鞦錩銨冪責殮誼斲鰷羶瘻潁軀棄鵂塏闒陸譙虛齡廠鍩鋨賬東賒鱷鷄現氂蘆羋騎吒鄔攜閧銩錨覯暱悵愴縶嬸璽鈾綺齷穎囑瑒僕識衚懟廡齠屢飥獨濫賭赬詮學韻燿況蠅舉麫簍瀕贗準標殘徠嚦玨檮撲酈確緋賂曆齋屍罌違釔慟繡糢顥偽襯諮擲聵俁壺鑽協鶉鰈蠐貓欒鄖閙鐘稜巖鴞撣輪厭靜禱頰徵縴証燁竇鱈齊蕎賓濕勗皸痙飛靚鯝廟鵞擣諧淩鋸鉬颼駱顰鳳劍慶藹詼滿鐃鎂隄紉讒輕醖縟綞莢榦洩貨倫匭銬嘯單礱鰳癲張麴憶蠻欽剋鷊牋捍藎畢軔鉗顛矚幟緞摣噯罵黴艷懶譽邁儀閃箇順紈縊躂躕輔倖稅簞熱販醫鐮颱瀉綳麵鼴氾靄鯇顆鶹詒潔鏗駛竝惡鋭鍬矯鹹聶數鰉纊蠑贓誒摯傖鐙閘餛皚鮜膠蔣趨躪爭鎬報禰紳縵悶褻殼漿鳴釀鋂飆鱉態穌諒蹕廏寜齟糞臠淨璦鉭壼顱駰絳鹵蛺潿賾鈀儂鬆縈訐趕颮妝頜採銫騰綵檻覽貿輾縞鉀盃鑄壇筆拋臍詐豔韙陘駝硜藥棧燭廳櫻敺錁銀頇鼉纈鎖娛喚墜鰟從蔥輩鄭琯鬱窰帳紵註薺谿獁狀廈緊慍蟎鷹賔囘驛嗚鱟淪瑯繳糴職書藺濾唄鼈誑謐贔熗嚙團餜鸞撥攤覧陝傭嘮嬰砲粵鴴戶殻渾勁區韃彈媯歐賕釗雙鯛篤鐺試煬癮灩塲綿懷艶蝸摺製乾鈁鋁媮鍀縉羈攏樑讐輓犖堝鴟誦錫貪腳甯嚮稱弳雲鰵綴愷罈僂彷島簣兗魛瓚點扡櫺諦獫質釬鯰飲練擺戇軾鈄纇紆須輒讕瀘錚篛餞璫瞭阬綱墳費繞調嚴靂剄絆擋腎豐詔燙灘鍚饞艤癬鋯緱齲寵劄綆餉鮊檔嘗傘鎚纜稟螢鐫紱脹溼灃獅饉飈鯊誣術闖煙樺籛驟擠撓湧壽靭囬統糰顳髴藶幾軼詿醃銅錄玀覓誕謔備鄘蘢喫訪細馳縲窵搶療鋅獄屆饈驊賑槓鯢鉚廝彜類擡懣楨釦絰嫵魴摶腸毿門隂鎄鼇銖躒訕這鴛銚縝龜脣暢說匯鰱綰囂鉅秈竊籌楓軒評遙釘絛譎壞慣濺賦槨畫櫪癭巰聹懸濼歿劃熅稈養醬踐訂蠔圖厙鰜攢貧輦倆閭傯錮紲場鶴韁築饊藍櫓牘緝籜壟硤蕢臥蓧賧襪獮鵲顴擷揹嚕滻嚀鈃閂還將羆蘋屬訓梔猙銘縛紝鮞辦誨親鎮網餵貼囀煅竈敍懌潑淒絝曠櫨珮鷲飴葷蟶臺購桿億嶇嬈頊躑讓嘖錘紜鄺渦謨醯鈮鰲斷貽榿參呂僅緇繆崍塊臏軑務鍘鵜駟曡慤畬剮罰篳籲儕賽鞀钂瀅鴇墊損薌燬沒覔隖鎘傚綜堦憤閬縱馴攷輻涼鷴噁獃燄訣綢衕觔雖鏘豎鱝緜恥詩鑭鋮糲塵蕷菸滾跼諾羅劇鄆閉訌憑蒓宮覡皰薩鴆鮭麯紮醱瀰録駁謊簷鋇煆驢嫗鷙鱘鏝啞賣蹤苧腦飫婬凱獲噴諷惻鰃誌紙銜僱氣輥戧頫鬭吳厲隴貸蘿籃廄則蝕顏驗癟闞蕩顫繯獼觶浹賸迺夀綃騂麅瀆璉見認紘鸚訢躥莧颳鰮鄰爲蠶螿搾驂鏇構諍譌汎鯗繚勝鑞裡襠橢轤籮烱蹺幫頁錇閈隊讌耑憐顯鶘脛鉄檢澤潤礫稭週銲蓋撾絃繅鍇瑉闈處諸籙緘廚剝鏜辤諢濤對婭寬護棶擾鮁邇騭釙鰂斕銛級餄攪馭糧鈰嚳儲芻膽撿鯁驀黃鍆請槍簾轎鰹嶸幘勛針遜睞詠淥蕪駭顬鐒紇懽聼儔紅玆疊憒蒔頗纘爛鶚瞞謡誠騫匱熲繃積橋闊襍蕕擔塗選彙鉛線韞歡蹣獺賤釐穫藪繼鋰陳軸淺嬀頂約蝦褌攔鎛騮瘞誡謠鮫碭礬綯縮瀲璵覷訶漸悽組牆囉靈帶擕陞諡艦蝨寫飭奬緯繮鋱獰遲軹項爾騁盪嶄蠍贏鱂專薔錛瀝醜嶠漣磽頭馬鴯鎰鐵貺紛婁節鱅緄煇癉瓊連滎饗髖繙鍛灝凜啟雞詡孫鵯鑒呵閲諶賺聽懼綁簀鼂營鷗嚇倈薑戔麗領鬚嘜漢蔦膩骯礮閱傳鎵臟讞洶撻愾鷁驄彠燉鍊蹌諏駙願魚韝陜鋟跡轢鈐幬奮鑰鏵剴滷擻慾頃閆鄉鎊蒐鶖礙犛醞負蠣誤薦脩簫馮環鑲殺膾硃竄癇闆煉轍滌尷幗鷖壘盜賠諤虧廬駮畱獵淶摻飢紀縂瞇澀儈躍餘財渢誥愨綫鄲侷褸診絀竅矇僉鰍軍鱖壙驚睜鏟遞賡櫥葦鷦齬異噲勵逕聾餃騅崗圇穀倉夾贋劊欏禦錟訥殤朧縭徬墮琱貶鷀饃廂驅範偉燈譏摑齗顙駘彎噝韜僞臨繭翬魯呱兒創衹觸諺紂謖鈈躋謎際餚檣覥庫維颯鬮嘰銳買樸開挾幀終鉈軋裏歎蕒雛灕郟層蹠颺擧紐籬磯閼癰勳釵側蛻櫫餅冊贍讎儘嬙崙閫瀟籟樣鏢縫堯鮮禮鈳喲傴侶謹檸覺蒼驃鷂饅飄韆鱗畝鋻鏞轡詣撐繫鳬硯烴濶櫸擼鮃師礄疇嘆劉貍規討嶗緙鈞躡鴰種隱鎳鐲債鄴誹螻膿廁鶯嗇癆遊詎葒緗繖魘塚鶻凟鉞鈺襤捨鵬坰瑲郵歸蟻蓽堅鈉鱭紿邊椏紗纖騙償澠貢戩鰭綬窮錳樹煖於孃鉉鏈嵗磚關勞俠陰槤嵐彫屭緬髮癱埰偵燴隨叄', '击蕲夸毡轾砖预龛辫潆玑钱娲矿鹜鳎龇绣贰踊销郐阉铎墙溇谈幞岂驽织胨软远鹡疖缓鲿龊饨岁镱鲫鼋渖刿铻闳饽鳃鲋才搀颋谢桧丢无钨眦雕氲歼溆钴呓频媪绫晔贾运镀铤吗饥盘鲬卫谍迹镳丛盘奸虬并铲毙贤虿赠鲭铚巩龅经吊藓刚驮阁鹨咽颏鸭悯捆念瘘妈鳔众疡释凑愍硙佑鹧荫圣叙椟谱济钵宁鸠绒绘蛲该镤横衅蛳踌烁顽纾鸬龚荙讶谠辍贞产犊闹鳐鹂脱面蛊课皱扩强蛰车铋镆驻鹁脏缮浒钬壮轰赏衔势哝笕笾编怂莲回犷佛纠恋赞视鲍验缨馁错辋邻阀义耧术裤伤表呒绞鲉冻珑饶鳝栉抵镜铣监茕闼瑶碛管鹌摈诘袭渊锶吨娴砖卜忧载沩鸵茎旸讹锜铑谁觐贵隶馈码掳殴转刨驹绝诅补阵顾实党舻药赖迁痹饲筼摅趸毡闰颁纯铺条锭麸鸦进噪珐个鹚绩诋布兑颙输装浈锽妇廪讳议钍铏饱缱会复诓阶鲐嵚蚁讲捻亚厕家合喂羡许辏渗俪颓鸽拣镬锅贼问巅敛据冲镥奥绳缤扪觎话栖锍当权铳捆鳄弑岩址撄槚阂镨鸯抚嫔涨诉隶馏慑铗绿藤压齿鲯栎阐铄钩给砗询虑当钕偷锗翙碱炉变围奶昆顿鹩檗辉讼劢仿绦锾风鲔戏怃贳农阊鳗钵么荨荪玮鹃颛习体扬机湾决锲锄缌奁鲮晒哔乃轲涝匹讯昆摇沟辎琎铱硕馆呐罗绽爷么颕拥时阕琐过鹀缯髌惨同卫员钓痒锃锸坝绰骊华桨谴执价致铒黾鳊蕰抡核喽蓑饿赣衮铁别历洼兰鲤裢鸿总垦伫韧骄鲻腊欤酸离镂啮竖蝉轱诜盐孪饰气计逻径绉鸰祎挣馆枭铷产妆厂暂砺万屉淀槟钹傩岳鳛懒资辘医桡隽杨阇镔乌奖鹆驾颜轭惭栋垭哒绩唡滦凫龈筛颓夺鹋滨审栊镪铰回骜敛胁浇疯浏馂捣减惮蜡殒视钙关照阋历禅荫谙丝碱旗证厩峦秘胪赐辟焕鳢侄萧拟联挥详极镊恤劝钎扫肃只泾柽岘瓯钩线鲊鳆贝枢蓥峄窝哄来揽焖锈铼盏秃骡栗诿韦蔑刹鳟蒙溯词尽侥鬓鲀剿楼皋溃纰襕狭兽遗峡骏赟国缣庞帏辆鹳语疮肤酱鸲斩讴资嘤铍镌为签鹣馊阑绎驵败暧舱潜却橼痴钐奂稳鲸饪潍觞长禄占谓鲏缠锕呕荛赵沤蒌鬓羟牺闽镄撵僵揿兹绺赁垱骕粘绗谂袄础骂鱾鲳鸢唢诟滞聪卷栅卺鲈锈辂与捞胡鹲镦托视馅鲥钪说骚绍锉阈辕沧茔笋诇号垄鳣寝彦灿榇汤抠绪绢翱钢乐蕴娇导杰傧间钑陨窑够绻麦铠潴鹅坂谬辩戏镎铃灭辖恒钝娈侨闿赒缇缘秽谕恼锨鳀熏狈针响銮荟们剑谤爱莅颉鸪帅闺险设辑脸缈飓筜纶傥钸观谄叶馈骁挛齑洒磷启锋枨污岙猬忏莹囱诡球浔鱿鹬牵祸颂炉邹镡榄悦挢梦鹛鸫锦厄贮战彻锑绀璇众垩笼袅姗题赍镝闸炜阙镲枣谮鲱秾广馕鸶鳡谏舆翘匀辽谒鲧赘晕蓟鲾痪荧瓮谶蚂嫒县扎泷镏咙丧浍宪颔鲪岭珲抵哗贿签嘘烧璎泪搂币骈诧并业惩敌莼宝铬鹭凿檩谋贽晖笺莱饵绥剂锥讫亘挂惬莶蔹苏钛殚俭麻驺曲鲹俨阌浓赅恳晓箧馔韩汇症换污坞鸟钏钲靥玛摆声鲡肿桩读较胁婵镞钣圆闵涣坛鳏鹍邓铟哗谪觊结浉莴鹟窭缥狲诂毁晋蝈击额庼铂镠锧阖论泞赉穑筱出坜钥内锔癞谵艰恽蕴竞干献灾烬菱龙鹱饹闲镣园钞赎谩谥鹖骙苏濑贯辞测台颈鞒毂昙应镭荆髅谭虏缗鲙骧卢钒狯黩绝硅发澄诔升寻庄续骐祯锟莅枧赞纺斗疟氢呛软荣缕砜霁钿炽贺系谆黉轨络烦沪椮复耸虫铪焘诛栏构脉旧累筝颀涧袆冈嬷锎删渍殡杂阎镎澜贲鹉盘岿犹弥颚钆愈动锷闻鹄搁两猯乱枞床纹后饭钮镕冲觇撺诮简绿飙雾拧铕熏强颓键窥睑倾席懔埙鉴阗钷榈昼缔废骥鲲适铺浚译悭庵罢粜堑骎娴阳涩蚬兴鳅乔铨疠凶记谀誊峥颐铩温优氩骟只馎阍浊柜择难魉钌达诎艺掼仿绚埙腼轸猪屿腭电锣钟渔讣苌缒惫纳鲇沾皋闲乡苁仑谦诱摄鬃峣伙锏秋锠铵幂责殓谊斫鲦膻瘘颍躯弃鸺垲阘陆谯虚龄厂锘锇账东赊鳄鸡现牦芦芈骑咤邬携哄铥锚觏昵怅怆絷婶玺铀绮龌颖嘱玚仆识胡怼庑龆屡饦独滥赌赪诠学韵耀况蝇举面篓濒赝准标残徕呖珏梼扑郦确绯赂历斋尸罂违钇恸绣模颢伪衬谘掷聩俣壶钻协鹑鲽蛴猫栾郧闹钟棱岩鸮掸轮厌静祷颊征纤证烨窦鳕齐荞宾湿勖皲痉飞靓鲴庙鹅捣谐凌锯钼飕骆颦凤剑庆蔼诙满铙镁堤纫谗轻酝缛缍荚干泄货伦匦铐啸单砻鳓癫张曲忆蛮钦克鹝笺扞荩毕轫钳颠瞩帜缎揸嗳骂霉艳懒誉迈仪闪个顺纨缢跶蹰辅幸税箪热贩医镰台泻绷面鼹泛霭鲩颗鹠诒洁铿驶并恶锐锹矫咸聂数鳇纩蝾赃诶挚伧镫闸馄皑鲘胶蒋趋躏争镐报祢绅缦闷亵壳浆鸣酿镅飙鳖态稣谅跸厩宁龃粪脔净瑷钽壸颅骃绛卤蛱涠赜钯侬松萦讦赶飑妆颌采铯腾彩槛览贸辗缟钾杯铸坛笔抛脐诈艳韪陉驼硁药栈烛厅樱驱锞银顸鼍缬锁娱唤坠鳑从葱辈郑管郁窑帐纻注荠溪犸状厦紧愠螨鹰宾回驿呜鲎沦琅缴籴职书蔺滤呗鳖诳谧赑炝啮团馃鸾拨摊览陕佣唠婴炮粤鸻户壳浑劲区鞑弹妫欧赇钊双鲷笃铛试炀瘾滟场绵怀艳蜗折制干钫铝偷锝缙羁拢梁仇挽荦埚鸱诵锡贪脚宁向称弪云鳘缀恺坛偻仿岛篑兖鱽瓒点扦棂谛猃质焊鲶饮练摆戆轼钭颣纡须辄谰泸铮箬饯珰了坑纲坟费绕调严雳刭绊挡肾丰诏烫滩钖馋舣癣锆缑龋宠札绠饷鲌档尝伞锤缆禀萤镌绂胀湿沣狮馑飙鲨诬术闯烟桦篯骤挤挠涌寿韧回统团颞佛苈几轶诖腌铜录猡觅诞谑备墉茏吃访细驰缧窎抢疗锌狱届馐骅赈杠鲵铆厮彝类抬懑桢扣绖妩鲂抟肠毵门阴锿鳌铢跞讪这鸳铫缜龟唇畅说汇鲢绾嚣巨籼窃筹枫轩评遥钉绦谲坏惯溅赋椁画枥瘿巯聍悬泺殁划煴秆养酱践订蚝图厍鳒攒贫辇俩闾偬锢绁场鹤缰筑馓蓝橹牍缉箨垄硖蒉卧莜赕袜狝鹊颧撷背噜浐咛钘闩还将罴苹属训栀狰铭缚纴鲕办诲亲镇网喂贴啭锻灶叙怿泼凄绔旷栌佩鹫饴荤蛏台购杆亿岖娆顼踯让啧锤纭邝涡谟酰铌鳌断贻桤参吕仅缁缪崃块膑轪务铡鹈驷叠悫畲剐罚筚吁侪赛鼗镋滢鸨垫损芗毁没觅坞镉效综阶愤阆纵驯考辐凉鹇恶呆焰诀绸同斤虽锵竖鲼绵耻诗镧铖粝尘蓣烟滚局诺罗剧郓闭讧凭莼宫觋疱萨鸩鲑曲扎酦弥录驳谎檐钡锻驴妪鸷鲟镘哑卖踪苎脑饫淫凯获喷讽恻鳂志纸衔雇气辊戗俯斗吴厉陇贷萝篮厩则蚀颜验瘪阚荡颤缳猕觯浃剩乃寿绡骍狍渎琏见认纮鹦欣蹿苋刮鳁邻为蚕螀榨骖旋构诤讹泛鲞缭胜镴里裆椭轳箩炯跷帮页锫闬队燕端怜显鹕胫铁检泽润砾秸周焊盖挝弦缫锴珉闱处诸箓缄厨剥镗辞诨涛对娅宽护梾扰鲅迩骘钋鲗斓铦级饸搅驭粮铈喾储刍胆捡鲠蓦黄钔请枪帘轿鲣嵘帻勋针逊睐咏渌芜骇颥铹纥欢听俦红兹迭愦莳颇缵烂鹗瞒谣诚骞匮颎绷积桥阔杂莸担涂选汇铅线韫欢蹒獭贱厘获薮继锂陈轴浅妫顶约虾裈拦镈骝瘗诫谣鲛砀矾绹缩潋玙觑诃渐凄组墙啰灵带携升谥舰虱写饬奖纬缰铽狞迟轵项尔骋荡崭蝎赢鳉专蔷锛沥丑娇涟硗头马鸸镒铁贶纷娄节鳙绲辉瘅琼连荥飨髋翻锻灏凛启鸡诩孙鹎鉴嗬阅谌赚听惧绑箦鼌营鸥吓俫姜戋丽领须唛汉茑腻肮炮阅传镓脏谳汹挞忾鹢骢彟炖炼跄诹驸愿鱼鞴陕锓迹轹钤帱奋钥铧剀卤擞欲顷闫乡镑搜鹙碍牦酝负蛎误荐修箫冯环镶杀脍朱窜痫板炼辙涤尴帼鹥垒盗赔谔亏庐驳留猎涞掺饥纪总眯涩侩跃余财沨诰悫线郸局褛诊绌窍蒙佥鳅军鳜圹惊睁铲递赓橱苇鹪龉异哙励径聋饺骓岗囵谷仓夹赝刽椤御锬讷殇胧缡仿堕雕贬鹚馍厢驱范伟灯讥掴龂颡骀弯咝韬伪临茧翚鲁哌儿创只触谚纣谡钚跻谜际肴樯觍库维飒阄叽锐买朴开挟帧终铊轧里叹荬雏漓郏层跖扬举纽篱矶阏痈勋钗侧蜕橥饼册赡仇尽嫱仑阃潇籁样镖缝尧鲜礼钶哟伛侣谨柠觉苍骠鹞馒飘千鳞亩鉴镛辔诣撑系凫砚烃阔榉撸鲆师硚畴叹刘狸规讨崂缂钧蹑鸹种隐镍镯债邺诽蝼脓厕莺啬痨游讵荭缃伞魇冢鹘渎钺钰褴舍鹏垧玱邮归蚁荜坚钠鲚绐边丫纱纤骗偿渑贡戬鳍绶穷锰树暖于娘铉链岁砖关劳侠阴梿岚雕屃缅发瘫采侦烩随叁') else p end
+$$;
+
+CREATE FUNCTION dibs.touch_draft(p_entity text, p_name text) RETURNS TABLE(user_name text, team_name text, draft_name text, seconds_ago integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    SET "pg_trgm.similarity_threshold" TO '0.5'
+    AS $$
+declare
+    v_user bigint;
+    v_core text := dibs.name_core(coalesce(p_name, ''));
+begin
+    select id into v_user from dibs.users where login_role = session_user and active;
+    if v_user is null or p_entity not in ('customer', 'lead') or length(p_name) > 200 then
+        return;
+    end if;
+    if length(trim(coalesce(p_name, ''))) = 0 then
+        delete from dibs.drafts where user_id = v_user and entity = p_entity::dibs.entity_kind;
+        return;
+    end if;
+    insert into dibs.drafts (user_id, entity, name, name_core, updated_at)
+    values (v_user, p_entity::dibs.entity_kind, p_name, v_core, now())
+    on conflict (user_id, entity) do update set name = excluded.name, name_core = excluded.name_core,
+                                                updated_at = now();
+    return query
+    select u.display_name, t.name, d.name, extract(epoch from now() - d.updated_at)::integer
+    from dibs.drafts d join dibs.users u on u.id = d.user_id left join dibs.teams t on t.id = u.team_id
+    where d.user_id <> v_user and d.updated_at > now() - interval '2 minutes' and length(v_core) >= 2
+      and (d.name_core = v_core or d.name_core like v_core || '%' or v_core like d.name_core || '%'
+           or (length(v_core) >= 3 and d.name_core % v_core))
+    order by d.updated_at desc
+    limit 5;
+end
+$$;
+
+CREATE FUNCTION dibs.transfer_all(p_from bigint, p_to bigint, p_reason text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_batch bigint;
+    v_actor bigint := dibs.my_id();
+    v_moved integer := 0;
+    v_kept integer := 0;
+    v_ok boolean;
+    r record;
+begin
+    if not dibs.may_repair(p_from, p_to) then
+        return dibs.audit('transfer_all', null, false, 'not_permitted');
+    end if;
+    if p_from = p_to or length(trim(coalesce(p_reason, ''))) = 0 or length(p_reason) > 500
+       or not exists (select 1 from dibs.users where id = p_to and active) then
+        return dibs.audit('transfer_all', p_from::text, false, 'invalid_argument');
+    end if;
+    v_batch := nextval('dibs.repair_batches');
+    -- The receiver's holdings may only grow under their lock (I2); the giver's shrink.
+    perform dibs.lock_rep(p_to);
+    for r in select * from dibs.transfer_all_preview(p_from, p_to) loop
+        if r.entity = 'lead' then
+            update dibs.leads l set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now()
+            where l.id = r.id and l.owner_id = p_from and l.status in ('new', 'working')
+              and dibs.is_member(l.pool_id, p_to)
+              and dibs.lead_holdings(l.pool_id, p_to) < coalesce(dibs.effective_limit(l.pool_id, p_to), 2147483647);
+        else
+            update dibs.customers c set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
+                                       team_id = (select team_id from dibs.users where id = p_to)
+            where c.id = r.id and c.owner_id = p_from and c.status = 'active'
+              and dibs.is_member(c.pool_id, p_to)
+              and dibs.customer_holdings(c.pool_id, p_to) < coalesce(dibs.effective_limit(c.pool_id, p_to), 2147483647);
+        end if;
+        v_ok := found;
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, detail)
+        values (r.entity::dibs.entity_kind, r.id, 'transfer',
+                (case when v_ok then 'ok' else 'refused' end)::dibs.ownership_outcome,
+                case when v_ok then 'ok' else 'over_limit' end, v_actor, p_from,
+                case when v_ok then p_to end,
+                jsonb_build_object('batch', v_batch, 'reason', trim(p_reason)));
+        if v_ok then
+            v_moved := v_moved + 1;
+        else
+            v_kept := v_kept + 1;
+        end if;
+    end loop;
+    return dibs.audit('transfer_all', p_from::text, true, 'ok',
+                      jsonb_build_object('batch', v_batch, 'to', p_to, 'moved', v_moved, 'kept', v_kept,
+                                         'reason', trim(p_reason)));
+end
+$$;
+
+CREATE FUNCTION dibs.transfer_all_preview(p_from bigint, p_to bigint) RETURNS TABLE(entity text, id bigint, name text, pool text, fits boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with held as (
+        select 'lead'::text as entity, l.id, l.company_name as name, l.pool_id
+        from dibs.leads l where l.owner_id = p_from and l.status in ('new', 'working')
+        union all
+        select 'customer', c.id, c.name, c.pool_id
+        from dibs.customers c where c.owner_id = p_from and c.status = 'active'
+    ), ranked as (
+        select h.*, row_number() over (partition by h.entity, h.pool_id order by h.id) as n
+        from held h
+    )
+    select r.entity, r.id, r.name, coalesce(p.name, '-'),
+           dibs.is_member(r.pool_id, p_to)
+           and (case when r.entity = 'lead' then dibs.lead_holdings(r.pool_id, p_to)
+                     else dibs.customer_holdings(r.pool_id, p_to) end) + r.n
+               <= coalesce(dibs.effective_limit(r.pool_id, p_to), 2147483647)
+    from ranked r left join dibs.pools p on p.id = r.pool_id
+    where dibs.may_repair(p_from, p_to) and p_from <> p_to
+    order by r.entity, r.id
+$$;
+
+CREATE FUNCTION dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint DEFAULT NULL::bigint, p_action dibs.ownership_action DEFAULT 'transfer'::dibs.ownership_action) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    c dibs.customers;
+    v_held integer;
+    v_limit integer;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, p_action,
+                           a.caller_id, null);
+    end if;
+    select * into c from dibs.customers where id = p_customer;
+    if c.id is null or c.status <> 'active' then
+        return dibs.result(false, 'not_found', 'customer', p_customer, p_action, a.actor_id, null);
+    end if;
+    if not exists (select 1 from dibs.users where id = p_to and active) then
+        return dibs.result(false, 'unknown_user', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to);
+    end if;
+    if not ((dibs.may_manage(a.actor_id, a.actor_role, p_to)
+             and (c.owner_id is null or dibs.may_manage(a.actor_id, a.actor_role, c.owner_id)))
+            or (p_action = 'transfer' and c.owner_id = a.actor_id)) then
+        return dibs.result(false, 'not_permitted', 'customer', p_customer, p_action, a.actor_id, c.owner_id);
+    end if;
+    if c.owner_id = p_to then
+        return dibs.result(true, 'already_theirs', 'customer', p_customer, p_action, a.actor_id, p_to);
+    end if;
+    if c.pool_id is not null and not dibs.is_member(c.pool_id, p_to) then
+        return dibs.result(false, 'not_member', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to,
+                           null, c.pool_id);
+    end if;
+    perform dibs.lock_rep(p_to);
+    v_held := dibs.customer_holdings(c.pool_id, p_to);
+    v_limit := coalesce(dibs.effective_limit(c.pool_id, p_to), 2147483647);
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to,
+                           null, c.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+    end if;
+    update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
+                              team_id = (select team_id from dibs.users where id = p_to)
+    where id = p_customer and owner_id is not distinct from c.owner_id and status = 'active';
+    if not found then
+        return dibs.result(false, 'changed', 'customer', p_customer, p_action, a.actor_id, null);
+    end if;
+    -- A registration belongs to whoever works the customer now.
+    update dibs.registrations set registered_by = p_to where customer_id = p_customer and status = 'active';
+    perform dibs.log_ownership('customer', p_customer, p_action, true, 'ok', coalesce(a.caller_id, a.actor_id),
+                               c.owner_id, p_to, c.pool_id);
+    return dibs.result(true, 'ok', 'customer', p_customer, p_action, a.actor_id, p_to, c.owner_id, null,
+                       c.pool_id, jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+end
+$$;
+
+CREATE FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    return dibs.move_lead(p_lead, p_to, 'transfer', p_for);
+end
+$$;
+
+CREATE FUNCTION dibs.tree_nodes(p_parent bigint, p_id bigint, p_limit integer) RETURNS TABLE(id bigint, name text, owner_name text, owner_team bigint, team_name text, open_opportunities bigint, children bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select c.id, c.name, u.display_name, coalesce(c.team_id, u.team_id), t.name,
+           (select count(*) from dibs.opportunities o join dibs.opportunity_stages s on s.id = o.stage_id
+             where o.customer_id = c.id and not s.is_closed),
+           (select count(*) from dibs.customers k where k.parent_id = c.id and k.status = 'active')
+    from dibs.customers c
+    left join dibs.users u on u.id = c.owner_id
+    left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id)
+    where c.status = 'active' and (c.parent_id = p_parent or c.id = p_id)
+    order by c.name
+    limit least(greatest(coalesce(p_limit, 1000), 1), 5000)
+$$;
+
+CREATE FUNCTION dibs.try_lock_rep(p_user bigint) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+begin
+    return (select pg_try_advisory_xact_lock(1147, p_user::int));
+end
+$$;
+
+CREATE FUNCTION dibs.undo_transfer(p_batch bigint, p_reason text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_actor bigint := dibs.my_id();
+    v_from bigint;
+    v_to bigint;
+    v_back integer := 0;
+    v_stays integer := 0;
+    r record;
+begin
+    select g.from_owner, g.to_owner into v_from, v_to from dibs.ownership_log g
+    where g.action = 'transfer' and g.outcome = 'ok' and (g.detail ->> 'batch')::bigint = p_batch limit 1;
+    if v_from is null then
+        return dibs.audit('undo_transfer', p_batch::text, false, 'invalid_argument');
+    end if;
+    if not dibs.may_repair(v_to, v_from) then
+        return dibs.audit('undo_transfer', null, false, 'not_permitted');
+    end if;
+    if length(trim(coalesce(p_reason, ''))) = 0 or not exists (select 1 from dibs.users where id = v_from and active) then
+        return dibs.audit('undo_transfer', p_batch::text, false, 'invalid_argument');
+    end if;
+    perform dibs.lock_rep(v_from);
+    for r in
+        select g.entity, g.entity_id from dibs.ownership_log g
+        where g.action = 'transfer' and g.outcome = 'ok' and (g.detail ->> 'batch')::bigint = p_batch
+        order by g.id
+    loop
+        if r.entity = 'lead' then
+            update dibs.leads l set owner_id = v_from, owned_since = now(), version = version + 1, updated_at = now()
+            where l.id = r.entity_id and l.owner_id = v_to
+              and dibs.lead_holdings(l.pool_id, v_from) < coalesce(dibs.effective_limit(l.pool_id, v_from), 2147483647);
+        else
+            update dibs.customers c set owner_id = v_from, owned_since = now(), version = version + 1, updated_at = now(),
+                                       team_id = (select team_id from dibs.users where id = v_from)
+            where c.id = r.entity_id and c.owner_id = v_to
+              and dibs.customer_holdings(c.pool_id, v_from) < coalesce(dibs.effective_limit(c.pool_id, v_from), 2147483647);
+        end if;
+        if found then
+            insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, detail)
+            values (r.entity, r.entity_id, 'transfer', 'ok', 'ok', v_actor, v_to, v_from,
+                    jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason)));
+            v_back := v_back + 1;
+        else
+            v_stays := v_stays + 1;
+        end if;
+    end loop;
+    return dibs.audit('undo_transfer', p_batch::text, true, 'ok',
+                      jsonb_build_object('back', v_back, 'stayed', v_stays));
+end
+$$;
+
+CREATE FUNCTION dibs.unmerge_customers(p_merge bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    m dibs.customer_merges;
+begin
+    select * into a from dibs.resolve_actor(p_for);
+    if a.refusal is not null or a.actor_role is null then
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'merge', a.caller_id, null);
+    end if;
+    select * into m from dibs.customer_merges where id = p_merge for update;
+    if m.id is null or m.undone_at is not null then
+        return dibs.result(false, 'not_found', 'customer', null, 'merge', a.actor_id, null);
+    end if;
+    if a.actor_role not in ('admin', 'manager') then
+        return dibs.result(false, 'not_permitted', 'customer', m.drop_id, 'merge', a.actor_id, null);
+    end if;
+    update dibs.customers set status = 'active', merged_into = null, owner_id = m.drop_owner,
+                              owned_since = case when m.drop_owner is not null then now() end,
+                              version = version + 1, updated_at = now()
+    where id = m.drop_id;
+    update dibs.customers set owner_id = m.keep_owner,
+                              owned_since = case when m.keep_owner is null then null else coalesce(owned_since, now()) end,
+                              version = version + 1, updated_at = now()
+    where id = m.keep_id;
+    update dibs.contacts set customer_id = m.drop_id
+    where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'contacts')::bigint);
+    update dibs.opportunities set customer_id = m.drop_id
+    where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'opportunities')::bigint);
+    update dibs.followups set customer_id = m.drop_id
+    where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'followups')::bigint);
+    update dibs.leads set customer_id = m.drop_id
+    where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'leads')::bigint);
+    update dibs.customers set parent_id = m.drop_id
+    where parent_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'children')::bigint);
+    update dibs.customer_merges set undone_at = now(), undone_by = a.actor_id where id = p_merge;
+    perform dibs.log_ownership('customer', m.drop_id, 'merge', true, 'unmerged', coalesce(a.caller_id, a.actor_id),
+                               null, m.drop_owner, null, jsonb_build_object('merge', p_merge));
+    return row(true, 'ok', 'customer', m.drop_id, m.drop_owner, null, null, null,
+               jsonb_build_object('merge', p_merge))::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.user_add(p_login text, p_name text, p_role text, p_team bigint, p_password_verifier text DEFAULT NULL::text, p_email text DEFAULT NULL::text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $_$
+declare
+    v_id bigint;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('user_add', null, false, 'not_permitted');
+    end if;
+    if p_login is null or not dibs.valid_login(p_login) or p_name is null
+       or length(trim(p_name)) not between 1 and 100 or p_role is null
+       or p_role not in ('rep', 'manager', 'admin', 'viewer') or length(p_email) > 200
+       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$')
+       or (p_team is not null and not exists (select 1 from dibs.teams where id = p_team)) then
+        return dibs.audit('user_add', p_login, false, 'invalid_argument');
+    end if;
+    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
+        return dibs.audit('user_add', p_login, false, 'already_exists');
+    end if;
+    if p_password_verifier is null then
+        execute format('create role %I login in role %I', p_login, 'dibs_' || p_role);
+    else
+        execute format('create role %I login password %L in role %I', p_login, p_password_verifier, 'dibs_' || p_role);
+    end if;
+    insert into dibs.users (login_role, display_name, email, role, team_id)
+    values (p_login, trim(p_name), p_email, p_role::dibs.user_role, p_team)
+    returning id into v_id;
+    return dibs.audit('user_add', v_id::text, true, 'ok',
+                      jsonb_build_object('login', p_login, 'role', p_role, 'team', p_team));
+end
+$_$;
+
+CREATE FUNCTION dibs.user_disable(p_user bigint) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    u dibs.users;
+    v_leads integer;
+    v_customers integer;
+    v_actor bigint := dibs.my_id();
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('user_disable', null, false, 'not_permitted');
+    end if;
+    select * into u from dibs.users where id = p_user for update;
+    if not found or not u.active or u.login_role = session_user then
+        return dibs.audit('user_disable', p_user::text, false, 'invalid_argument');
+    end if;
+    perform dibs.lock_rep(p_user);
+    with moved as (
+        update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                              updated_at = now(), assign_attempted_at = null, assign_note = 'owner disabled'
+        where owner_id = p_user and status in ('new', 'working')
+        returning id, pool_id
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+        select 'lead', id, 'release', 'ok', 'user_disabled', v_actor, p_user, pool_id from moved
+        returning 1
+    )
+    select count(*) into v_leads from logged;
+    with moved as (
+        update dibs.customers set owner_id = null, owned_since = null, version = version + 1, updated_at = now()
+        where owner_id = p_user and status = 'active'
+        returning id, pool_id
+    ), logged as (
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+        select 'customer', id, 'release', 'ok', 'user_disabled', v_actor, p_user, pool_id from moved
+        returning 1
+    )
+    select count(*) into v_customers from logged;
+    delete from dibs.pool_members where user_id = p_user;
+    update dibs.users set active = false where id = p_user;
+    execute format('alter role %I nologin', u.login_role);
+    return dibs.audit('user_disable', p_user::text, true, 'ok',
+                      jsonb_build_object('leads_returned', v_leads, 'customers_returned', v_customers));
+end
+$$;
+
+CREATE FUNCTION dibs.user_display_name(p_user bigint) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return (select display_name from dibs.users where id = p_user);
+end
+$$;
+
+CREATE FUNCTION dibs.user_holdings(p_user bigint) RETURNS TABLE(entity text, id bigint, name text, pool text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select 'lead', l.id, l.company_name, p.name from dibs.leads l join dibs.pools p on p.id = l.pool_id
+    where l.owner_id = p_user and l.status in ('new', 'working') and dibs.my_role() = 'admin'
+    union all
+    select 'customer', c.id, c.name, coalesce(p.name, '-') from dibs.customers c left join dibs.pools p on p.id = c.pool_id
+    where c.owner_id = p_user and c.status = 'active' and dibs.my_role() = 'admin'
+    order by 1, 2
+$$;
+
+CREATE FUNCTION dibs.user_set_limit(p_user bigint, p_pool bigint, p_limit integer) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if not (dibs.my_role() = 'admin' or (dibs.my_role() = 'manager' and p_user = any (dibs.my_scope_users()))) then
+        return dibs.audit('user_set_limit', null, false, 'not_permitted');
+    end if;
+    if not exists (select 1 from dibs.users where id = p_user and active)
+       or not exists (select 1 from dibs.pools where id = p_pool)
+       or (p_limit is not null and p_limit not between 0 and 100000) then
+        return dibs.audit('user_set_limit', p_user::text, false, 'invalid_argument');
+    end if;
+    insert into dibs.pool_members (pool_id, user_id, holding_limit) values (p_pool, p_user, p_limit)
+    on conflict (pool_id, user_id) do update set holding_limit = excluded.holding_limit;
+    return dibs.audit('user_set_limit', p_user::text, true, 'ok',
+                      jsonb_build_object('pool', p_pool, 'limit', p_limit));
+end
+$$;
+
+CREATE FUNCTION dibs.user_set_role(p_user bigint, p_role text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    u dibs.users;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('user_set_role', null, false, 'not_permitted');
+    end if;
+    select * into u from dibs.users where id = p_user;
+    if not found or p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer') then
+        return dibs.audit('user_set_role', p_user::text, false, 'invalid_argument');
+    end if;
+    execute format('revoke %I from %I', 'dibs_' || u.role::text, u.login_role);
+    execute format('grant %I to %I', 'dibs_' || p_role, u.login_role);
+    update dibs.users set role = p_role::dibs.user_role where id = p_user;
+    return dibs.audit('user_set_role', p_user::text, true, 'ok',
+                      jsonb_build_object('from', u.role, 'to', p_role));
+end
+$$;
+
+CREATE FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_old bigint;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('user_set_team', null, false, 'not_permitted');
+    end if;
+    select team_id into v_old from dibs.users where id = p_user;
+    if not found or (p_team is not null and not exists (select 1 from dibs.teams where id = p_team)) then
+        return dibs.audit('user_set_team', p_user::text, false, 'invalid_argument');
+    end if;
+    update dibs.users set team_id = p_team where id = p_user;
+    return dibs.audit('user_set_team', p_user::text, true, 'ok', jsonb_build_object('from', v_old, 'to', p_team));
+end
+$$;
+
+CREATE FUNCTION dibs.valid_login(p text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+    select p ~ '^[a-z_][a-z0-9_]{0,62}$' and p not like 'pg\_%'
+       and p not in ('dibs_rep', 'dibs_manager', 'dibs_admin', 'dibs_viewer', 'public')
+$_$;
+
+CREATE FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+    select format(case p_kind
+        when 'lead' then
+            '(coalesce((select s.everything from dibs.user_scopes s where s.login = session_user),'
+            '          (select dibs.sees_everything()))'
+            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or (%1$s.owner_id is null'
+            '     and %1$s.pool_id = any ((select s.pools from dibs.user_scopes s where s.login = session_user)::bigint[])))'
+        when 'customer' then
+            '(coalesce((select s.everything from dibs.user_scopes s where s.login = session_user),'
+            '          (select dibs.sees_everything()))'
+            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or %1$s.team_id = any ((select s.teams from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or (%1$s.owner_id is null and %1$s.status = ''active''))'
+    end, p_alias)
+$_$;
+
+CREATE TABLE dibs.assignment_cursor (
+    rule_id bigint NOT NULL,
+    last_user_id bigint
+);
+
+ALTER TABLE dibs.assignment_rules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.assignment_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    login name DEFAULT SESSION_USER NOT NULL,
+    actor_id bigint,
+    action text NOT NULL,
+    target text,
+    outcome text NOT NULL,
+    reason text DEFAULT 'ok'::text NOT NULL,
+    detail jsonb,
+    CONSTRAINT audit_log_outcome_check CHECK ((outcome = ANY (ARRAY['ok'::text, 'refused'::text])))
+);
+
+ALTER TABLE dibs.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.contacts (
+    id bigint NOT NULL,
+    customer_id bigint NOT NULL,
+    name text NOT NULL,
+    title text,
+    department text,
+    phone text,
+    email text,
+    reports_to bigint,
+    is_key_person boolean DEFAULT false NOT NULL,
+    last_touched_by bigint,
+    last_touched_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT contacts_check CHECK ((reports_to IS DISTINCT FROM id)),
+    CONSTRAINT contacts_email_check CHECK ((length(email) <= 200)),
+    CONSTRAINT contacts_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT contacts_phone_check CHECK ((length(phone) <= 40))
+);
+
+CREATE TABLE dibs.customers (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    name_basic text DEFAULT ''::text NOT NULL,
+    name_core text DEFAULT ''::text NOT NULL,
+    uscc text,
+    uscc_valid boolean GENERATED ALWAYS AS (COALESCE(dibs.uscc_is_valid(uscc), false)) STORED,
+    phone text,
+    phone_e164 text,
+    email text,
+    email_domain text,
+    website text,
+    address text,
+    region text,
+    industry text,
+    source text,
+    parent_id bigint,
+    pool_id bigint,
+    owner_id bigint,
+    team_id bigint,
+    owned_since timestamp with time zone,
+    last_followup_at timestamp with time zone,
+    locked boolean DEFAULT false NOT NULL,
+    locked_by bigint,
+    protected_until timestamp with time zone,
+    status dibs.record_status DEFAULT 'active'::dibs.record_status NOT NULL,
+    merged_into bigint,
+    version integer DEFAULT 1 NOT NULL,
+    created_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customers_check CHECK ((parent_id IS DISTINCT FROM id)),
+    CONSTRAINT customers_check1 CHECK (((owner_id IS NULL) = (owned_since IS NULL))),
+    CONSTRAINT customers_check2 CHECK (((status = 'merged'::dibs.record_status) = (merged_into IS NOT NULL))),
+    CONSTRAINT customers_check3 CHECK (((NOT locked) OR (locked_by IS NOT NULL))),
+    CONSTRAINT customers_email_check CHECK ((length(email) <= 200)),
+    CONSTRAINT customers_email_domain_check CHECK ((length(email_domain) <= 200)),
+    CONSTRAINT customers_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT customers_phone_check CHECK ((length(phone) <= 40)),
+    CONSTRAINT customers_phone_e164_check CHECK ((phone_e164 ~ '^\+[0-9]{6,15}$'::text)),
+    CONSTRAINT customers_uscc_check CHECK ((length(uscc) <= 18))
+);
+
+CREATE TABLE dibs.user_scopes (
+    login name NOT NULL,
+    user_id bigint,
+    role text NOT NULL,
+    everything boolean NOT NULL,
+    teams bigint[] NOT NULL,
+    users bigint[] NOT NULL,
+    unmasked bigint[] NOT NULL,
+    pools bigint[] NOT NULL
+);
+
+CREATE VIEW dibs.contact_details WITH (security_barrier='true') AS
+ SELECT k.id,
+    k.customer_id,
+    k.name,
+    k.title,
+    k.department,
+    k.reports_to,
+    k.is_key_person,
+    k.last_touched_by,
+    k.last_touched_at,
+        CASE
+            WHEN dibs.contacts_unmasked(c.owner_id) THEN k.phone
+            ELSE dibs.mask_phone(k.phone)
+        END AS phone,
+        CASE
+            WHEN dibs.contacts_unmasked(c.owner_id) THEN k.email
+            ELSE dibs.mask_email(k.email)
+        END AS email,
+    dibs.contacts_unmasked(c.owner_id) AS unmasked
+   FROM (dibs.contacts k
+     JOIN dibs.customers c ON ((c.id = k.customer_id)))
+  WHERE (COALESCE(( SELECT s.everything
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (c.owner_id = ANY (( SELECT s.users
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER))::bigint[])) OR (c.team_id = ANY (( SELECT s.teams
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER))::bigint[])) OR ((c.owner_id IS NULL) AND (c.status = 'active'::dibs.record_status)));
+
+ALTER TABLE dibs.contacts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.contacts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE VIEW dibs.customer_contacts WITH (security_barrier='true') AS
+ SELECT c.id,
+        CASE
+            WHEN dibs.contacts_unmasked(c.owner_id) THEN c.phone
+            ELSE dibs.mask_phone(c.phone)
+        END AS phone,
+        CASE
+            WHEN dibs.contacts_unmasked(c.owner_id) THEN c.email
+            ELSE dibs.mask_email(c.email)
+        END AS email,
+    dibs.contacts_unmasked(c.owner_id) AS unmasked
+   FROM dibs.customers c
+  WHERE (COALESCE(( SELECT s.everything
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (c.owner_id = ANY (( SELECT s.users
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER))::bigint[])) OR (c.team_id = ANY (( SELECT s.teams
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER))::bigint[])) OR ((c.owner_id IS NULL) AND (c.status = 'active'::dibs.record_status)));
+
+CREATE TABLE dibs.customer_merges (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    keep_id bigint NOT NULL,
+    drop_id bigint NOT NULL,
+    merged_by bigint,
+    login name DEFAULT SESSION_USER NOT NULL,
+    drop_owner bigint,
+    keep_owner bigint,
+    moved jsonb NOT NULL,
+    undone_at timestamp with time zone,
+    undone_by bigint
+);
+
+ALTER TABLE dibs.customer_merges ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.customer_merges_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE dibs.customers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.customers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.daily_claims (
+    user_id bigint NOT NULL,
+    pool_id bigint NOT NULL,
+    day date NOT NULL,
+    claims integer DEFAULT 0 NOT NULL
+);
+
+CREATE TABLE dibs.dedup_decisions (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id bigint,
+    login name DEFAULT SESSION_USER NOT NULL,
+    entity dibs.entity_kind NOT NULL,
+    created_id bigint,
+    draft_name text NOT NULL,
+    decision text NOT NULL,
+    candidates jsonb,
+    override_reason text,
+    CONSTRAINT dedup_decisions_decision_check CHECK ((decision = ANY (ARRAY['clean'::text, 'warned_overridden'::text, 'blocked'::text, 'needs_override'::text]))),
+    CONSTRAINT dedup_decisions_override_reason_check CHECK ((length(override_reason) <= 1000))
+);
+
+ALTER TABLE dibs.dedup_decisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.dedup_decisions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.dedup_rules (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    entity dibs.entity_kind NOT NULL,
+    against dibs.entity_kind NOT NULL,
+    match_kind dibs.dedup_match NOT NULL,
+    threshold real DEFAULT 1.0 NOT NULL,
+    weight real DEFAULT 1.0 NOT NULL,
+    action dibs.dedup_action NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    "position" integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT dedup_rules_threshold_check CHECK (((threshold > (0)::double precision) AND (threshold <= (1)::double precision))),
+    CONSTRAINT dedup_rules_weight_check CHECK ((weight >= (0)::double precision))
+);
+
+ALTER TABLE dibs.dedup_rules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.dedup_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.drafts (
+    user_id bigint NOT NULL,
+    entity dibs.entity_kind NOT NULL,
+    name text NOT NULL,
+    name_core text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT drafts_name_check CHECK ((length(name) <= 200))
+);
+
+CREATE TABLE dibs.event_cursor (
+    singleton boolean DEFAULT true NOT NULL,
+    last_xid bigint DEFAULT 0 NOT NULL,
+    last_id bigint DEFAULT 0 NOT NULL,
+    last_notice_xid bigint DEFAULT 0 NOT NULL,
+    last_notice_id bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT event_cursor_singleton_check CHECK (singleton)
+);
+
+CREATE TABLE dibs.followups (
+    id bigint NOT NULL,
+    lead_id bigint,
+    customer_id bigint,
+    contact_id bigint,
+    user_id bigint NOT NULL,
+    kind dibs.followup_kind NOT NULL,
+    note text,
+    happened_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT followups_check CHECK ((num_nonnulls(lead_id, customer_id) = 1)),
+    CONSTRAINT followups_note_check CHECK ((length(note) <= 4000))
+);
+
+ALTER TABLE dibs.followups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.followups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.free_mail_domains (
+    domain text NOT NULL
+);
+
+CREATE VIEW dibs.lead_contacts WITH (security_barrier='true') AS
+ SELECT l.id,
+    l.contact_name,
+    l.contact_title,
+        CASE
+            WHEN (dibs.contacts_unmasked(l.owner_id) OR (NOT p.mask_contacts)) THEN l.phone
+            ELSE dibs.mask_phone(l.phone)
+        END AS phone,
+        CASE
+            WHEN (dibs.contacts_unmasked(l.owner_id) OR (NOT p.mask_contacts)) THEN l.email
+            ELSE dibs.mask_email(l.email)
+        END AS email,
+    (dibs.contacts_unmasked(l.owner_id) OR (NOT p.mask_contacts)) AS unmasked
+   FROM (dibs.leads l
+     JOIN dibs.pools p ON ((p.id = l.pool_id)))
+  WHERE (COALESCE(( SELECT s.everything
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (l.owner_id = ANY (( SELECT s.users
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER))::bigint[])) OR ((l.owner_id IS NULL) AND (l.pool_id = ANY (( SELECT s.pools
+           FROM dibs.user_scopes s
+          WHERE (s.login = SESSION_USER))::bigint[]))));
+
+ALTER TABLE dibs.leads ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.leads_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.notices (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id bigint NOT NULL,
+    entity dibs.entity_kind NOT NULL,
+    entity_id bigint NOT NULL,
+    kind text NOT NULL,
+    due_at timestamp with time zone,
+    xid bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL
+);
+
+ALTER TABLE dibs.notices ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.notices_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.opportunities (
+    id bigint NOT NULL,
+    customer_id bigint NOT NULL,
+    name text NOT NULL,
+    amount numeric(14,2) DEFAULT 0 NOT NULL,
+    currency character(3) DEFAULT 'CNY'::bpchar NOT NULL,
+    stage_id smallint NOT NULL,
+    owner_id bigint,
+    team_id bigint,
+    product_line text,
+    expected_close date,
+    lost_reason text,
+    last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT opportunities_amount_check CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT opportunities_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+);
+
+ALTER TABLE dibs.opportunities ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.opportunities_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.opportunity_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    opportunity_id bigint NOT NULL,
+    actor_id bigint,
+    from_stage smallint,
+    to_stage smallint,
+    outcome dibs.ownership_outcome NOT NULL,
+    reason text DEFAULT 'ok'::text NOT NULL,
+    detail jsonb
+);
+
+ALTER TABLE dibs.opportunity_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.opportunity_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.opportunity_stages (
+    id smallint NOT NULL,
+    code text NOT NULL,
+    name_en text NOT NULL,
+    name_zh text NOT NULL,
+    "position" smallint NOT NULL,
+    probability smallint NOT NULL,
+    is_closed boolean DEFAULT false NOT NULL,
+    is_won boolean DEFAULT false NOT NULL,
+    CONSTRAINT opportunity_stages_check CHECK (((NOT is_won) OR is_closed)),
+    CONSTRAINT opportunity_stages_probability_check CHECK (((probability >= 0) AND (probability <= 100)))
+);
+
+CREATE TABLE dibs.ownership_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    entity dibs.entity_kind NOT NULL,
+    entity_id bigint NOT NULL,
+    action dibs.ownership_action NOT NULL,
+    outcome dibs.ownership_outcome NOT NULL,
+    reason text DEFAULT 'ok'::text NOT NULL,
+    actor_id bigint,
+    from_owner bigint,
+    to_owner bigint,
+    pool_id bigint,
+    detail jsonb,
+    xid bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL,
+    login name DEFAULT SESSION_USER NOT NULL
+);
+
+ALTER TABLE dibs.ownership_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.ownership_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.pool_members (
+    pool_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    holding_limit integer,
+    weight integer DEFAULT 1 NOT NULL,
+    joined_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pool_members_holding_limit_check CHECK ((holding_limit >= 0)),
+    CONSTRAINT pool_members_weight_check CHECK ((weight > 0))
+);
+
+ALTER TABLE dibs.pools ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.pools_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.registrations (
+    id bigint NOT NULL,
+    customer_id bigint NOT NULL,
+    registered_by bigint NOT NULL,
+    partner_name text,
+    status dibs.registration_status DEFAULT 'active'::dibs.registration_status NOT NULL,
+    starts_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    max_until timestamp with time zone NOT NULL,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT registrations_check CHECK (((expires_at > starts_at) AND (max_until >= expires_at))),
+    CONSTRAINT registrations_partner_name_check CHECK ((length(partner_name) <= 200))
+);
+
+ALTER TABLE dibs.registrations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.registrations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE SEQUENCE dibs.repair_batches
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+CREATE TABLE dibs.schema_code (
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE dibs.schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE dibs.settings (
+    singleton boolean DEFAULT true NOT NULL,
+    reps_see_team boolean DEFAULT true NOT NULL,
+    CONSTRAINT settings_singleton_check CHECK (singleton)
+);
+
+CREATE TABLE dibs.teams (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    region text NOT NULL,
+    parent_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT teams_check CHECK ((parent_id IS DISTINCT FROM id)),
+    CONSTRAINT teams_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)))
+);
+
+ALTER TABLE dibs.teams ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.teams_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.users (
+    id bigint NOT NULL,
+    login_role name NOT NULL,
+    display_name text NOT NULL,
+    email text,
+    role dibs.user_role DEFAULT 'rep'::dibs.user_role NOT NULL,
+    team_id bigint,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 100)))
+);
+
+ALTER TABLE dibs.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE ONLY dibs.assignment_cursor
+    ADD CONSTRAINT assignment_cursor_pkey PRIMARY KEY (rule_id);
+
+ALTER TABLE ONLY dibs.assignment_rules
+    ADD CONSTRAINT assignment_rules_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.contacts
+    ADD CONSTRAINT contacts_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.customer_merges
+    ADD CONSTRAINT customer_merges_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.daily_claims
+    ADD CONSTRAINT daily_claims_pkey PRIMARY KEY (user_id, pool_id, day);
+
+ALTER TABLE ONLY dibs.dedup_decisions
+    ADD CONSTRAINT dedup_decisions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.dedup_rules
+    ADD CONSTRAINT dedup_rules_name_key UNIQUE (name);
+
+ALTER TABLE ONLY dibs.dedup_rules
+    ADD CONSTRAINT dedup_rules_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.drafts
+    ADD CONSTRAINT drafts_pkey PRIMARY KEY (user_id, entity);
+
+ALTER TABLE ONLY dibs.event_cursor
+    ADD CONSTRAINT event_cursor_pkey PRIMARY KEY (singleton);
+
+ALTER TABLE ONLY dibs.followups
+    ADD CONSTRAINT followups_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.free_mail_domains
+    ADD CONSTRAINT free_mail_domains_pkey PRIMARY KEY (domain);
+
+ALTER TABLE ONLY dibs.leads
+    ADD CONSTRAINT leads_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.notices
+    ADD CONSTRAINT notices_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.notices
+    ADD CONSTRAINT notices_user_id_entity_entity_id_kind_due_at_key UNIQUE (user_id, entity, entity_id, kind, due_at);
+
+ALTER TABLE ONLY dibs.opportunities
+    ADD CONSTRAINT opportunities_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.opportunity_log
+    ADD CONSTRAINT opportunity_log_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.opportunity_stages
+    ADD CONSTRAINT opportunity_stages_code_key UNIQUE (code);
+
+ALTER TABLE ONLY dibs.opportunity_stages
+    ADD CONSTRAINT opportunity_stages_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.opportunity_stages
+    ADD CONSTRAINT opportunity_stages_position_key UNIQUE ("position");
+
+ALTER TABLE ONLY dibs.ownership_log
+    ADD CONSTRAINT ownership_log_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.pool_members
+    ADD CONSTRAINT pool_members_pkey PRIMARY KEY (pool_id, user_id);
+
+ALTER TABLE ONLY dibs.pools
+    ADD CONSTRAINT pools_name_key UNIQUE (name);
+
+ALTER TABLE ONLY dibs.pools
+    ADD CONSTRAINT pools_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.registrations
+    ADD CONSTRAINT registrations_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.schema_code
+    ADD CONSTRAINT schema_code_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY dibs.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+ALTER TABLE ONLY dibs.settings
+    ADD CONSTRAINT settings_pkey PRIMARY KEY (singleton);
+
+ALTER TABLE ONLY dibs.teams
+    ADD CONSTRAINT teams_name_key UNIQUE (name);
+
+ALTER TABLE ONLY dibs.teams
+    ADD CONSTRAINT teams_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.user_scopes
+    ADD CONSTRAINT user_scopes_pkey PRIMARY KEY (login);
+
+ALTER TABLE ONLY dibs.users
+    ADD CONSTRAINT users_login_role_key UNIQUE (login_role);
+
+ALTER TABLE ONLY dibs.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+CREATE INDEX assignment_rules_pool_id_position_idx ON dibs.assignment_rules USING btree (pool_id, "position");
+
+CREATE INDEX audit_log_at_idx ON dibs.audit_log USING btree (at);
+
+CREATE INDEX contacts_customer_id_idx ON dibs.contacts USING btree (customer_id);
+
+CREATE INDEX contacts_reports_to_idx ON dibs.contacts USING btree (reports_to);
+
+CREATE INDEX customers_core_prefix ON dibs.customers USING btree (name_core text_pattern_ops) WHERE (status = 'active'::dibs.record_status);
+
+CREATE INDEX customers_core_trgm ON dibs.customers USING gin (name_core dibs.gin_trgm_ops) WHERE (status = 'active'::dibs.record_status);
+
+CREATE INDEX customers_email_domain_idx ON dibs.customers USING btree (email_domain) WHERE (email_domain IS NOT NULL);
+
+CREATE INDEX customers_holdings ON dibs.customers USING btree (owner_id, pool_id) WHERE (status = 'active'::dibs.record_status);
+
+CREATE INDEX customers_owner_id_idx ON dibs.customers USING btree (owner_id) WHERE (owner_id IS NOT NULL);
+
+CREATE INDEX customers_parent_active ON dibs.customers USING btree (parent_id, name) WHERE (status = 'active'::dibs.record_status);
+
+CREATE INDEX customers_parent_id_idx ON dibs.customers USING btree (parent_id);
+
+CREATE INDEX customers_phone_e164_idx ON dibs.customers USING btree (phone_e164) WHERE (phone_e164 IS NOT NULL);
+
+CREATE INDEX customers_pool_id_idx ON dibs.customers USING btree (pool_id);
+
+CREATE INDEX customers_recycle ON dibs.customers USING btree (pool_id, COALESCE(last_followup_at, owned_since)) WHERE ((owner_id IS NOT NULL) AND (status = 'active'::dibs.record_status));
+
+CREATE UNIQUE INDEX customers_uscc_live_key ON dibs.customers USING btree (uscc) WHERE (uscc_valid AND (status = 'active'::dibs.record_status));
+
+CREATE INDEX dedup_decisions_at_idx ON dibs.dedup_decisions USING btree (at);
+
+CREATE INDEX drafts_core_trgm ON dibs.drafts USING gin (name_core dibs.gin_trgm_ops);
+
+CREATE INDEX followups_customer_id_happened_at_idx ON dibs.followups USING btree (customer_id, happened_at DESC) WHERE (customer_id IS NOT NULL);
+
+CREATE INDEX followups_lead_id_happened_at_idx ON dibs.followups USING btree (lead_id, happened_at DESC) WHERE (lead_id IS NOT NULL);
+
+CREATE INDEX leads_auto_assign ON dibs.leads USING btree (id) WHERE ((status = 'new'::dibs.lead_status) AND (owner_id IS NULL) AND (assign_attempted_at IS NULL));
+
+CREATE INDEX leads_core_prefix ON dibs.leads USING btree (name_core text_pattern_ops) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+
+CREATE INDEX leads_core_trgm ON dibs.leads USING gin (name_core dibs.gin_trgm_ops) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+
+CREATE INDEX leads_email_domain ON dibs.leads USING btree (email_domain) WHERE (email_domain IS NOT NULL);
+
+CREATE INDEX leads_holdings ON dibs.leads USING btree (owner_id, pool_id) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+
+CREATE INDEX leads_phone_e164_idx ON dibs.leads USING btree (phone_e164) WHERE (phone_e164 IS NOT NULL);
+
+CREATE INDEX leads_pool_id_id_idx ON dibs.leads USING btree (pool_id, id) WHERE (owner_id IS NULL);
+
+CREATE INDEX leads_recycle_held ON dibs.leads USING btree (pool_id, owned_since) WHERE ((owner_id IS NOT NULL) AND (status = 'working'::dibs.lead_status));
+
+CREATE INDEX leads_recycle_idle ON dibs.leads USING btree (pool_id, COALESCE(last_followup_at, owned_since)) WHERE ((owner_id IS NOT NULL) AND (status = 'working'::dibs.lead_status));
+
+CREATE INDEX leads_uscc ON dibs.leads USING btree (uscc) WHERE uscc_valid;
+
+CREATE INDEX notices_xid ON dibs.notices USING btree (xid, id);
+
+CREATE INDEX opportunities_customer_id_idx ON dibs.opportunities USING btree (customer_id);
+
+CREATE INDEX opportunities_stage_id_owner_id_idx ON dibs.opportunities USING btree (stage_id, owner_id);
+
+CREATE INDEX opportunity_log_opportunity_id_at_idx ON dibs.opportunity_log USING btree (opportunity_id, at DESC);
+
+CREATE INDEX ownership_log_actor_id_at_idx ON dibs.ownership_log USING btree (actor_id, at DESC);
+
+CREATE INDEX ownership_log_at_brin ON dibs.ownership_log USING brin (at);
+
+CREATE INDEX ownership_log_cooldown ON dibs.ownership_log USING btree (entity, entity_id, from_owner) WHERE ((outcome = 'ok'::dibs.ownership_outcome) AND (action = ANY (ARRAY['release'::dibs.ownership_action, 'recycle'::dibs.ownership_action])));
+
+CREATE INDEX ownership_log_entity_entity_id_at_idx ON dibs.ownership_log USING btree (entity, entity_id, at DESC);
+
+CREATE INDEX ownership_log_xid_brin ON dibs.ownership_log USING brin (xid);
+
+CREATE INDEX pool_members_user_id_idx ON dibs.pool_members USING btree (user_id);
+
+CREATE INDEX registrations_expiry ON dibs.registrations USING btree (expires_at) WHERE (status = 'active'::dibs.registration_status);
+
+CREATE UNIQUE INDEX registrations_one_active ON dibs.registrations USING btree (customer_id) WHERE (status = 'active'::dibs.registration_status);
+
+CREATE TRIGGER customers_10_forms BEFORE INSERT OR UPDATE OF name, phone, email, email_domain ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_forms();
+
+CREATE TRIGGER customers_20_block_rules BEFORE INSERT OR UPDATE OF name, uscc, phone, email_domain, status ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.enforce_customer_block_rules();
+
+CREATE TRIGGER customers_30_end_draft AFTER INSERT ON dibs.customers FOR EACH ROW WHEN ((new.created_by IS NOT NULL)) EXECUTE FUNCTION dibs.end_draft_on_create();
+
+CREATE TRIGGER leads_10_forms BEFORE INSERT OR UPDATE OF company_name, phone, email, email_domain ON dibs.leads FOR EACH ROW EXECUTE FUNCTION dibs.lead_forms();
+
+CREATE TRIGGER pool_members_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.pool_members FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
+
+CREATE TRIGGER settings_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.settings FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
+
+CREATE TRIGGER teams_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.teams FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
+
+CREATE TRIGGER users_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.users FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
+
+ALTER TABLE ONLY dibs.assignment_cursor
+    ADD CONSTRAINT assignment_cursor_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES dibs.assignment_rules(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY dibs.assignment_rules
+    ADD CONSTRAINT assignment_rules_pool_id_fkey FOREIGN KEY (pool_id) REFERENCES dibs.pools(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY dibs.assignment_rules
+    ADD CONSTRAINT assignment_rules_target_team_id_fkey FOREIGN KEY (target_team_id) REFERENCES dibs.teams(id);
+
+ALTER TABLE ONLY dibs.contacts
+    ADD CONSTRAINT contacts_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.contacts
+    ADD CONSTRAINT contacts_last_touched_by_fkey FOREIGN KEY (last_touched_by) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.contacts
+    ADD CONSTRAINT contacts_reports_to_fkey FOREIGN KEY (reports_to) REFERENCES dibs.contacts(id);
+
+ALTER TABLE ONLY dibs.customer_merges
+    ADD CONSTRAINT customer_merges_drop_id_fkey FOREIGN KEY (drop_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.customer_merges
+    ADD CONSTRAINT customer_merges_keep_id_fkey FOREIGN KEY (keep_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_created_by_fkey FOREIGN KEY (created_by) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_locked_by_fkey FOREIGN KEY (locked_by) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_merged_into_fkey FOREIGN KEY (merged_into) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_pool_id_fkey FOREIGN KEY (pool_id) REFERENCES dibs.pools(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_team_id_fkey FOREIGN KEY (team_id) REFERENCES dibs.teams(id);
+
+ALTER TABLE ONLY dibs.drafts
+    ADD CONSTRAINT drafts_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.followups
+    ADD CONSTRAINT followups_contact_id_fkey FOREIGN KEY (contact_id) REFERENCES dibs.contacts(id);
+
+ALTER TABLE ONLY dibs.followups
+    ADD CONSTRAINT followups_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.followups
+    ADD CONSTRAINT followups_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES dibs.leads(id);
+
+ALTER TABLE ONLY dibs.followups
+    ADD CONSTRAINT followups_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.leads
+    ADD CONSTRAINT leads_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.leads
+    ADD CONSTRAINT leads_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.leads
+    ADD CONSTRAINT leads_pool_id_fkey FOREIGN KEY (pool_id) REFERENCES dibs.pools(id);
+
+ALTER TABLE ONLY dibs.notices
+    ADD CONSTRAINT notices_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.opportunities
+    ADD CONSTRAINT opportunities_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.opportunities
+    ADD CONSTRAINT opportunities_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.opportunities
+    ADD CONSTRAINT opportunities_stage_id_fkey FOREIGN KEY (stage_id) REFERENCES dibs.opportunity_stages(id);
+
+ALTER TABLE ONLY dibs.opportunities
+    ADD CONSTRAINT opportunities_team_id_fkey FOREIGN KEY (team_id) REFERENCES dibs.teams(id);
+
+ALTER TABLE ONLY dibs.pool_members
+    ADD CONSTRAINT pool_members_pool_id_fkey FOREIGN KEY (pool_id) REFERENCES dibs.pools(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY dibs.pool_members
+    ADD CONSTRAINT pool_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.registrations
+    ADD CONSTRAINT registrations_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.registrations
+    ADD CONSTRAINT registrations_registered_by_fkey FOREIGN KEY (registered_by) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.teams
+    ADD CONSTRAINT teams_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES dibs.teams(id);
+
+ALTER TABLE ONLY dibs.users
+    ADD CONSTRAINT users_team_id_fkey FOREIGN KEY (team_id) REFERENCES dibs.teams(id);
+
+ALTER TABLE dibs.audit_log ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.contacts ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.customer_merges ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.customers ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.daily_claims ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.dedup_decisions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.drafts ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.followups ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.leads ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.notices ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.opportunities ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.opportunity_log ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.ownership_log ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.registrations ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY visible ON dibs.audit_log FOR SELECT USING (((( SELECT dibs.my_role() AS my_role) = 'admin'::text) OR (actor_id = ( SELECT dibs.my_id() AS my_id))));
+
+CREATE POLICY visible ON dibs.contacts FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (EXISTS ( SELECT 1
+   FROM dibs.customers c
+  WHERE (c.id = contacts.customer_id)))));
+
+CREATE POLICY visible ON dibs.customer_merges FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (merged_by = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+CREATE POLICY visible ON dibs.customers FOR SELECT USING ((COALESCE(( SELECT s.everything
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (owner_id = ANY (( SELECT s.users
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER))::bigint[])) OR (team_id = ANY (( SELECT s.teams
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER))::bigint[])) OR ((owner_id IS NULL) AND (status = 'active'::dibs.record_status))));
+
+CREATE POLICY visible ON dibs.daily_claims FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+CREATE POLICY visible ON dibs.dedup_decisions FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+CREATE POLICY visible ON dibs.drafts FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ( SELECT dibs.my_id() AS my_id))));
+
+CREATE POLICY visible ON dibs.followups FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+CREATE POLICY visible ON dibs.leads FOR SELECT USING ((COALESCE(( SELECT s.everything
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (owner_id = ANY (( SELECT s.users
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER))::bigint[])) OR ((owner_id IS NULL) AND (pool_id = ANY (( SELECT s.pools
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER))::bigint[])))));
+
+CREATE POLICY visible ON dibs.notices FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ( SELECT dibs.my_id() AS my_id))));
+
+CREATE POLICY visible ON dibs.opportunities FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (owner_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (EXISTS ( SELECT 1
+   FROM dibs.customers c
+  WHERE (c.id = opportunities.customer_id)))));
+
+CREATE POLICY visible ON dibs.opportunity_log FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (actor_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (EXISTS ( SELECT 1
+   FROM dibs.opportunities o
+  WHERE (o.id = opportunity_log.opportunity_id)))));
+
+CREATE POLICY visible ON dibs.ownership_log FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (actor_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (from_owner = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (to_owner = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+CREATE POLICY visible ON dibs.registrations FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (registered_by = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+GRANT USAGE ON SCHEMA dibs TO dibs_viewer;
+GRANT USAGE ON SCHEMA dibs TO dibs_rep;
+GRANT USAGE ON SCHEMA dibs TO dibs_manager;
+GRANT USAGE ON SCHEMA dibs TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.audit(p_action text, p_target text, p_ok boolean, p_reason text, p_detail jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.auto_assign(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.auto_assign(p_batch integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.basic_of_canonical(p text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text, OUT blocked boolean, OUT reason text, OUT existing_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.clear_draft(p_entity text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.company_domain(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.compute_scope(p_login name) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.cooldown_until(p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_cooldown interval) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone text, p_email text, p_region text, p_industry text, p_parent bigint, p_override_reason text, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone text, p_email text, p_region text, p_industry text, p_parent bigint, p_override_reason text, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone text, p_email text, p_region text, p_industry text, p_parent bigint, p_override_reason text, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone text, p_email text, p_region text, p_industry text, p_parent bigint, p_override_reason text, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.customer_forms() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.customer_holdings(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.customer_node(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.customer_node(p_id bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.customer_node(p_id bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.customer_node(p_id bigint) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.customer_node(p_id bigint) TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.customer_path(p_customer bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.customer_path(p_customer bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.customer_path(p_customer bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.customer_path(p_customer bigint) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.customer_path(p_customer bigint) TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.customer_root(p_customer bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.effective_limit(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.end_draft_on_create() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.enforce_customer_block_rules() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.expire_registrations(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.expire_registrations(p_batch integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.is_member(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lead_forms() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lead_holdings(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lock_down_functions() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lock_rep(p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.log_ownership(p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_ok boolean, p_reason text, p_actor bigint, p_from bigint, p_to bigint, p_pool bigint, p_detail jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.mask_email(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.mask_email(p text) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.mask_email(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.mask_email(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.mask_email(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.mask_phone(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.mask_phone(p text) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.mask_phone(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.mask_phone(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.mask_phone(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.uscc_is_valid(code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.assignment_rules TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.assignment_rules TO dibs_rep;
+GRANT SELECT ON TABLE dibs.assignment_rules TO dibs_manager;
+GRANT SELECT ON TABLE dibs.assignment_rules TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.leads TO dibs_admin;
+
+GRANT SELECT(id) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(id) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(id) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(pool_id) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(pool_id) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(pool_id) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(company_name) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(company_name) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(company_name) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(name_basic) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(name_basic) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(name_basic) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(name_core) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(name_core) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(name_core) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(contact_name) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(contact_name) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(contact_name) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(contact_title) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(contact_title) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(contact_title) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(email_domain) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(email_domain) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(email_domain) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(uscc) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(uscc) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(uscc) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(uscc_valid) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(uscc_valid) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(uscc_valid) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(region) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(region) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(region) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(industry) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(industry) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(industry) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(product_line) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(product_line) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(product_line) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(source) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(source) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(source) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(channel) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(channel) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(channel) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(status) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(status) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(status) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(owner_id) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(owner_id) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(owner_id) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(owned_since) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(owned_since) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(owned_since) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(last_followup_at) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(last_followup_at) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(last_followup_at) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(locked) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(locked) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(locked) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(customer_id) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(customer_id) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(customer_id) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(converted_at) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(converted_at) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(converted_at) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(version) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(version) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(version) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(created_at) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(created_at) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(created_at) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(updated_at) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(updated_at) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(updated_at) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(assign_attempted_at) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(assign_attempted_at) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(assign_attempted_at) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(assign_note) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(assign_note) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(assign_note) ON TABLE dibs.leads TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.matching_rule(l dibs.leads) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.may_repair(p_from bigint, p_to bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.merge_customers(p_keep bigint, p_drop bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.merge_customers(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.merge_customers(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.move_lead(p_lead bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint, p_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_id() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_id() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_id() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_id() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_pools() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_role() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_role() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_role() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_role() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_role() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_scope() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_scope_users() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_team_scope() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.my_unmasked_users() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.name_basic(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.name_basic(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.name_basic(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.name_basic(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.name_canonical(p text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.name_core(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.name_core(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.name_core(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.name_core(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.phone_e164(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.publish_events(p_max integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.publish_events(p_max integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.rebuild_scopes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.recycle_candidates(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.recycle_candidates(p_limit integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.recycle_customers(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.recycle_customers(p_batch integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.recycle_leads(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.recycle_leads(p_batch integer) TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.pools TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.pools TO dibs_rep;
+GRANT SELECT ON TABLE dibs.pools TO dibs_manager;
+GRANT SELECT ON TABLE dibs.pools TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.recycle_reason(l dibs.leads, p dibs.pools) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.refresh_scopes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT actor_role dibs.user_role, OUT caller_id bigint, OUT refusal text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.result(p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_actor bigint, p_owner bigint, p_other bigint, p_since timestamp with time zone, p_pool bigint, p_detail jsonb, p_from bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.rule_candidates(r dibs.assignment_rules) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.sees_everything() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.send_recycle_reminders(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.send_recycle_reminders(p_batch integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.to_simplified(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.to_simplified(p text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.to_simplified(p text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.to_simplified(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.touch_draft(p_entity text, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.touch_draft(p_entity text, p_name text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.touch_draft(p_entity text, p_name text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.touch_draft(p_entity text, p_name text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.transfer_all(p_from bigint, p_to bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.transfer_all(p_from bigint, p_to bigint, p_reason text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.transfer_all(p_from bigint, p_to bigint, p_reason text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.transfer_all(p_from bigint, p_to bigint, p_reason text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.transfer_all_preview(p_from bigint, p_to bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.transfer_all_preview(p_from bigint, p_to bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.transfer_all_preview(p_from bigint, p_to bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.transfer_all_preview(p_from bigint, p_to bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint, p_action dibs.ownership_action) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.tree_nodes(p_parent bigint, p_id bigint, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.try_lock_rep(p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.undo_transfer(p_batch bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.undo_transfer(p_batch bigint, p_reason text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.undo_transfer(p_batch bigint, p_reason text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.undo_transfer(p_batch bigint, p_reason text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.unmerge_customers(p_merge bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.unmerge_customers(p_merge bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.unmerge_customers(p_merge bigint, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.user_add(p_login text, p_name text, p_role text, p_team bigint, p_password_verifier text, p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.user_add(p_login text, p_name text, p_role text, p_team bigint, p_password_verifier text, p_email text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.user_add(p_login text, p_name text, p_role text, p_team bigint, p_password_verifier text, p_email text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.user_add(p_login text, p_name text, p_role text, p_team bigint, p_password_verifier text, p_email text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.user_disable(p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.user_disable(p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.user_disable(p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.user_disable(p_user bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.user_display_name(p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.user_holdings(p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.user_holdings(p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.user_holdings(p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.user_holdings(p_user bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.user_set_limit(p_user bigint, p_pool bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.user_set_limit(p_user bigint, p_pool bigint, p_limit integer) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.user_set_limit(p_user bigint, p_pool bigint, p_limit integer) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.user_set_limit(p_user bigint, p_pool bigint, p_limit integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.user_set_role(p_user bigint, p_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.user_set_role(p_user bigint, p_role text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.user_set_role(p_user bigint, p_role text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.user_set_role(p_user bigint, p_role text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.valid_login(p text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) FROM PUBLIC;
+
+GRANT SELECT ON TABLE dibs.assignment_cursor TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.assignment_cursor TO dibs_rep;
+GRANT SELECT ON TABLE dibs.assignment_cursor TO dibs_manager;
+GRANT SELECT ON TABLE dibs.assignment_cursor TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.audit_log TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.audit_log TO dibs_rep;
+GRANT SELECT ON TABLE dibs.audit_log TO dibs_manager;
+GRANT SELECT ON TABLE dibs.audit_log TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.contacts TO dibs_admin;
+
+GRANT SELECT(id) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(id) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(id) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(customer_id) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(customer_id) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(customer_id) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(name) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(name) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(name) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(title) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(title) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(title) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(department) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(department) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(department) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(reports_to) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(reports_to) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(reports_to) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(is_key_person) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(is_key_person) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(is_key_person) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(last_touched_by) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(last_touched_by) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(last_touched_by) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(last_touched_at) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(last_touched_at) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(last_touched_at) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT(created_at) ON TABLE dibs.contacts TO dibs_rep;
+GRANT SELECT(created_at) ON TABLE dibs.contacts TO dibs_manager;
+GRANT SELECT(created_at) ON TABLE dibs.contacts TO dibs_viewer;
+
+GRANT SELECT ON TABLE dibs.customers TO dibs_admin;
+
+GRANT SELECT(id) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(id) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(id) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(name) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(name) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(name) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(website) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(website) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(website) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(address) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(address) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(address) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(region) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(region) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(region) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(source) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(source) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(source) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(status) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(status) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(status) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(version) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(version) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(version) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT ON TABLE dibs.user_scopes TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.user_scopes TO dibs_rep;
+GRANT SELECT ON TABLE dibs.user_scopes TO dibs_manager;
+GRANT SELECT ON TABLE dibs.user_scopes TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.contact_details TO dibs_rep;
+GRANT SELECT ON TABLE dibs.contact_details TO dibs_manager;
+GRANT SELECT ON TABLE dibs.contact_details TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.contact_details TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.customer_contacts TO dibs_rep;
+GRANT SELECT ON TABLE dibs.customer_contacts TO dibs_manager;
+GRANT SELECT ON TABLE dibs.customer_contacts TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.customer_contacts TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.customer_merges TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.customer_merges TO dibs_rep;
+GRANT SELECT ON TABLE dibs.customer_merges TO dibs_manager;
+GRANT SELECT ON TABLE dibs.customer_merges TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.daily_claims TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.daily_claims TO dibs_rep;
+GRANT SELECT ON TABLE dibs.daily_claims TO dibs_manager;
+GRANT SELECT ON TABLE dibs.daily_claims TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.dedup_decisions TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.dedup_decisions TO dibs_rep;
+GRANT SELECT ON TABLE dibs.dedup_decisions TO dibs_manager;
+GRANT SELECT ON TABLE dibs.dedup_decisions TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.dedup_rules TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.dedup_rules TO dibs_rep;
+GRANT SELECT ON TABLE dibs.dedup_rules TO dibs_manager;
+GRANT SELECT ON TABLE dibs.dedup_rules TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.drafts TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.drafts TO dibs_rep;
+GRANT SELECT ON TABLE dibs.drafts TO dibs_manager;
+GRANT SELECT ON TABLE dibs.drafts TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.event_cursor TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.event_cursor TO dibs_rep;
+GRANT SELECT ON TABLE dibs.event_cursor TO dibs_manager;
+GRANT SELECT ON TABLE dibs.event_cursor TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.followups TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.followups TO dibs_rep;
+GRANT SELECT ON TABLE dibs.followups TO dibs_manager;
+GRANT SELECT ON TABLE dibs.followups TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.free_mail_domains TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.free_mail_domains TO dibs_rep;
+GRANT SELECT ON TABLE dibs.free_mail_domains TO dibs_manager;
+GRANT SELECT ON TABLE dibs.free_mail_domains TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_rep;
+GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_manager;
+GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.notices TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.notices TO dibs_rep;
+GRANT SELECT ON TABLE dibs.notices TO dibs_manager;
+GRANT SELECT ON TABLE dibs.notices TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.opportunities TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.opportunities TO dibs_rep;
+GRANT SELECT ON TABLE dibs.opportunities TO dibs_manager;
+GRANT SELECT ON TABLE dibs.opportunities TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.opportunity_log TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.opportunity_log TO dibs_rep;
+GRANT SELECT ON TABLE dibs.opportunity_log TO dibs_manager;
+GRANT SELECT ON TABLE dibs.opportunity_log TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.opportunity_stages TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.opportunity_stages TO dibs_rep;
+GRANT SELECT ON TABLE dibs.opportunity_stages TO dibs_manager;
+GRANT SELECT ON TABLE dibs.opportunity_stages TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.ownership_log TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.ownership_log TO dibs_rep;
+GRANT SELECT ON TABLE dibs.ownership_log TO dibs_manager;
+GRANT SELECT ON TABLE dibs.ownership_log TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.pool_members TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.pool_members TO dibs_rep;
+GRANT SELECT ON TABLE dibs.pool_members TO dibs_manager;
+GRANT SELECT ON TABLE dibs.pool_members TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.registrations TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.registrations TO dibs_rep;
+GRANT SELECT ON TABLE dibs.registrations TO dibs_manager;
+GRANT SELECT ON TABLE dibs.registrations TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.schema_code TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.schema_code TO dibs_rep;
+GRANT SELECT ON TABLE dibs.schema_code TO dibs_manager;
+GRANT SELECT ON TABLE dibs.schema_code TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_rep;
+GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_manager;
+GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.settings TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.settings TO dibs_rep;
+GRANT SELECT ON TABLE dibs.settings TO dibs_manager;
+GRANT SELECT ON TABLE dibs.settings TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.teams TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.teams TO dibs_rep;
+GRANT SELECT ON TABLE dibs.teams TO dibs_manager;
+GRANT SELECT ON TABLE dibs.teams TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.users TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.users TO dibs_rep;
+GRANT SELECT ON TABLE dibs.users TO dibs_manager;
+GRANT SELECT ON TABLE dibs.users TO dibs_admin;
+
