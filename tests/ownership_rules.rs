@@ -726,3 +726,102 @@ async fn reminders_go_to_owners_before_recycling() {
     let again = dibs::worker::run_pass(&admin).await.expect("second pass");
     assert_eq!(again.reminders, 0, "one reminder per lead and due time");
 }
+
+/// Leads and customers go through one implementation of claim, release and transfer: the same
+/// situation gets the same answer and the same log rows, whichever the entity.
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_and_customers_answer_alike() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 3, 1).await;
+    let admin = db.client().await;
+    let reps = [
+        as_person(&db, &org.reps[0].1).await,
+        as_person(&db, &org.reps[1].1).await,
+        as_person(&db, &org.reps[2].1).await,
+    ];
+    let boss = as_person(&db, &org.admin.1).await;
+    let mut answers = Vec::new();
+    for entity in [Entity::Lead, Entity::Customer] {
+        let ids = match entity {
+            Entity::Lead => leads(&admin, org.pool, 4).await,
+            Entity::Customer => customers(&admin, org.customer_pool, 4).await,
+        };
+        let pool = match entity {
+            Entity::Lead => org.pool,
+            Entity::Customer => org.customer_pool,
+        };
+        let claim = |id| match entity {
+            Entity::Lead => Action::ClaimLead(id),
+            Entity::Customer => Action::ClaimCustomer(id),
+        };
+        let release = |id| match entity {
+            Entity::Lead => Action::ReleaseLead(id),
+            Entity::Customer => Action::ReleaseCustomer(id),
+        };
+        let transfer = |id, to| match entity {
+            Entity::Lead => Action::TransferLead { lead: id, to },
+            Entity::Customer => Action::TransferCustomer { customer: id, to },
+        };
+        // rep 2 leaves the pool.
+        admin
+            .execute(
+                "delete from dibs.pool_members where pool_id = $1 and user_id = $2",
+                &[&pool, &org.reps[2].0],
+            )
+            .await
+            .expect("leave");
+        let lock = act(
+            &boss,
+            Action::SetLocked {
+                entity,
+                id: ids[2],
+                locked: true,
+            },
+        )
+        .await;
+        let mut said = vec![
+            act(&reps[0], claim(ids[0])).await,
+            act(&reps[0], claim(ids[0])).await,
+            act(&reps[0], claim(ids[1])).await,
+            act(&reps[1], claim(ids[0])).await,
+            act(&reps[1], release(ids[0])).await,
+            act(&reps[1], claim(ids[2])).await,
+            act(&reps[2], claim(ids[3])).await,
+            act(&reps[0], transfer(ids[0], org.reps[2].0)).await,
+            act(&reps[0], transfer(ids[0], org.reps[1].0)).await,
+            act(&reps[1], release(ids[0])).await,
+        ];
+        said.insert(0, lock);
+        let reasons: Vec<String> = said.iter().map(|o| o.reason.code().to_string()).collect();
+        let entity_sql = entity.as_sql();
+        let log: Vec<String> = admin
+            .query(
+                "select action::text || ':' || outcome::text || ':' || reason from dibs.ownership_log
+                 where entity = $1::text::dibs.entity_kind order by id",
+                &[&entity_sql],
+            )
+            .await
+            .expect("log")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        answers.push((reasons, log));
+    }
+    assert_eq!(
+        answers[0].0,
+        [
+            "ok",
+            "ok",
+            "already_yours",
+            "over_limit",
+            "already_owned_by",
+            "not_owner",
+            "locked",
+            "not_member",
+            "not_member",
+            "ok",
+            "ok"
+        ]
+    );
+    assert_eq!(answers[0], answers[1], "leads and customers answer alike");
+}

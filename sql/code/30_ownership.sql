@@ -180,199 +180,359 @@ begin
 end
 $$;
 
--- Claim (领取) a lead from its pool for oneself. The hot path of dibs: one lookup for the
--- caller, one for the lead with its pool's rules and the caller's membership, the rep's lock,
--- two counts, the conditional update and the log row.
-create or replace function dibs.claim_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+-- Retired by the one-implementation rewrite (their wrappers keep the public signatures).
+drop function if exists dibs.move_lead(bigint, bigint, dibs.ownership_action, bigint, bigint, text);
+
+-- Claim (领取) a lead from its pool, or a customer from the customer pool (公海), for oneself.
+-- One implementation for both (static statements per entity, no dynamic SQL on the hot path),
+-- so the rules cannot drift apart. The hot path of dibs: one lookup for the caller, one for
+-- the record with its pool's rules and the caller's membership, the rep's lock, two counts,
+-- the conditional update and the log row.
+-- Checks in order: already yours · owned by someone · not claimable (status) · protected by a
+-- registration (I4) · locked · not a member · cooldown (I5) · then, under the rep's lock,
+-- daily cap and holding limit (I2). A race lost after the lock answers `already_owned_by`
+-- when someone took it, `changed` when it was otherwise changed (locked, converted, …).
+create or replace function dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint,
+                                      p_action dibs.ownership_action default 'claim') returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
-    l record;
+    v_owner bigint;
+    v_since timestamptz;
+    v_pool bigint;
+    v_status text;
+    v_claimable boolean;
+    v_locked boolean;
+    v_locked_by bigint;
+    v_cooldown interval;
+    v_cap integer;
+    v_limit integer;
+    v_member boolean;
+    r dibs.registrations;
     v_until timestamptz;
     v_claims integer;
     v_held integer;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
-        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'claim', a.caller_id, null);
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null);
     end if;
-    select ld.owner_id, ld.owned_since, ld.status, ld.locked, ld.pool_id, p.cooldown, p.daily_claim_cap,
-           coalesce(m.holding_limit, p.holding_limit) as holding_limit, m.user_id is not null as member
-    into l
-    from dibs.leads ld join dibs.pools p on p.id = ld.pool_id
-    left join dibs.pool_members m on m.pool_id = ld.pool_id and m.user_id = a.actor_id
-    where ld.id = p_lead;
+    if p_entity = 'lead' then
+        select ld.owner_id, ld.owned_since, ld.pool_id, ld.status::text, ld.status = 'new', ld.locked, null::bigint,
+               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null
+        into v_owner, v_since, v_pool, v_status, v_claimable, v_locked, v_locked_by,
+             v_cooldown, v_cap, v_limit, v_member
+        from dibs.leads ld join dibs.pools p on p.id = ld.pool_id
+        left join dibs.pool_members m on m.pool_id = ld.pool_id and m.user_id = a.actor_id
+        where ld.id = p_id;
+    else
+        -- A merged or archived customer is gone as far as claiming goes.
+        select c.owner_id, c.owned_since, c.pool_id, c.status::text, true, c.locked, c.locked_by,
+               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null
+        into v_owner, v_since, v_pool, v_status, v_claimable, v_locked, v_locked_by,
+             v_cooldown, v_cap, v_limit, v_member
+        from dibs.customers c left join dibs.pools p on p.id = c.pool_id
+        left join dibs.pool_members m on m.pool_id = c.pool_id and m.user_id = a.actor_id
+        where c.id = p_id and c.status = 'active';
+    end if;
     if not found then
-        return dibs.result(false, 'not_found', 'lead', p_lead, 'claim', a.actor_id, null);
+        return dibs.result(false, 'not_found', p_entity, p_id, p_action, a.actor_id, null);
     end if;
-    if l.owner_id = a.actor_id then
-        return dibs.result(true, 'already_yours', 'lead', p_lead, 'claim', a.actor_id, l.owner_id);
+    if v_owner = a.actor_id then
+        return dibs.result(true, 'already_yours', p_entity, p_id, p_action, a.actor_id, v_owner);
     end if;
-    if l.owner_id is not null then
-        return dibs.result(false, 'already_owned_by', 'lead', p_lead, 'claim', a.actor_id, l.owner_id,
-                           l.owner_id, l.owned_since, l.pool_id);
+    if v_owner is not null then
+        return dibs.result(false, 'already_owned_by', p_entity, p_id, p_action, a.actor_id, v_owner,
+                           v_owner, v_since, v_pool);
     end if;
-    if l.status <> 'new' then
-        return dibs.result(false, 'not_claimable', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
-                           jsonb_build_object('status', l.status));
+    if not v_claimable then
+        return dibs.result(false, 'not_claimable', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool,
+                           jsonb_build_object('status', v_status));
     end if;
-    if l.locked then
-        return dibs.result(false, 'locked', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id);
+    if p_entity = 'customer' then
+        select * into r from dibs.registrations
+        where customer_id = p_id and status = 'active' and expires_at > now();
+        if r.id is not null and r.registered_by <> a.actor_id then
+            return dibs.result(false, 'protected_by', p_entity, p_id, p_action, a.actor_id, null,
+                               r.registered_by, r.starts_at, v_pool,
+                               jsonb_build_object('until', r.expires_at, 'partner', r.partner_name));
+        end if;
     end if;
-    if not l.member then
-        return dibs.result(false, 'not_member', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id);
+    if v_locked then
+        return dibs.result(false, 'locked', p_entity, p_id, p_action, a.actor_id, null, v_locked_by, null, v_pool);
     end if;
-    if l.cooldown > '0' then
-        v_until := dibs.cooldown_until('lead', p_lead, a.actor_id, l.cooldown);
+    if not coalesce(v_member, false) then
+        return dibs.result(false, 'not_member', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool);
+    end if;
+    if v_cooldown > '0' then
+        v_until := dibs.cooldown_until(p_entity, p_id, a.actor_id, v_cooldown);
         if v_until is not null then
-            return dibs.result(false, 'cooldown', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
+            return dibs.result(false, 'cooldown', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool,
                                jsonb_build_object('until', v_until));
         end if;
     end if;
 
-    perform pg_advisory_xact_lock(1147, a.actor_id::int);
+    perform dibs.lock_rep(a.actor_id);
     select claims into v_claims from dibs.daily_claims
-    where user_id = a.actor_id and pool_id = l.pool_id and day = current_date;
-    if coalesce(v_claims, 0) >= l.daily_claim_cap then
-        return dibs.result(false, 'daily_cap', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
-                           jsonb_build_object('claims', v_claims, 'cap', l.daily_claim_cap));
+    where user_id = a.actor_id and pool_id = v_pool and day = current_date;
+    if coalesce(v_claims, 0) >= v_cap then
+        return dibs.result(false, 'daily_cap', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool,
+                           jsonb_build_object('claims', v_claims, 'cap', v_cap));
     end if;
     -- Its own statement, after the lock: sees every committed claim of this rep. It counts a
     -- column outside the index on purpose: a plain index scan marks the entries of released
     -- row versions dead as it passes (an index-only scan would revisit them on every claim).
-    select count(ld.version) into v_held from dibs.leads ld
-    where ld.owner_id = a.actor_id and ld.pool_id = l.pool_id and ld.status in ('new', 'working');
-    if v_held >= l.holding_limit then
-        return dibs.result(false, 'over_limit', 'lead', p_lead, 'claim', a.actor_id, null, null, null, l.pool_id,
-                           jsonb_build_object('held', v_held, 'limit', l.holding_limit));
+    if p_entity = 'lead' then
+        select count(ld.version) into v_held from dibs.leads ld
+        where ld.owner_id = a.actor_id and ld.pool_id = v_pool and ld.status in ('new', 'working');
+    else
+        select count(c.version) into v_held from dibs.customers c
+        where c.owner_id = a.actor_id and c.pool_id = v_pool and c.status = 'active';
+    end if;
+    if v_held >= v_limit then
+        return dibs.result(false, 'over_limit', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool,
+                           jsonb_build_object('held', v_held, 'limit', v_limit));
     end if;
 
     -- The WHERE re-checks ownership on the row version that won any race.
-    update dibs.leads set owner_id = a.actor_id, owned_since = now(), status = 'working',
-                          version = version + 1, updated_at = now()
-    where id = p_lead and owner_id is null and status = 'new' and not locked;
+    if p_entity = 'lead' then
+        update dibs.leads set owner_id = a.actor_id, owned_since = now(), status = 'working',
+                              version = version + 1, updated_at = now()
+        where id = p_id and owner_id is null and status = 'new' and not locked;
+    else
+        update dibs.customers set owner_id = a.actor_id, owned_since = now(), version = version + 1,
+                                  updated_at = now(),
+                                  team_id = (select team_id from dibs.users where id = a.actor_id)
+        where id = p_id and owner_id is null and status = 'active' and not locked
+          and (protected_until is null or protected_until <= now() or r.id is not null);
+    end if;
     if not found then
-        select * into l from dibs.leads where id = p_lead;
-        return dibs.result(false, coalesce(case when l.owner_id is not null then 'already_owned_by' end,
-                                           'not_claimable'),
-                           'lead', p_lead, 'claim', a.actor_id, l.owner_id, l.owner_id, l.owned_since, l.pool_id,
+        if p_entity = 'lead' then
+            select owner_id, owned_since into v_owner, v_since from dibs.leads where id = p_id;
+        else
+            select owner_id, owned_since into v_owner, v_since from dibs.customers where id = p_id;
+        end if;
+        return dibs.result(false, case when v_owner is not null then 'already_owned_by' else 'changed' end,
+                           p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since, v_pool,
                            jsonb_build_object('race', true));
     end if;
-    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, l.pool_id, current_date, 1)
+    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, v_pool, current_date, 1)
     on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    -- The change is a claim whatever led to it (a registration or a conversion logs its own row).
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
-    values ('lead', p_lead, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, l.pool_id,
+    values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool,
             case when p_for is not null then '{"on_behalf": true}'::jsonb end);
-    return row(true, 'ok', 'lead', p_lead, a.actor_id, null, null, now(),
-               jsonb_build_object('held', v_held + 1, 'limit', l.holding_limit))::dibs.outcome;
+    return row(true, 'ok', p_entity, p_id, a.actor_id, null, null, now(),
+               jsonb_build_object('held', v_held + 1, 'limit', v_limit))::dibs.outcome;
 end
 $$;
 
--- Release (退回) one's lead back to its pool. The cooldown then stops an instant re-claim
--- that would only reset the recycle clock.
-create or replace function dibs.release_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+create or replace function dibs.claim_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.claim('lead', p_lead, p_for);
+end
+$$;
+
+create or replace function dibs.claim_customer(p_customer bigint, p_for bigint default null,
+                                               p_action dibs.ownership_action default 'claim') returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.claim('customer', p_customer, p_for, p_action);
+end
+$$;
+
+-- Release (退回) a lead to its pool or a customer to the customer pool: the owner, or a manager
+-- (admin) for someone in their team. The cooldown then stops an instant re-claim that would
+-- only reset the recycle clock. A released customer's registration ends with it.
+create or replace function dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
     v_owner bigint;
     v_pool bigint;
+    v_status text;
+    v_releasable boolean;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
-        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'release', a.caller_id, null);
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'release', a.caller_id, null);
     end if;
-    -- The common case in one statement: my own working lead goes back.
-    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
-                          updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
-    where id = p_lead and owner_id = a.actor_id and status = 'working'
-    returning pool_id into v_pool;
+    -- The common case in one statement: my own record goes back.
+    if p_entity = 'lead' then
+        update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                              updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
+        where id = p_id and owner_id = a.actor_id and status = 'working'
+        returning pool_id into v_pool;
+    else
+        update dibs.customers set owner_id = null, owned_since = null, team_id = null, protected_until = null,
+                                  version = version + 1, updated_at = now()
+        where id = p_id and owner_id = a.actor_id and status = 'active'
+        returning pool_id into v_pool;
+    end if;
     if found then
-        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
-        values ('lead', p_lead, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool);
-        return row(true, 'ok', 'lead', p_lead, null, null, null, null, null)::dibs.outcome;
+        v_owner := a.actor_id;
+    else
+        if p_entity = 'lead' then
+            select owner_id, pool_id, status::text, status = 'working' into v_owner, v_pool, v_status, v_releasable
+            from dibs.leads where id = p_id;
+        else
+            select owner_id, pool_id, status::text, true into v_owner, v_pool, v_status, v_releasable
+            from dibs.customers where id = p_id and status = 'active';
+        end if;
+        if not found then
+            return dibs.result(false, 'not_found', p_entity, p_id, 'release', a.actor_id, null);
+        end if;
+        -- Someone else's: a manager (or admin) may release it for someone in their team.
+        if v_owner is null or (v_owner <> a.actor_id and not dibs.may_manage(a.actor_id, a.actor_role, v_owner)) then
+            return dibs.result(false, 'not_owner', p_entity, p_id, 'release', a.actor_id, v_owner, v_owner, null,
+                               v_pool);
+        end if;
+        if not v_releasable then
+            return dibs.result(false, 'not_claimable', p_entity, p_id, 'release', a.actor_id, v_owner, null, null,
+                               v_pool, jsonb_build_object('status', v_status));
+        end if;
+        if p_entity = 'lead' then
+            update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                                  updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
+            where id = p_id and owner_id = v_owner and status = 'working';
+        else
+            update dibs.customers set owner_id = null, owned_since = null, team_id = null, protected_until = null,
+                                      version = version + 1, updated_at = now()
+            where id = p_id and owner_id = v_owner and status = 'active';
+        end if;
+        if not found then
+            return dibs.result(false, 'changed', p_entity, p_id, 'release', a.actor_id, v_owner, v_owner, null,
+                               v_pool);
+        end if;
     end if;
-    select owner_id, pool_id into v_owner, v_pool from dibs.leads where id = p_lead;
-    if not found then
-        return dibs.result(false, 'not_found', 'lead', p_lead, 'release', a.actor_id, null);
-    end if;
-    -- A manager (or admin) releasing a lead of someone in their team.
-    if v_owner is null or not dibs.may_manage(a.actor_id, a.actor_role, v_owner) then
-        return dibs.result(false, 'not_owner', 'lead', p_lead, 'release', a.actor_id, v_owner, v_owner, null, v_pool);
-    end if;
-    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
-                          updated_at = now(), assign_attempted_at = now(), assign_note = 'released'
-    where id = p_lead and owner_id = v_owner and status = 'working';
-    if not found then
-        return dibs.result(false, 'changed', 'lead', p_lead, 'release', a.actor_id, v_owner, v_owner, null, v_pool);
+    if p_entity = 'customer' then
+        update dibs.registrations set status = 'cancelled' where customer_id = p_id and status = 'active';
     end if;
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
-    values ('lead', p_lead, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, v_pool);
-    return row(true, 'ok', 'lead', p_lead, null, null, null, null, null)::dibs.outcome;
+    values (p_entity, p_id, 'release', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, v_pool);
+    return row(true, 'ok', p_entity, p_id, null, null, null, null, null)::dibs.outcome;
 end
 $$;
 
--- Moves a lead to `p_to`: assign (manager/admin, from the pool or from anyone in their
--- team) or transfer (the owner hands over, or a manager reassigns). The receiver's limit holds.
-create or replace function dibs.move_lead(p_lead bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint,
-                               p_expected_owner bigint default null, p_reason text default null)
+create or replace function dibs.release_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.release('lead', p_lead, p_for);
+end
+$$;
+
+create or replace function dibs.release_customer(p_customer bigint, p_for bigint default null) returns dibs.outcome
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.release('customer', p_customer, p_for);
+end
+$$;
+
+-- Moves a lead or customer to `p_to`: assign (a manager or admin, from the pool or from anyone
+-- in their team) or transfer (the owner hands over, or a manager reassigns). The receiver's
+-- limit holds (I2). `p_expected_owner` refuses with `changed` when the record moved meanwhile;
+-- `p_detail` goes into the log row (a hand-over's batch and reason); `p_checked` skips the
+-- permission check for callers that made their own (transfer_all, undo_transfer — neither is
+-- granted to clients except through those).
+create or replace function dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint,
+                                            p_action dibs.ownership_action, p_for bigint,
+                                            p_expected_owner bigint default null, p_detail jsonb default null,
+                                            p_checked boolean default false)
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
-    l dibs.leads;
+    v_owner bigint;
+    v_since timestamptz;
+    v_pool bigint;
+    v_status text;
+    v_movable boolean;
     v_held integer;
     v_limit integer;
-    v_manager boolean;
+    v_permitted boolean;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
-        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, p_action, a.caller_id, null);
+        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null,
+                           null, null, null, p_detail);
     end if;
-    select * into l from dibs.leads where id = p_lead;
-    if l.id is null then
-        return dibs.result(false, 'not_found', 'lead', p_lead, p_action, a.actor_id, null);
+    if p_entity = 'lead' then
+        select owner_id, owned_since, pool_id, status::text, status in ('new', 'working')
+        into v_owner, v_since, v_pool, v_status, v_movable
+        from dibs.leads where id = p_id;
+    else
+        select owner_id, owned_since, pool_id, status::text, true
+        into v_owner, v_since, v_pool, v_status, v_movable
+        from dibs.customers where id = p_id and status = 'active';
+    end if;
+    if not found then
+        return dibs.result(false, 'not_found', p_entity, p_id, p_action, a.actor_id, null, null, null, null,
+                           p_detail);
     end if;
     if not exists (select 1 from dibs.users where id = p_to and active) then
-        return dibs.result(false, 'unknown_user', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to);
+        return dibs.result(false, 'unknown_user', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
+                           p_detail);
     end if;
-    v_manager := dibs.may_manage(a.actor_id, a.actor_role, p_to)
-                 and (l.owner_id is null or dibs.may_manage(a.actor_id, a.actor_role, l.owner_id));
-    if not (v_manager or (p_action = 'transfer' and l.owner_id = a.actor_id)) then
-        return dibs.result(false, 'not_permitted', 'lead', p_lead, p_action, a.actor_id, l.owner_id);
+    v_permitted := p_checked
+        or (dibs.may_manage(a.actor_id, a.actor_role, p_to)
+            and (v_owner is null or dibs.may_manage(a.actor_id, a.actor_role, v_owner)))
+        or (p_action = 'transfer' and v_owner = a.actor_id);
+    if not v_permitted then
+        return dibs.result(false, 'not_permitted', p_entity, p_id, p_action, a.actor_id, v_owner, null, null, v_pool,
+                           p_detail);
     end if;
-    if l.owner_id = p_to then
-        return dibs.result(true, 'already_theirs', 'lead', p_lead, p_action, a.actor_id, p_to);
+    if v_owner = p_to then
+        return dibs.result(true, 'already_theirs', p_entity, p_id, p_action, a.actor_id, p_to);
     end if;
-    if l.status not in ('new', 'working') then
-        return dibs.result(false, 'not_claimable', 'lead', p_lead, p_action, a.actor_id, l.owner_id, null, null,
-                           l.pool_id, jsonb_build_object('status', l.status));
+    if not v_movable then
+        return dibs.result(false, 'not_claimable', p_entity, p_id, p_action, a.actor_id, v_owner, null, null,
+                           v_pool, coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('status', v_status));
     end if;
-    if p_expected_owner is not null and l.owner_id is distinct from p_expected_owner then
-        return dibs.result(false, 'changed', 'lead', p_lead, p_action, a.actor_id, l.owner_id, l.owner_id,
-                           l.owned_since, l.pool_id);
+    if p_expected_owner is not null and v_owner is distinct from p_expected_owner then
+        return dibs.result(false, 'changed', p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since,
+                           v_pool, p_detail);
     end if;
-    if not dibs.is_member(l.pool_id, p_to) then
-        return dibs.result(false, 'not_member', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to, null,
-                           l.pool_id);
+    -- A customer outside any pool has no membership or limit to respect.
+    if v_pool is not null and not dibs.is_member(v_pool, p_to) then
+        return dibs.result(false, 'not_member', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
+                           p_detail);
     end if;
     perform dibs.lock_rep(p_to);
-    v_held := dibs.lead_holdings(l.pool_id, p_to);
-    v_limit := dibs.effective_limit(l.pool_id, p_to);
+    if p_entity = 'lead' then
+        select count(ld.version) into v_held from dibs.leads ld
+        where ld.owner_id = p_to and ld.pool_id = v_pool and ld.status in ('new', 'working');
+    else
+        select count(c.version) into v_held from dibs.customers c
+        where c.owner_id = p_to and c.pool_id is not distinct from v_pool and c.status = 'active';
+    end if;
+    v_limit := coalesce(dibs.effective_limit(v_pool, p_to), 2147483647);
     if v_held >= v_limit then
-        return dibs.result(false, 'over_limit', 'lead', p_lead, p_action, a.actor_id, l.owner_id, p_to, null,
-                           l.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
+        return dibs.result(false, 'over_limit', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
+                           coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('held', v_held, 'limit', v_limit));
     end if;
-    update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
-                          updated_at = now()
-    where id = p_lead and owner_id is not distinct from l.owner_id and status in ('new', 'working');
+    if p_entity = 'lead' then
+        update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
+                              updated_at = now()
+        where id = p_id and owner_id is not distinct from v_owner and status in ('new', 'working');
+    else
+        update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
+                                  team_id = (select team_id from dibs.users where id = p_to)
+        where id = p_id and owner_id is not distinct from v_owner and status = 'active';
+    end if;
     if not found then
-        select * into l from dibs.leads where id = p_lead;
-        return dibs.result(false, 'changed', 'lead', p_lead, p_action, a.actor_id, l.owner_id, l.owner_id,
-                           l.owned_since, l.pool_id);
+        return dibs.result(false, 'changed', p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since,
+                           v_pool, p_detail);
     end if;
-    perform dibs.log_ownership('lead', p_lead, p_action, true, coalesce(p_reason, 'ok'),
-                               coalesce(a.caller_id, a.actor_id), l.owner_id, p_to, l.pool_id);
-    return dibs.result(true, 'ok', 'lead', p_lead, p_action, a.actor_id, p_to, l.owner_id, null, l.pool_id,
+    if p_entity = 'customer' then
+        -- A registration belongs to whoever works the customer now.
+        update dibs.registrations set registered_by = p_to where customer_id = p_id and status = 'active';
+    end if;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
+                                    pool_id, detail)
+    values (p_entity, p_id, p_action, 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, p_to, v_pool,
+            p_detail);
+    return dibs.result(true, 'ok', p_entity, p_id, p_action, a.actor_id, p_to, v_owner, null, v_pool,
                        jsonb_build_object('held', v_held + 1, 'limit', v_limit));
 end
 $$;
@@ -380,188 +540,23 @@ $$;
 create or replace function dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 begin
-    return dibs.move_lead(p_lead, p_to, 'assign', p_for);
+    return dibs.move_record('lead', p_lead, p_to, 'assign', p_for);
 end
 $$;
 
 create or replace function dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 begin
-    return dibs.move_lead(p_lead, p_to, 'transfer', p_for);
-end
-$$;
-
--- ---------------------------------------------------------------- customers
--- Claim an unowned customer from the customer pool (公海). Registrations and locks protect (I4).
-create or replace function dibs.claim_customer(p_customer bigint, p_for bigint default null,
-                                    p_action dibs.ownership_action default 'claim') returns dibs.outcome
-language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
-declare
-    a record;
-    c dibs.customers;
-    p dibs.pools;
-    r dibs.registrations;
-    v_until timestamptz;
-    v_claims integer;
-    v_held integer;
-    v_limit integer;
-begin
-    select * into a from dibs.resolve_actor(p_for);
-    if a.refusal is not null or a.actor_id is null then
-        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, p_action,
-                           a.caller_id, null);
-    end if;
-    select * into c from dibs.customers where id = p_customer;
-    if c.id is null or c.status <> 'active' then
-        return dibs.result(false, 'not_found', 'customer', p_customer, p_action, a.actor_id, null);
-    end if;
-    if c.owner_id = a.actor_id then
-        return dibs.result(true, 'already_yours', 'customer', p_customer, p_action, a.actor_id, c.owner_id);
-    end if;
-    if c.owner_id is not null then
-        return dibs.result(false, 'already_owned_by', 'customer', p_customer, p_action, a.actor_id, c.owner_id,
-                           c.owner_id, c.owned_since, c.pool_id);
-    end if;
-    select * into r from dibs.registrations
-    where customer_id = p_customer and status = 'active' and expires_at > now();
-    if r.id is not null and r.registered_by <> a.actor_id then
-        return dibs.result(false, 'protected_by', 'customer', p_customer, p_action, a.actor_id, null,
-                           r.registered_by, r.starts_at, c.pool_id,
-                           jsonb_build_object('until', r.expires_at, 'partner', r.partner_name));
-    end if;
-    if c.locked then
-        return dibs.result(false, 'locked', 'customer', p_customer, p_action, a.actor_id, null, c.locked_by, null,
-                           c.pool_id);
-    end if;
-    if c.pool_id is null or not dibs.is_member(c.pool_id, a.actor_id) then
-        return dibs.result(false, 'not_member', 'customer', p_customer, p_action, a.actor_id, null, null, null,
-                           c.pool_id);
-    end if;
-    select * into p from dibs.pools where id = c.pool_id;
-    v_until := dibs.cooldown_until('customer', p_customer, a.actor_id, p.cooldown);
-    if v_until is not null then
-        return dibs.result(false, 'cooldown', 'customer', p_customer, p_action, a.actor_id, null, null, null,
-                           c.pool_id, jsonb_build_object('until', v_until));
-    end if;
-    perform dibs.lock_rep(a.actor_id);
-    select claims into v_claims from dibs.daily_claims
-    where user_id = a.actor_id and pool_id = c.pool_id and day = current_date;
-    if coalesce(v_claims, 0) >= p.daily_claim_cap then
-        return dibs.result(false, 'daily_cap', 'customer', p_customer, p_action, a.actor_id, null, null, null,
-                           c.pool_id, jsonb_build_object('claims', v_claims, 'cap', p.daily_claim_cap));
-    end if;
-    v_held := dibs.customer_holdings(c.pool_id, a.actor_id);
-    v_limit := dibs.effective_limit(c.pool_id, a.actor_id);
-    if v_held >= v_limit then
-        return dibs.result(false, 'over_limit', 'customer', p_customer, p_action, a.actor_id, null, null, null,
-                           c.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
-    end if;
-    update dibs.customers set owner_id = a.actor_id, owned_since = now(), version = version + 1,
-                              updated_at = now(),
-                              team_id = (select team_id from dibs.users where id = a.actor_id)
-    where id = p_customer and owner_id is null and status = 'active' and not locked
-      and (protected_until is null or protected_until <= now() or r.id is not null);
-    if not found then
-        select * into c from dibs.customers where id = p_customer;
-        return dibs.result(false, coalesce(case when c.owner_id is not null then 'already_owned_by' end, 'changed'),
-                           'customer', p_customer, p_action, a.actor_id, c.owner_id, c.owner_id, c.owned_since,
-                           c.pool_id, jsonb_build_object('race', true));
-    end if;
-    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, c.pool_id, current_date, 1)
-    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
-    perform dibs.log_ownership('customer', p_customer, 'claim', true, 'ok', coalesce(a.caller_id, a.actor_id),
-                               null, a.actor_id, c.pool_id);
-    return dibs.result(true, 'ok', 'customer', p_customer, p_action, a.actor_id, a.actor_id, null, now(),
-                       c.pool_id, jsonb_build_object('held', v_held + 1, 'limit', v_limit));
-end
-$$;
-
-create or replace function dibs.release_customer(p_customer bigint, p_for bigint default null) returns dibs.outcome
-language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
-declare
-    a record;
-    c dibs.customers;
-begin
-    select * into a from dibs.resolve_actor(p_for);
-    if a.refusal is not null or a.actor_id is null then
-        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'release',
-                           a.caller_id, null);
-    end if;
-    select * into c from dibs.customers where id = p_customer;
-    if c.id is null or c.status <> 'active' then
-        return dibs.result(false, 'not_found', 'customer', p_customer, 'release', a.actor_id, null);
-    end if;
-    if c.owner_id is distinct from a.actor_id and not (c.owner_id is not null
-            and dibs.may_manage(a.actor_id, a.actor_role, c.owner_id)) then
-        return dibs.result(false, 'not_owner', 'customer', p_customer, 'release', a.actor_id, c.owner_id,
-                           c.owner_id, c.owned_since, c.pool_id);
-    end if;
-    update dibs.customers set owner_id = null, owned_since = null, team_id = null, protected_until = null,
-                              version = version + 1, updated_at = now()
-    where id = p_customer and owner_id = c.owner_id;
-    if not found then
-        return dibs.result(false, 'changed', 'customer', p_customer, 'release', a.actor_id, null);
-    end if;
-    update dibs.registrations set status = 'cancelled' where customer_id = p_customer and status = 'active';
-    perform dibs.log_ownership('customer', p_customer, 'release', true, 'ok', coalesce(a.caller_id, a.actor_id),
-                               c.owner_id, null, c.pool_id);
-    return dibs.result(true, 'ok', 'customer', p_customer, 'release', a.actor_id, null, null, null, c.pool_id);
+    return dibs.move_record('lead', p_lead, p_to, 'transfer', p_for);
 end
 $$;
 
 create or replace function dibs.transfer_customer(p_customer bigint, p_to bigint, p_for bigint default null,
-                                       p_action dibs.ownership_action default 'transfer')
+                                                  p_action dibs.ownership_action default 'transfer')
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
-declare
-    a record;
-    c dibs.customers;
-    v_held integer;
-    v_limit integer;
 begin
-    select * into a from dibs.resolve_actor(p_for);
-    if a.refusal is not null or a.actor_role is null then
-        return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, p_action,
-                           a.caller_id, null);
-    end if;
-    select * into c from dibs.customers where id = p_customer;
-    if c.id is null or c.status <> 'active' then
-        return dibs.result(false, 'not_found', 'customer', p_customer, p_action, a.actor_id, null);
-    end if;
-    if not exists (select 1 from dibs.users where id = p_to and active) then
-        return dibs.result(false, 'unknown_user', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to);
-    end if;
-    if not ((dibs.may_manage(a.actor_id, a.actor_role, p_to)
-             and (c.owner_id is null or dibs.may_manage(a.actor_id, a.actor_role, c.owner_id)))
-            or (p_action = 'transfer' and c.owner_id = a.actor_id)) then
-        return dibs.result(false, 'not_permitted', 'customer', p_customer, p_action, a.actor_id, c.owner_id);
-    end if;
-    if c.owner_id = p_to then
-        return dibs.result(true, 'already_theirs', 'customer', p_customer, p_action, a.actor_id, p_to);
-    end if;
-    if c.pool_id is not null and not dibs.is_member(c.pool_id, p_to) then
-        return dibs.result(false, 'not_member', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to,
-                           null, c.pool_id);
-    end if;
-    perform dibs.lock_rep(p_to);
-    v_held := dibs.customer_holdings(c.pool_id, p_to);
-    v_limit := coalesce(dibs.effective_limit(c.pool_id, p_to), 2147483647);
-    if v_held >= v_limit then
-        return dibs.result(false, 'over_limit', 'customer', p_customer, p_action, a.actor_id, c.owner_id, p_to,
-                           null, c.pool_id, jsonb_build_object('held', v_held, 'limit', v_limit));
-    end if;
-    update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
-                              team_id = (select team_id from dibs.users where id = p_to)
-    where id = p_customer and owner_id is not distinct from c.owner_id and status = 'active';
-    if not found then
-        return dibs.result(false, 'changed', 'customer', p_customer, p_action, a.actor_id, null);
-    end if;
-    -- A registration belongs to whoever works the customer now.
-    update dibs.registrations set registered_by = p_to where customer_id = p_customer and status = 'active';
-    perform dibs.log_ownership('customer', p_customer, p_action, true, 'ok', coalesce(a.caller_id, a.actor_id),
-                               c.owner_id, p_to, c.pool_id);
-    return dibs.result(true, 'ok', 'customer', p_customer, p_action, a.actor_id, p_to, c.owner_id, null,
-                       c.pool_id, jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+    return dibs.move_record('customer', p_customer, p_to, p_action, p_for);
 end
 $$;
 
@@ -894,62 +889,76 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
     limit p_limit
 $$;
 
--- Recycles up to `p_batch` due leads in one short transaction. Rows another session holds
--- (a claim, a follow-up being logged) are skipped, not waited for: claims are never blocked
--- for long, and a skipped lead is taken by the next batch if still due.
-create or replace function dibs.recycle_leads(p_batch integer default 500) returns integer
+-- Recycles (回收) up to `p_batch` due leads or customers in one short transaction: held, not
+-- locked, not protected (I4), idle past the pool's `recycle_after_idle` (leads also: held past
+-- `recycle_after_unconverted`). Rows another session holds (a claim, a follow-up being logged)
+-- are skipped, not waited for, so claims are never blocked for long; a skipped row is taken by
+-- the next batch if still due. Rows are taken in id order, so two sweeps lock in one order.
+-- One implementation for both entities; every recycled record gets one log row with its
+-- reason, previous owner and pool.
+create or replace function dibs.recycle(p_entity dibs.entity_kind, p_batch integer) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_count integer;
 begin
-    with due as (
-        select l.id, l.owner_id, l.pool_id, dibs.recycle_reason(l, p) as reason
-        from dibs.leads l join dibs.pools p on p.id = l.pool_id
-        where l.id in (select lead_id from dibs.recycle_candidates(p_batch))
-        for update of l skip locked
-    ), recycled as (
-        update dibs.leads l set owner_id = null, owned_since = null, status = 'new', version = l.version + 1,
-                                updated_at = now(), assign_attempted_at = now(), assign_note = 'recycled'
-        from due where l.id = due.id and due.reason is not null
-        returning l.id, due.owner_id, due.pool_id, due.reason
-    ), logged as (
-        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
-        select 'lead', id, 'recycle', 'ok', reason, owner_id, pool_id from recycled
-        returning 1
-    )
-    select count(*) into v_count from logged;
+    if p_entity = 'lead' then
+        with due as (
+            select l.id, l.owner_id, l.pool_id, dibs.recycle_reason(l, p) as reason
+            from dibs.leads l join dibs.pools p on p.id = l.pool_id
+            where l.id in (select lead_id from dibs.recycle_candidates(p_batch))
+            order by l.id
+            for update of l skip locked
+        ), recycled as (
+            update dibs.leads l set owner_id = null, owned_since = null, status = 'new', version = l.version + 1,
+                                    updated_at = now(), assign_attempted_at = now(), assign_note = 'recycled'
+            from due where l.id = due.id and due.reason is not null
+            returning l.id, due.owner_id, due.pool_id, due.reason
+        ), logged as (
+            insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
+            select 'lead', id, 'recycle', 'ok', reason, owner_id, pool_id from recycled
+            returning 1
+        )
+        select count(*) into v_count from logged;
+    else
+        with due as (
+            select c.id, c.owner_id, c.pool_id
+            from dibs.customers c join dibs.pools p on p.id = c.pool_id
+            where c.owner_id is not null and c.status = 'active' and not c.locked
+              and (c.protected_until is null or c.protected_until <= now())
+              and p.recycle_after_idle is not null
+              and coalesce(c.last_followup_at, c.owned_since) < now() - p.recycle_after_idle
+              and not exists (select 1 from dibs.registrations r where r.customer_id = c.id and r.status = 'active'
+                              and r.expires_at > now())
+            order by c.id
+            limit p_batch
+            for update of c skip locked
+        ), recycled as (
+            update dibs.customers c set owner_id = null, owned_since = null, team_id = null,
+                                        version = c.version + 1, updated_at = now()
+            from due where c.id = due.id
+            returning c.id, due.owner_id, due.pool_id
+        ), logged as (
+            insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
+            select 'customer', id, 'recycle', 'ok', 'idle', owner_id, pool_id from recycled
+            returning 1
+        )
+        select count(*) into v_count from logged;
+    end if;
     return v_count;
+end
+$$;
+
+create or replace function dibs.recycle_leads(p_batch integer default 500) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    return dibs.recycle('lead', p_batch);
 end
 $$;
 
 create or replace function dibs.recycle_customers(p_batch integer default 500) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
-declare
-    v_count integer;
 begin
-    with due as (
-        select c.id, c.owner_id, c.pool_id
-        from dibs.customers c join dibs.pools p on p.id = c.pool_id
-        where c.owner_id is not null and c.status = 'active' and not c.locked
-          and (c.protected_until is null or c.protected_until <= now())
-          and p.recycle_after_idle is not null
-          and coalesce(c.last_followup_at, c.owned_since) < now() - p.recycle_after_idle
-          and not exists (select 1 from dibs.registrations r where r.customer_id = c.id and r.status = 'active'
-                          and r.expires_at > now())
-        limit p_batch
-        for update of c skip locked
-    ), recycled as (
-        update dibs.customers c set owner_id = null, owned_since = null, team_id = null,
-                                    version = c.version + 1, updated_at = now()
-        from due where c.id = due.id
-        returning c.id, due.owner_id, due.pool_id
-    ), logged as (
-        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, pool_id)
-        select 'customer', id, 'recycle', 'ok', 'idle', owner_id, pool_id from recycled
-        returning 1
-    )
-    select count(*) into v_count from logged;
-    return v_count;
+    return dibs.recycle('customer', p_batch);
 end
 $$;
 

@@ -36,14 +36,18 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
     order by r.entity, r.id
 $$;
 
+-- Hands everything p_from holds to p_to (someone left, a territory moved), record by record
+-- through dibs.move_record: each move is checked against p_to's limits and logged with the
+-- batch and the reason; what cannot move stays, logged with the real reason (over the limit,
+-- not a member of the pool, changed meanwhile).
 create or replace function dibs.transfer_all(p_from bigint, p_to bigint, p_reason text) returns dibs.admin_result
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_batch bigint;
-    v_actor bigint := dibs.my_id();
     v_moved integer := 0;
     v_kept integer := 0;
-    v_ok boolean;
+    v_detail jsonb;
+    v_outcome dibs.outcome;
     r record;
 begin
     if not dibs.may_repair(p_from, p_to) then
@@ -54,29 +58,11 @@ begin
         return dibs.audit('transfer_all', p_from::text, false, 'invalid_argument');
     end if;
     v_batch := nextval('dibs.repair_batches');
-    -- The receiver's holdings may only grow under their lock (I2); the giver's shrink.
-    perform dibs.lock_rep(p_to);
+    v_detail := jsonb_build_object('batch', v_batch, 'reason', trim(p_reason));
     for r in select * from dibs.transfer_all_preview(p_from, p_to) loop
-        if r.entity = 'lead' then
-            update dibs.leads l set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now()
-            where l.id = r.id and l.owner_id = p_from and l.status in ('new', 'working')
-              and dibs.is_member(l.pool_id, p_to)
-              and dibs.lead_holdings(l.pool_id, p_to) < coalesce(dibs.effective_limit(l.pool_id, p_to), 2147483647);
-        else
-            update dibs.customers c set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
-                                       team_id = (select team_id from dibs.users where id = p_to)
-            where c.id = r.id and c.owner_id = p_from and c.status = 'active'
-              and dibs.is_member(c.pool_id, p_to)
-              and dibs.customer_holdings(c.pool_id, p_to) < coalesce(dibs.effective_limit(c.pool_id, p_to), 2147483647);
-        end if;
-        v_ok := found;
-        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, detail)
-        values (r.entity::dibs.entity_kind, r.id, 'transfer',
-                (case when v_ok then 'ok' else 'refused' end)::dibs.ownership_outcome,
-                case when v_ok then 'ok' else 'over_limit' end, v_actor, p_from,
-                case when v_ok then p_to end,
-                jsonb_build_object('batch', v_batch, 'reason', trim(p_reason)));
-        if v_ok then
+        v_outcome := dibs.move_record(r.entity::dibs.entity_kind, r.id, p_to, 'transfer', null, p_from, v_detail,
+                                      true);
+        if v_outcome.ok then
             v_moved := v_moved + 1;
         else
             v_kept := v_kept + 1;
@@ -89,15 +75,16 @@ end
 $$;
 
 -- Puts back what a hand-over moved, where nothing has changed since (the record is still
--- the receiver's), within the original holder's limits.
+-- the receiver's), within the original holder's limits; what stays is logged with why.
 create or replace function dibs.undo_transfer(p_batch bigint, p_reason text) returns dibs.admin_result
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
-    v_actor bigint := dibs.my_id();
     v_from bigint;
     v_to bigint;
     v_back integer := 0;
     v_stays integer := 0;
+    v_detail jsonb;
+    v_outcome dibs.outcome;
     r record;
 begin
     select g.from_owner, g.to_owner into v_from, v_to from dibs.ownership_log g
@@ -111,26 +98,14 @@ begin
     if length(trim(coalesce(p_reason, ''))) = 0 or not exists (select 1 from dibs.users where id = v_from and active) then
         return dibs.audit('undo_transfer', p_batch::text, false, 'invalid_argument');
     end if;
-    perform dibs.lock_rep(v_from);
+    v_detail := jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason));
     for r in
         select g.entity, g.entity_id from dibs.ownership_log g
         where g.action = 'transfer' and g.outcome = 'ok' and (g.detail ->> 'batch')::bigint = p_batch
         order by g.id
     loop
-        if r.entity = 'lead' then
-            update dibs.leads l set owner_id = v_from, owned_since = now(), version = version + 1, updated_at = now()
-            where l.id = r.entity_id and l.owner_id = v_to
-              and dibs.lead_holdings(l.pool_id, v_from) < coalesce(dibs.effective_limit(l.pool_id, v_from), 2147483647);
-        else
-            update dibs.customers c set owner_id = v_from, owned_since = now(), version = version + 1, updated_at = now(),
-                                       team_id = (select team_id from dibs.users where id = v_from)
-            where c.id = r.entity_id and c.owner_id = v_to
-              and dibs.customer_holdings(c.pool_id, v_from) < coalesce(dibs.effective_limit(c.pool_id, v_from), 2147483647);
-        end if;
-        if found then
-            insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, detail)
-            values (r.entity, r.entity_id, 'transfer', 'ok', 'ok', v_actor, v_to, v_from,
-                    jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason)));
+        v_outcome := dibs.move_record(r.entity, r.entity_id, v_from, 'transfer', null, v_to, v_detail, true);
+        if v_outcome.ok then
             v_back := v_back + 1;
         else
             v_stays := v_stays + 1;
