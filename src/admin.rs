@@ -5,7 +5,8 @@
 use serde::Serialize;
 use tokio_postgres::GenericClient;
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::AdminText;
 
 /// The answer of an administration function (`dibs.admin_result`).
 #[derive(Debug, Clone, Serialize)]
@@ -18,14 +19,14 @@ pub struct AdminOutcome {
 
 impl AdminOutcome {
     /// The outcome in words, naming what was asked (`what`).
-    pub fn words(&self, what: &str) -> Text {
+    pub fn words(&self, what: &str) -> AdminText {
         if self.ok {
-            Text::AdminDone {
+            AdminText::AdminDone {
                 what: what.to_string(),
                 detail: self.detail.as_ref().map(|d| d.to_string()),
             }
         } else {
-            Text::AdminRefused {
+            AdminText::AdminRefused {
                 what: what.to_string(),
                 reason: self.reason.clone(),
             }
@@ -38,19 +39,14 @@ pub async fn call<C: GenericClient>(
     client: &C,
     function_call: &str,
     params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-) -> Result<AdminOutcome, UserError> {
+) -> Result<AdminOutcome, Error> {
     let row = client
         .query_one(
             &format!("select (r).ok, (r).reason, (r).user_id, (r).detail from {function_call} r"),
             params,
         )
         .await
-        .map_err(|e| {
-            UserError::from(Text::DatabaseError {
-                during: "user administration".into(),
-                detail: crate::db::error_detail(&e),
-            })
-        })?;
+        .map_err(|e| Error::db("user administration", &e))?;
     Ok(AdminOutcome {
         ok: row.get(0),
         reason: row.get(1),

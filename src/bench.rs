@@ -12,16 +12,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio_postgres::{Client, Config};
 
+use crate::error::Error;
 use crate::rng::SeededRng;
 use crate::seed::copy::CopyWriter;
-use crate::text::{Text, UserError};
+use crate::text::DbText;
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "bench".into(),
-        detail: crate::db::error_detail(err),
-    }
-    .into()
+fn db_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("bench", err)
 }
 
 /// A scratch database on the target's server, migrated, dropped on `cleanup`.
@@ -32,7 +29,7 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    pub async fn create(target: &Config) -> Result<Scratch, UserError> {
+    pub async fn create(target: &Config) -> Result<Scratch, Error> {
         let name = format!("dibs_bench_{}", std::process::id());
         let admin_client = crate::db::connect(target).await?;
         admin_client
@@ -56,7 +53,7 @@ impl Scratch {
         })
     }
 
-    pub async fn cleanup(self) -> Result<(), UserError> {
+    pub async fn cleanup(self) -> Result<(), Error> {
         let client = crate::db::connect(&self.admin).await?;
         client
             .batch_execute(&format!(
@@ -127,7 +124,7 @@ pub struct ClaimsReport {
     pub violations: Violations,
 }
 
-async fn wal_position(client: &Client) -> Result<f64, UserError> {
+async fn wal_position(client: &Client) -> Result<f64, Error> {
     client
         .query_one(
             "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8",
@@ -169,7 +166,7 @@ async fn rep_connection(
     config: &Config,
     index: usize,
     rep: i64,
-) -> Result<(Client, Option<i64>), UserError> {
+) -> Result<(Client, Option<i64>), Error> {
     let mut own = config.clone();
     own.user(bench_login(index));
     match crate::db::connect(&own).await {
@@ -185,7 +182,7 @@ pub async fn setup_pool(
     leads: i64,
     holding_limit: i32,
     recycle_after_idle_days: Option<i32>,
-) -> Result<(i64, Vec<i64>, i64), UserError> {
+) -> Result<(i64, Vec<i64>, i64), Error> {
     let err = |e: tokio_postgres::Error| db_error(&e);
     let tx = client.transaction().await.map_err(err)?;
     let team: i64 = tx
@@ -320,7 +317,7 @@ async fn simulate_rep(
     range: LeadRange,
     stop: Stop,
     seed: u64,
-) -> Result<RepTally, UserError> {
+) -> Result<RepTally, Error> {
     let LeadRange {
         first: first_lead,
         span: leads,
@@ -377,7 +374,7 @@ async fn simulate_baseline(
     rows: i64,
     deadline: Instant,
     seed: u64,
-) -> Result<Latencies, UserError> {
+) -> Result<Latencies, Error> {
     let client = crate::db::connect(&config).await?;
     let update = client
         .prepare("update dibs_bench_baseline set n = n + 1 where id = $1")
@@ -398,7 +395,7 @@ async fn simulate_baseline(
 }
 
 /// Counts NOTIFY payload items on `dibs_events` until `deadline`.
-async fn listen_events(config: Config, deadline: Instant) -> Result<u64, UserError> {
+async fn listen_events(config: Config, deadline: Instant) -> Result<u64, Error> {
     let mut subscription = crate::db::listen::subscribe(&config, "dibs_events").await?;
     let mut received = 0u64;
     // Keep listening a little past the deadline so the last batch arrives.
@@ -413,7 +410,7 @@ async fn listen_events(config: Config, deadline: Instant) -> Result<u64, UserErr
 }
 
 /// Checks I1/I2 and logging over the final state and the whole log of the bench pool.
-pub async fn check_invariants(client: &Client, pool: i64) -> Result<Violations, UserError> {
+pub async fn check_invariants(client: &Client, pool: i64) -> Result<Violations, Error> {
     let err = |e: tokio_postgres::Error| db_error(&e);
     let broken_ownership_chain: i64 = client
         .query_one(
@@ -488,14 +485,14 @@ pub struct ClaimsOptions {
 }
 
 /// `dibs bench claims`: ownership calls vs plain updates, same concurrency, same server.
-pub async fn claims(target: &Config, options: ClaimsOptions) -> Result<ClaimsReport, UserError> {
+pub async fn claims(target: &Config, options: ClaimsOptions) -> Result<ClaimsReport, Error> {
     let scratch = Scratch::create(target).await?;
     let result = claims_in(&scratch.config, options).await;
     scratch.cleanup().await?;
     result
 }
 
-async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsReport, UserError> {
+async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsReport, Error> {
     let mut client = crate::db::connect(config).await?;
     let (pool, reps, first_lead) = setup_pool(
         &mut client,
@@ -642,8 +639,8 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
     })
 }
 
-fn join_error(err: &tokio::task::JoinError) -> UserError {
-    Text::DatabaseError {
+fn join_error(err: &tokio::task::JoinError) -> Error {
+    DbText::DatabaseError {
         during: "bench task".into(),
         detail: err.to_string(),
     }
@@ -674,7 +671,7 @@ pub async fn recycle(
     due: i64,
     reps: usize,
     quiet_seconds: f64,
-) -> Result<RecycleReport, UserError> {
+) -> Result<RecycleReport, Error> {
     let scratch = Scratch::create(target).await?;
     let result = recycle_in(&scratch.config, leads, due, reps, quiet_seconds).await;
     scratch.cleanup().await?;
@@ -687,7 +684,7 @@ async fn recycle_in(
     due: i64,
     reps: usize,
     quiet_seconds: f64,
-) -> Result<RecycleReport, UserError> {
+) -> Result<RecycleReport, Error> {
     let mut client = crate::db::connect(config).await?;
     // Two groups of reps: holders own the overdue leads (the sweep takes them back),
     // claimers work the pool as usual, with ordinary holdings, while the sweep runs.
@@ -755,7 +752,7 @@ async fn recycle_in(
             for task in tasks {
                 latencies.merge(task.await.map_err(|e| join_error(&e))??.latencies);
             }
-            Ok::<Latencies, UserError>(latencies)
+            Ok::<Latencies, Error>(latencies)
         }
     };
 
@@ -831,16 +828,16 @@ pub struct QualityReport {
 
 /// `dibs bench dedup-quality`: precision/recall/F1 of the scan and top-5 recall of the live
 /// check on the labelled Chinese set, beside exact-field matching (name or credit code).
-pub async fn dedup_quality(target: &Config, companies: usize) -> Result<QualityReport, UserError> {
+pub async fn dedup_quality(target: &Config, companies: usize) -> Result<QualityReport, Error> {
     let scratch = Scratch::create(target).await?;
     let result = dedup_quality_in(&scratch.config, companies).await;
     scratch.cleanup().await?;
     result
 }
 
-async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityReport, UserError> {
+async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityReport, Error> {
     use crate::dedup::eval::{chinese_set, ordered, precision_recall};
-    use crate::dedup::score::Draft;
+    use crate::domain::score::Draft;
     use std::collections::HashSet;
 
     let mut client = crate::db::connect(config).await?;
@@ -853,7 +850,7 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
         crate::ownership::Entity::Customer,
     )
     .await?;
-    let weights = crate::dedup::score::Weights {
+    let weights = crate::domain::score::Weights {
         typing: false,
         ..live_weights
     };
@@ -987,8 +984,8 @@ pub async fn dedup_speed(
     target: &Config,
     queries: usize,
     scan_records: usize,
-) -> Result<SpeedReport, UserError> {
-    use crate::dedup::score::Draft;
+) -> Result<SpeedReport, Error> {
+    use crate::domain::score::Draft;
     let client = crate::db::connect(target).await?;
     let customers: i64 = client
         .query_one(

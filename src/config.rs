@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::SetupText;
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -62,13 +63,13 @@ pub fn log_dir() -> PathBuf {
 impl Settings {
     /// Reads the config file (a missing file is fine) and applies `DATABASE_URL`.
     /// Returns warnings to show, such as a readable file holding a password.
-    pub fn load() -> Result<(Settings, Vec<Text>), UserError> {
+    pub fn load() -> Result<(Settings, Vec<SetupText>), Error> {
         let path = config_path();
         let mut warnings = Vec::new();
         let mut settings = match std::fs::read_to_string(&path) {
             Ok(content) => {
                 let parsed: Settings =
-                    toml::from_str(&content).map_err(|e| Text::ConfigUnreadable {
+                    toml::from_str(&content).map_err(|e| SetupText::ConfigUnreadable {
                         path: path.display().to_string(),
                         detail: e.to_string(),
                     })?;
@@ -77,7 +78,7 @@ impl Settings {
                     .map(|m| m.permissions().mode() & 0o077 != 0)
                     .unwrap_or(false);
                 if holds_password && shared {
-                    warnings.push(Text::ConfigWorldReadable {
+                    warnings.push(SetupText::ConfigWorldReadable {
                         path: path.display().to_string(),
                     });
                 }
@@ -85,7 +86,7 @@ impl Settings {
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Settings::default(),
             Err(err) => {
-                return Err(Text::ConfigUnreadable {
+                return Err(SetupText::ConfigUnreadable {
                     path: path.display().to_string(),
                     detail: err.to_string(),
                 }

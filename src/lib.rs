@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod dedup;
 pub mod domain;
+pub mod error;
 pub mod local;
 pub mod ownership;
 pub mod rls_bench;

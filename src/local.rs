@@ -12,7 +12,8 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::ClusterText;
 
 /// The login the cluster is created with; it owns the dibs schema.
 pub const SUPERUSER: &str = "dibs";
@@ -46,7 +47,7 @@ pub struct LocalCluster {
 
 impl LocalCluster {
     /// Finds the PostgreSQL programs and decides who runs the server. Does not touch the disk.
-    pub fn locate(root: PathBuf, port: u16) -> Result<Self, UserError> {
+    pub fn locate(root: PathBuf, port: u16) -> Result<Self, Error> {
         let bin_dir = find_pg_bin_dir(
             std::env::var_os("DIBS_PG_BIN"),
             std::env::var_os("PATH"),
@@ -126,7 +127,7 @@ impl LocalCluster {
     }
 
     /// Creates the cluster if needed and starts it if it is not running.
-    pub fn ensure_running(&self, durability: Durability) -> Result<bool, UserError> {
+    pub fn ensure_running(&self, durability: Durability) -> Result<bool, Error> {
         let created = if self.is_initialised() {
             self.check_ownership()?;
             false
@@ -141,11 +142,11 @@ impl LocalCluster {
     }
 
     /// `initdb` with a UTF-8 locale (pg_trgm needs it for Chinese) and a socket-only config.
-    pub fn init(&self, durability: Durability) -> Result<(), UserError> {
+    pub fn init(&self, durability: Durability) -> Result<(), Error> {
         self.prepare_root()?;
         let socket = self.socket_dir().join(format!(".s.PGSQL.{}", self.port));
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
-            return Err(Text::DataDirNotReachable {
+            return Err(ClusterText::DataDirNotReachable {
                 path: format!(
                     "{} (socket path longer than {MAX_SOCKET_PATH} bytes)",
                     socket.display()
@@ -169,7 +170,7 @@ impl LocalCluster {
         }
         let output = run(cmd)?;
         if !output.status.success() {
-            return Err(Text::ClusterFailedToStart {
+            return Err(ClusterText::ClusterFailedToStart {
                 log_path: "initdb".into(),
                 log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
             }
@@ -178,7 +179,7 @@ impl LocalCluster {
         self.append_settings(durability)
     }
 
-    fn append_settings(&self, durability: Durability) -> Result<(), UserError> {
+    fn append_settings(&self, durability: Durability) -> Result<(), Error> {
         let mut settings = format!(
             "\n# --- written by dibs: a private, socket-only server ---\n\
              listen_addresses = ''\n\
@@ -208,10 +209,10 @@ impl LocalCluster {
             .map_err(|e| io_text(&conf, e))
     }
 
-    pub fn start(&self) -> Result<(), UserError> {
+    pub fn start(&self) -> Result<(), Error> {
         self.check_ownership()?;
         if !self.is_initialised() {
-            return Err(Text::ClusterNotInitialised {
+            return Err(ClusterText::ClusterNotInitialised {
                 path: self.root.display().to_string(),
             }
             .into());
@@ -230,13 +231,13 @@ impl LocalCluster {
         if log_tail.contains("Address already in use")
             || log_tail.contains(".s.PGSQL") && log_tail.contains("lock file")
         {
-            return Err(Text::SocketInUse {
+            return Err(ClusterText::SocketInUse {
                 socket_dir: self.socket_dir().display().to_string(),
                 port: self.port,
             }
             .into());
         }
-        Err(Text::ClusterFailedToStart {
+        Err(ClusterText::ClusterFailedToStart {
             log_path: self.log_file().display().to_string(),
             log_tail: format!(
                 "{}\n{}",
@@ -248,7 +249,7 @@ impl LocalCluster {
     }
 
     /// Stops the server: `fast` for people (rolls back open work), `immediate` for throwaway test clusters.
-    pub fn stop(&self, immediate: bool) -> Result<(), UserError> {
+    pub fn stop(&self, immediate: bool) -> Result<(), Error> {
         if !self.is_running() {
             return Ok(());
         }
@@ -266,7 +267,7 @@ impl LocalCluster {
         if output.status.success() || !self.is_running() {
             Ok(())
         } else {
-            Err(Text::ClusterFailedToStart {
+            Err(ClusterText::ClusterFailedToStart {
                 log_path: self.log_file().display().to_string(),
                 log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
             }
@@ -284,7 +285,7 @@ impl LocalCluster {
     }
 
     /// Replaces this process with `psql` connected to the cluster.
-    pub fn exec_psql(&self, dbname: &str) -> UserError {
+    pub fn exec_psql(&self, dbname: &str) -> Error {
         let psql = if self.bin_dir.join("psql").exists() {
             self.bin_dir.join("psql")
         } else {
@@ -327,7 +328,7 @@ impl LocalCluster {
     }
 
     /// Creates the data root for the owner, and refuses one that belongs to someone else.
-    fn prepare_root(&self) -> Result<(), UserError> {
+    fn prepare_root(&self) -> Result<(), Error> {
         let empty_dir = fs::read_dir(&self.root)
             .map(|mut entries| entries.next().is_none())
             .unwrap_or(false);
@@ -355,13 +356,13 @@ impl LocalCluster {
         Ok(())
     }
 
-    fn check_ownership(&self) -> Result<(), UserError> {
+    fn check_ownership(&self) -> Result<(), Error> {
         let Ok(meta) = fs::metadata(&self.root) else {
             return Ok(());
         };
         let expected = self.owner_uid();
         if meta.uid() != expected {
-            return Err(Text::DataDirOwnedByOther {
+            return Err(ClusterText::DataDirOwnedByOther {
                 path: self.root.display().to_string(),
                 owner: user_name(meta.uid()),
                 expected: user_name(expected),
@@ -375,7 +376,7 @@ impl LocalCluster {
                 };
                 let enterable = meta.mode() & 0o001 != 0 || meta.uid() == owner.uid;
                 if !enterable {
-                    return Err(Text::DataDirNotReachable {
+                    return Err(ClusterText::DataDirNotReachable {
                         path: self.root.display().to_string(),
                         owner: owner.name.clone(),
                     }
@@ -393,7 +394,7 @@ pub fn find_pg_bin_dir(
     explicit: Option<OsString>,
     path_var: Option<OsString>,
     versions_root: &Path,
-) -> Result<PathBuf, UserError> {
+) -> Result<PathBuf, Error> {
     let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
     let mut searched = Vec::new();
     if let Some(dir) = explicit.filter(|v| !v.is_empty()).map(PathBuf::from) {
@@ -401,7 +402,7 @@ pub fn find_pg_bin_dir(
             return Ok(dir);
         }
         searched.push(format!("DIBS_PG_BIN={}", dir.display()));
-        return Err(Text::MissingPgBinaries { searched }.into());
+        return Err(ClusterText::MissingPgBinaries { searched }.into());
     }
     if let Some(path_var) = path_var {
         for dir in std::env::split_paths(&path_var) {
@@ -426,7 +427,7 @@ pub fn find_pg_bin_dir(
     versions
         .pop()
         .map(|(_, dir)| dir)
-        .ok_or_else(|| Text::MissingPgBinaries { searched }.into())
+        .ok_or_else(|| ClusterText::MissingPgBinaries { searched }.into())
 }
 
 pub fn is_root() -> bool {
@@ -435,7 +436,7 @@ pub fn is_root() -> bool {
 }
 
 /// `DIBS_PG_OWNER`, else `postgres`, else `nobody`.
-fn unprivileged_owner() -> Result<OsAccount, UserError> {
+fn unprivileged_owner() -> Result<OsAccount, Error> {
     let candidates: Vec<String> = match std::env::var("DIBS_PG_OWNER") {
         Ok(name) if !name.is_empty() => vec![name],
         _ => vec!["postgres".into(), "nobody".into()],
@@ -443,7 +444,7 @@ fn unprivileged_owner() -> Result<OsAccount, UserError> {
     candidates
         .iter()
         .find_map(|name| account_by_name(name).filter(|a| a.uid != 0))
-        .ok_or_else(|| Text::NoUnprivilegedOwner.into())
+        .ok_or_else(|| ClusterText::NoUnprivilegedOwner.into())
 }
 
 pub fn account_by_name(name: &str) -> Option<OsAccount> {
@@ -475,17 +476,17 @@ pub fn user_name(uid: u32) -> String {
     }
 }
 
-fn chown(path: &Path, owner: &OsAccount) -> Result<(), UserError> {
+fn chown(path: &Path, owner: &OsAccount) -> Result<(), Error> {
     std::os::unix::fs::chown(path, Some(owner.uid), Some(owner.gid)).map_err(|e| io_text(path, e))
 }
 
-fn run(mut cmd: Command) -> Result<Output, UserError> {
+fn run(mut cmd: Command) -> Result<Output, Error> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     cmd.output().map_err(|e| io_text(Path::new(&program), e))
 }
 
-fn io_text(path: &Path, err: std::io::Error) -> UserError {
-    Text::ClusterFailedToStart {
+fn io_text(path: &Path, err: std::io::Error) -> Error {
+    ClusterText::ClusterFailedToStart {
         log_path: path.display().to_string(),
         log_tail: err.to_string(),
     }

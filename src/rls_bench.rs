@@ -10,19 +10,20 @@ use serde::Serialize;
 use tokio_postgres::{Client, Config};
 
 use crate::bench::Latencies;
-use crate::dedup::score::Draft;
+use crate::domain::score::Draft;
+use crate::error::Error;
 use crate::ownership::Entity;
-use crate::text::{Text, UserError};
+use crate::text::DbText;
 
-fn bench_error(detail: String) -> UserError {
-    Text::DatabaseError {
+fn bench_error(detail: String) -> Error {
+    DbText::DatabaseError {
         during: "bench rls".into(),
         detail,
     }
     .into()
 }
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
+fn db_error(err: &tokio_postgres::Error) -> Error {
     bench_error(crate::db::error_detail(err))
 }
 
@@ -110,7 +111,7 @@ fn probes(pool: i64) -> Vec<Probe> {
     ]
 }
 
-async fn time_probe(client: &Client, sql: &str, runs: usize) -> Result<Latencies, UserError> {
+async fn time_probe(client: &Client, sql: &str, runs: usize) -> Result<Latencies, Error> {
     let statement = client.prepare(sql).await.map_err(|e| db_error(&e))?;
     let mut latencies = Latencies::default();
     for _ in 0..runs {
@@ -124,7 +125,7 @@ async fn time_probe(client: &Client, sql: &str, runs: usize) -> Result<Latencies
     Ok(latencies)
 }
 
-async fn time_checks(client: &Client, names: &[String]) -> Result<Latencies, UserError> {
+async fn time_checks(client: &Client, names: &[String]) -> Result<Latencies, Error> {
     let weights =
         crate::dedup::check::load_weights(client, Entity::Customer, Entity::Customer).await?;
     let mut latencies = Latencies::default();
@@ -147,7 +148,7 @@ async fn measure(
     names: &[String],
     runs: usize,
     into: &mut [Latencies],
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     for (index, (_, sql)) in probes.iter().enumerate() {
         // The full scan is slow by nature; a few runs say enough.
         let runs = if index + 1 == probes.len() {
@@ -162,7 +163,7 @@ async fn measure(
     Ok(())
 }
 
-pub async fn run(target: &Config, rounds: usize, runs: usize) -> Result<RlsReport, UserError> {
+pub async fn run(target: &Config, rounds: usize, runs: usize) -> Result<RlsReport, Error> {
     let owner = crate::db::connect(target).await?;
     let superuser: bool = owner
         .query_one(

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio_postgres::{Client, Config};
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
 
 /// Advisory-lock key (class, object) for the worker's leadership.
 const LEADER_LOCK: (i32, i32) = (1147, -1);
@@ -15,12 +15,8 @@ const LEADER_LOCK: (i32, i32) = (1147, -1);
 pub const SWEEP_BATCH: i32 = 500;
 const ASSIGN_BATCH: i32 = 100;
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "worker".into(),
-        detail: crate::db::error_detail(err),
-    }
-    .into()
+fn db_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("worker", err)
 }
 
 /// What one pass did.
@@ -34,7 +30,7 @@ pub struct PassReport {
 }
 
 /// Calls a batch function until it reports nothing left; each call is its own transaction.
-async fn drain(client: &Client, function: &str, batch: i32) -> Result<i64, UserError> {
+async fn drain(client: &Client, function: &str, batch: i32) -> Result<i64, Error> {
     let sql = format!("select dibs.{function}($1)");
     let mut total = 0i64;
     loop {
@@ -52,7 +48,7 @@ async fn drain(client: &Client, function: &str, batch: i32) -> Result<i64, UserE
 
 /// One pass of every sweep, in the order that keeps rules true: protections end first,
 /// then recycling frees holdings, then the assigner fills them.
-pub async fn run_pass(client: &Client) -> Result<PassReport, UserError> {
+pub async fn run_pass(client: &Client) -> Result<PassReport, Error> {
     Ok(PassReport {
         registrations_expired: drain(client, "expire_registrations", SWEEP_BATCH).await?,
         leads_recycled: drain(client, "recycle_leads", SWEEP_BATCH).await?,
@@ -62,7 +58,7 @@ pub async fn run_pass(client: &Client) -> Result<PassReport, UserError> {
     })
 }
 
-pub async fn try_lead(client: &Client) -> Result<bool, UserError> {
+pub async fn try_lead(client: &Client) -> Result<bool, Error> {
     client
         .query_one(
             "select pg_try_advisory_lock($1, $2)",
@@ -74,7 +70,7 @@ pub async fn try_lead(client: &Client) -> Result<bool, UserError> {
 }
 
 /// Publishes committed log rows as NOTIFY batches; returns how many events went out.
-pub async fn publish_events(client: &Client) -> Result<i64, UserError> {
+pub async fn publish_events(client: &Client) -> Result<i64, Error> {
     client
         .query_one("select dibs.publish_events(5000)", &[])
         .await
@@ -83,7 +79,7 @@ pub async fn publish_events(client: &Client) -> Result<i64, UserError> {
 }
 
 /// Runs the notifier until the connection fails: every `interval`, one publish call.
-pub async fn notifier_loop(config: Config, interval: Duration) -> Result<(), UserError> {
+pub async fn notifier_loop(config: Config, interval: Duration) -> Result<(), Error> {
     let client = crate::db::connect(&config).await?;
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -99,7 +95,7 @@ pub async fn run(
     config: Config,
     interval: Duration,
     once: bool,
-) -> Result<Option<PassReport>, UserError> {
+) -> Result<Option<PassReport>, Error> {
     let client = crate::db::connect(&config).await?;
     if once {
         let report = run_pass(&client).await?;
@@ -150,7 +146,7 @@ pub struct AssignPreview {
     pub note: String,
 }
 
-pub async fn preview(client: &Client, limit: i64) -> Result<Preview, UserError> {
+pub async fn preview(client: &Client, limit: i64) -> Result<Preview, Error> {
     let recycle = client
         .query(
             "select c.lead_id, p.name, u.display_name, c.reason

@@ -6,7 +6,7 @@ mod common;
 
 use common::{as_person, org, scalar};
 use dibs::dedup::check::{check, load_weights};
-use dibs::dedup::score::{Draft, Why};
+use dibs::domain::score::{Draft, Why};
 use dibs::domain::{names, phone, uscc};
 use dibs::ownership::Entity;
 use dibs::testkit::TestDatabase;

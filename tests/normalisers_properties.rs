@@ -1,6 +1,6 @@
 //! Properties of the pure normalisers over generated input (proptest).
 
-use dibs::dedup::score::{Draft, DraftKeys, StoredKeys, Weights, score};
+use dibs::domain::score::{Draft, DraftKeys, StoredKeys, Weights, score};
 use dibs::domain::{names, phone, uscc};
 use proptest::prelude::*;
 

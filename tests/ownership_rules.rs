@@ -49,8 +49,7 @@ async fn recycled_leads_cool_down_for_their_previous_owner_only() {
     let again = act(&ann, Action::ClaimLead(lead)).await;
     assert_eq!(again.reason, Reason::Cooldown, "{again:?}");
     assert!(
-        again
-            .words(chrono::Utc::now())
+        dibs::text::OwnershipText::of(&again, chrono::Utc::now())
             .to_string()
             .contains("again after")
     );

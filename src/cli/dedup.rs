@@ -7,10 +7,11 @@ use clap::Subcommand;
 use crate::db::{self, DatabaseTarget};
 use crate::dedup::check::{check, load_weights};
 use crate::dedup::scan::{read_records, scan, why_text, write_pairs};
-use crate::dedup::score::Draft;
+use crate::domain::score::Draft;
 use crate::domain::uscc;
+use crate::error::Error;
 use crate::ownership::Entity;
-use crate::text::{Text, UserError};
+use crate::text::{DbText, DedupText};
 
 use super::records::Output;
 
@@ -41,8 +42,8 @@ pub enum DedupAction {
     },
 }
 
-fn io_error(path: &std::path::Path, err: std::io::Error) -> UserError {
-    Text::DatabaseError {
+fn io_error(path: &std::path::Path, err: std::io::Error) -> Error {
+    DbText::DatabaseError {
         during: format!("opening {}", path.display()),
         detail: err.to_string(),
     }
@@ -67,7 +68,7 @@ pub async fn import(
     target: &DatabaseTarget,
     args: ImportArgs,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
     let input = std::fs::File::open(&args.file).map_err(|e| io_error(&args.file, e))?;
     let entity = if args.kind == "leads" {
@@ -126,7 +127,7 @@ pub async fn run(
     target: &DatabaseTarget,
     action: DedupAction,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     match action {
         DedupAction::Check {
             name,
@@ -148,7 +149,7 @@ pub async fn run(
             {
                 eprintln!(
                     "{}",
-                    Text::UsccTypo {
+                    DedupText::UsccTypo {
                         code: code.clone(),
                         problem: format!("{problem:?}")
                     }

@@ -12,9 +12,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::db::{self, DatabaseTarget};
+use crate::error::Error;
 use crate::local::LocalCluster;
 use crate::seed;
-use crate::text::{Text, UserError};
+use crate::text::{ClusterText, DbText, SetupText};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -153,7 +154,7 @@ pub const EXIT_ERROR: u8 = 1;
 pub const EXIT_REFUSED: u8 = 3;
 pub const EXIT_NOT_RUNNING: u8 = 4;
 
-pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
+pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
     let output = records::Output {
         json: cli.json,
         act_as: cli.act_as.clone(),
@@ -200,7 +201,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
             let applied = prepare(&target).await?;
             println!(
                 "{}",
-                Text::MigrationsApplied {
+                DbText::MigrationsApplied {
                     count: applied,
                     version: db::SCHEMA_VERSION
                 }
@@ -237,7 +238,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
                 .map_err(|e| db::friendly_error(&e, &target.config))?
                 .is_some();
             if !exists {
-                return Err(Text::DemoUserMissing.into());
+                return Err(SetupText::DemoUserMissing.into());
             }
             open_app(&target, Some(login), &app, &settings).await
         }
@@ -249,14 +250,14 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, UserError> {
     }
 }
 
-async fn ready_target(settings: &Settings) -> Result<DatabaseTarget, UserError> {
+async fn ready_target(settings: &Settings) -> Result<DatabaseTarget, Error> {
     let target = db::resolve_target(settings).await?;
     prepare(&target).await?;
     Ok(target)
 }
 
 /// Migrate and check what the app relies on, before any command uses the database.
-pub async fn prepare(target: &DatabaseTarget) -> Result<usize, UserError> {
+pub async fn prepare(target: &DatabaseTarget) -> Result<usize, Error> {
     let mut client = db::connect(&target.config).await?;
     // A rep's login may not create anything: when the schema is current, only read.
     let applied = if db::migrate::is_current(&client).await {
@@ -269,11 +270,11 @@ pub async fn prepare(target: &DatabaseTarget) -> Result<usize, UserError> {
 }
 
 /// The app's options from flags, the config file and `NO_COLOR`.
-fn app_options(args: &AppArgs, settings: &Settings) -> Result<crate::tui::Options, UserError> {
+fn app_options(args: &AppArgs, settings: &Settings) -> Result<crate::tui::Options, Error> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let keymap = match &settings.keys {
         Some(keys) => crate::tui::keys::Keymap::with_overrides(keys).map_err(|detail| {
-            Text::ConfigUnreadable {
+            SetupText::ConfigUnreadable {
                 path: crate::config::config_path().display().to_string(),
                 detail,
             }
@@ -300,7 +301,7 @@ async fn open_app(
     user: Option<String>,
     args: &AppArgs,
     settings: &Settings,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let options = app_options(args, settings)?;
     let mut config = target.config.clone();
     if let Some(login) = user {
@@ -321,7 +322,7 @@ async fn open_app(
                 .await;
     });
     if let Some(script) = &args.keys {
-        let usage = |detail: String| Text::BadScript { detail };
+        let usage = |detail: String| SetupText::BadScript { detail };
         let keys = crate::tui::headless::parse_script(script).map_err(usage)?;
         let size = parse_size(&args.size)
             .ok_or_else(|| usage(format!("--size {}: expected WIDTHxHEIGHT", args.size)))?;
@@ -348,21 +349,21 @@ async fn open_app(
     }
     crate::tui::run(config, label, options)
         .await
-        .map_err(|e| Text::DatabaseError {
+        .map_err(|e| DbText::DatabaseError {
             during: "terminal".into(),
             detail: e.to_string(),
         })?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError> {
+fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, Error> {
     let cluster: LocalCluster = db::target::local_cluster(settings)?;
     let path = cluster.root.display().to_string();
     match action {
         LocalAction::Start => {
             let created = cluster.ensure_running(crate::local::Durability::Durable)?;
             if created {
-                println!("{}", Text::ClusterCreated { path: path.clone() });
+                println!("{}", ClusterText::ClusterCreated { path: path.clone() });
             }
             // Create the dibs database too, so the printed URL works at once.
             let runtime_cluster = cluster.clone();
@@ -375,7 +376,7 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError
             })?;
             println!(
                 "{}",
-                Text::ClusterRunning {
+                ClusterText::ClusterRunning {
                     path,
                     url: cluster.url(db::target::LOCAL_DATABASE)
                 }
@@ -383,23 +384,23 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, UserError
         }
         LocalAction::Stop => {
             cluster.stop(false)?;
-            println!("{}", Text::ClusterStopped { path });
+            println!("{}", ClusterText::ClusterStopped { path });
         }
         LocalAction::Status => {
             if !cluster.is_initialised() {
-                println!("{}", Text::ClusterNotInitialised { path });
+                println!("{}", ClusterText::ClusterNotInitialised { path });
                 return Ok(ExitCode::from(EXIT_NOT_RUNNING));
             }
             if cluster.is_running() {
                 println!(
                     "{}",
-                    Text::ClusterRunning {
+                    ClusterText::ClusterRunning {
                         path,
                         url: cluster.url(db::target::LOCAL_DATABASE)
                     }
                 );
             } else {
-                println!("{}", Text::ClusterStopped { path });
+                println!("{}", ClusterText::ClusterStopped { path });
                 return Ok(ExitCode::from(EXIT_NOT_RUNNING));
             }
         }

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use crate::bench;
 use crate::db::{self, DatabaseTarget};
-use crate::text::UserError;
+use crate::error::Error;
 use crate::worker;
 
 use super::EXIT_ERROR;
@@ -105,7 +105,7 @@ pub async fn worker(
     target: &DatabaseTarget,
     args: WorkerArgs,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     if args.dry_run {
         let client = db::connect(&target.config).await?;
         let preview = worker::preview(&client, args.limit).await?;
@@ -170,7 +170,7 @@ pub async fn bench(
     target: &DatabaseTarget,
     which: BenchKind,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     match which {
         BenchKind::Claims {
             reps,

@@ -8,8 +8,8 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::db::{self, DatabaseTarget};
+use crate::error::Error;
 use crate::ownership::{self, Action, Entity, HistoryOf, Outcome};
-use crate::text::UserError;
 
 use super::EXIT_REFUSED;
 
@@ -148,7 +148,7 @@ async fn run_actions(
     target: &DatabaseTarget,
     actions: Vec<Action>,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
     let on_behalf = match &output.act_as {
         Some(user) => Some(ownership::resolve_user(&client, user).await?),
@@ -164,7 +164,7 @@ async fn run_actions(
             .iter()
             .map(|o| Reported {
                 outcome: o,
-                message: o.words(now).to_string(),
+                message: crate::text::OwnershipText::of(o, now).to_string(),
             })
             .collect();
         println!(
@@ -178,7 +178,7 @@ async fn run_actions(
                 "{mark} {} {}: {}",
                 outcome.entity.as_sql(),
                 outcome.id,
-                outcome.words(now)
+                crate::text::OwnershipText::of(outcome, now)
             );
             if let Some(merge) = outcome.detail.as_ref().and_then(|d| d.get("merge")) {
                 println!("    merge {merge} (undo: dibs customer unmerge {merge})");
@@ -193,7 +193,7 @@ async fn run_actions(
     })
 }
 
-async fn user_id(target: &DatabaseTarget, user: &str) -> Result<i64, UserError> {
+async fn user_id(target: &DatabaseTarget, user: &str) -> Result<i64, Error> {
     let client = db::connect(&target.config).await?;
     ownership::resolve_user(&client, user).await
 }
@@ -202,7 +202,7 @@ pub async fn lead(
     target: &DatabaseTarget,
     action: LeadAction,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let actions = match action {
         LeadAction::Claim(ids) => ids.ids.into_iter().map(Action::ClaimLead).collect(),
         LeadAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseLead).collect(),
@@ -246,7 +246,7 @@ pub async fn customer(
     target: &DatabaseTarget,
     action: CustomerAction,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     if let CustomerAction::Reparent { id, parent } = action {
         return super::users::reparent(target, id, parent, output).await;
     }
@@ -289,7 +289,7 @@ pub async fn history(
     target: &DatabaseTarget,
     which: HistoryTarget,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
     let (of, limit, action) = match which {
         HistoryTarget::Lead { id, limit, action } => {

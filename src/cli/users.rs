@@ -14,7 +14,8 @@ use super::EXIT_REFUSED;
 use super::records::Output;
 use crate::admin::{AdminOutcome, call};
 use crate::db::{self, DatabaseTarget};
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::{AdminText, DbText, SetupText};
 
 #[derive(Debug, Subcommand)]
 pub enum UserAction {
@@ -79,19 +80,15 @@ pub struct AddArgs {
     pub no_password: bool,
 }
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "user administration".into(),
-        detail: db::error_detail(err),
-    }
-    .into()
+fn db_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("user administration", err)
 }
 
-async fn user_id(client: &Client, login: &str) -> Result<i64, UserError> {
+async fn user_id(client: &Client, login: &str) -> Result<i64, Error> {
     crate::ownership::resolve_user(client, login).await
 }
 
-async fn lookup(client: &Client, sql: &str, key: &str, what: &str) -> Result<i64, UserError> {
+async fn lookup(client: &Client, sql: &str, key: &str, what: &str) -> Result<i64, Error> {
     if let Ok(id) = key.parse::<i64>() {
         return Ok(id);
     }
@@ -101,7 +98,7 @@ async fn lookup(client: &Client, sql: &str, key: &str, what: &str) -> Result<i64
         .map_err(|e| db_error(&e))?
         .map(|r| r.get(0))
         .ok_or_else(|| {
-            Text::NoSuchThing {
+            SetupText::NoSuchThing {
                 what: what.to_string(),
                 name: key.to_string(),
             }
@@ -110,12 +107,12 @@ async fn lookup(client: &Client, sql: &str, key: &str, what: &str) -> Result<i64
 }
 
 /// 20 characters from an alphabet without look-alikes, from the OS's random source.
-fn generate_password() -> Result<String, UserError> {
+fn generate_password() -> Result<String, Error> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 20];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
-        .map_err(|e| Text::DatabaseError {
+        .map_err(|e| DbText::DatabaseError {
             during: "generating a password".into(),
             detail: e.to_string(),
         })?;
@@ -152,21 +149,21 @@ fn read_hidden(prompt: &str) -> std::io::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-fn password_from_prompt() -> Result<String, UserError> {
-    let io = |e: std::io::Error| -> UserError {
-        Text::DatabaseError {
+fn password_from_prompt() -> Result<String, Error> {
+    let io = |e: std::io::Error| -> Error {
+        DbText::DatabaseError {
             during: "reading the password".into(),
             detail: e.to_string(),
         }
         .into()
     };
-    let first = read_hidden(&Text::PasswordPrompt.to_string()).map_err(io)?;
-    let second = read_hidden(&Text::PasswordAgain.to_string()).map_err(io)?;
+    let first = read_hidden(&AdminText::PasswordPrompt.to_string()).map_err(io)?;
+    let second = read_hidden(&AdminText::PasswordAgain.to_string()).map_err(io)?;
     if first != second {
-        return Err(Text::PasswordsDiffer.into());
+        return Err(AdminText::PasswordsDiffer.into());
     }
     if first.chars().count() < 12 {
-        return Err(Text::PasswordTooShort.into());
+        return Err(AdminText::PasswordTooShort.into());
     }
     Ok(first)
 }
@@ -191,7 +188,7 @@ pub async fn run(
     target: &DatabaseTarget,
     action: UserAction,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
     match action {
         UserAction::List => {
@@ -264,7 +261,7 @@ pub async fn run(
                 && let Some(password) = password
             {
                 // Shown once, on the terminal only; dibs keeps no copy.
-                println!("{}", Text::PasswordGenerated { password });
+                println!("{}", AdminText::PasswordGenerated { password });
             }
             Ok(code)
         }
@@ -279,7 +276,7 @@ pub async fn run(
                 .map_err(|e| db_error(&e))?;
             println!(
                 "{}",
-                Text::DisablePreview {
+                AdminText::DisablePreview {
                     login: login.clone(),
                     count: rows.len()
                 }
@@ -294,7 +291,7 @@ pub async fn run(
                 );
             }
             if !yes {
-                println!("{}", Text::DisableConfirmHint { login });
+                println!("{}", AdminText::DisableConfirmHint { login });
                 return Ok(ExitCode::SUCCESS);
             }
             let outcome = call(&client, "dibs.user_disable($1)", &[&id]).await?;
@@ -317,7 +314,7 @@ pub async fn run(
             let fitting = rows.iter().filter(|r| r.get::<_, bool>(4)).count();
             println!(
                 "{}",
-                Text::TransferPreview {
+                AdminText::TransferPreview {
                     from: from.clone(),
                     to: to.clone(),
                     moves: fitting,
@@ -339,7 +336,7 @@ pub async fn run(
                 );
             }
             if !yes {
-                println!("{}", Text::RepairConfirmHint);
+                println!("{}", AdminText::RepairConfirmHint);
                 return Ok(ExitCode::SUCCESS);
             }
             let outcome = call(
@@ -391,7 +388,7 @@ pub async fn run(
             let limit: Option<i32> = if limit == "default" {
                 None
             } else {
-                Some(limit.parse().map_err(|_| Text::NotANumber {
+                Some(limit.parse().map_err(|_| SetupText::NotANumber {
                     value: limit.clone(),
                 })?)
             };
@@ -412,7 +409,7 @@ pub(super) async fn reparent(
     id: i64,
     parent: Option<i64>,
     output: &Output,
-) -> Result<ExitCode, UserError> {
+) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
     let outcome = call(&client, "dibs.reparent_customer($1, $2)", &[&id, &parent]).await?;
     Ok(print(&outcome, output, &format!("customer reparent {id}")))

@@ -4,7 +4,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls};
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::DbText;
 
 /// `host:port/db as user`, never the password.
 pub fn describe(config: &Config) -> String {
@@ -34,25 +35,25 @@ pub fn error_detail(err: &tokio_postgres::Error) -> String {
 }
 
 /// Maps a connection or query error to the words dibs shows.
-pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError {
+pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> Error {
     let user = config.get_user().unwrap_or("?").to_string();
     if let Some(db_err) = err.as_db_error() {
         let code = db_err.code();
         if *code == SqlState::INVALID_PASSWORD {
-            return Text::WrongPassword { user }.into();
+            return DbText::WrongPassword { user }.into();
         }
         if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
             && db_err.message().contains("role")
         {
-            return Text::UnknownRole { user }.into();
+            return DbText::UnknownRole { user }.into();
         }
         if *code == SqlState::INVALID_CATALOG_NAME {
-            return Text::UnknownDatabase {
+            return DbText::UnknownDatabase {
                 name: config.get_dbname().unwrap_or("?").to_string(),
             }
             .into();
         }
-        return Text::DatabaseUnreachable {
+        return DbText::DatabaseUnreachable {
             target: describe(config),
             detail: db_err.message().to_string(),
         }
@@ -63,9 +64,9 @@ pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError
         .map(|s| s.to_string())
         .unwrap_or_else(|| err.to_string());
     if detail.contains("password missing") {
-        return Text::WrongPassword { user }.into();
+        return DbText::WrongPassword { user }.into();
     }
-    Text::DatabaseUnreachable {
+    DbText::DatabaseUnreachable {
         target: describe(config),
         detail,
     }
@@ -73,7 +74,7 @@ pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> UserError
 }
 
 /// One connection whose driver task runs on the current runtime.
-pub async fn connect(config: &Config) -> Result<Client, UserError> {
+pub async fn connect(config: &Config) -> Result<Client, Error> {
     let mut config = super::tls::effective(config);
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
@@ -108,7 +109,7 @@ where
 }
 
 /// A pool for request/response work; the LISTEN connection is never pooled.
-pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, UserError> {
+pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, Error> {
     let config = super::tls::effective(config);
     let manager_config = ManagerConfig {
         recycling_method: RecyclingMethod::Fast,
@@ -119,7 +120,7 @@ pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, UserError> {
         Manager::from_config(config.clone(), NoTls, manager_config)
     };
     Pool::builder(manager).max_size(size).build().map_err(|e| {
-        Text::DatabaseUnreachable {
+        DbText::DatabaseUnreachable {
             target: describe(&config),
             detail: e.to_string(),
         }

@@ -6,7 +6,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::task::JoinHandle;
 use tokio_postgres::{AsyncMessage, Client, Config};
 
-use crate::text::UserError;
+use crate::error::Error;
 
 /// Payloads of NOTIFYs on one channel, as they arrive. The connection closes on drop.
 pub struct Subscription {
@@ -44,7 +44,7 @@ where
 }
 
 /// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input).
-pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, UserError> {
+pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, Error> {
     let config = super::tls::effective(config);
     let (tx, payloads) = unbounded_channel();
     let (client, driver) = if super::tls::wants_tls(&config) {

@@ -19,7 +19,8 @@ use std::collections::{HashMap, HashSet};
 
 use tokio_postgres::{Client, GenericClient};
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::DbText;
 
 pub struct Migration {
     pub version: i32,
@@ -159,7 +160,7 @@ const BOOKKEEPING: &str = "create schema if not exists dibs;
 
 /// Applies what is missing and returns how many migrations ran (code files are re-applied
 /// as described above, and not counted).
-pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
+pub async fn migrate(client: &mut Client) -> Result<usize, Error> {
     let mut applied_count = 0;
     let mut applied_code: HashSet<&'static str> = HashSet::new();
     for migration in MIGRATIONS {
@@ -182,7 +183,7 @@ pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
             .map_err(|e| failed(migration, &e))?;
         let newest: i32 = rows.iter().map(|r| r.get::<_, i32>(0)).max().unwrap_or(0);
         if newest > SCHEMA_VERSION {
-            return Err(Text::DatabaseNewerThanBinary {
+            return Err(DbText::DatabaseNewerThanBinary {
                 database_version: newest,
                 binary_version: SCHEMA_VERSION,
             }
@@ -201,7 +202,7 @@ pub async fn migrate(client: &mut Client) -> Result<usize, UserError> {
                 .iter()
                 .any(|(v, sum)| *v == migration.version && *sum == recorded);
             if !before_split {
-                return Err(Text::MigrationChanged {
+                return Err(DbText::MigrationChanged {
                     version: migration.version,
                     name: migration.name.into(),
                 }
@@ -251,7 +252,7 @@ async fn apply_remaining_code(
     client: &mut Client,
     changed: bool,
     applied: &HashSet<&'static str>,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     let tx = client
         .transaction()
         .await
@@ -280,7 +281,7 @@ async fn apply_remaining_code(
     tx.commit().await.map_err(|e| code_failed("-", &e))
 }
 
-async fn apply_code<C: GenericClient>(client: &C, code: &CodeFile) -> Result<(), UserError> {
+async fn apply_code<C: GenericClient>(client: &C, code: &CodeFile) -> Result<(), Error> {
     client
         .batch_execute("set local check_function_bodies = off")
         .await
@@ -300,16 +301,16 @@ async fn apply_code<C: GenericClient>(client: &C, code: &CodeFile) -> Result<(),
     Ok(())
 }
 
-fn code_failed(name: &str, err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
+fn code_failed(name: &str, err: &tokio_postgres::Error) -> Error {
+    DbText::DatabaseError {
         during: format!("applying sql/code/{name}"),
         detail: crate::db::error_detail(err),
     }
     .into()
 }
 
-fn failed(migration: &Migration, err: &tokio_postgres::Error) -> UserError {
-    Text::MigrationFailed {
+fn failed(migration: &Migration, err: &tokio_postgres::Error) -> Error {
+    DbText::MigrationFailed {
         version: migration.version,
         name: migration.name.into(),
         detail: crate::db::error_detail(err),
@@ -318,7 +319,7 @@ fn failed(migration: &Migration, err: &tokio_postgres::Error) -> UserError {
 }
 
 /// pg_trgm silently extracts nothing from Chinese under a non-UTF-8 LC_CTYPE.
-pub async fn check_trigram_support(client: &Client) -> Result<(), UserError> {
+pub async fn check_trigram_support(client: &Client) -> Result<(), Error> {
     let row = client
         .query_one(
             "select dibs.show_trgm('公司') <> '{}'::text[], \
@@ -326,16 +327,11 @@ pub async fn check_trigram_support(client: &Client) -> Result<(), UserError> {
             &[],
         )
         .await
-        .map_err(|e| {
-            UserError(Text::DatabaseError {
-                during: "trigram check".into(),
-                detail: crate::db::error_detail(&e),
-            })
-        })?;
+        .map_err(|e| Error::db("trigram check", &e))?;
     if row.get::<_, bool>(0) {
         Ok(())
     } else {
-        Err(Text::TrigramNeedsUtf8Locale { ctype: row.get(1) }.into())
+        Err(DbText::TrigramNeedsUtf8Locale { ctype: row.get(1) }.into())
     }
 }
 

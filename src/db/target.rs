@@ -5,8 +5,9 @@ use std::str::FromStr;
 use tokio_postgres::Config;
 
 use crate::config::Settings;
+use crate::error::Error;
 use crate::local::{DEFAULT_PORT, Durability, LocalCluster};
-use crate::text::{Text, UserError};
+use crate::text::{ClusterText, DbText};
 
 /// The database every command of this run talks to.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct DatabaseTarget {
 
 pub const LOCAL_DATABASE: &str = "dibs";
 
-pub fn local_cluster(settings: &Settings) -> Result<LocalCluster, UserError> {
+pub fn local_cluster(settings: &Settings) -> Result<LocalCluster, Error> {
     let root = settings
         .local_dir
         .clone()
@@ -27,9 +28,9 @@ pub fn local_cluster(settings: &Settings) -> Result<LocalCluster, UserError> {
 }
 
 /// Resolves the target, starting (and on first use creating) the private cluster.
-pub async fn resolve_target(settings: &Settings) -> Result<DatabaseTarget, UserError> {
+pub async fn resolve_target(settings: &Settings) -> Result<DatabaseTarget, Error> {
     if let Some(url) = &settings.database_url {
-        let config = Config::from_str(url).map_err(|e| Text::DatabaseUnreachable {
+        let config = Config::from_str(url).map_err(|e| DbText::DatabaseUnreachable {
             target: "DATABASE_URL".into(),
             detail: format!("not a valid connection string: {e}"),
         })?;
@@ -42,7 +43,7 @@ pub async fn resolve_target(settings: &Settings) -> Result<DatabaseTarget, UserE
     let starter = cluster.clone();
     tokio::task::spawn_blocking(move || starter.ensure_running(Durability::Durable))
         .await
-        .map_err(|e| Text::ClusterFailedToStart {
+        .map_err(|e| ClusterText::ClusterFailedToStart {
             log_path: "-".into(),
             log_tail: e.to_string(),
         })??;
@@ -54,7 +55,7 @@ pub async fn resolve_target(settings: &Settings) -> Result<DatabaseTarget, UserE
 }
 
 /// `CREATE DATABASE` when missing, with a UTF-8 collation so pg_trgm works on Chinese.
-pub async fn ensure_database(cluster: &LocalCluster, name: &str) -> Result<(), UserError> {
+pub async fn ensure_database(cluster: &LocalCluster, name: &str) -> Result<(), Error> {
     let admin = crate::db::connect(&cluster.pg_config("postgres")).await?;
     let exists = admin
         .query_opt("select 1 from pg_database where datname = $1", &[&name])

@@ -11,7 +11,8 @@ use tokio_postgres::Config;
 use tokio_postgres::config::SslMode;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::DbText;
 
 fn root_cert_path() -> Option<std::path::PathBuf> {
     ["DIBS_SSL_ROOT_CERT", "PGSSLROOTCERT"]
@@ -45,12 +46,12 @@ fn build() -> Result<MakeRustlsConnect, String> {
 }
 
 /// The TLS connector every connection uses (built once per process).
-pub fn connector() -> Result<MakeRustlsConnect, UserError> {
+pub fn connector() -> Result<MakeRustlsConnect, Error> {
     static CONNECTOR: OnceLock<Result<MakeRustlsConnect, String>> = OnceLock::new();
     CONNECTOR
         .get_or_init(build)
         .clone()
-        .map_err(|detail| Text::TlsSetup { detail }.into())
+        .map_err(|detail| DbText::TlsSetup { detail }.into())
 }
 
 /// The configuration as dibs connects with it: `prefer` is treated as `disable` (an

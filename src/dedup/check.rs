@@ -5,16 +5,12 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 use tokio_postgres::{CancelToken, Client, GenericClient};
 
-use super::score::{Draft, DraftKeys, StoredKeys, Weights, Why, score};
+use crate::domain::score::{Draft, DraftKeys, StoredKeys, Weights, Why, score};
+use crate::error::Error;
 use crate::ownership::Entity;
-use crate::text::{Text, UserError};
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "duplicate check".into(),
-        detail: crate::db::error_detail(err),
-    }
-    .into()
+fn db_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("duplicate check", err)
 }
 
 /// One probable duplicate, with what the person may see of it.
@@ -35,7 +31,7 @@ pub async fn load_weights<C: GenericClient>(
     client: &C,
     entity: Entity,
     against: Entity,
-) -> Result<Weights, UserError> {
+) -> Result<Weights, Error> {
     let rows = client
         .query(
             "select match_kind::text, threshold::float8, weight::float8 from dibs.dedup_rules
@@ -71,7 +67,7 @@ pub async fn check<C: GenericClient>(
     against: Entity,
     k: usize,
     weights: &Weights,
-) -> Result<Vec<Match>, UserError> {
+) -> Result<Vec<Match>, Error> {
     let rows = client
         .query(
             "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status
@@ -132,7 +128,7 @@ pub async fn touch_draft<C: GenericClient>(
     client: &C,
     entity: Entity,
     name: &str,
-) -> Result<Vec<InFlight>, UserError> {
+) -> Result<Vec<InFlight>, Error> {
     let rows = client
         .query(
             "select user_name, team_name, draft_name, seconds_ago from dibs.touch_draft($1, $2)",
@@ -158,14 +154,14 @@ pub async fn check_live<C: GenericClient>(
     against: Entity,
     k: usize,
     weights: &Weights,
-) -> Result<LiveResult, UserError> {
+) -> Result<LiveResult, Error> {
     let in_flight = touch_draft(client, Entity::Customer, &draft.name).await?;
     let matches = check(client, draft, against, k, weights).await?;
     Ok(LiveResult { matches, in_flight })
 }
 
 /// A running check: its server-side cancel handle and the task that yields its matches.
-type Running = (CancelToken, JoinHandle<Result<LiveResult, UserError>>);
+type Running = (CancelToken, JoinHandle<Result<LiveResult, Error>>);
 
 /// Search-as-you-type: the latest request wins. Submitting a new draft cancels the query
 /// still running for the previous one, on the server too, so stale work never piles up.
@@ -179,7 +175,7 @@ pub struct LiveChecker {
 }
 
 impl LiveChecker {
-    pub async fn new(client: Client, against: Entity) -> Result<LiveChecker, UserError> {
+    pub async fn new(client: Client, against: Entity) -> Result<LiveChecker, Error> {
         let weights = load_weights(&client, Entity::Customer, against).await?;
         Ok(LiveChecker {
             client: std::sync::Arc::new(client),
@@ -197,11 +193,7 @@ impl LiveChecker {
     }
 
     /// Starts a check of `draft`; the returned handle yields its matches.
-    pub fn submit(
-        &mut self,
-        draft: Draft,
-        k: usize,
-    ) -> &mut JoinHandle<Result<LiveResult, UserError>> {
+    pub fn submit(&mut self, draft: Draft, k: usize) -> &mut JoinHandle<Result<LiveResult, Error>> {
         let cancelling = self.cancel();
         let client = self.client.clone();
         let (weights, against, record_drafts) = (self.weights, self.against, self.record_drafts);
@@ -228,8 +220,7 @@ impl LiveChecker {
                 match result {
                     // Belt and braces: if a stale cancel still lands here, this is the latest
                     // request, so run it again.
-                    Err(UserError(Text::DatabaseError { ref detail, .. }))
-                        if detail.contains("(57014)") && attempt < 10 => {}
+                    Err(ref e) if e.sqlstate() == Some("57014") && attempt < 10 => {}
                     other => return other,
                 }
             }

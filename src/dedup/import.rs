@@ -10,10 +10,11 @@ use tokio_postgres::Client;
 
 use super::check::{check, load_weights};
 use super::scan::{RowProblem, why_text};
-use super::score::{DUPLICATE_AT, Draft};
+use crate::domain::score::{DUPLICATE_AT, Draft};
 use crate::domain::{email, names, phone, uscc};
+use crate::error::Error;
 use crate::ownership::Entity;
-use crate::text::{Text, UserError};
+use crate::text::DbText;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportRow {
@@ -51,12 +52,12 @@ fn problem(line: u64, field: &str, why: impl Into<String>) -> RowProblem {
 }
 
 /// Parses and validates every row; returns the valid rows and the problems of the others.
-pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), UserError> {
+pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), Error> {
     let body = super::scan::read_without_bom(input)?;
     let (mut reader, headers) = super::scan::csv_reader(&body)?;
     let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let Some(name_col) = column(&["name", "company_name", "company"]) else {
-        return Err(Text::DatabaseError {
+        return Err(DbText::DatabaseError {
             during: "reading the header row".into(),
             detail: "the file needs a name (or company_name) column".into(),
         }
@@ -168,12 +169,8 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
     Ok((rows, problems))
 }
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "import".into(),
-        detail: crate::db::error_detail(err),
-    }
-    .into()
+fn db_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("import", err)
 }
 
 /// Imports the valid, non-duplicate rows (or only reports, with `dry_run`).
@@ -183,7 +180,7 @@ pub async fn import(
     pool_name: Option<&str>,
     input: impl Read,
     dry_run: bool,
-) -> Result<ImportReport, UserError> {
+) -> Result<ImportReport, Error> {
     let (rows, problems) = read_rows(input)?;
     let mut report = ImportReport {
         rows: rows.len() + problems.len(),
@@ -211,7 +208,7 @@ pub async fn import(
                 .map_err(|e| db_error(&e))?
                 .map(|r| r.get(0));
             if found.is_none() {
-                return Err(Text::DatabaseError {
+                return Err(DbText::DatabaseError {
                     during: "import".into(),
                     detail: format!("there is no lead pool named {name:?} (use --pool)"),
                 }

@@ -8,16 +8,13 @@ use std::time::Instant;
 use serde::Serialize;
 use tokio_postgres::Client;
 
-use super::score::{DUPLICATE_AT, DraftKeys, StoredKeys, Weights, Why, score};
 use crate::domain::names::branch_part;
-use crate::text::{Text, UserError};
+use crate::domain::score::{DUPLICATE_AT, DraftKeys, StoredKeys, Weights, Why, score};
+use crate::error::Error;
+use crate::text::DbText;
 
-fn db_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "duplicate scan".into(),
-        detail: crate::db::error_detail(err),
-    }
-    .into()
+fn db_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("duplicate scan", err)
 }
 
 /// One input record: `id,name,phone,email,uscc`.
@@ -39,11 +36,11 @@ pub struct RowProblem {
 }
 
 /// The whole of a CSV input with its UTF-8 BOM (Excel writes one) removed.
-pub fn read_without_bom(mut input: impl Read) -> Result<Vec<u8>, UserError> {
+pub fn read_without_bom(mut input: impl Read) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     input
         .read_to_end(&mut bytes)
-        .map_err(|e| Text::DatabaseError {
+        .map_err(|e| DbText::DatabaseError {
             during: "reading the file".into(),
             detail: e.to_string(),
         })?;
@@ -54,11 +51,11 @@ pub fn read_without_bom(mut input: impl Read) -> Result<Vec<u8>, UserError> {
 }
 
 /// A lenient CSV reader over `body` and its header names, trimmed and lower-cased.
-pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), UserError> {
+pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), Error> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body);
     let headers = reader
         .headers()
-        .map_err(|e| Text::DatabaseError {
+        .map_err(|e| DbText::DatabaseError {
             during: "reading the header row".into(),
             detail: e.to_string(),
         })?
@@ -70,12 +67,12 @@ pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), User
 
 /// Reads `id,name,phone,email,uscc` (a header row, UTF-8 with or without BOM). Bad rows are
 /// reported and skipped; good rows are kept.
-pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), UserError> {
+pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), Error> {
     let body = read_without_bom(input)?;
     let (mut reader, headers) = csv_reader(&body)?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(id_col), Some(name_col)) = (column("id"), column("name")) else {
-        return Err(Text::DatabaseError {
+        return Err(DbText::DatabaseError {
             during: "reading the header row".into(),
             detail: "the file needs at least the columns id and name".into(),
         }
@@ -153,7 +150,7 @@ pub struct Pair {
 }
 
 pub fn why_text(why: &[Why]) -> String {
-    crate::text::why_words(why)
+    crate::text::why_words(why, crate::text::lang())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -169,7 +166,7 @@ pub async fn scan(
     client: &mut Client,
     records: &[Record],
     weights: &Weights,
-) -> Result<(Vec<Pair>, ScanReport), UserError> {
+) -> Result<(Vec<Pair>, ScanReport), Error> {
     let started = Instant::now();
     let err = |e: tokio_postgres::Error| db_error(&e);
     let tx = client.transaction().await.map_err(err)?;
@@ -298,9 +295,9 @@ pub async fn scan(
 }
 
 /// Writes `id_a,id_b,score,reasons` with a header row.
-pub fn write_pairs(pairs: &[Pair], output: impl Write) -> Result<(), UserError> {
+pub fn write_pairs(pairs: &[Pair], output: impl Write) -> Result<(), Error> {
     let io = |e: csv::Error| {
-        UserError(Text::DatabaseError {
+        Error::from(DbText::DatabaseError {
             during: "writing pairs".into(),
             detail: e.to_string(),
         })

@@ -9,13 +9,14 @@ use tokio_postgres::{Client, Transaction};
 
 use crate::domain::names::{basic_form, core_form};
 use crate::domain::uscc;
+use crate::error::Error;
 use crate::rng::SeededRng;
 use crate::seed::copy::CopyWriter;
 use crate::seed::generate::{self, Company};
 use crate::seed::org::{Org, ensure_organisation};
 use crate::seed::vocab::{self, INDUSTRIES, REGIONS, TITLES};
 use crate::seed::{SeedReport, advance_sequences, seed_error};
-use crate::text::{Text, UserError};
+use crate::text::SetupText;
 
 const GROUPS: usize = 40;
 const STANDALONE_CUSTOMERS: usize = 2200;
@@ -51,7 +52,7 @@ fn days_ago(now: DateTime<Utc>, rng: &mut SeededRng, low: i64, high: i64) -> Dat
 }
 
 /// Seeds the demo data set. Refuses (without changing anything) a database that holds data.
-pub async fn seed_demo(client: &mut Client, seed: u64) -> Result<SeedReport, UserError> {
+pub async fn seed_demo(client: &mut Client, seed: u64) -> Result<SeedReport, Error> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -62,10 +63,10 @@ pub async fn seed_demo(client: &mut Client, seed: u64) -> Result<SeedReport, Use
     }
 }
 
-async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, UserError> {
+async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, Error> {
     let started = Instant::now();
     if !crate::seed::database_is_empty(client).await? {
-        return Err(Text::SeedSkippedNotEmpty.into());
+        return Err(SetupText::SeedSkippedNotEmpty.into());
     }
     let tx = client.transaction().await.map_err(|e| seed_error(&e))?;
     tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode")
@@ -301,7 +302,7 @@ async fn write_customers(
     tx: &Transaction<'_>,
     rows: &[CustomerRow],
     org: &Org,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let pool_id = org.customer_pool().map(|p| p.id.to_string());
     let mut copy = CopyWriter::start(
@@ -389,7 +390,7 @@ async fn write_contacts(
     rng: &mut SeededRng,
     customers: &[CustomerRow],
     now: DateTime<Utc>,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let mut copy = CopyWriter::start(
         tx,
@@ -475,7 +476,7 @@ async fn write_opportunities(
     rng: &mut SeededRng,
     customers: &[CustomerRow],
     now: DateTime<Utc>,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let mut copy = CopyWriter::start(
         tx,
@@ -553,7 +554,7 @@ async fn write_leads(
     org: &Org,
     customers: &[CustomerRow],
     now: DateTime<Utc>,
-) -> Result<u64, UserError> {
+) -> Result<u64, Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let mut leads_copy = CopyWriter::start(
         tx,
@@ -760,10 +761,7 @@ async fn write_leads(
     Ok(written)
 }
 
-async fn write_registrations(
-    tx: &Transaction<'_>,
-    rows: &[RegistrationRow],
-) -> Result<(), UserError> {
+async fn write_registrations(tx: &Transaction<'_>, rows: &[RegistrationRow]) -> Result<(), Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let mut copy = CopyWriter::start(
         tx,

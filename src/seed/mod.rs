@@ -13,7 +13,8 @@ pub mod vocab;
 
 use tokio_postgres::Client;
 
-use crate::text::{Text, UserError};
+use crate::error::Error;
+use crate::text::SetupText;
 
 pub use demo::seed_demo;
 pub use scale::seed_scale;
@@ -28,8 +29,8 @@ pub struct SeedReport {
 }
 
 impl SeedReport {
-    pub fn text(&self) -> Text {
-        Text::SeedDone {
+    pub fn text(&self) -> SetupText {
+        SetupText::SeedDone {
             customers: self.customers,
             leads: self.leads,
             seconds: self.seconds,
@@ -38,7 +39,7 @@ impl SeedReport {
 }
 
 /// True when no person and no customer exists yet: the state `dibs demo` seeds.
-pub async fn database_is_empty(client: &Client) -> Result<bool, UserError> {
+pub async fn database_is_empty(client: &Client) -> Result<bool, Error> {
     let row = client
         .query_one(
             "select not exists (select 1 from dibs.users) and not exists (select 1 from dibs.customers)",
@@ -49,18 +50,12 @@ pub async fn database_is_empty(client: &Client) -> Result<bool, UserError> {
     Ok(row.get(0))
 }
 
-pub(crate) fn seed_error(err: &tokio_postgres::Error) -> UserError {
-    Text::DatabaseError {
-        during: "seed".into(),
-        detail: crate::db::error_detail(err),
-    }
-    .into()
+pub(crate) fn seed_error(err: &tokio_postgres::Error) -> Error {
+    Error::db("seed", err)
 }
 
 /// Moves each identity sequence past the explicit ids the seed wrote.
-pub(crate) async fn advance_sequences(
-    tx: &tokio_postgres::Transaction<'_>,
-) -> Result<(), UserError> {
+pub(crate) async fn advance_sequences(tx: &tokio_postgres::Transaction<'_>) -> Result<(), Error> {
     for table in [
         "teams",
         "users",
@@ -86,6 +81,6 @@ pub(crate) async fn advance_sequences(
 /// Whether a seeding transaction was chosen as a deadlock's victim (it was rolled back
 /// whole, so it is safe to run again). Seeds create cluster-wide login roles, so two
 /// databases of one cluster seeding at once (tests do) can deadlock on them.
-pub(crate) fn is_deadlock<T>(result: &Result<T, UserError>) -> bool {
-    matches!(result, Err(UserError(Text::DatabaseError { detail, .. })) if detail.contains("(40P01)"))
+pub(crate) fn is_deadlock<T>(result: &Result<T, Error>) -> bool {
+    matches!(result, Err(e) if e.sqlstate() == Some("40P01"))
 }

@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use tokio_postgres::Transaction;
 
+use crate::error::Error;
 use crate::rng::SeededRng;
 use crate::seed::generate::person;
 use crate::seed::seed_error;
-use crate::text::UserError;
 
 /// The login `dibs demo` opens the app as.
 pub const DEMO_REP_LOGIN: &str = "wangfang";
@@ -156,11 +156,7 @@ impl Org {
 
 /// Creates the login role of a person if the cluster lacks it. Roles are cluster-wide, so
 /// several databases of one cluster (tests) may race here: a lost race is not an error.
-async fn ensure_login_role(
-    tx: &Transaction<'_>,
-    login: &str,
-    group: &str,
-) -> Result<(), UserError> {
+async fn ensure_login_role(tx: &Transaction<'_>, login: &str, group: &str) -> Result<(), Error> {
     let login_lit = format!("'{}'", login.replace('\'', "''"));
     let group_lit = format!("'{}'", group.replace('\'', "''"));
     let (login, group) = (crate::db::quote_ident(login), crate::db::quote_ident(group));
@@ -186,7 +182,7 @@ async fn ensure_login_role(
 }
 
 /// Loads the organisation, creating the demo one first when there is none.
-pub async fn ensure_organisation(tx: &Transaction<'_>, rng: &SeededRng) -> Result<Org, UserError> {
+pub async fn ensure_organisation(tx: &Transaction<'_>, rng: &SeededRng) -> Result<Org, Error> {
     let has_users: bool = tx
         .query_one("select exists (select 1 from dibs.users)", &[])
         .await
@@ -198,7 +194,7 @@ pub async fn ensure_organisation(tx: &Transaction<'_>, rng: &SeededRng) -> Resul
     load_organisation(tx).await
 }
 
-async fn create_organisation(tx: &Transaction<'_>, rng: &mut SeededRng) -> Result<(), UserError> {
+async fn create_organisation(tx: &Transaction<'_>, rng: &mut SeededRng) -> Result<(), Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     for (index, (name, area)) in TEAMS.iter().enumerate() {
         let id = index as i64 + 1;
@@ -305,7 +301,7 @@ async fn create_organisation(tx: &Transaction<'_>, rng: &mut SeededRng) -> Resul
     Ok(())
 }
 
-async fn load_organisation(tx: &Transaction<'_>) -> Result<Org, UserError> {
+async fn load_organisation(tx: &Transaction<'_>) -> Result<Org, Error> {
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let reps = tx
         .query(

@@ -10,12 +10,12 @@ use tokio_postgres::Client;
 
 use crate::domain::names::{basic_form, core_form};
 use crate::domain::uscc;
+use crate::error::Error;
 use crate::rng::SeededRng;
 use crate::seed::copy::CopyWriter;
 use crate::seed::generate;
 use crate::seed::org::ensure_organisation;
 use crate::seed::{SeedReport, advance_sequences, seed_error};
-use crate::text::UserError;
 
 /// Credit-code serials of scaled rows start here, far from the demo's.
 const SCALE_SERIAL_BASE: u64 = 10_000_000;
@@ -50,7 +50,7 @@ pub async fn seed_scale(
     seed: u64,
     customers: u64,
     leads: u64,
-) -> Result<SeedReport, UserError> {
+) -> Result<SeedReport, Error> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -66,7 +66,7 @@ async fn seed_scale_once(
     seed: u64,
     customers: u64,
     leads: u64,
-) -> Result<SeedReport, UserError> {
+) -> Result<SeedReport, Error> {
     let started = Instant::now();
     let err = |e: tokio_postgres::Error| seed_error(&e);
     let tx = client.transaction().await.map_err(err)?;

@@ -25,9 +25,10 @@ use super::customers::Form;
 use super::state::{LeadRow, PoolView, Tab};
 use super::{App, Msg, Runtime, render, update};
 use crate::bench::Latencies;
-use crate::dedup::score::Draft;
+use crate::domain::score::Draft;
+use crate::error::Error;
 use crate::ownership::Entity;
-use crate::text::{Text, UserError};
+use crate::text::DbText;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
@@ -70,8 +71,8 @@ pub struct TuiReport {
     pub app_peak_rss_kib: Option<u64>,
 }
 
-fn bench_error(detail: String) -> UserError {
-    Text::DatabaseError {
+fn bench_error(detail: String) -> Error {
+    DbText::DatabaseError {
         during: "bench".into(),
         detail,
     }
@@ -183,7 +184,7 @@ fn render_with(
     size: (u16, u16),
     frames: usize,
     key: KeyCode,
-) -> Result<Latencies, UserError> {
+) -> Result<Latencies, Error> {
     let mut terminal =
         Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| bench_error(e.to_string()))?;
     let mut latencies = Latencies::default();
@@ -201,7 +202,7 @@ fn render_with(
 /// Opening a node with 500 children on the database as it is: 500 customers are put under
 /// one inside a transaction that is rolled back, and the level is read the way the app
 /// reads it.
-async fn expand_500(config: &Config, runs: usize) -> Result<Option<Latencies>, UserError> {
+async fn expand_500(config: &Config, runs: usize) -> Result<Option<Latencies>, Error> {
     let client = crate::db::connect(config).await?;
     let err = |e: tokio_postgres::Error| bench_error(crate::db::error_detail(&e));
     let total: i64 = client
@@ -238,14 +239,14 @@ async fn expand_500(config: &Config, runs: usize) -> Result<Option<Latencies>, U
             tree.insert_children(0, children);
             latencies.record(started.elapsed());
         }
-        Ok::<_, UserError>(latencies)
+        Ok::<_, Error>(latencies)
     }
     .await;
     client.batch_execute("rollback").await.map_err(err)?;
     result.map(Some)
 }
 
-fn render_frames(app: &mut App, size: (u16, u16), frames: usize) -> Result<Latencies, UserError> {
+fn render_frames(app: &mut App, size: (u16, u16), frames: usize) -> Result<Latencies, Error> {
     let mut terminal =
         Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| bench_error(e.to_string()))?;
     let mut latencies = Latencies::default();
@@ -261,7 +262,7 @@ fn render_frames(app: &mut App, size: (u16, u16), frames: usize) -> Result<Laten
 }
 
 /// The pane as it would be without virtualisation: every row built and handed to the table.
-fn render_naive(app: &App, size: (u16, u16), frames: usize) -> Result<Latencies, UserError> {
+fn render_naive(app: &App, size: (u16, u16), frames: usize) -> Result<Latencies, Error> {
     let mut terminal =
         Terminal::new(TestBackend::new(size.0, size.1)).map_err(|e| bench_error(e.to_string()))?;
     let mut latencies = Latencies::default();
@@ -310,7 +311,7 @@ fn render_naive(app: &App, size: (u16, u16), frames: usize) -> Result<Latencies,
 }
 
 /// Company names to type: stored names cut to 4–12 characters, as people type them.
-async fn names_to_type(config: &Config, count: usize) -> Result<(i64, Vec<String>), UserError> {
+async fn names_to_type(config: &Config, count: usize) -> Result<(i64, Vec<String>), Error> {
     let client = crate::db::connect(config).await?;
     let err = |e: tokio_postgres::Error| bench_error(crate::db::error_detail(&e));
     let customers: i64 = client
@@ -341,7 +342,7 @@ async fn names_to_type(config: &Config, count: usize) -> Result<(i64, Vec<String
 }
 
 /// A rep's login to type as (drafts are recorded per person).
-async fn a_rep(config: &Config) -> Result<Config, UserError> {
+async fn a_rep(config: &Config) -> Result<Config, Error> {
     let client = crate::db::connect(config).await?;
     let login: Option<String> = client
         .query_opt(
@@ -364,7 +365,7 @@ async fn keystroke_to_panel(
     config: &Config,
     names: &[String],
     cadence: Duration,
-) -> Result<Latencies, UserError> {
+) -> Result<Latencies, Error> {
     let client = Arc::new(crate::db::connect(config).await?);
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let runtime = Runtime::start(config, client, tx).without_terminal();
@@ -423,7 +424,7 @@ async fn keystroke_to_panel(
     Ok(latencies)
 }
 
-async fn bare_checks(config: &Config, names: &[String]) -> Result<Latencies, UserError> {
+async fn bare_checks(config: &Config, names: &[String]) -> Result<Latencies, Error> {
     let client = crate::db::connect(config).await?;
     let weights =
         crate::dedup::check::load_weights(&client, Entity::Customer, Entity::Customer).await?;
@@ -446,7 +447,7 @@ async fn bare_checks(config: &Config, names: &[String]) -> Result<Latencies, Use
 
 /// Starts the binary `runs` times against the database until its first frame with data
 /// (headless, so no terminal is needed), and `--version` as the process-start baseline.
-fn startup(login: Option<&str>, runs: usize) -> Result<(Latencies, Latencies, u64), UserError> {
+fn startup(login: Option<&str>, runs: usize) -> Result<(Latencies, Latencies, u64), Error> {
     let exe = std::env::current_exe().map_err(|e| bench_error(e.to_string()))?;
     let (mut app, mut baseline, mut peak) = (Latencies::default(), Latencies::default(), 0u64);
     for _ in 0..runs {
@@ -491,7 +492,7 @@ pub struct TuiBenchOptions {
     pub startups: usize,
 }
 
-pub async fn run(config: &Config, options: TuiBenchOptions) -> Result<TuiReport, UserError> {
+pub async fn run(config: &Config, options: TuiBenchOptions) -> Result<TuiReport, Error> {
     let before = rss_kib();
     let mut app = App::default();
     update(&mut app, Msg::PoolLoaded(Ok(synthetic_pool(options.leads))));

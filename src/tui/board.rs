@@ -4,7 +4,7 @@
 
 use super::keys::KeyAction;
 use super::state::{App, Effect, PromptKind};
-use crate::text::Text;
+use crate::text::TuiText;
 
 /// Cards without activity for this many days are marked stale.
 pub const STALE_DAYS: i64 = 14;
@@ -244,8 +244,8 @@ pub fn on_key(app: &mut App, code: ratatui::crossterm::event::KeyCode) -> Vec<Ef
 pub fn moved(app: &mut App, answer: Result<MoveAnswer, String>) -> Vec<Effect> {
     let query = app.board.as_ref().map(|b| b.query()).unwrap_or_default();
     app.flash = Some(match answer {
-        Ok(a) if a.ok => Text::BoardMoved.to_string(),
-        Ok(a) => Text::BoardMoveRefused {
+        Ok(a) if a.ok => TuiText::BoardMoved.to_string(),
+        Ok(a) => TuiText::BoardMoveRefused {
             reason: a.reason,
             by: a.by_name,
             seconds_ago: a.seconds_ago,

@@ -6,10 +6,10 @@ use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use super::keys::KeyAction;
 use super::state::{App, Debounced, Effect, Pending};
 use crate::dedup::check::{LiveResult, Match};
-use crate::dedup::score::Draft;
+use crate::domain::score::Draft;
 use crate::domain::{phone, uscc};
 use crate::ownership::{NewCustomer, Outcome, Reason};
-use crate::text::{Label, Text};
+use crate::text::{DedupText, Label};
 
 /// Quiet time after the last keystroke before a search or duplicate check runs.
 pub const DEBOUNCE_MS: u64 = 100;
@@ -108,7 +108,7 @@ impl Form {
     }
 
     /// What is wrong with a field as typed, checked here so the person sees it at once.
-    pub fn problem(&self, field: Field) -> Option<Text> {
+    pub fn problem(&self, field: Field) -> Option<DedupText> {
         let value = self.value(field);
         if value.is_empty() {
             return None;
@@ -116,14 +116,14 @@ impl Form {
         match field {
             Field::Code => uscc::validate(value)
                 .err()
-                .map(|problem| Text::CodeProblem { problem }),
+                .map(|problem| DedupText::CodeProblem { problem }),
             Field::Phone => phone::normalize(value)
                 .err()
-                .map(|problem| Text::PhoneProblem { problem }),
+                .map(|problem| DedupText::PhoneProblem { problem }),
             Field::Parent => value
                 .parse::<i64>()
                 .is_err()
-                .then_some(Text::ParentNotANumber),
+                .then_some(DedupText::ParentNotANumber),
             _ => None,
         }
     }
@@ -577,7 +577,7 @@ pub fn saved(app: &mut App, result: Result<Outcome, String>) -> Vec<Effect> {
             return vec![Effect::Redraw];
         }
     };
-    let words = outcome.words(chrono::Utc::now()).to_string();
+    let words = crate::text::OwnershipText::of(&outcome, chrono::Utc::now()).to_string();
     if outcome.ok {
         app.customers.form = Form::default();
         app.flash = Some(words);

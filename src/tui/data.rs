@@ -8,7 +8,7 @@ use super::customers::{Detail, Person, Section, org_chart};
 use super::state::{Figures, LeadRow, Pending, PoolView};
 use crate::dedup::check::Match;
 use crate::ownership::{self, Action, Entity};
-use crate::text::{Label, Text};
+use crate::text::{Label, SetupText, TuiText};
 
 fn message(err: &tokio_postgres::Error) -> String {
     err.as_db_error()
@@ -129,7 +129,7 @@ pub async fn change(client: &Client, action: Action) -> Result<String, String> {
     let outcome = ownership::perform(client, &action, None)
         .await
         .map_err(|e| e.to_string())?;
-    let words = outcome.words(Utc::now()).to_string();
+    let words = crate::text::OwnershipText::of(&outcome, Utc::now()).to_string();
     if outcome.ok { Ok(words) } else { Err(words) }
 }
 
@@ -168,7 +168,7 @@ pub async fn preview_assign(
         )
         .await
         .map_err(|e| message(&e))?;
-    let row = row.ok_or_else(|| Text::NoSuchUser { login }.to_string())?;
+    let row = row.ok_or_else(|| SetupText::NoSuchUser { login }.to_string())?;
     Ok(Pending::Assign {
         leads,
         to: row.get(0),
@@ -189,10 +189,12 @@ pub async fn assign(client: &Client, leads: Vec<i64>, to: i64) -> Result<String,
             done += 1;
         } else {
             refused += 1;
-            first_refusal.get_or_insert_with(|| outcome.words(Utc::now()).to_string());
+            first_refusal.get_or_insert_with(|| {
+                crate::text::OwnershipText::of(&outcome, Utc::now()).to_string()
+            });
         }
     }
-    let words = Text::TuiAssignResult {
+    let words = TuiText::AssignResult {
         done,
         refused,
         first_refusal,
@@ -256,7 +258,7 @@ pub async fn load_detail(client: &Client, id: i64) -> Result<Detail, String> {
         )
         .await
         .map_err(err)?
-        .ok_or_else(|| Text::TuiNotVisible { id }.to_string())?;
+        .ok_or_else(|| TuiText::NotVisible { id }.to_string())?;
     let text = |i: usize| head.get::<_, String>(i);
     let contacts = client
         .query(

@@ -3,7 +3,7 @@
 //! terminal the person sits at (it works over SSH). Writing the file is the shell's job.
 
 use super::state::{App, Tab};
-use crate::text::{Label, Text};
+use crate::text::{Label, TuiText};
 
 /// A file's worth of rows: a short name for the file and the rows, header first.
 pub fn rows(app: &App) -> Option<(&'static str, Vec<Vec<String>>)> {
@@ -11,12 +11,12 @@ pub fn rows(app: &App) -> Option<(&'static str, Vec<Vec<String>>)> {
         Tab::Pool => {
             let mut rows = vec![vec![
                 "#".to_string(),
-                Text::TuiColCompany.to_string(),
-                Text::TuiColRegion.to_string(),
+                TuiText::ColCompany.to_string(),
+                TuiText::ColRegion.to_string(),
                 Label::FieldIndustry.to_string(),
-                Text::TuiColSource.to_string(),
-                Text::TuiColAge.to_string(),
-                Text::TuiColOwner.to_string(),
+                TuiText::ColSource.to_string(),
+                TuiText::ColAge.to_string(),
+                TuiText::ColOwner.to_string(),
             ]];
             rows.extend(app.visible_rows().iter().map(|r| {
                 vec![
@@ -34,8 +34,8 @@ pub fn rows(app: &App) -> Option<(&'static str, Vec<Vec<String>>)> {
         Tab::Customers => {
             let mut rows = vec![vec![
                 "#".to_string(),
-                Text::TuiColCompany.to_string(),
-                Text::TuiColOwner.to_string(),
+                TuiText::ColCompany.to_string(),
+                TuiText::ColOwner.to_string(),
                 Label::Team.to_string(),
                 Label::Status.to_string(),
             ]];
@@ -56,7 +56,7 @@ pub fn rows(app: &App) -> Option<(&'static str, Vec<Vec<String>>)> {
                 "#".to_string(),
                 Label::Stage.to_string(),
                 Label::PersonName.to_string(),
-                Text::TuiColCompany.to_string(),
+                TuiText::ColCompany.to_string(),
                 Label::Amount.to_string(),
                 Label::Owner.to_string(),
             ]];

@@ -38,6 +38,43 @@ pub enum KeyAction {
     Quit,
 }
 
+impl KeyAction {
+    /// What the action does, in words (help and hints).
+    pub fn label(self) -> crate::text::Label {
+        use crate::text::Label;
+        match self {
+            KeyAction::Down => Label::ActDown,
+            KeyAction::Up => Label::ActUp,
+            KeyAction::PageDown => Label::ActPageDown,
+            KeyAction::PageUp => Label::ActPageUp,
+            KeyAction::Claim => Label::ActClaim,
+            KeyAction::Release => Label::ActRelease,
+            KeyAction::Mark => Label::ActMark,
+            KeyAction::Assign => Label::ActAssign,
+            KeyAction::FollowUp => Label::ActFollowUp,
+            KeyAction::Sort => Label::ActSort,
+            KeyAction::Filter => Label::ActFilter,
+            KeyAction::Open => Label::ActOpen,
+            KeyAction::New => Label::ActNew,
+            KeyAction::NextTab => Label::ActNextTab,
+            KeyAction::Left => Label::ActLeft,
+            KeyAction::Right => Label::ActRight,
+            KeyAction::StageNext => Label::ActStageNext,
+            KeyAction::StagePrev => Label::ActStagePrev,
+            KeyAction::Won => Label::ActWon,
+            KeyAction::Lost => Label::ActLost,
+            KeyAction::Scope => Label::ActScope,
+            KeyAction::Tree => Label::ActTree,
+            KeyAction::Export => Label::ActExport,
+            KeyAction::Copy => Label::ActCopy,
+            KeyAction::Palette => Label::ActPalette,
+            KeyAction::Refresh => Label::ActRefresh,
+            KeyAction::Help => Label::ActHelp,
+            KeyAction::Quit => Label::ActQuit,
+        }
+    }
+}
+
 /// Config-file names of the actions (`[keys]` section).
 pub const ACTION_NAMES: &[(&str, KeyAction)] = &[
     ("down", KeyAction::Down),

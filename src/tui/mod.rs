@@ -31,7 +31,7 @@ pub use state::{App, Effect, Msg, update};
 pub use view::{Theme, buffer_to_text, render};
 
 use crate::dedup::check::{LiveChecker, LiveResult};
-use crate::dedup::score::Draft;
+use crate::domain::score::Draft;
 use crate::ownership::{Action, Entity};
 
 /// How the app was asked to look and behave.

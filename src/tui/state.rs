@@ -12,9 +12,9 @@ use super::customers::{self, Customers};
 pub use super::keys::KeyAction;
 use super::keys::Keymap;
 use crate::dedup::check::{LiveResult, Match};
-use crate::dedup::score::Draft;
+use crate::domain::score::Draft;
 use crate::ownership::{NewCustomer, Outcome};
-use crate::text::{Label, Text};
+use crate::text::{Label, TuiText};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figures {
@@ -486,7 +486,7 @@ impl App {
             },
             Some(KeyAction::Copy) => match super::export::selected_line(self) {
                 Some(text) => {
-                    self.flash = Some(Text::Copied { text: text.clone() }.to_string());
+                    self.flash = Some(TuiText::Copied { text: text.clone() }.to_string());
                     vec![Effect::Copy(text), Effect::Redraw]
                 }
                 None => vec![],
@@ -587,7 +587,7 @@ impl App {
                     pool.sort(sort);
                 }
                 self.keep_cursor_on(selected);
-                self.flash = Some(Text::TuiSorted { by: sort.name() }.to_string());
+                self.flash = Some(TuiText::Sorted { by: sort.name() }.to_string());
                 vec![Effect::Redraw]
             }
             Some(KeyAction::Filter) => {
@@ -931,7 +931,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Exported(result) => {
             app.flash = Some(match result {
-                Ok((rows, path)) => Text::Exported { rows, path }.to_string(),
+                Ok((rows, path)) => TuiText::Exported { rows, path }.to_string(),
                 Err(error) => error,
             });
             vec![Redraw]

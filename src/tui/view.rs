@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::customers::{FIELDS, Form};
 use super::state::{App, LeadRow, Pending, Tab, completions};
-use crate::text::{Label, Text, why_words};
+use crate::text::{AdminText, DedupText, Label, TuiText, why_words};
 
 /// The smallest screen the layout is made for.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -91,7 +91,7 @@ fn bold() -> Style {
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-        let text = Text::TuiTooSmall {
+        let text = TuiText::TooSmall {
             width: area.width,
             height: area.height,
         };
@@ -150,7 +150,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         });
     }
     if let Some(f) = &app.figures {
-        let who = Text::TuiSignedInAs {
+        let who = TuiText::SignedInAs {
             name: f.display_name.clone(),
             team: f.team.clone(),
         }
@@ -174,7 +174,7 @@ fn render_figures(app: &App, frame: &mut Frame, area: Rect) {
             Line::styled(
                 format!(
                     " {}",
-                    Text::TuiFigures {
+                    TuiText::Figures {
                         customers: f.customers,
                         pool_leads: f.pool_leads,
                         holding: f.holding,
@@ -215,16 +215,16 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let live = if app.scripted {
         "script".to_string()
     } else if app.live {
-        Text::TuiLive.to_string()
+        TuiText::Live.to_string()
     } else {
-        Text::TuiOffline.to_string()
+        TuiText::Offline.to_string()
     };
     let mut parts = vec![app.database.clone(), live];
     if app.readonly {
         parts.push(Label::ReadOnly.to_string());
     }
     let hint = match app.tab {
-        Tab::Pool => Text::TuiKeysHint.to_string(),
+        Tab::Pool => TuiText::KeysHint.to_string(),
         Tab::Customers => Label::SearchHint.to_string(),
         Tab::Board => Label::BoardHint.to_string(),
     };
@@ -242,7 +242,7 @@ fn render_help(app: &App, frame: &mut Frame) {
         .keymap
         .describe()
         .into_iter()
-        .map(|(keys, action)| Line::from(format!(" {keys:<8} {}", Text::TuiAction { action })))
+        .map(|(keys, action)| Line::from(format!(" {keys:<8} {}", action.label())))
         .collect();
     let area = frame.area();
     // One column when it fits, two side by side otherwise (80×24 has room for ~20 rows).
@@ -254,7 +254,7 @@ fn render_help(app: &App, frame: &mut Frame) {
     };
     let dialog = centered(area, width, height);
     frame.render_widget(Clear, dialog);
-    let block = app.theme.block().title(Text::TuiHelpTitle.to_string());
+    let block = app.theme.block().title(TuiText::HelpTitle.to_string());
     let inner = block.inner(dialog);
     frame.render_widget(block, dialog);
     if fits {
@@ -289,9 +289,9 @@ fn days(value: Option<i64>) -> String {
 fn lead_cells(app: &App, row: &LeadRow, wide: bool) -> Row<'static> {
     let theme = app.theme;
     let owner = match (&row.owner, row.mine) {
-        (_, true) => Cell::from(Text::TuiMine.to_string()).style(theme.accent()),
+        (_, true) => Cell::from(TuiText::Mine.to_string()).style(theme.accent()),
         (Some(name), false) => Cell::from(name.clone()),
-        (None, false) => Cell::from(Text::TuiUnclaimed.to_string()).style(theme.dim()),
+        (None, false) => Cell::from(TuiText::Unclaimed.to_string()).style(theme.dim()),
     };
     let recycle = match row.recycle_in_days {
         Some(d) if d <= 0 => Cell::from(Label::Overdue.to_string()).style(theme.danger()),
@@ -361,14 +361,14 @@ fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
     ];
     let mut heads = vec![
         "#".to_string(),
-        Text::TuiColCompany.to_string(),
-        Text::TuiColRegion.to_string(),
+        TuiText::ColCompany.to_string(),
+        TuiText::ColRegion.to_string(),
     ];
     if wide {
         widths.extend([Constraint::Length(10), Constraint::Length(10)]);
         heads.extend([
             Label::FieldIndustry.to_string(),
-            Text::TuiColSource.to_string(),
+            TuiText::ColSource.to_string(),
         ]);
     }
     widths.extend([
@@ -378,10 +378,10 @@ fn render_pool(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(10),
     ]);
     heads.extend([
-        Text::TuiColAge.to_string(),
+        TuiText::ColAge.to_string(),
         Label::LastFollowup.to_string(),
         Label::DueForRecycle.to_string(),
-        Text::TuiColOwner.to_string(),
+        TuiText::ColOwner.to_string(),
     ]);
     let table = Table::new(rows, widths)
         .header(Row::new(heads).style(bold()))
@@ -413,7 +413,7 @@ fn pool_title(app: &App) -> Option<String> {
         title.push_str(&format!(" · {} {}", Label::Marked, app.marked.len()));
     }
     if !app.filter.is_empty() || app.typing_filter {
-        let prompt = Text::TuiFilterPrompt {
+        let prompt = TuiText::FilterPrompt {
             filter: app.filter.clone(),
         };
         title.push_str(&format!(" · {prompt}"));
@@ -467,7 +467,7 @@ fn render_customers(app: &App, frame: &mut Frame, area: Rect) {
                 Cell::from(m.owner.clone().unwrap_or_else(|| "-".into())),
                 Cell::from(m.team.clone().unwrap_or_else(|| "-".into())),
                 Cell::from(score),
-                Cell::from(why_words(&m.why)).style(app.theme.dim()),
+                Cell::from(why_words(&m.why, crate::text::lang())).style(app.theme.dim()),
             ])
         })
         .collect();
@@ -485,8 +485,8 @@ fn render_customers(app: &App, frame: &mut Frame, area: Rect) {
     .header(
         Row::new(vec![
             "#".to_string(),
-            Text::TuiColCompany.to_string(),
-            Text::TuiColOwner.to_string(),
+            TuiText::ColCompany.to_string(),
+            TuiText::ColOwner.to_string(),
             Label::Team.to_string(),
             Label::Score.to_string(),
             Label::Why.to_string(),
@@ -518,7 +518,7 @@ fn render_board(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         format!(
             " · {}",
-            Text::TuiFilterPrompt {
+            TuiText::FilterPrompt {
                 filter: board.filter.clone()
             }
         )
@@ -597,7 +597,7 @@ fn render_tree(app: &App, tree: &super::tree::Tree, frame: &mut Frame, area: Rec
     let title = format!(
         " {} · {} ",
         Label::TreeTitle,
-        Text::TreeSummary {
+        TuiText::TreeSummary {
             entities,
             gaps,
             risks
@@ -749,7 +749,7 @@ fn render_panel(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 lines.push(Line::styled(
                     format!(
                         " ⚡ {}",
-                        Text::InFlightDraft {
+                        DedupText::InFlightDraft {
                             user: other.user.clone(),
                             draft: other.draft.clone(),
                             seconds_ago: other.seconds_ago,
@@ -773,7 +773,7 @@ fn render_panel(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 let owner = match (&m.owner, &m.team) {
                     (Some(o), Some(t)) => format!("{o} · {t}"),
                     (Some(o), None) => o.clone(),
-                    (None, _) => Text::TuiUnclaimed.to_string(),
+                    (None, _) => TuiText::Unclaimed.to_string(),
                 };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {:.2} ", m.score), style),
@@ -781,7 +781,7 @@ fn render_panel(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                     Span::raw(format!(" #{} ({owner})", m.id)),
                 ]));
                 lines.push(Line::styled(
-                    format!("      {}", why_words(&m.why)),
+                    format!("      {}", why_words(&m.why, crate::text::lang())),
                     theme.dim(),
                 ));
             }
@@ -863,51 +863,55 @@ fn capitalised(text: &str) -> String {
 
 fn render_confirm(app: &App, pending: &Pending, frame: &mut Frame) {
     let question = match pending {
-        Pending::Claim { id, company } => Text::TuiConfirmClaim {
+        Pending::Claim { id, company } => TuiText::ConfirmClaim {
             id: *id,
             company: company.clone(),
-        },
-        Pending::Release { id, company } => Text::TuiConfirmRelease {
+        }
+        .to_string(),
+        Pending::Release { id, company } => TuiText::ConfirmRelease {
             id: *id,
             company: company.clone(),
-        },
-        Pending::ClaimCustomer { id, company } => Text::TuiConfirmClaimCustomer {
+        }
+        .to_string(),
+        Pending::ClaimCustomer { id, company } => TuiText::ConfirmClaimCustomer {
             id: *id,
             company: company.clone(),
-        },
+        }
+        .to_string(),
         Pending::Assign {
             leads,
             to_name,
             held,
             limit,
             ..
-        } => Text::TuiConfirmAssign {
+        } => TuiText::ConfirmAssign {
             count: leads.len(),
             to: to_name.clone(),
             held: *held,
             limit: *limit,
-        },
+        }
+        .to_string(),
         Pending::TransferAll {
             from_login,
             to_login,
             moves,
             stays,
             ..
-        } => Text::TransferPreview {
+        } => AdminText::TransferPreview {
             from: from_login.clone(),
             to: to_login.clone(),
             moves: *moves,
             stays: *stays,
-        },
-    }
-    .to_string();
+        }
+        .to_string(),
+    };
     // Room for a long Chinese company name to wrap onto more lines, plus the y/n line.
     let dialog = centered(frame.area(), 64, 6);
     frame.render_widget(Clear, dialog);
     frame.render_widget(
         Paragraph::new(vec![
             Line::from(question),
-            Line::styled(Text::TuiYesNo.to_string(), app.theme.accent()),
+            Line::styled(TuiText::YesNo.to_string(), app.theme.accent()),
         ])
         .wrap(Wrap { trim: true })
         .block(app.theme.block()),
@@ -937,7 +941,7 @@ pub fn buffer_to_text(buffer: &ratatui::buffer::Buffer) -> String {
 mod tests {
     use super::*;
     use crate::dedup::check::{InFlight, LiveResult, Match};
-    use crate::dedup::score::Why;
+    use crate::domain::score::Why;
     use crate::ownership::Entity;
     use crate::tui::customers::{Detail, Section};
     use crate::tui::state::{Figures, LeadRow, Msg, PoolView, update};
@@ -1329,7 +1333,7 @@ mod every_pane {
 mod tests_support {
     use super::*;
     use crate::dedup::check::Match;
-    use crate::dedup::score::Why;
+    use crate::domain::score::Why;
     use crate::ownership::Entity;
     use crate::tui::customers::{Detail, Section};
     use crate::tui::state::{Figures, LeadRow, Msg, PoolView, update};

@@ -1,0 +1,132 @@
+//! One error type for all of dibs. An error keeps what happened as data — a sentence from
+//! `text`, or the database's SQLSTATE and message, or why a connection failed — and the words
+//! are chosen when it is shown, in the reader's language (`render`).
+
+use std::fmt;
+
+use crate::text::{DbText, Lang, Text, lang};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// An expected failure whose whole story is a sentence (a missing program, a bad config
+    /// file, an unknown user…): shown as it is, never with a backtrace.
+    Said(Text),
+    /// The server refused a statement: its SQLSTATE and message, and what dibs was doing.
+    Database {
+        during: String,
+        code: String,
+        message: String,
+    },
+    /// No answer from the server: the connection could not be made or broke.
+    Connection { during: String, detail: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A driver error, with what dibs was doing when it happened.
+    pub fn db(during: &str, err: &tokio_postgres::Error) -> Error {
+        match err.as_db_error() {
+            Some(db) => Error::Database {
+                during: during.to_string(),
+                code: db.code().code().to_string(),
+                message: db.message().to_string(),
+            },
+            None => Error::Connection {
+                during: during.to_string(),
+                detail: std::error::Error::source(err)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| err.to_string()),
+            },
+        }
+    }
+
+    /// The same error, saying what dibs was doing (kept if already said).
+    pub fn during(self, what: &str) -> Error {
+        match self {
+            Error::Database {
+                during,
+                code,
+                message,
+            } if during.is_empty() => Error::Database {
+                during: what.to_string(),
+                code,
+                message,
+            },
+            Error::Connection { during, detail } if during.is_empty() => Error::Connection {
+                during: what.to_string(),
+                detail,
+            },
+            other => other,
+        }
+    }
+
+    /// The SQLSTATE, when the server answered with one.
+    pub fn sqlstate(&self) -> Option<&str> {
+        match self {
+            Error::Database { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The error in words, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Error::Said(text) => text.render(lang),
+            Error::Database {
+                during,
+                code,
+                message,
+            } => DbText::DatabaseError {
+                during: during.clone(),
+                detail: format!("{message} ({code})"),
+            }
+            .render(lang),
+            Error::Connection { during, detail } => DbText::DatabaseError {
+                during: during.clone(),
+                detail: detail.clone(),
+            }
+            .render(lang),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(lang()))
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<tokio_postgres::Error> for Error {
+    fn from(err: tokio_postgres::Error) -> Error {
+        Error::db("", &err)
+    }
+}
+
+impl From<Text> for Error {
+    fn from(text: Text) -> Error {
+        Error::Said(text)
+    }
+}
+
+macro_rules! said {
+    ($($area:ty),* $(,)?) => {$(
+        impl From<$area> for Error {
+            fn from(text: $area) -> Error {
+                Error::Said(text.into())
+            }
+        }
+    )*};
+}
+
+said!(
+    crate::text::ClusterText,
+    crate::text::DbText,
+    crate::text::SetupText,
+    crate::text::OwnershipText,
+    crate::text::AdminText,
+    crate::text::DedupText,
+    crate::text::TuiText,
+);

@@ -1,0 +1,171 @@
+//! Wording of connecting to the database and migrating it, in English and Simplified Chinese.
+
+#[allow(unused_imports)]
+use super::{Lang, ago, date_word, entity_word};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DbText {
+    DatabaseUnreachable {
+        target: String,
+        detail: String,
+    },
+    DatabaseError {
+        during: String,
+        detail: String,
+    },
+    WrongPassword {
+        user: String,
+    },
+    UnknownRole {
+        user: String,
+    },
+    UnknownDatabase {
+        name: String,
+    },
+    DatabaseNewerThanBinary {
+        database_version: i32,
+        binary_version: i32,
+    },
+    MigrationChanged {
+        version: i32,
+        name: String,
+    },
+    MigrationFailed {
+        version: i32,
+        name: String,
+        detail: String,
+    },
+    MigrationsApplied {
+        count: usize,
+        version: i32,
+    },
+    TrigramNeedsUtf8Locale {
+        ctype: String,
+    },
+    TlsSetup {
+        detail: String,
+    },
+}
+
+impl DbText {
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            DbText::DatabaseUnreachable { target, detail } => {
+                if zh {
+                    format!(
+                        "无法连接数据库 {target}：{detail}\n请检查服务器是否在运行、地址和端口是否正确（DATABASE_URL）。"
+                    )
+                } else {
+                    format!(
+                        "Cannot reach the database at {target}: {detail}\n\
+                         Check that the server is running and that DATABASE_URL names the right host and port."
+                    )
+                }
+            }
+            DbText::DatabaseError { during, detail } => {
+                if zh {
+                    format!("数据库在{during}时报错：{detail}")
+                } else {
+                    format!("The database reported an error during {during}: {detail}")
+                }
+            }
+            DbText::WrongPassword { user } => {
+                if zh {
+                    format!("用户 {user} 的密码不正确。请检查 DATABASE_URL 或配置文件中的密码。")
+                } else {
+                    format!(
+                        "The password for user {user} was refused. Check the password in DATABASE_URL or the config file."
+                    )
+                }
+            }
+            DbText::UnknownRole { user } => {
+                if zh {
+                    format!("数据库中没有登录用户 {user}。请管理员用 `dibs user add` 创建。")
+                } else {
+                    format!(
+                        "The database has no login role {user}. Ask an admin to create it with `dibs user add`."
+                    )
+                }
+            }
+            DbText::UnknownDatabase { name } => {
+                if zh {
+                    format!("服务器上没有数据库 {name}。请先创建它（createdb {name}）。")
+                } else {
+                    format!(
+                        "The server has no database named {name}. Create it first (createdb {name})."
+                    )
+                }
+            }
+            DbText::DatabaseNewerThanBinary {
+                database_version,
+                binary_version,
+            } => {
+                if zh {
+                    format!(
+                        "数据库结构版本为 {database_version}，而这个 dibs 只认识到 {binary_version}。请升级 dibs 后再连接，以免损坏数据。"
+                    )
+                } else {
+                    format!(
+                        "This database is at schema version {database_version}, but this dibs only knows up to {binary_version}. \
+                         Upgrade dibs before using this database; nothing was changed."
+                    )
+                }
+            }
+            DbText::MigrationChanged { version, name } => {
+                if zh {
+                    format!(
+                        "已应用的迁移 {version}（{name}）的内容与此版本的 dibs 不一致。请勿修改已发布的迁移文件。"
+                    )
+                } else {
+                    format!(
+                        "Migration {version} ({name}) was applied with different contents than this dibs ships. \
+                         Released migrations must never be edited; add a new one instead."
+                    )
+                }
+            }
+            DbText::MigrationFailed {
+                version,
+                name,
+                detail,
+            } => {
+                if zh {
+                    format!("迁移 {version}（{name}）失败，已回滚：{detail}")
+                } else {
+                    format!("Migration {version} ({name}) failed and was rolled back: {detail}")
+                }
+            }
+            DbText::MigrationsApplied { count, version } => {
+                if zh {
+                    format!("已应用 {count} 个迁移，数据库结构版本 {version}。")
+                } else {
+                    format!("Applied {count} migration(s); the schema is at version {version}.")
+                }
+            }
+            DbText::TrigramNeedsUtf8Locale { ctype } => {
+                if zh {
+                    format!(
+                        "数据库的 LC_CTYPE 为 {ctype}，pg_trgm 无法从中文提取三元组，查重会失效。\n\
+                         请用 UTF-8 区域重建数据库：CREATE DATABASE … LC_CTYPE 'C.UTF-8' TEMPLATE template0。"
+                    )
+                } else {
+                    format!(
+                        "The database's LC_CTYPE is {ctype}: pg_trgm extracts no trigrams from Chinese there, so duplicate checks would silently miss.\n\
+                         Recreate the database with a UTF-8 locale: CREATE DATABASE … LC_CTYPE 'C.UTF-8' TEMPLATE template0."
+                    )
+                }
+            }
+            DbText::TlsSetup { detail } => {
+                if zh {
+                    format!(
+                        "无法准备 TLS（加密连接）：{detail}。请检查 DIBS_SSL_ROOT_CERT / PGSSLROOTCERT 指向的 CA 证书文件。"
+                    )
+                } else {
+                    format!(
+                        "Cannot set up TLS: {detail}. Check the CA file named by DIBS_SSL_ROOT_CERT or PGSSLROOTCERT."
+                    )
+                }
+            }
+        }
+    }
+}

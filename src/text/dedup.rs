@@ -1,0 +1,123 @@
+//! Wording of the duplicate check (查重), in English and Simplified Chinese.
+
+#[allow(unused_imports)]
+use super::{Lang, ago, date_word, entity_word};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DedupText {
+    CodeProblem {
+        problem: crate::domain::uscc::UsccProblem,
+    },
+    PhoneProblem {
+        problem: crate::domain::phone::PhoneProblem,
+    },
+    ParentNotANumber,
+    InFlightDraft {
+        user: String,
+        draft: String,
+        seconds_ago: i32,
+    },
+    UsccTypo {
+        code: String,
+        problem: String,
+    },
+}
+
+impl DedupText {
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            DedupText::CodeProblem { problem } => {
+                use crate::domain::uscc::UsccProblem::*;
+                match (problem, zh) {
+                    (WrongLength(n), false) => {
+                        format!("a credit code has 18 characters; this has {n}")
+                    }
+                    (WrongLength(n), true) => format!("信用代码应为 18 位，现为 {n} 位"),
+                    (BadCharacter { position, found }, false) => {
+                        format!("character {position} ({found}) cannot appear in a credit code")
+                    }
+                    (BadCharacter { position, found }, true) => {
+                        format!("第 {position} 位（{found}）不能出现在信用代码中")
+                    }
+                    (CheckMismatch { expected, found }, false) => {
+                        format!("the last character should be {expected}, not {found}: a typo?")
+                    }
+                    (CheckMismatch { expected, found }, true) => {
+                        format!("校验位应为 {expected}，而不是 {found}：是否输错？")
+                    }
+                }
+            }
+            DedupText::PhoneProblem { problem } => {
+                use crate::domain::phone::PhoneProblem::*;
+                match (problem, zh) {
+                    (Empty, false) => "no digits".to_string(),
+                    (Empty, true) => "没有数字".to_string(),
+                    (TooShort(n), false) => format!("too short for a phone number ({n} digits)"),
+                    (TooShort(n), true) => format!("位数太少（{n} 位）"),
+                    (TooLong(n), false) => format!("too long for a phone number ({n} digits)"),
+                    (TooLong(n), true) => format!("位数太多（{n} 位）"),
+                    (BadMobile, false) => "not a valid mobile number".to_string(),
+                    (BadMobile, true) => "不是有效的手机号".to_string(),
+                }
+            }
+            DedupText::ParentNotANumber => (if zh {
+                "上级客户请填写客户编号（数字）"
+            } else {
+                "the parent is a customer number"
+            })
+            .to_string(),
+            DedupText::InFlightDraft {
+                user,
+                draft,
+                seconds_ago,
+            } => {
+                if zh {
+                    format!("{user} 正在新建「{draft}」（{seconds_ago} 秒前）")
+                } else {
+                    format!("{user} is creating \"{draft}\" right now ({seconds_ago} s ago)")
+                }
+            }
+            DedupText::UsccTypo { code, problem } => {
+                if zh {
+                    format!("统一社会信用代码 {code} 无效（{problem}），不会用于查重；请核对。")
+                } else {
+                    format!(
+                        "The credit code {code} is not valid ({problem}); it is not used for matching. Please check it."
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// Why a record came up as a duplicate, in words ("similar name 0.93; same phone").
+pub fn why_words(why: &[crate::domain::score::Why], lang: Lang) -> String {
+    use crate::domain::score::Why::*;
+    let zh = lang == Lang::Zh;
+    why.iter()
+        .map(|w| match (w, zh) {
+            (SameCreditCode, false) => "same credit code".to_string(),
+            (SameCreditCode, true) => "信用代码相同".to_string(),
+            (SameName, false) => "same name".to_string(),
+            (SameName, true) => "名称相同".to_string(),
+            (SimilarName { similarity }, false) => format!("similar name {similarity:.2}"),
+            (SimilarName { similarity }, true) => format!("名称相似 {similarity:.2}"),
+            (TypedPrefix, false) => "starts the same".to_string(),
+            (TypedPrefix, true) => "开头相同".to_string(),
+            (SamePhone, false) => "same phone".to_string(),
+            (SamePhone, true) => "电话相同".to_string(),
+            (SameDomain, false) => "same domain".to_string(),
+            (SameDomain, true) => "邮箱域名相同".to_string(),
+            (Branch { branch }, false) => format!("branch {branch}"),
+            (Branch { branch }, true) => format!("分支机构 {branch}"),
+            (DifferentCreditCode, false) => "different credit codes".to_string(),
+            (DifferentCreditCode, true) => "信用代码不同".to_string(),
+            (DifferentRegion, false) => "different region".to_string(),
+            (DifferentRegion, true) => "地区不同".to_string(),
+            (DifferentTradeName, false) => "different trade name".to_string(),
+            (DifferentTradeName, true) => "字号不同".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(if zh { "；" } else { "; " })
+}

@@ -1,0 +1,348 @@
+//! Wording of the answers of the ownership functions, in English and Simplified Chinese.
+
+use chrono::{DateTime, Utc};
+
+#[allow(unused_imports)]
+use super::{Lang, ago, date_word, entity_word};
+use crate::domain::ownership::{Entity, Outcome, Reason};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnershipText {
+    Done {
+        entity: Entity,
+        id: i64,
+    },
+    AlreadyYours {
+        entity: Entity,
+        id: i64,
+    },
+    AlreadyTheirs {
+        entity: Entity,
+        id: i64,
+    },
+    TakenBy {
+        who: String,
+        seconds_ago: Option<i64>,
+    },
+    OverLimit {
+        held: i64,
+        limit: i64,
+    },
+    Cooldown {
+        until: Option<DateTime<Utc>>,
+    },
+    DailyCap {
+        cap: i64,
+    },
+    ProtectedBy {
+        who: String,
+        until: Option<DateTime<Utc>>,
+    },
+    Locked,
+    NotMember,
+    NotPermitted,
+    NotOwner {
+        who: Option<String>,
+    },
+    NotFound {
+        entity: Entity,
+        id: i64,
+    },
+    NotClaimable,
+    Changed,
+    UnknownUser,
+    InvalidArgument,
+    DuplicateCode,
+    NeedsOverride {
+        candidates: Vec<String>,
+    },
+    DuplicateBlocked {
+        rule: String,
+        existing: Option<i64>,
+    },
+    Other {
+        code: String,
+    },
+}
+
+impl OwnershipText {
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            OwnershipText::Done { entity, id } => {
+                if zh {
+                    format!("完成：{} {id}", entity_word(*entity, true))
+                } else {
+                    format!("Done: {} {id}", entity_word(*entity, false))
+                }
+            }
+            OwnershipText::AlreadyYours { entity, id } => {
+                if zh {
+                    format!("{} {id} 已经是你的了", entity_word(*entity, true))
+                } else {
+                    format!("{} {id} is already yours", entity_word(*entity, false))
+                }
+            }
+            OwnershipText::AlreadyTheirs { entity, id } => {
+                if zh {
+                    format!("{} {id} 已属于该同事，无需变更", entity_word(*entity, true))
+                } else {
+                    format!(
+                        "{} {id} already belongs to them; nothing changed",
+                        entity_word(*entity, false)
+                    )
+                }
+            }
+            OwnershipText::TakenBy { who, seconds_ago } => match (zh, seconds_ago) {
+                (true, Some(s)) => format!("{who} 在 {} 领取了它", ago(*s, true)),
+                (true, None) => format!("它已属于 {who}"),
+                (false, Some(s)) => format!("{who} claimed it {}", ago(*s, false)),
+                (false, None) => format!("{who} already owns it"),
+            },
+            OwnershipText::OverLimit { held, limit } => {
+                if zh {
+                    format!("已达保有量上限：你持有 {held}/{limit}。先释放或转化一些再领取。")
+                } else {
+                    format!(
+                        "You hold {held}/{limit}: the holding limit is reached. Release or convert some first."
+                    )
+                }
+            }
+            OwnershipText::Cooldown { until } => {
+                if zh {
+                    format!(
+                        "你刚退回过它，冷却期内不能再领取（至 {}）。",
+                        date_word(until)
+                    )
+                } else {
+                    format!(
+                        "You gave this back recently; you can claim it again after {}.",
+                        date_word(until)
+                    )
+                }
+            }
+            OwnershipText::DailyCap { cap } => {
+                if zh {
+                    format!("今天在这个线索池已领取 {cap} 条，达到每日上限。")
+                } else {
+                    format!("You reached today's claim cap of {cap} in this pool.")
+                }
+            }
+            OwnershipText::ProtectedBy { who, until } => {
+                if zh {
+                    format!("{who} 已报备此客户，保护期至 {}。", date_word(until))
+                } else {
+                    format!(
+                        "{who} registered this customer; it is protected until {}.",
+                        date_word(until)
+                    )
+                }
+            }
+            OwnershipText::Locked => {
+                if zh {
+                    "该记录已被主管锁定。".to_string()
+                } else {
+                    "A manager has locked this record.".to_string()
+                }
+            }
+            OwnershipText::NotMember => {
+                if zh {
+                    "你不是这个池的成员。".to_string()
+                } else {
+                    "You are not a member of this pool.".to_string()
+                }
+            }
+            OwnershipText::NotPermitted => {
+                if zh {
+                    "你没有权限执行此操作。".to_string()
+                } else {
+                    "You are not allowed to do this.".to_string()
+                }
+            }
+            OwnershipText::NotOwner { who } => match (zh, who) {
+                (true, Some(who)) => format!("它属于 {who}，不是你。"),
+                (true, None) => "它目前无人负责，不是你的。".to_string(),
+                (false, Some(who)) => format!("It belongs to {who}, not to you."),
+                (false, None) => "Nobody owns it; it is not yours.".to_string(),
+            },
+            OwnershipText::NotFound { entity, id } => {
+                if zh {
+                    format!("找不到{} {id}。", entity_word(*entity, true))
+                } else {
+                    format!("There is no {} {id}.", entity_word(*entity, false))
+                }
+            }
+            OwnershipText::NotClaimable => {
+                if zh {
+                    "它已转化或已作废，不能领取。".to_string()
+                } else {
+                    "It has been converted or disqualified and cannot be claimed.".to_string()
+                }
+            }
+            OwnershipText::Changed => {
+                if zh {
+                    "别人刚刚修改了它，请刷新后重试。".to_string()
+                } else {
+                    "Someone changed it a moment ago; refresh and try again.".to_string()
+                }
+            }
+            OwnershipText::UnknownUser => {
+                if zh {
+                    "当前登录不对应任何 dibs 用户（管理员请用 --as 指定代谁操作）。".to_string()
+                } else {
+                    "This login is not a dibs user (admins: say who you act for with --as)."
+                        .to_string()
+                }
+            }
+            OwnershipText::InvalidArgument => {
+                if zh {
+                    "参数无效。".to_string()
+                } else {
+                    "That request is not valid.".to_string()
+                }
+            }
+            OwnershipText::DuplicateCode => {
+                if zh {
+                    "已有客户使用相同的统一社会信用代码。".to_string()
+                } else {
+                    "A customer with the same unified social credit code already exists."
+                        .to_string()
+                }
+            }
+            OwnershipText::NeedsOverride { candidates } => {
+                let list = candidates.join("、");
+                if zh {
+                    format!("可能与已有客户重复：{list}。如确认是新客户，请填写原因后保存。")
+                } else {
+                    format!("Probably a duplicate of: {list}. To save anyway, give a reason.")
+                }
+            }
+            OwnershipText::DuplicateBlocked { rule, existing } => {
+                let existing = existing
+                    .map(|id| id.to_string())
+                    .unwrap_or_else(|| "?".into());
+                if zh {
+                    format!("查重规则「{rule}」禁止保存：客户 {existing} 已存在。")
+                } else {
+                    format!("Blocked by the rule \"{rule}\": customer {existing} already exists.")
+                }
+            }
+            OwnershipText::Other { code } => code.clone(),
+        }
+    }
+}
+
+impl OwnershipText {
+    /// An outcome in words for a sales-ops person, relative to `now`.
+    pub fn of(outcome: &Outcome, now: DateTime<Utc>) -> OwnershipText {
+        let this = outcome;
+        let other = this.other_user_name.clone().unwrap_or_else(|| "?".into());
+        let ago = this
+            .other_since
+            .map(|t| now.signed_duration_since(t).num_seconds().max(0));
+        match &this.reason {
+            Reason::Ok => OwnershipText::Done {
+                entity: this.entity,
+                id: this.id,
+            },
+            Reason::AlreadyYours => OwnershipText::AlreadyYours {
+                entity: this.entity,
+                id: this.id,
+            },
+            Reason::AlreadyTheirs => OwnershipText::AlreadyTheirs {
+                entity: this.entity,
+                id: this.id,
+            },
+            Reason::AlreadyOwnedBy => OwnershipText::TakenBy {
+                who: other,
+                seconds_ago: ago,
+            },
+            Reason::OverLimit => OwnershipText::OverLimit {
+                held: this.detail_i64("held").unwrap_or_default(),
+                limit: this.detail_i64("limit").unwrap_or_default(),
+            },
+            Reason::Cooldown => OwnershipText::Cooldown {
+                until: this.detail_time("until"),
+            },
+            Reason::DailyCap => OwnershipText::DailyCap {
+                cap: this.detail_i64("cap").unwrap_or_default(),
+            },
+            Reason::ProtectedBy => OwnershipText::ProtectedBy {
+                who: other,
+                until: this.detail_time("until"),
+            },
+            Reason::Locked => OwnershipText::Locked,
+            Reason::NotMember => OwnershipText::NotMember,
+            Reason::NotPermitted => OwnershipText::NotPermitted,
+            Reason::NotOwner => OwnershipText::NotOwner {
+                who: this.other_user_name.clone(),
+            },
+            Reason::NotFound => OwnershipText::NotFound {
+                entity: this.entity,
+                id: this.id,
+            },
+            Reason::NotClaimable => OwnershipText::NotClaimable,
+            Reason::Changed => OwnershipText::Changed,
+            Reason::UnknownUser => OwnershipText::UnknownUser,
+            Reason::InvalidArgument => OwnershipText::InvalidArgument,
+            Reason::DuplicateCreditCode => OwnershipText::DuplicateCode,
+            Reason::NeedsOverride => OwnershipText::NeedsOverride {
+                candidates: this.candidate_names(),
+            },
+            Reason::DuplicateBlocked => OwnershipText::DuplicateBlocked {
+                rule: this
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.get("rule"))
+                    .and_then(|r| r.as_str())
+                    .unwrap_or("?")
+                    .to_string(),
+                existing: this.detail_i64("existing"),
+            },
+            Reason::Other(code) => OwnershipText::Other { code: code.clone() },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn outcome(reason: &str, detail: Option<serde_json::Value>) -> Outcome {
+        Outcome {
+            ok: false,
+            reason: Reason::parse(reason),
+            entity: Entity::Lead,
+            id: 7,
+            owner_id: Some(3),
+            other_user_id: Some(3),
+            other_user_name: Some("王芳".into()),
+            other_since: Some(Utc::now() - Duration::seconds(2)),
+            detail,
+        }
+    }
+
+    #[test]
+    fn a_lost_race_names_the_winner_and_when_in_both_languages() {
+        let words = OwnershipText::of(&outcome("already_owned_by", None), Utc::now());
+        let en = words.render(Lang::En);
+        assert!(en.contains("王芳") && en.contains("2 s ago"), "{en}");
+        let zh = words.render(Lang::Zh);
+        assert!(zh.contains("王芳") && zh.contains("2 秒前"), "{zh}");
+        let limit = OwnershipText::of(
+            &outcome(
+                "over_limit",
+                Some(serde_json::json!({"held": 50, "limit": 50})),
+            ),
+            Utc::now(),
+        );
+        for lang in [Lang::En, Lang::Zh] {
+            assert!(
+                limit.render(lang).contains("50/50"),
+                "{}",
+                limit.render(lang)
+            );
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Wording of configuration, seeding and the command line, in English and Simplified Chinese.
+
+#[allow(unused_imports)]
+use super::{Lang, ago, date_word, entity_word};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetupText {
+    SeedSkippedNotEmpty,
+    SeedDone {
+        customers: u64,
+        leads: u64,
+        seconds: f64,
+    },
+    DemoUserMissing,
+    ConfigUnreadable {
+        path: String,
+        detail: String,
+    },
+    ConfigWorldReadable {
+        path: String,
+    },
+    NoSuchUser {
+        login: String,
+    },
+    NoSuchThing {
+        what: String,
+        name: String,
+    },
+    NotANumber {
+        value: String,
+    },
+    BadScript {
+        detail: String,
+    },
+}
+
+impl SetupText {
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            SetupText::SeedSkippedNotEmpty => {
+                if zh {
+                    "数据库里已有数据，未写入演示数据。".to_string()
+                } else {
+                    "The database already holds data; demo data was not loaded.".to_string()
+                }
+            }
+            SetupText::SeedDone {
+                customers,
+                leads,
+                seconds,
+            } => {
+                if zh {
+                    format!("已写入 {customers} 个客户、{leads} 条线索，用时 {seconds:.1} 秒。")
+                } else {
+                    format!("Loaded {customers} customers and {leads} leads in {seconds:.1} s.")
+                }
+            }
+            SetupText::DemoUserMissing => {
+                if zh {
+                    "找不到演示销售账号；请运行 `dibs seed --demo`。".to_string()
+                } else {
+                    "The demo rep does not exist; run `dibs seed --demo`.".to_string()
+                }
+            }
+            SetupText::ConfigUnreadable { path, detail } => {
+                if zh {
+                    format!("无法读取配置文件 {path}：{detail}")
+                } else {
+                    format!("Cannot read the config file {path}: {detail}")
+                }
+            }
+            SetupText::ConfigWorldReadable { path } => {
+                if zh {
+                    format!(
+                        "警告：配置文件 {path} 含有密码，但其他用户可读。请执行 chmod 600 {path}。"
+                    )
+                } else {
+                    format!(
+                        "Warning: the config file {path} holds a password but other users can read it. Run chmod 600 {path}."
+                    )
+                }
+            }
+            SetupText::NoSuchUser { login } => {
+                if zh {
+                    format!("没有用户 {login}。")
+                } else {
+                    format!("There is no user {login}.")
+                }
+            }
+            SetupText::NoSuchThing { what, name } => {
+                if zh {
+                    format!("找不到{what}「{name}」。")
+                } else {
+                    format!("There is no {what} \"{name}\".")
+                }
+            }
+            SetupText::NotANumber { value } => {
+                if zh {
+                    format!("「{value}」不是数字。")
+                } else {
+                    format!("\"{value}\" is not a number.")
+                }
+            }
+            SetupText::BadScript { detail } => {
+                if zh {
+                    format!("按键脚本无法运行：{detail}")
+                } else {
+                    format!("The key script cannot run: {detail}")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,527 @@
+//! Wording of sentences of the terminal app, in English and Simplified Chinese.
+
+#[allow(unused_imports)]
+use super::{Lang, ago, date_word, entity_word};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TuiText {
+    SignedInAs {
+        name: String,
+        team: String,
+    },
+    Figures {
+        customers: i64,
+        pool_leads: i64,
+        holding: i64,
+        limit: i64,
+    },
+    Live,
+    Offline,
+    KeysHint,
+    Mine,
+    Unclaimed,
+    ColCompany,
+    ColRegion,
+    ColSource,
+    ColAge,
+    ColOwner,
+    ConfirmClaim {
+        id: i64,
+        company: String,
+    },
+    ConfirmRelease {
+        id: i64,
+        company: String,
+    },
+    ConfirmClaimCustomer {
+        id: i64,
+        company: String,
+    },
+    YesNo,
+    HelpTitle,
+    FilterPrompt {
+        filter: String,
+    },
+    BoardMoved,
+    BoardMoveRefused {
+        reason: String,
+        by: Option<String>,
+        seconds_ago: Option<i64>,
+    },
+    Exported {
+        rows: usize,
+        path: String,
+    },
+    Copied {
+        text: String,
+    },
+    NotVisible {
+        id: i64,
+    },
+    ConfirmAssign {
+        count: usize,
+        to: String,
+        held: i64,
+        limit: i64,
+    },
+    AssignResult {
+        done: usize,
+        refused: usize,
+        first_refusal: Option<String>,
+    },
+    TooSmall {
+        width: u16,
+        height: u16,
+    },
+    TreeSummary {
+        entities: usize,
+        gaps: usize,
+        risks: usize,
+    },
+    Sorted {
+        by: &'static str,
+    },
+}
+
+impl TuiText {
+    pub fn render(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            TuiText::SignedInAs { name, team } => {
+                if zh {
+                    format!("当前用户：{name}（{team}）")
+                } else {
+                    format!("Signed in as {name} ({team})")
+                }
+            }
+            TuiText::Figures {
+                customers,
+                pool_leads,
+                holding,
+                limit,
+            } => {
+                if zh {
+                    format!(
+                        "我的客户 {customers} · 我所在线索池中的线索 {pool_leads} · 我的保有量 {holding}/{limit}"
+                    )
+                } else {
+                    format!(
+                        "my customers {customers} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
+                    )
+                }
+            }
+            TuiText::Live => (if zh { "实时" } else { "live" }).to_string(),
+            TuiText::Offline => (if zh {
+                "实时连接断开，重连中"
+            } else {
+                "live updates disconnected, reconnecting"
+            })
+            .to_string(),
+            TuiText::KeysHint => (if zh {
+                "c 领取 · r 退回 · f 跟进 · a 分配 · / 筛选 · : 命令 · ? 帮助"
+            } else {
+                "c claim · r release · f follow up · a assign · / filter · : command · ? help"
+            })
+            .to_string(),
+            TuiText::Mine => (if zh { "我的" } else { "mine" }).to_string(),
+            TuiText::Unclaimed => (if zh { "待领取" } else { "unclaimed" }).to_string(),
+            TuiText::ColCompany => (if zh { "公司" } else { "company" }).to_string(),
+            TuiText::ColRegion => (if zh { "地区" } else { "region" }).to_string(),
+            TuiText::ColSource => (if zh { "来源" } else { "source" }).to_string(),
+            TuiText::ColAge => (if zh { "天数" } else { "age" }).to_string(),
+            TuiText::ColOwner => (if zh { "负责人" } else { "owner" }).to_string(),
+            TuiText::ConfirmClaim { id, company } => {
+                if zh {
+                    format!("领取线索 {id}（{company}）？")
+                } else {
+                    format!("Claim lead {id} ({company})?")
+                }
+            }
+            TuiText::ConfirmRelease { id, company } => {
+                if zh {
+                    format!("退回线索 {id}（{company}）到线索池？")
+                } else {
+                    format!("Release lead {id} ({company}) to the pool?")
+                }
+            }
+            TuiText::ConfirmClaimCustomer { id, company } => {
+                if zh {
+                    format!("领取客户 {id}（{company}）？")
+                } else {
+                    format!("Claim customer {id} ({company})?")
+                }
+            }
+            TuiText::YesNo => (if zh { "y 确认 / n 取消" } else { "y/n" }).to_string(),
+            TuiText::HelpTitle => (if zh {
+                " 按键（任意键关闭） "
+            } else {
+                " keys (any key closes) "
+            })
+            .to_string(),
+            TuiText::FilterPrompt { filter } => {
+                if zh {
+                    format!("筛选：{filter}")
+                } else {
+                    format!("filter: {filter}")
+                }
+            }
+            TuiText::BoardMoved => (if zh { "已移动。" } else { "Moved." }).to_string(),
+            TuiText::BoardMoveRefused {
+                reason,
+                by,
+                seconds_ago,
+            } => {
+                let who = by.clone().unwrap_or_else(|| "?".into());
+                let ago = seconds_ago
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "?".into());
+                match (reason.as_str(), zh) {
+                    ("changed", false) => format!(
+                        "{who} changed this opportunity {ago} s ago; nothing was overwritten and the board is re-read."
+                    ),
+                    ("changed", true) => {
+                        format!("{who} 在 {ago} 秒前改过这个商机；未覆盖，看板已刷新。")
+                    }
+                    ("not_permitted", false) => {
+                        "Only its owner, their manager or an admin moves this opportunity."
+                            .to_string()
+                    }
+                    ("not_permitted", true) => {
+                        "只有负责人、其经理或管理员可以移动这个商机。".to_string()
+                    }
+                    ("reason_required", false) => "A lost opportunity needs a reason.".to_string(),
+                    ("reason_required", true) => "输单需要填写原因。".to_string(),
+                    (other, _) => other.to_string(),
+                }
+            }
+            TuiText::Exported { rows, path } => {
+                if zh {
+                    format!("已导出 {rows} 行到 {path}（UTF-8 带 BOM，Excel 可直接打开）")
+                } else {
+                    format!("Exported {rows} rows to {path} (UTF-8 with BOM: Excel opens it as is)")
+                }
+            }
+            TuiText::Copied { text } => {
+                if zh {
+                    format!("已复制到剪贴板：{text}")
+                } else {
+                    format!("Copied to the clipboard: {text}")
+                }
+            }
+            TuiText::NotVisible { id } => {
+                if zh {
+                    format!("客户 {id} 不在你的可见范围：查重只显示其名称、负责人、团队和状态。")
+                } else {
+                    format!(
+                        "Customer {id} is not yours to open: the duplicate check shares only its name, owner, team and status."
+                    )
+                }
+            }
+            TuiText::ConfirmAssign {
+                count,
+                to,
+                held,
+                limit,
+            } => {
+                let after = held + *count as i64;
+                let over = (after - limit).max(0);
+                if zh {
+                    let mut s = format!(
+                        "将 {count} 条线索分配给 {to}？其保有量 {held}/{limit} → {}/{limit}。",
+                        after.min(*limit)
+                    );
+                    if over > 0 {
+                        s.push_str(&format!("其中 {over} 条会因超出保有量被拒绝。"));
+                    }
+                    s
+                } else {
+                    let mut s = format!(
+                        "Assign {count} lead(s) to {to}? Holdings {held}/{limit} → {}/{limit}.",
+                        after.min(*limit)
+                    );
+                    if over > 0 {
+                        s.push_str(&format!(" {over} would be refused: over the limit."));
+                    }
+                    s
+                }
+            }
+            TuiText::AssignResult {
+                done,
+                refused,
+                first_refusal,
+            } => {
+                let why = first_refusal
+                    .clone()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                if zh {
+                    format!("已分配 {done} 条，被拒绝 {refused} 条{why}")
+                } else {
+                    format!("{done} assigned, {refused} refused{why}")
+                }
+            }
+            TuiText::TooSmall { width, height } => {
+                if zh {
+                    format!("终端太小（{width}×{height}）：dibs 至少需要 80×24。")
+                } else {
+                    format!("The terminal is {width}×{height}: dibs needs at least 80×24.")
+                }
+            }
+            TuiText::TreeSummary {
+                entities,
+                gaps,
+                risks,
+            } => {
+                if zh {
+                    format!("{entities} 个实体 · {gaps} 个无人负责 · {risks} 个属其他团队")
+                } else {
+                    format!("{entities} entities · {gaps} gaps · {risks} owned by other teams")
+                }
+            }
+            TuiText::Sorted { by } => {
+                if zh {
+                    format!("排序：{by}")
+                } else {
+                    format!("sorted by {by}")
+                }
+            }
+        }
+    }
+}
+
+/// Short interface words of the terminal app (titles, column heads, field names, hints),
+/// each in both languages. Sentences with data stay `Text` variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    TabPool,
+    TabCustomers,
+    Search,
+    SearchHint,
+    MyCustomers,
+    NewCustomer,
+    FieldName,
+    FieldPhone,
+    FieldEmail,
+    FieldCode,
+    FieldRegion,
+    FieldIndustry,
+    FieldParent,
+    FormHint,
+    ReasonPrompt,
+    Duplicates,
+    Checking,
+    NoDuplicates,
+    Score,
+    Why,
+    Status,
+    Team,
+    Contacts,
+    Opportunities,
+    Followups,
+    History,
+    Stage,
+    Amount,
+    Title,
+    Department,
+    DetailHint,
+    ReadOnly,
+    ReadOnlyRefused,
+    LastFollowup,
+    DueForRecycle,
+    Overdue,
+    FollowupPrompt,
+    AssignPrompt,
+    PalettePrompt,
+    NoSuchCommand,
+    Sort,
+    Marked,
+    Never,
+    PersonName,
+    OrgChart,
+    TreeTitle,
+    TreeHint,
+    Gap,
+    OtherTeam,
+    LostReasonPrompt,
+    BoardFilterPrompt,
+    RepairReasonPrompt,
+    TransferUsage,
+    UndoUsage,
+    HistoryUsage,
+    TabBoard,
+    ScopeMine,
+    ScopeTeam,
+    ScopeAll,
+    BoardHint,
+    Owner,
+    ExpectedClose,
+    When,
+    Kind,
+    By,
+    Note,
+    ActDown,
+    ActUp,
+    ActPageDown,
+    ActPageUp,
+    ActClaim,
+    ActRelease,
+    ActMark,
+    ActAssign,
+    ActFollowUp,
+    ActSort,
+    ActFilter,
+    ActOpen,
+    ActNew,
+    ActNextTab,
+    ActLeft,
+    ActRight,
+    ActStageNext,
+    ActStagePrev,
+    ActWon,
+    ActLost,
+    ActScope,
+    ActTree,
+    ActExport,
+    ActCopy,
+    ActPalette,
+    ActRefresh,
+    ActHelp,
+    ActQuit,
+}
+
+impl Label {
+    pub fn render(self, lang: Lang) -> &'static str {
+        let (en, zh) = self.words();
+        if lang == Lang::Zh { zh } else { en }
+    }
+
+    fn words(self) -> (&'static str, &'static str) {
+        use Label::*;
+        match self {
+            TabPool => ("Lead pool", "线索池"),
+            TabCustomers => ("Customers", "客户"),
+            Search => ("search", "搜索"),
+            SearchHint => (
+                "/ search as you type · n new customer · Enter details · c claim",
+                "/ 边输入边搜索 · n 新建客户 · 回车 详情 · c 领取",
+            ),
+            MyCustomers => ("my customers", "我的客户"),
+            NewCustomer => ("New customer", "新建客户"),
+            FieldName => ("Company", "公司名称"),
+            FieldPhone => ("Phone", "电话"),
+            FieldEmail => ("E-mail", "邮箱"),
+            FieldCode => ("Credit code", "信用代码"),
+            FieldRegion => ("Region", "地区"),
+            FieldIndustry => ("Industry", "行业"),
+            FieldParent => ("Parent #", "上级客户"),
+            FormHint => (
+                "Tab/↓ next · ↑ back · Ctrl-S save · Esc close (your input is kept)",
+                "Tab/↓ 下一项 · ↑ 上一项 · Ctrl-S 保存 · Esc 关闭（输入会保留）",
+            ),
+            ReasonPrompt => ("Reason to save anyway", "仍要保存的原因"),
+            Duplicates => ("Possible duplicates", "疑似重复"),
+            Checking => ("checking…", "查重中…"),
+            NoDuplicates => ("No similar customer found.", "未发现相似客户。"),
+            Score => ("score", "相似度"),
+            Why => ("why", "原因"),
+            Status => ("status", "状态"),
+            Team => ("team", "团队"),
+            Contacts => ("Contacts", "联系人"),
+            Opportunities => ("Opportunities", "商机"),
+            Followups => ("Follow-ups", "跟进记录"),
+            History => ("Ownership history", "归属记录"),
+            Stage => ("stage", "阶段"),
+            Amount => ("amount", "金额"),
+            Title => ("title", "职位"),
+            Department => ("department", "部门"),
+            DetailHint => (
+                "j/k scroll · c claim · Esc back",
+                "j/k 滚动 · c 领取 · Esc 返回",
+            ),
+            ReadOnly => ("read-only", "只读"),
+            ReadOnlyRefused => (
+                "This session is read-only: nothing was changed.",
+                "当前为只读模式，未做任何修改。",
+            ),
+            LastFollowup => ("followed", "最近跟进"),
+            DueForRecycle => ("recycle", "回收"),
+            Overdue => ("due", "已到期"),
+            FollowupPrompt => ("follow-up note", "跟进记录"),
+            AssignPrompt => ("assign to (login)", "分配给（登录名）"),
+            PalettePrompt => ("command", "命令"),
+            NoSuchCommand => (
+                "No such command; Tab completes.",
+                "没有这个命令；按 Tab 补全。",
+            ),
+            Sort => ("sort", "排序"),
+            Marked => ("marked", "已选"),
+            Never => ("never", "从未"),
+            PersonName => ("name", "姓名"),
+            OrgChart => ("Contacts (org chart)", "联系人（组织架构）"),
+            TreeTitle => ("Group tree", "集团树"),
+            TreeHint => (
+                "j/k move · l/Enter open a level · h close · Esc back",
+                "j/k 移动 · l/回车 展开 · h 收起 · Esc 返回",
+            ),
+            Gap => ("gap: nobody owns it", "空白：无人负责"),
+            OtherTeam => ("other team", "其他团队"),
+            LostReasonPrompt => ("why was it lost", "输单原因"),
+            RepairReasonPrompt => ("why (recorded with every move)", "原因（随每条转交记录）"),
+            TransferUsage => (
+                ":transfer FROM TO (logins)",
+                ":transfer 原负责人 新负责人（登录名）",
+            ),
+            UndoUsage => (":undo BATCH REASON", ":undo 批次号 原因"),
+            HistoryUsage => (":history LOGIN", ":history 登录名"),
+            BoardFilterPrompt => (
+                "show cards matching (name, customer, owner, product line, region, close month)",
+                "只显示匹配的卡片（名称、客户、负责人、产品线、地区、预计成交月）",
+            ),
+            TabBoard => ("Stage board", "商机看板"),
+            ScopeMine => ("mine", "我的"),
+            ScopeTeam => ("my team", "本团队"),
+            ScopeAll => ("all", "全部"),
+            BoardHint => (
+                "h/l column · j/k card · ]/[ stage · w won · x lost · m mine/team/all · / filter",
+                "h/l 列 · j/k 卡片 · ]/[ 阶段 · w 赢单 · x 输单 · m 我的/团队/全部 · / 筛选",
+            ),
+            Owner => ("owner", "负责人"),
+            ExpectedClose => ("close", "预计成交"),
+            When => ("when", "时间"),
+            Kind => ("kind", "方式"),
+            By => ("by", "记录人"),
+            Note => ("note", "内容"),
+            ActDown => ("next row", "下一条"),
+            ActUp => ("previous row", "上一条"),
+            ActPageDown => ("ten down", "向下十条"),
+            ActPageUp => ("ten up", "向上十条"),
+            ActClaim => ("claim lead / customer", "领取线索或客户"),
+            ActRelease => ("release to the pool", "退回线索池"),
+            ActMark => ("mark for a bulk assign", "标记（批量分配）"),
+            ActAssign => ("assign leads to a rep", "分配线索给销售"),
+            ActFollowUp => ("log a follow-up call", "记录一次跟进"),
+            ActSort => ("sort: # / company / age / due", "排序：编号/公司/天数/回收"),
+            ActFilter => ("filter / search as you type", "筛选 / 边输入边搜索"),
+            ActOpen => ("open the 360° view", "打开 360° 视图"),
+            ActNew => ("new customer (checked live)", "新建客户（实时查重）"),
+            ActNextTab => ("next tab (or 1, 2, 3)", "切换标签（或 1、2、3）"),
+            ActLeft => ("board: column left", "看板：左一列"),
+            ActRight => ("board: column right", "看板：右一列"),
+            ActStageNext => ("board: next stage", "看板：下一阶段"),
+            ActStagePrev => ("board: previous stage", "看板：上一阶段"),
+            ActWon => ("board: won", "看板：赢单"),
+            ActLost => ("board: lost (with reason)", "看板：输单（填原因）"),
+            ActScope => ("board: mine / team / all", "看板：我的/团队/全部"),
+            ActTree => ("the customer's group tree", "客户集团树"),
+            ActExport => ("export the list or board to CSV", "导出列表或看板为 CSV"),
+            ActCopy => (
+                "copy the selected record (OSC 52)",
+                "复制所选记录（OSC 52）",
+            ),
+            ActPalette => ("commands (Tab completes)", "命令（Tab 补全）"),
+            ActRefresh => ("re-read everything", "全部刷新"),
+            ActHelp => ("this help", "本帮助"),
+            ActQuit => ("quit (Esc closes first)", "退出（Esc 先关闭）"),
+        }
+    }
+}
