@@ -3,7 +3,6 @@
 //! The database is the authority (rules live in `sql/`); this crate is a fast, thin
 //! client of it: a private cluster launcher, migrations, seeds, the CLI and the TUI.
 
-pub mod admin;
 pub mod bench;
 pub mod cli;
 pub mod config;
@@ -12,8 +11,6 @@ pub mod dedup;
 pub mod domain;
 pub mod error;
 pub mod local;
-pub mod ownership;
-pub mod rls_bench;
 pub mod rng;
 pub mod seed;
 pub mod testkit;

@@ -272,16 +272,22 @@ async fn transfer_all_respects_the_receivers_limit_previews_it_and_can_be_undone
     let leads = common::leads(&owner, org.pool, 8).await;
     for lead in &leads[..4] {
         assert!(
-            common::act(&leaver_client, dibs::ownership::Action::ClaimLead(*lead))
-                .await
-                .ok
+            common::act(
+                &leaver_client,
+                dibs::domain::ownership::Action::ClaimLead(*lead)
+            )
+            .await
+            .ok
         );
     }
     for lead in &leads[4..7] {
         assert!(
-            common::act(&heir_client, dibs::ownership::Action::ClaimLead(*lead))
-                .await
-                .ok
+            common::act(
+                &heir_client,
+                dibs::domain::ownership::Action::ClaimLead(*lead)
+            )
+            .await
+            .ok
         );
     }
     let manager = as_person(&db, &org.manager.1).await;

@@ -6,9 +6,9 @@ mod common;
 
 use common::{as_person, org, scalar};
 use dibs::dedup::check::{check, load_weights};
+use dibs::domain::ownership::Entity;
 use dibs::domain::score::{Draft, Why};
 use dibs::domain::{names, phone, uscc};
-use dibs::ownership::Entity;
 use dibs::testkit::TestDatabase;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -516,7 +516,7 @@ async fn merge_moves_everything_and_unmerge_puts_it_back() {
     let (keep, drop, child) = (ids[0], ids[1], ids[2]);
     let rep = as_person(&db, &org.reps[1].1).await;
     assert!(
-        common::act(&rep, dibs::ownership::Action::ClaimCustomer(drop))
+        common::act(&rep, dibs::domain::ownership::Action::ClaimCustomer(drop))
             .await
             .ok
     );
@@ -533,7 +533,7 @@ async fn merge_moves_everything_and_unmerge_puts_it_back() {
     let manager = as_person(&db, &org.manager.1).await;
     let merged = common::act(
         &manager,
-        dibs::ownership::Action::MergeCustomers { keep, drop },
+        dibs::domain::ownership::Action::MergeCustomers { keep, drop },
     )
     .await;
     assert!(merged.ok, "{merged:?}");
@@ -587,7 +587,7 @@ async fn merge_moves_everything_and_unmerge_puts_it_back() {
 
     let undone = common::act(
         &manager,
-        dibs::ownership::Action::UnmergeCustomers { merge: merge_id },
+        dibs::domain::ownership::Action::UnmergeCustomers { merge: merge_id },
     )
     .await;
     assert!(undone.ok, "{undone:?}");
@@ -629,7 +629,7 @@ async fn merge_moves_everything_and_unmerge_puts_it_back() {
     );
     let twice = common::act(
         &manager,
-        dibs::ownership::Action::UnmergeCustomers { merge: merge_id },
+        dibs::domain::ownership::Action::UnmergeCustomers { merge: merge_id },
     )
     .await;
     assert!(!twice.ok, "a merge is undone once");

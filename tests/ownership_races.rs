@@ -4,7 +4,7 @@
 mod common;
 
 use common::{act, as_person, leads, org, scalar};
-use dibs::ownership::{Action, Reason};
+use dibs::domain::ownership::{Action, Reason};
 use dibs::testkit::TestDatabase;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{act, as_person, customers, leads, org, scalar};
-use dibs::ownership::{Action, Entity, Reason};
+use dibs::domain::ownership::{Action, Entity, Reason};
 use dibs::testkit::TestDatabase;
 use tokio_postgres::error::SqlState;
 
@@ -533,9 +533,10 @@ async fn a_rep_cannot_get_around_the_functions() {
         );
     }
     // Acting for another rep is for admins only, and is refused (and logged) for a rep.
-    let outcome = dibs::ownership::perform(&rep, &Action::ClaimLead(lead), Some(org.reps[1].0))
-        .await
-        .expect("call");
+    let outcome =
+        dibs::db::api::ownership::perform(&rep, &Action::ClaimLead(lead), Some(org.reps[1].0))
+            .await
+            .expect("call");
     assert_eq!(outcome.reason, Reason::NotPermitted);
     assert_eq!(
         scalar(
@@ -581,7 +582,7 @@ async fn a_rep_cannot_get_around_the_functions() {
     // An admin may act for a rep; the log names the admin as actor and the rep as owner.
     let admin_person = as_person(&db, &org.admin.1).await;
     let lead2 = leads(&admin, org.pool, 1).await[0];
-    let acted = dibs::ownership::perform(
+    let acted = dibs::db::api::ownership::perform(
         &admin_person,
         &Action::ClaimLead(lead2),
         Some(org.reps[0].0),
@@ -604,7 +605,7 @@ async fn hostile_text_arguments_change_nothing() {
     let rep = as_person(&db, &org.reps[0].1).await;
     let long = "长".repeat(5_000);
     for partner in ["'); drop table dibs.leads; --", "\u{0}", long.as_str()] {
-        let outcome = dibs::ownership::perform(
+        let outcome = dibs::db::api::ownership::perform(
             &rep,
             &Action::RegisterCustomer {
                 customer,

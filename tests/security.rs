@@ -617,7 +617,7 @@ async fn admins_add_disable_and_change_people_through_the_cli() {
         .expect("member");
     let new_rep = as_person(&db, &login).await;
     let lead = common::leads(&owner, org.pool, 1).await[0];
-    let claimed = common::act(&new_rep, dibs::ownership::Action::ClaimLead(lead)).await;
+    let claimed = common::act(&new_rep, dibs::domain::ownership::Action::ClaimLead(lead)).await;
     assert!(claimed.ok);
     let preview = run(&["user", "disable", &login], Some(&org.admin.1));
     let preview_text = String::from_utf8_lossy(&preview.stdout).into_owned();

@@ -7,10 +7,10 @@ use clap::Subcommand;
 use crate::db::{self, DatabaseTarget};
 use crate::dedup::check::{check, load_weights};
 use crate::dedup::scan::{read_records, scan, why_text, write_pairs};
+use crate::domain::ownership::Entity;
 use crate::domain::score::Draft;
 use crate::domain::uscc;
 use crate::error::Error;
-use crate::ownership::Entity;
 use crate::text::{DbText, DedupText};
 
 use super::records::Output;

@@ -191,6 +191,9 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
             let target = ready_target(&settings).await?;
             users::run(&target, action, &output).await
         }
+        Command::Bench {
+            which: operations::BenchKind::Render { frames },
+        } => operations::render(frames, &output),
         Command::Bench { which } => {
             let target = ready_target(&settings).await?;
             operations::bench(&target, which, &output).await
@@ -232,12 +235,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
                 .demo_user
                 .clone()
                 .unwrap_or_else(|| seed::org::DEMO_REP_LOGIN.to_string());
-            let exists = client
-                .query_opt("select 1 from dibs.users where login_role = $1", &[&login])
-                .await
-                .map_err(|e| db::friendly_error(&e, &target.config))?
-                .is_some();
-            if !exists {
+            if !crate::db::api::me::user_exists(&client, &login).await? {
                 return Err(SetupText::DemoUserMissing.into());
             }
             open_app(&target, Some(login), &app, &settings).await
@@ -273,13 +271,13 @@ pub async fn prepare(target: &DatabaseTarget) -> Result<usize, Error> {
 fn app_options(args: &AppArgs, settings: &Settings) -> Result<crate::tui::Options, Error> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let keymap = match &settings.keys {
-        Some(keys) => crate::tui::keys::Keymap::with_overrides(keys).map_err(|detail| {
+        Some(keys) => crate::tui::keymap::Keymap::with_overrides(keys).map_err(|detail| {
             SetupText::ConfigUnreadable {
                 path: crate::config::config_path().display().to_string(),
                 detail,
             }
         })?,
-        None => crate::tui::keys::Keymap::default(),
+        None => crate::tui::keymap::Keymap::default(),
     };
     Ok(crate::tui::Options {
         readonly: args.readonly,
@@ -294,6 +292,14 @@ fn app_options(args: &AppArgs, settings: &Settings) -> Result<crate::tui::Option
 fn parse_size(text: &str) -> Option<(u16, u16)> {
     let (w, h) = text.split_once(['x', 'X', '×'])?;
     Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+}
+
+/// A read-only session is read-only in the database too: every transaction it opens is.
+fn session_config(mut config: tokio_postgres::Config, readonly: bool) -> tokio_postgres::Config {
+    if readonly {
+        config.options("-c default_transaction_read_only=on");
+    }
+    config
 }
 
 async fn open_app(
@@ -313,6 +319,7 @@ async fn open_app(
         config.get_dbname().unwrap_or("?"),
         config.get_user().unwrap_or("?")
     );
+    let config = session_config(config, options.readonly);
     // Live events need a notifier; a worker runs one, and so does this app when its
     // database login may (the owner's, on the private cluster). Several notifiers are safe.
     let notifier_config = target.config.clone();
@@ -321,38 +328,32 @@ async fn open_app(
             crate::worker::notifier_loop(notifier_config, std::time::Duration::from_millis(200))
                 .await;
     });
+    let app = crate::tui::App::new(label, crate::text::lang(), options);
     if let Some(script) = &args.keys {
-        let usage = |detail: String| SetupText::BadScript { detail };
-        let keys = crate::tui::headless::parse_script(script).map_err(usage)?;
-        let size = parse_size(&args.size)
-            .ok_or_else(|| usage(format!("--size {}: expected WIDTHxHEIGHT", args.size)))?;
-        let (screen, stats) = crate::tui::headless::run_script(
+        let keys = crate::tui::runtime::headless::parse_script(script)?;
+        let size = parse_size(&args.size).ok_or_else(|| SetupText::BadScript {
+            detail: format!("--size {}: expected WIDTHxHEIGHT", args.size),
+        })?;
+        let (screen, stats) = crate::tui::runtime::headless::run_script(
             config,
-            label,
-            options,
+            app,
             &keys,
             size,
             std::time::Duration::from_secs(60),
         )
-        .await
-        .map_err(usage)?;
+        .await?;
         println!("{screen}");
         if args.stats {
             eprintln!(
                 "first frame {:.1} ms · total {:.1} ms · peak RSS {} KiB",
                 stats.first_frame.as_secs_f64() * 1e3,
                 stats.total.as_secs_f64() * 1e3,
-                crate::tui::headless::peak_rss_kib().unwrap_or_default()
+                crate::tui::runtime::headless::peak_rss_kib().unwrap_or_default()
             );
         }
         return Ok(ExitCode::SUCCESS);
     }
-    crate::tui::run(config, label, options)
-        .await
-        .map_err(|e| DbText::DatabaseError {
-            during: "terminal".into(),
-            detail: e.to_string(),
-        })?;
+    crate::tui::runtime::terminal::run(config, app).await?;
     Ok(ExitCode::SUCCESS)
 }
 

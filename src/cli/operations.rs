@@ -87,6 +87,12 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 30)]
         runs: usize,
     },
+    /// Frame render time of every pane of the app (Chinese data, 80×24 and 120×40, English and
+    /// Chinese) beside an empty frame. Needs no database.
+    Render {
+        #[arg(long, default_value_t = 300)]
+        frames: usize,
+    },
     /// A recycle sweep over many leads while reps claim: claim p99 with and without it.
     Recycle {
         #[arg(long, default_value_t = 1_000_000)]
@@ -283,8 +289,9 @@ pub async fn bench(
             }
             Ok(ExitCode::SUCCESS)
         }
+        BenchKind::Render { frames } => render(frames, output),
         BenchKind::Rls { rounds, runs } => {
-            let report = crate::rls_bench::run(&target.config, rounds, runs).await?;
+            let report = crate::bench::rls::run(&target.config, rounds, runs).await?;
             if output.json {
                 println!(
                     "{}",
@@ -302,14 +309,14 @@ pub async fn bench(
             cadence_ms,
             startups,
         } => {
-            let options = crate::tui::bench::TuiBenchOptions {
+            let options = crate::bench::tui::TuiBenchOptions {
                 leads,
                 frames,
                 names,
                 cadence_ms,
                 startups,
             };
-            let report = crate::tui::bench::run(&target.config, options).await?;
+            let report = crate::bench::tui::run(&target.config, options).await?;
             if output.json {
                 println!(
                     "{}",
@@ -420,4 +427,18 @@ pub async fn bench(
             })
         }
     }
+}
+
+/// `dibs bench render`: needs no database.
+pub fn render(frames: usize, output: &Output) -> Result<ExitCode, Error> {
+    let report = crate::bench::render::run(frames)?;
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print!("{}", report.text());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -7,9 +7,11 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use crate::db::api::history::{self, HistoryOf};
+use crate::db::api::ownership;
 use crate::db::{self, DatabaseTarget};
+use crate::domain::ownership::{Action, Entity, Outcome};
 use crate::error::Error;
-use crate::ownership::{self, Action, Entity, HistoryOf, Outcome};
 
 use super::EXIT_REFUSED;
 
@@ -308,7 +310,7 @@ pub async fn history(
             action,
         ),
     };
-    let entries = ownership::history(&client, of, action.as_deref(), limit).await?;
+    let entries = history::history(&client, of, action.as_deref(), limit).await?;
     if output.json {
         println!(
             "{}",

@@ -8,11 +8,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use tokio_postgres::Client;
 
 use super::EXIT_REFUSED;
 use super::records::Output;
-use crate::admin::{AdminOutcome, call};
+use crate::db::api::admin::{self, AdminOutcome, NewUser};
 use crate::db::{self, DatabaseTarget};
 use crate::error::Error;
 use crate::text::{AdminText, DbText, SetupText};
@@ -80,30 +79,8 @@ pub struct AddArgs {
     pub no_password: bool,
 }
 
-fn db_error(err: &tokio_postgres::Error) -> Error {
-    Error::db("user administration", err)
-}
-
-async fn user_id(client: &Client, login: &str) -> Result<i64, Error> {
-    crate::ownership::resolve_user(client, login).await
-}
-
-async fn lookup(client: &Client, sql: &str, key: &str, what: &str) -> Result<i64, Error> {
-    if let Ok(id) = key.parse::<i64>() {
-        return Ok(id);
-    }
-    client
-        .query_opt(sql, &[&key])
-        .await
-        .map_err(|e| db_error(&e))?
-        .map(|r| r.get(0))
-        .ok_or_else(|| {
-            SetupText::NoSuchThing {
-                what: what.to_string(),
-                name: key.to_string(),
-            }
-            .into()
-        })
+async fn user_id(client: &tokio_postgres::Client, login: &str) -> Result<i64, Error> {
+    crate::db::api::ownership::resolve_user(client, login).await
 }
 
 /// 20 characters from an alphabet without look-alikes, from the OS's random source.
@@ -192,44 +169,22 @@ pub async fn run(
     let client = db::connect(&target.config).await?;
     match action {
         UserAction::List => {
-            let rows = client
-                .query(
-                    "select u.id, u.login_role::text, u.display_name, u.role::text, coalesce(t.name, '-'), u.active,
-                            coalesce((select rolcanlogin from pg_roles where rolname = u.login_role), false)
-                     from dibs.users u left join dibs.teams t on t.id = u.team_id order by u.id",
-                    &[],
-                )
-                .await
-                .map_err(|e| db_error(&e))?;
-            for r in rows {
-                let (active, can_login): (bool, bool) = (r.get(5), r.get(6));
+            for user in admin::users(&client).await? {
                 println!(
                     "{:>5}  {:<16} {:<10} {:<8} {:<12} {}",
-                    r.get::<_, i64>(0),
-                    r.get::<_, String>(1),
-                    r.get::<_, String>(2),
-                    r.get::<_, String>(3),
-                    r.get::<_, String>(4),
-                    if active && can_login {
-                        "active"
-                    } else {
-                        "disabled"
-                    }
+                    user.id,
+                    user.login,
+                    user.name,
+                    user.role,
+                    user.team,
+                    if user.active { "active" } else { "disabled" }
                 );
             }
             Ok(ExitCode::SUCCESS)
         }
         UserAction::Add(args) => {
             let team = match &args.team {
-                Some(team) => Some(
-                    lookup(
-                        &client,
-                        "select id from dibs.teams where name = $1",
-                        team,
-                        "team",
-                    )
-                    .await?,
-                ),
+                Some(team) => Some(admin::team_id(&client, team).await?),
                 None => None,
             };
             let (password, generated) = if args.no_password {
@@ -242,17 +197,16 @@ pub async fn run(
             let verifier = password
                 .as_ref()
                 .map(|p| postgres_protocol::password::scram_sha_256(p.as_bytes()));
-            let outcome = call(
+            let outcome = admin::user_add(
                 &client,
-                "dibs.user_add($1, $2, $3, $4, $5, $6)",
-                &[
-                    &args.login,
-                    &args.name,
-                    &args.role,
-                    &team,
-                    &verifier,
-                    &args.email,
-                ],
+                &NewUser {
+                    login: &args.login,
+                    name: &args.name,
+                    role: &args.role,
+                    team,
+                    verifier,
+                    email: args.email.as_deref(),
+                },
             )
             .await?;
             let code = print(&outcome, output, &format!("user add {}", args.login));
@@ -267,34 +221,22 @@ pub async fn run(
         }
         UserAction::Disable { login, yes } => {
             let id = user_id(&client, &login).await?;
-            let rows = client
-                .query(
-                    "select entity, id, name, pool from dibs.user_holdings($1)",
-                    &[&id],
-                )
-                .await
-                .map_err(|e| db_error(&e))?;
+            let held = admin::holdings(&client, id).await?;
             println!(
                 "{}",
                 AdminText::DisablePreview {
                     login: login.clone(),
-                    count: rows.len()
+                    count: held.len()
                 }
             );
-            for r in &rows {
-                println!(
-                    "  {:<8} {:>8}  {}  → {}",
-                    r.get::<_, String>(0),
-                    r.get::<_, i64>(1),
-                    r.get::<_, String>(2),
-                    r.get::<_, String>(3)
-                );
+            for h in &held {
+                println!("  {:<8} {:>8}  {}  → {}", h.entity, h.id, h.name, h.pool);
             }
             if !yes {
                 println!("{}", AdminText::DisableConfirmHint { login });
                 return Ok(ExitCode::SUCCESS);
             }
-            let outcome = call(&client, "dibs.user_disable($1)", &[&id]).await?;
+            let outcome = admin::user_disable(&client, id).await?;
             Ok(print(&outcome, output, &format!("user disable {login}")))
         }
         UserAction::TransferAll {
@@ -304,47 +246,32 @@ pub async fn run(
             yes,
         } => {
             let (from_id, to_id) = (user_id(&client, &from).await?, user_id(&client, &to).await?);
-            let rows = client
-                .query(
-                    "select entity, id, name, pool, fits from dibs.transfer_all_preview($1, $2)",
-                    &[&from_id, &to_id],
-                )
-                .await
-                .map_err(|e| db_error(&e))?;
-            let fitting = rows.iter().filter(|r| r.get::<_, bool>(4)).count();
+            let items = admin::transfer_all_preview(&client, from_id, to_id).await?;
+            let fitting = items.iter().filter(|i| i.fits).count();
             println!(
                 "{}",
                 AdminText::TransferPreview {
                     from: from.clone(),
                     to: to.clone(),
                     moves: fitting,
-                    stays: rows.len() - fitting,
+                    stays: items.len() - fitting,
                 }
             );
-            for r in &rows {
+            for i in &items {
                 println!(
                     "  {:<8} {:>8}  {}  ({})  {}",
-                    r.get::<_, String>(0),
-                    r.get::<_, i64>(1),
-                    r.get::<_, String>(2),
-                    r.get::<_, String>(3),
-                    if r.get::<_, bool>(4) {
-                        "→"
-                    } else {
-                        "✗ limit"
-                    }
+                    i.entity,
+                    i.id,
+                    i.name,
+                    i.pool,
+                    if i.fits { "→" } else { "✗ limit" }
                 );
             }
             if !yes {
                 println!("{}", AdminText::RepairConfirmHint);
                 return Ok(ExitCode::SUCCESS);
             }
-            let outcome = call(
-                &client,
-                "dibs.transfer_all($1, $2, $3)",
-                &[&from_id, &to_id, &reason],
-            )
-            .await?;
+            let outcome = admin::transfer_all(&client, from_id, to_id, &reason).await?;
             Ok(print(
                 &outcome,
                 output,
@@ -352,7 +279,7 @@ pub async fn run(
             ))
         }
         UserAction::UndoTransfer { batch, reason } => {
-            let outcome = call(&client, "dibs.undo_transfer($1, $2)", &[&batch, &reason]).await?;
+            let outcome = admin::undo_transfer(&client, batch, &reason).await?;
             Ok(print(
                 &outcome,
                 output,
@@ -361,30 +288,18 @@ pub async fn run(
         }
         UserAction::SetRole { login, role } => {
             let id = user_id(&client, &login).await?;
-            let outcome = call(&client, "dibs.user_set_role($1, $2)", &[&id, &role]).await?;
+            let outcome = admin::user_set_role(&client, id, &role).await?;
             Ok(print(&outcome, output, &format!("user set-role {login}")))
         }
         UserAction::SetTeam { login, team } => {
             let id = user_id(&client, &login).await?;
-            let team = lookup(
-                &client,
-                "select id from dibs.teams where name = $1",
-                &team,
-                "team",
-            )
-            .await?;
-            let outcome = call(&client, "dibs.user_set_team($1, $2)", &[&id, &team]).await?;
+            let team = admin::team_id(&client, &team).await?;
+            let outcome = admin::user_set_team(&client, id, team).await?;
             Ok(print(&outcome, output, &format!("user set-team {login}")))
         }
         UserAction::SetLimit { login, pool, limit } => {
             let id = user_id(&client, &login).await?;
-            let pool = lookup(
-                &client,
-                "select id from dibs.pools where name = $1",
-                &pool,
-                "pool",
-            )
-            .await?;
+            let pool = admin::pool_id(&client, &pool).await?;
             let limit: Option<i32> = if limit == "default" {
                 None
             } else {
@@ -392,12 +307,7 @@ pub async fn run(
                     value: limit.clone(),
                 })?)
             };
-            let outcome = call(
-                &client,
-                "dibs.user_set_limit($1, $2, $3)",
-                &[&id, &pool, &limit],
-            )
-            .await?;
+            let outcome = admin::user_set_limit(&client, id, pool, limit).await?;
             Ok(print(&outcome, output, &format!("user set-limit {login}")))
         }
     }
@@ -411,6 +321,6 @@ pub(super) async fn reparent(
     output: &Output,
 ) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
-    let outcome = call(&client, "dibs.reparent_customer($1, $2)", &[&id, &parent]).await?;
+    let outcome = admin::reparent(&client, id, parent).await?;
     Ok(print(&outcome, output, &format!("customer reparent {id}")))
 }

@@ -1,13 +1,16 @@
 //! Talking to PostgreSQL: where the database is, connecting with clear errors, migrations.
 
+pub mod api;
 pub mod connect;
 pub mod listen;
 pub mod migrate;
+pub mod session;
 pub mod target;
 pub mod tls;
 
 pub use connect::{connect, connect_pool, describe, error_detail, friendly_error};
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION, check_trigram_support, migrate};
+pub use session::Session;
 pub use target::{DatabaseTarget, resolve_target};
 
 /// An SQL identifier, quoted (for the few statements that cannot take parameters).

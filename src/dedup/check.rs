@@ -1,64 +1,15 @@
-//! The duplicate check against the database: candidates from `dibs.dedup_candidates`
-//! (indexes and visibility live there), scored by `score`, best first.
+//! The duplicate check against the database: candidates from `db::api::dedup`, scored by
+//! `domain::score`, best first; and the live checker, where the latest keystroke wins.
 
-use serde::Serialize;
 use tokio::task::JoinHandle;
 use tokio_postgres::{CancelToken, Client, GenericClient};
 
-use crate::domain::score::{Draft, DraftKeys, StoredKeys, Weights, Why, score};
+pub use crate::db::api::dedup::load_weights;
+use crate::db::api::dedup::{candidates, touch_draft};
+use crate::domain::ownership::Entity;
+use crate::domain::score::{Draft, DraftKeys, Weights, score};
+pub use crate::domain::score::{InFlight, LiveResult, Match};
 use crate::error::Error;
-use crate::ownership::Entity;
-
-fn db_error(err: &tokio_postgres::Error) -> Error {
-    Error::db("duplicate check", err)
-}
-
-/// One probable duplicate, with what the person may see of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Match {
-    pub entity: Entity,
-    pub id: i64,
-    pub name: String,
-    pub owner: Option<String>,
-    pub team: Option<String>,
-    pub status: String,
-    pub score: f64,
-    pub why: Vec<Why>,
-}
-
-/// Weights and thresholds from the enabled rules for `entity` checked against `against`.
-pub async fn load_weights<C: GenericClient>(
-    client: &C,
-    entity: Entity,
-    against: Entity,
-) -> Result<Weights, Error> {
-    let rows = client
-        .query(
-            "select match_kind::text, threshold::float8, weight::float8 from dibs.dedup_rules
-             where enabled and entity = $1::text::dibs.entity_kind and against = $2::text::dibs.entity_kind",
-            &[&entity.as_sql(), &against.as_sql()],
-        )
-        .await
-        .map_err(|e| db_error(&e))?;
-    let mut weights = Weights {
-        phone: 0.0,
-        domain: 0.0,
-        ..Weights::default()
-    };
-    for row in rows {
-        let (kind, threshold, weight): (String, f64, f64) = (row.get(0), row.get(1), row.get(2));
-        match kind.as_str() {
-            "name_fuzzy" => {
-                weights.name_threshold = threshold;
-                weights.name = weight;
-            }
-            "phone" => weights.phone = weight,
-            "email_domain" => weights.domain = weight,
-            _ => {}
-        }
-    }
-    Ok(weights)
-}
 
 /// The top `k` probable duplicates of `draft` among `against` records.
 pub async fn check<C: GenericClient>(
@@ -68,34 +19,27 @@ pub async fn check<C: GenericClient>(
     k: usize,
     weights: &Weights,
 ) -> Result<Vec<Match>, Error> {
-    let rows = client
-        .query(
-            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status
-             from dibs.dedup_candidates($1, $2, $3, $4, $5, 50)",
-            &[&draft.name, &draft.uscc, &draft.phone, &draft.email, &against.as_sql()],
-        )
-        .await
-        .map_err(|e| db_error(&e))?;
+    let found = candidates(
+        client,
+        &draft.name,
+        draft.uscc.as_deref(),
+        draft.phone.as_deref(),
+        draft.email.as_deref(),
+        against,
+    )
+    .await?;
     let keys = DraftKeys::of(draft);
-    let mut matches: Vec<Match> = rows
-        .iter()
-        .map(|row| {
-            let stored = StoredKeys {
-                name: row.get(2),
-                core: row.get(3),
-                uscc: row.get(4),
-                uscc_valid: row.get(5),
-                phone_e164: row.get(6),
-                domain: row.get(7),
-            };
-            let scored = score(&keys, &stored, weights);
+    let mut matches: Vec<Match> = found
+        .into_iter()
+        .map(|c| {
+            let scored = score(&keys, &c.keys, weights);
             Match {
                 entity: against,
-                id: row.get(1),
-                name: stored.name,
-                owner: row.get(8),
-                team: row.get(9),
-                status: row.get(10),
+                id: c.id,
+                name: c.keys.name,
+                owner: c.owner,
+                team: c.team,
+                status: c.status,
                 score: scored.score,
                 why: scored.why,
             }
@@ -105,46 +49,6 @@ pub async fn check<C: GenericClient>(
     matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     matches.truncate(k);
     Ok(matches)
-}
-
-/// Someone else typing a similar new company right now ("王芳 is creating 华为技术… right now").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InFlight {
-    pub user: String,
-    pub team: Option<String>,
-    pub draft: String,
-    pub seconds_ago: i32,
-}
-
-/// What the live panel shows: stored probable duplicates and drafts being typed elsewhere.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LiveResult {
-    pub matches: Vec<Match>,
-    pub in_flight: Vec<InFlight>,
-}
-
-/// Records the caller's draft and returns others' similar drafts of the last two minutes.
-pub async fn touch_draft<C: GenericClient>(
-    client: &C,
-    entity: Entity,
-    name: &str,
-) -> Result<Vec<InFlight>, Error> {
-    let rows = client
-        .query(
-            "select user_name, team_name, draft_name, seconds_ago from dibs.touch_draft($1, $2)",
-            &[&entity.as_sql(), &name],
-        )
-        .await
-        .map_err(|e| db_error(&e))?;
-    Ok(rows
-        .iter()
-        .map(|r| InFlight {
-            user: r.get(0),
-            team: r.get(1),
-            draft: r.get(2),
-            seconds_ago: r.get(3),
-        })
-        .collect())
 }
 
 /// The live check for a form being filled in: candidates plus in-flight drafts.

@@ -10,10 +10,10 @@ use tokio_postgres::Client;
 
 use super::check::{check, load_weights};
 use super::scan::{RowProblem, why_text};
+use crate::domain::ownership::Entity;
 use crate::domain::score::{DUPLICATE_AT, Draft};
 use crate::domain::{email, names, phone, uscc};
 use crate::error::Error;
-use crate::ownership::Entity;
 use crate::text::DbText;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::domain::names::{branch_part, core_form, region_of};
+use crate::domain::ownership::Entity;
 use crate::domain::{email, phone, uscc};
 
 /// What a person typed (all optional but the name).
@@ -205,6 +206,35 @@ pub fn score(draft: &DraftKeys, stored: &StoredKeys, weights: &Weights) -> Score
 fn differs_in_trade_name(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     a.len() == b.len() && a.len() >= 4 && a[..2] != b[..2] && a[2..] == b[2..]
+}
+
+/// One probable duplicate, with what the person may see of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    pub entity: Entity,
+    pub id: i64,
+    pub name: String,
+    pub owner: Option<String>,
+    pub team: Option<String>,
+    pub status: String,
+    pub score: f64,
+    pub why: Vec<Why>,
+}
+
+/// Someone else typing a similar new company right now ("王芳 is creating 华为技术… right now").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InFlight {
+    pub user: String,
+    pub team: Option<String>,
+    pub draft: String,
+    pub seconds_ago: i32,
+}
+
+/// What the live panel shows: stored probable duplicates and drafts being typed elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiveResult {
+    pub matches: Vec<Match>,
+    pub in_flight: Vec<InFlight>,
 }
 
 #[cfg(test)]

@@ -12,6 +12,15 @@ pub enum DedupText {
         problem: crate::domain::phone::PhoneProblem,
     },
     ParentNotANumber,
+    /// A field the form needs is empty.
+    FieldMissing {
+        field: super::Label,
+    },
+    /// What is wrong with a field, named.
+    FieldProblem {
+        field: super::Label,
+        problem: Box<DedupText>,
+    },
     InFlightDraft {
         user: String,
         draft: String,
@@ -67,6 +76,16 @@ impl DedupText {
                 "the parent is a customer number"
             })
             .to_string(),
+            DedupText::FieldMissing { field } => {
+                if zh {
+                    format!("{}：请填写", field.render(lang))
+                } else {
+                    format!("{}: please fill it in", field.render(lang))
+                }
+            }
+            DedupText::FieldProblem { field, problem } => {
+                format!("{}: {}", field.render(lang), problem.render(lang))
+            }
             DedupText::InFlightDraft {
                 user,
                 draft,

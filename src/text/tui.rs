@@ -18,13 +18,6 @@ pub enum TuiText {
     Live,
     Offline,
     KeysHint,
-    Mine,
-    Unclaimed,
-    ColCompany,
-    ColRegion,
-    ColSource,
-    ColAge,
-    ColOwner,
     ConfirmClaim {
         id: i64,
         company: String,
@@ -33,11 +26,33 @@ pub enum TuiText {
         id: i64,
         company: String,
     },
+    /// A file could not be written or read.
+    FileError {
+        path: String,
+        detail: String,
+    },
+    /// The terminal could not be read or drawn.
+    TerminalFailed {
+        detail: String,
+    },
+    /// A background task ended abnormally.
+    TaskFailed {
+        detail: String,
+    },
+    /// A newer request took this one's place (never shown: its answer is dropped).
+    Superseded,
+    ConfirmWon {
+        name: String,
+    },
     ConfirmClaimCustomer {
         id: i64,
         company: String,
     },
-    YesNo,
+    /// The keys of a yes/no dialog, from the keymap.
+    YesNo {
+        yes: String,
+        no: String,
+    },
     HelpTitle,
     FilterPrompt {
         filter: String,
@@ -67,7 +82,7 @@ pub enum TuiText {
     AssignResult {
         done: usize,
         refused: usize,
-        first_refusal: Option<String>,
+        first_refusal: Option<super::OwnershipText>,
     },
     TooSmall {
         width: u16,
@@ -123,13 +138,6 @@ impl TuiText {
                 "c claim · r release · f follow up · a assign · / filter · : command · ? help"
             })
             .to_string(),
-            TuiText::Mine => (if zh { "我的" } else { "mine" }).to_string(),
-            TuiText::Unclaimed => (if zh { "待领取" } else { "unclaimed" }).to_string(),
-            TuiText::ColCompany => (if zh { "公司" } else { "company" }).to_string(),
-            TuiText::ColRegion => (if zh { "地区" } else { "region" }).to_string(),
-            TuiText::ColSource => (if zh { "来源" } else { "source" }).to_string(),
-            TuiText::ColAge => (if zh { "天数" } else { "age" }).to_string(),
-            TuiText::ColOwner => (if zh { "负责人" } else { "owner" }).to_string(),
             TuiText::ConfirmClaim { id, company } => {
                 if zh {
                     format!("领取线索 {id}（{company}）？")
@@ -144,6 +152,40 @@ impl TuiText {
                     format!("Release lead {id} ({company}) to the pool?")
                 }
             }
+            TuiText::FileError { path, detail } => {
+                if zh {
+                    format!("无法写入 {path}：{detail}")
+                } else {
+                    format!("Could not write {path}: {detail}")
+                }
+            }
+            TuiText::TerminalFailed { detail } => {
+                if zh {
+                    format!("终端出错：{detail}")
+                } else {
+                    format!("The terminal failed: {detail}")
+                }
+            }
+            TuiText::TaskFailed { detail } => {
+                if zh {
+                    format!("后台任务异常结束：{detail}")
+                } else {
+                    format!("A background task failed: {detail}")
+                }
+            }
+            TuiText::Superseded => (if zh {
+                "已被新的请求取代"
+            } else {
+                "superseded"
+            })
+            .to_string(),
+            TuiText::ConfirmWon { name } => {
+                if zh {
+                    format!("把商机「{name}」标为赢单？")
+                } else {
+                    format!("Mark {name} as won?")
+                }
+            }
             TuiText::ConfirmClaimCustomer { id, company } => {
                 if zh {
                     format!("领取客户 {id}（{company}）？")
@@ -151,7 +193,13 @@ impl TuiText {
                     format!("Claim customer {id} ({company})?")
                 }
             }
-            TuiText::YesNo => (if zh { "y 确认 / n 取消" } else { "y/n" }).to_string(),
+            TuiText::YesNo { yes, no } => {
+                if zh {
+                    format!("{yes} 确认 / {no} 取消")
+                } else {
+                    format!("{yes}/{no}")
+                }
+            }
             TuiText::HelpTitle => (if zh {
                 " 按键（任意键关闭） "
             } else {
@@ -251,8 +299,8 @@ impl TuiText {
                 first_refusal,
             } => {
                 let why = first_refusal
-                    .clone()
-                    .map(|w| format!(" ({w})"))
+                    .as_ref()
+                    .map(|w| format!(" ({})", w.render(lang)))
                     .unwrap_or_default();
                 if zh {
                     format!("已分配 {done} 条，被拒绝 {refused} 条{why}")
@@ -359,34 +407,15 @@ pub enum Label {
     Kind,
     By,
     Note,
-    ActDown,
-    ActUp,
-    ActPageDown,
-    ActPageUp,
-    ActClaim,
-    ActRelease,
-    ActMark,
-    ActAssign,
-    ActFollowUp,
-    ActSort,
-    ActFilter,
-    ActOpen,
-    ActNew,
-    ActNextTab,
-    ActLeft,
-    ActRight,
-    ActStageNext,
-    ActStagePrev,
-    ActWon,
-    ActLost,
-    ActScope,
-    ActTree,
-    ActExport,
-    ActCopy,
-    ActPalette,
-    ActRefresh,
-    ActHelp,
-    ActQuit,
+    Locked,
+    InputKept,
+    Mine,
+    Unclaimed,
+    ColCompany,
+    ColRegion,
+    ColSource,
+    ColAge,
+    ColOwner,
 }
 
 impl Label {
@@ -491,37 +520,129 @@ impl Label {
             Kind => ("kind", "方式"),
             By => ("by", "记录人"),
             Note => ("note", "内容"),
-            ActDown => ("next row", "下一条"),
-            ActUp => ("previous row", "上一条"),
-            ActPageDown => ("ten down", "向下十条"),
-            ActPageUp => ("ten up", "向上十条"),
-            ActClaim => ("claim lead / customer", "领取线索或客户"),
-            ActRelease => ("release to the pool", "退回线索池"),
-            ActMark => ("mark for a bulk assign", "标记（批量分配）"),
-            ActAssign => ("assign leads to a rep", "分配线索给销售"),
-            ActFollowUp => ("log a follow-up call", "记录一次跟进"),
-            ActSort => ("sort: # / company / age / due", "排序：编号/公司/天数/回收"),
-            ActFilter => ("filter / search as you type", "筛选 / 边输入边搜索"),
-            ActOpen => ("open the 360° view", "打开 360° 视图"),
-            ActNew => ("new customer (checked live)", "新建客户（实时查重）"),
-            ActNextTab => ("next tab (or 1, 2, 3)", "切换标签（或 1、2、3）"),
-            ActLeft => ("board: column left", "看板：左一列"),
-            ActRight => ("board: column right", "看板：右一列"),
-            ActStageNext => ("board: next stage", "看板：下一阶段"),
-            ActStagePrev => ("board: previous stage", "看板：上一阶段"),
-            ActWon => ("board: won", "看板：赢单"),
-            ActLost => ("board: lost (with reason)", "看板：输单（填原因）"),
-            ActScope => ("board: mine / team / all", "看板：我的/团队/全部"),
-            ActTree => ("the customer's group tree", "客户集团树"),
-            ActExport => ("export the list or board to CSV", "导出列表或看板为 CSV"),
-            ActCopy => (
-                "copy the selected record (OSC 52)",
-                "复制所选记录（OSC 52）",
-            ),
-            ActPalette => ("commands (Tab completes)", "命令（Tab 补全）"),
-            ActRefresh => ("re-read everything", "全部刷新"),
-            ActHelp => ("this help", "本帮助"),
-            ActQuit => ("quit (Esc closes first)", "退出（Esc 先关闭）"),
+            Locked => ("locked", "已锁定"),
+            InputKept => ("your input is kept", "输入会保留"),
+            Mine => ("mine", "我的"),
+            Unclaimed => ("unclaimed", "待领取"),
+            ColCompany => ("company", "公司"),
+            ColRegion => ("region", "地区"),
+            ColSource => ("source", "来源"),
+            ColAge => ("age", "天数"),
+            ColOwner => ("owner", "负责人"),
         }
     }
+}
+
+/// The words of a key action, by its config name (`claim`, `save`…): a short form for the
+/// status-bar hints and a longer one for the help. Keyed by name so the wording depends on
+/// nothing of the app; a test checks that every action of the keymap has both.
+pub fn action_words(name: &str, lang: Lang) -> Option<(&'static str, &'static str)> {
+    let (en, zh) = match name {
+        "down" => (("down", "next row"), ("下", "下一条")),
+        "up" => (("up", "previous row"), ("上", "上一条")),
+        "page_down" => (("page down", "ten down"), ("下翻", "向下十条")),
+        "page_up" => (("page up", "ten up"), ("上翻", "向上十条")),
+        "claim" => (
+            ("claim", "claim lead / customer"),
+            ("领取", "领取线索或客户"),
+        ),
+        "release" => (("release", "release to the pool"), ("退回", "退回线索池")),
+        "mark" => (
+            ("mark", "mark for a bulk assign"),
+            ("标记", "标记（批量分配）"),
+        ),
+        "assign" => (
+            ("assign", "assign leads to a rep"),
+            ("分配", "分配线索给销售"),
+        ),
+        "follow_up" => (
+            ("follow up", "log a follow-up call"),
+            ("跟进", "记录一次跟进"),
+        ),
+        "sort" => (
+            ("sort", "sort: # / company / age / due"),
+            ("排序", "排序：编号/公司/天数/回收"),
+        ),
+        "filter" => (
+            ("filter", "filter / search as you type"),
+            ("筛选", "筛选 / 边输入边搜索"),
+        ),
+        "open" => (
+            ("open", "open the 360° view / a tree level"),
+            ("打开", "打开 360° 视图 / 展开集团树"),
+        ),
+        "new" => (
+            ("new customer", "new customer (checked live)"),
+            ("新建客户", "新建客户（实时查重）"),
+        ),
+        "tree" => (
+            ("tree", "the customer's group tree"),
+            ("集团树", "客户集团树"),
+        ),
+        "left" => (
+            ("left", "column left / close a level"),
+            ("左", "左一列 / 收起"),
+        ),
+        "right" => (
+            ("right", "column right / open a level"),
+            ("右", "右一列 / 展开"),
+        ),
+        "stage_next" => (
+            ("next stage", "board: next stage"),
+            ("下一阶段", "看板：下一阶段"),
+        ),
+        "stage_prev" => (
+            ("previous stage", "board: previous stage"),
+            ("上一阶段", "看板：上一阶段"),
+        ),
+        "won" => (
+            ("won", "board: won (asks first)"),
+            ("赢单", "看板：赢单（需确认）"),
+        ),
+        "lost" => (
+            ("lost", "board: lost (with reason)"),
+            ("输单", "看板：输单（填原因）"),
+        ),
+        "scope" => (
+            ("mine/team/all", "board: mine / team / all"),
+            ("我的/团队/全部", "看板：我的/团队/全部"),
+        ),
+        "back" => (
+            ("back", "close / clear / quit at the top"),
+            ("返回", "关闭 / 清除 / 顶层时退出"),
+        ),
+        "save" => (("save", "save the form"), ("保存", "保存表单")),
+        "next_field" => (("next", "next field"), ("下一项", "下一项")),
+        "prev_field" => (("back", "previous field"), ("上一项", "上一项")),
+        "clear_field" => (("clear", "clear the field"), ("清空", "清空本项")),
+        "submit" => (("done", "done typing"), ("完成", "输入完成")),
+        "cancel" => (("cancel", "cancel the input"), ("取消", "取消输入")),
+        "complete" => (("complete", "complete the command"), ("补全", "补全命令")),
+        "yes" => (("yes", "answer yes"), ("确认", "确认")),
+        "no" => (("no", "answer no"), ("取消", "取消")),
+        "next_tab" => (("next tab", "next tab"), ("下一标签", "切换到下一个标签")),
+        "tab_1" | "tab_2" | "tab_3" | "tab_4" | "tab_5" | "tab_6" | "tab_7" | "tab_8" | "tab_9" => {
+            (("tab", "go to that tab"), ("标签", "切换到该标签"))
+        }
+        "export" => (
+            ("export", "export what is shown to CSV"),
+            ("导出", "导出所见内容为 CSV"),
+        ),
+        "copy" => (
+            ("copy", "copy the record (OSC 52)"),
+            ("复制", "复制所选记录（OSC 52）"),
+        ),
+        "palette" => (
+            ("command", "commands (Tab completes)"),
+            ("命令", "命令（Tab 补全）"),
+        ),
+        "refresh" => (("refresh", "re-read everything"), ("刷新", "全部刷新")),
+        "help" => (("help", "this help"), ("帮助", "本帮助")),
+        "quit" => (
+            ("quit", "quit (Ctrl-C always quits)"),
+            ("退出", "退出（Ctrl-C 总能退出）"),
+        ),
+        _ => return None,
+    };
+    Some(if lang == Lang::Zh { zh } else { en })
 }

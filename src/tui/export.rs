@@ -1,119 +1,15 @@
-//! Export and copy, pure: what the visible list or board becomes as CSV rows, a record as
-//! one line of text, and the OSC 52 sequence that puts text on the clipboard of the
-//! terminal the person sits at (it works over SSH). Writing the file is the shell's job.
-
-use super::state::{App, Tab};
-use crate::text::{Label, TuiText};
-
-/// A file's worth of rows: a short name for the file and the rows, header first.
-pub fn rows(app: &App) -> Option<(&'static str, Vec<Vec<String>>)> {
-    match app.tab {
-        Tab::Pool => {
-            let mut rows = vec![vec![
-                "#".to_string(),
-                TuiText::ColCompany.to_string(),
-                TuiText::ColRegion.to_string(),
-                Label::FieldIndustry.to_string(),
-                TuiText::ColSource.to_string(),
-                TuiText::ColAge.to_string(),
-                TuiText::ColOwner.to_string(),
-            ]];
-            rows.extend(app.visible_rows().iter().map(|r| {
-                vec![
-                    r.id.to_string(),
-                    r.company.clone(),
-                    r.region.clone(),
-                    r.industry.clone(),
-                    r.source.clone(),
-                    r.age_days.to_string(),
-                    r.owner.clone().unwrap_or_default(),
-                ]
-            }));
-            Some(("leads", rows))
-        }
-        Tab::Customers => {
-            let mut rows = vec![vec![
-                "#".to_string(),
-                TuiText::ColCompany.to_string(),
-                TuiText::ColOwner.to_string(),
-                Label::Team.to_string(),
-                Label::Status.to_string(),
-            ]];
-            rows.extend(app.customers.results.iter().map(|m| {
-                vec![
-                    m.id.to_string(),
-                    m.name.clone(),
-                    m.owner.clone().unwrap_or_default(),
-                    m.team.clone().unwrap_or_default(),
-                    m.status.clone(),
-                ]
-            }));
-            Some(("customers", rows))
-        }
-        Tab::Board => {
-            let board = app.board.as_ref()?;
-            let mut rows = vec![vec![
-                "#".to_string(),
-                Label::Stage.to_string(),
-                Label::PersonName.to_string(),
-                TuiText::ColCompany.to_string(),
-                Label::Amount.to_string(),
-                Label::Owner.to_string(),
-            ]];
-            for column in &board.columns {
-                rows.extend(column.cards.iter().map(|c| {
-                    vec![
-                        c.id.to_string(),
-                        column.name.clone(),
-                        c.name.clone(),
-                        c.customer.clone(),
-                        format!("{:.2}", c.amount),
-                        c.owner.clone(),
-                    ]
-                }));
-            }
-            Some(("board", rows))
-        }
-    }
-}
-
-/// The selected record as one line, for the clipboard.
-pub fn selected_line(app: &App) -> Option<String> {
-    match app.tab {
-        Tab::Pool => {
-            let pool = app.pool.as_ref()?;
-            let row = app.visible_rows().get(pool.cursor).copied()?;
-            Some(format!("#{} {} · {}", row.id, row.company, row.region))
-        }
-        Tab::Customers => {
-            let m = app.customers.selected()?;
-            Some(format!(
-                "#{} {} · {}",
-                m.id,
-                m.name,
-                m.owner.clone().unwrap_or_default()
-            ))
-        }
-        Tab::Board => {
-            let card = app.board.as_ref()?.selected()?;
-            Some(format!(
-                "#{} {} · {} · {}",
-                card.id,
-                card.name,
-                card.customer,
-                crate::text::amount(card.amount)
-            ))
-        }
-    }
-}
+//! Export and copy, pure: rows as CSV bytes (UTF-8 with a byte-order mark, so Excel opens
+//! Chinese correctly) and the OSC 52 sequence that puts text on the clipboard of the terminal
+//! the person sits at (it works over SSH). Which rows a tab exports is the tab's business;
+//! writing the file is the runtime's.
 
 /// CSV bytes: UTF-8 with a byte-order mark, so Excel opens Chinese text correctly.
-pub fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+pub fn csv_bytes(rows: &[Vec<String>]) -> std::io::Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     for row in rows {
-        writer.write_record(row).map_err(|e| e.to_string())?;
+        writer.write_record(row)?;
     }
-    writer.into_inner().map_err(|e| e.to_string())
+    writer.into_inner().map_err(|e| e.into_error())
 }
 
 /// The OSC 52 sequence that sets the terminal's clipboard to `text`.

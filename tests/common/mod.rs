@@ -4,7 +4,8 @@
 
 pub mod terminal;
 
-use dibs::ownership::{self, Action, Outcome};
+use dibs::db::api::ownership;
+use dibs::domain::ownership::{Action, Outcome};
 use dibs::testkit::TestDatabase;
 use tokio_postgres::Client;
 

@@ -1,0 +1,557 @@
+//! Racing reps claiming and releasing under holding limits, beside single-row updates.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio_postgres::{Client, Config};
+
+use crate::error::Error;
+use crate::rng::SeededRng;
+use crate::seed::copy::CopyWriter;
+
+#[allow(unused_imports)]
+use super::{Latencies, Scratch, db_error, join_error};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimsReport {
+    pub reps: usize,
+    pub seconds: f64,
+    pub leads: i64,
+    pub holding_limit: i32,
+    pub claims_ok: u64,
+    pub ownership_calls: u64,
+    pub claims_per_second: f64,
+    pub calls_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub refusals: BTreeMap<String, u64>,
+    pub baseline_updates_per_second: f64,
+    pub baseline_p50_ms: f64,
+    pub baseline_p99_ms: f64,
+    pub ratio_calls_to_baseline: f64,
+    pub ratio_claims_to_baseline: f64,
+    pub events_published: i64,
+    pub events_received: u64,
+    /// WAL written per ownership call and per baseline update (what commit-time I/O pays for).
+    pub wal_bytes_per_call: f64,
+    pub wal_bytes_per_baseline_update: f64,
+    pub violations: Violations,
+}
+
+async fn wal_position(client: &Client) -> Result<f64, Error> {
+    client
+        .query_one(
+            "select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8",
+            &[],
+        )
+        .await
+        .map(|r| r.get(0))
+        .map_err(|e| db_error(&e))
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Violations {
+    /// A change whose previous owner was not the owner the log had at that point.
+    pub broken_ownership_chain: i64,
+    /// Reps holding more than their limit at the end.
+    pub reps_over_limit: i64,
+    /// Leads whose current owner differs from the last logged change.
+    pub unlogged_changes: i64,
+    /// Reps whose holdings, replayed from the log, ever exceeded the limit.
+    pub limit_exceeded_in_history: i64,
+}
+
+impl Violations {
+    pub fn total(&self) -> i64 {
+        self.broken_ownership_chain
+            + self.reps_over_limit
+            + self.unlogged_changes
+            + self.limit_exceeded_in_history
+    }
+}
+
+fn bench_login(index: usize) -> String {
+    format!("dibs_bench_rep_{index}")
+}
+
+/// Connects as the rep's own login when the server lets us (a private cluster does), else
+/// as the benchmark's own login acting for the rep (an admin path that costs a little more).
+async fn rep_connection(
+    config: &Config,
+    index: usize,
+    rep: i64,
+) -> Result<(Client, Option<i64>), Error> {
+    let mut own = config.clone();
+    own.user(bench_login(index));
+    match crate::db::connect(&own).await {
+        Ok(client) => Ok((client, None)),
+        Err(_) => Ok((crate::db::connect(config).await?, Some(rep))),
+    }
+}
+
+/// Pool, reps and leads for a benchmark. Returns (pool id, rep ids, first lead id).
+pub async fn setup_pool(
+    client: &mut Client,
+    reps: usize,
+    leads: i64,
+    holding_limit: i32,
+    recycle_after_idle_days: Option<i32>,
+) -> Result<(i64, Vec<i64>, i64), Error> {
+    let err = |e: tokio_postgres::Error| db_error(&e);
+    let tx = client.transaction().await.map_err(err)?;
+    let team: i64 = tx
+        .query_one(
+            "insert into dibs.teams (name, region) values ('压测组', '华东') returning id",
+            &[],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    let pool: i64 = tx
+        .query_one(
+            "insert into dibs.pools (name, holding_limit, daily_claim_cap, cooldown, recycle_after_idle)
+             values ('压测线索池', $1, 1000000000, '0', make_interval(days => $2)) returning id",
+            &[&holding_limit, &recycle_after_idle_days],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    let mut rep_ids = Vec::with_capacity(reps);
+    for index in 0..reps {
+        let login = bench_login(index);
+        // Reps call as themselves, as in production (the caller's own login role). Roles are
+        // cluster-wide; a role left by an earlier run is reused.
+        tx.batch_execute(&format!(
+            "do $$ begin
+                 if not exists (select 1 from pg_roles where rolname = '{login}') then
+                     create role {login} login in role dibs_rep;
+                 end if;
+             end $$"
+        ))
+        .await
+        .map_err(err)?;
+        let id: i64 = tx
+            .query_one(
+                "insert into dibs.users (login_role, display_name, role, team_id) values ($1, $2, 'rep', $3) returning id",
+                &[&login, &format!("压测销售{index}"), &team],
+            )
+            .await
+            .map_err(err)?
+            .get(0);
+        tx.execute(
+            "insert into dibs.pool_members (pool_id, user_id) values ($1, $2)",
+            &[&pool, &id],
+        )
+        .await
+        .map_err(err)?;
+        rep_ids.push(id);
+    }
+    let first: i64 = tx
+        .query_one("select coalesce(max(id), 0) + 1 from dibs.leads", &[])
+        .await
+        .map_err(err)?
+        .get(0);
+    let mut copy = CopyWriter::start(
+        &tx,
+        "dibs.leads",
+        &["id", "pool_id", "company_name", "name_basic", "name_core"],
+    )
+    .await
+    .map_err(err)?;
+    let mut rng = SeededRng::new(99);
+    let pool_text = pool.to_string();
+    for offset in 0..leads {
+        let company = crate::seed::generate::random_company(&mut rng);
+        copy.row(&[
+            Some(&(first + offset).to_string()),
+            Some(&pool_text),
+            Some(&company.name),
+            Some(&crate::domain::names::basic_form(&company.name)),
+            Some(&crate::domain::names::core_form(&company.name)),
+        ])
+        .await
+        .map_err(err)?;
+    }
+    copy.finish().await.map_err(err)?;
+    crate::seed::advance_sequences(&tx).await?;
+    tx.commit().await.map_err(err)?;
+    client
+        .batch_execute("analyze dibs.leads")
+        .await
+        .map_err(err)?;
+    Ok((pool, rep_ids, first))
+}
+
+/// When a simulated load stops: at a deadline, or when another task says so.
+#[derive(Clone)]
+pub(super) struct Stop {
+    deadline: Instant,
+    flag: Arc<AtomicBool>,
+}
+
+impl Stop {
+    pub(super) fn at(deadline: Instant) -> Stop {
+        Stop {
+            deadline,
+            flag: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub(super) fn reached(&self) -> bool {
+        self.flag.load(Ordering::Relaxed) || Instant::now() >= self.deadline
+    }
+
+    pub(super) fn now(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What one simulated rep did.
+#[derive(Default)]
+pub(super) struct RepTally {
+    pub(super) latencies: Latencies,
+    pub(super) claims_ok: u64,
+    pub(super) calls: u64,
+    pub(super) refusals: HashMap<String, u64>,
+}
+
+/// A rep's loop: claim random leads until near the limit, release some, repeat, until `deadline`.
+/// The leads a simulated rep picks from (`first..first + span`) and how many it keeps.
+#[derive(Clone, Copy)]
+pub(super) struct LeadRange {
+    pub(super) first: i64,
+    pub(super) span: i64,
+    pub(super) keep: i32,
+}
+
+pub(super) async fn simulate_rep(
+    config: Config,
+    rep_index: usize,
+    rep: i64,
+    range: LeadRange,
+    stop: Stop,
+    seed: u64,
+) -> Result<RepTally, Error> {
+    let LeadRange {
+        first: first_lead,
+        span: leads,
+        keep: limit,
+    } = range;
+    let (client, on_behalf) = rep_connection(&config, rep_index, rep).await?;
+    let claim = client
+        .prepare("select (o).ok, (o).reason from dibs.claim_lead($1, $2) o")
+        .await
+        .map_err(|e| db_error(&e))?;
+    let release = client
+        .prepare("select (o).ok, (o).reason from dibs.release_lead($1, $2) o")
+        .await
+        .map_err(|e| db_error(&e))?;
+    let mut rng = SeededRng::new(seed);
+    let mut held: Vec<i64> = Vec::new();
+    let mut tally = RepTally::default();
+    while !stop.reached() {
+        // Keep claiming while well under the limit; at the limit, half the tries still
+        // claim, so over_limit refusals are exercised too.
+        let do_claim =
+            held.is_empty() || (held.len() < limit as usize && rng.chance(70)) || rng.chance(15);
+        let started = Instant::now();
+        let row = if do_claim {
+            let lead = first_lead + rng.range(0, leads - 1);
+            let row = client
+                .query_one(&claim, &[&lead, &on_behalf])
+                .await
+                .map_err(|e| db_error(&e))?;
+            if row.get::<_, bool>(0) && row.get::<_, &str>(1) == "ok" {
+                held.push(lead);
+                tally.claims_ok += 1;
+            }
+            row
+        } else {
+            let lead = held.swap_remove(rng.below(held.len()));
+            client
+                .query_one(&release, &[&lead, &on_behalf])
+                .await
+                .map_err(|e| db_error(&e))?
+        };
+        tally.latencies.record(started.elapsed());
+        tally.calls += 1;
+        if !row.get::<_, bool>(0) {
+            *tally.refusals.entry(row.get::<_, String>(1)).or_default() += 1;
+        }
+    }
+    Ok(tally)
+}
+
+/// The baseline: one single-row UPDATE per transaction, the cheapest write PostgreSQL does.
+async fn simulate_baseline(
+    config: Config,
+    rows: i64,
+    deadline: Instant,
+    seed: u64,
+) -> Result<Latencies, Error> {
+    let client = crate::db::connect(&config).await?;
+    let update = client
+        .prepare("update dibs_bench_baseline set n = n + 1 where id = $1")
+        .await
+        .map_err(|e| db_error(&e))?;
+    let mut rng = SeededRng::new(seed);
+    let mut latencies = Latencies::default();
+    while Instant::now() < deadline {
+        let id = rng.range(1, rows);
+        let started = Instant::now();
+        client
+            .execute(&update, &[&id])
+            .await
+            .map_err(|e| db_error(&e))?;
+        latencies.record(started.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// Counts NOTIFY payload items on `dibs_events` until `deadline`.
+async fn listen_events(config: Config, deadline: Instant) -> Result<u64, Error> {
+    let mut subscription = crate::db::listen::subscribe(&config, "dibs_events").await?;
+    let mut received = 0u64;
+    // Keep listening a little past the deadline so the last batch arrives.
+    let until = deadline + Duration::from_millis(800);
+    while let Ok(Some(payload)) =
+        tokio::time::timeout_at(until.into(), subscription.payloads.recv()).await
+    {
+        // One payload carries a batch: [["l",812,"claim",40231],…]
+        received += payload.matches("],[").count() as u64 + 1;
+    }
+    Ok(received)
+}
+
+/// Checks I1/I2 and logging over the final state and the whole log of the bench pool.
+pub async fn check_invariants(client: &Client, pool: i64) -> Result<Violations, Error> {
+    let err = |e: tokio_postgres::Error| db_error(&e);
+    let broken_ownership_chain: i64 = client
+        .query_one(
+            "select count(*) from (
+                 select from_owner, lag(to_owner) over (partition by entity_id order by id) as previous,
+                        row_number() over (partition by entity_id order by id) as n
+                 from dibs.ownership_log
+                 where entity = 'lead' and outcome = 'ok' and pool_id = $1 and action <> 'followup') chain
+             where (n = 1 and from_owner is not null) or (n > 1 and from_owner is distinct from previous)",
+            &[&pool],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    let reps_over_limit: i64 = client
+        .query_one(
+            "select count(*) from (
+                 select owner_id, count(*) as held from dibs.leads
+                 where pool_id = $1 and owner_id is not null and status in ('new', 'working') group by owner_id) h
+             where held > dibs.effective_limit($1, owner_id)",
+            &[&pool],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    let unlogged_changes: i64 = client
+        .query_one(
+            "select count(*) from dibs.leads l
+             left join lateral (select to_owner from dibs.ownership_log g
+                                where g.entity = 'lead' and g.entity_id = l.id and g.outcome = 'ok'
+                                order by g.id desc limit 1) last on true
+             where l.pool_id = $1 and l.owner_id is distinct from last.to_owner",
+            &[&pool],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    // Per rep, every change that raises holdings is serialised by the rep's lock, so the
+    // log's order for one rep is the order the changes happened in.
+    let limit_exceeded_in_history: i64 = client
+        .query_one(
+            "with deltas as (
+                 select to_owner as rep, id, 1 as delta from dibs.ownership_log
+                 where entity = 'lead' and outcome = 'ok' and pool_id = $1 and to_owner is not null
+                   and to_owner is distinct from from_owner
+                 union all
+                 select from_owner, id, -1 from dibs.ownership_log
+                 where entity = 'lead' and outcome = 'ok' and pool_id = $1 and from_owner is not null
+                   and to_owner is distinct from from_owner),
+             running as (select rep, sum(delta) over (partition by rep order by id) as held from deltas)
+             select count(distinct rep) from running where held > dibs.effective_limit($1, rep)",
+            &[&pool],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
+    Ok(Violations {
+        broken_ownership_chain,
+        reps_over_limit,
+        unlogged_changes,
+        limit_exceeded_in_history,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimsOptions {
+    pub reps: usize,
+    pub seconds: f64,
+    pub leads: i64,
+    pub holding_limit: i32,
+    pub live_events: bool,
+}
+
+/// `dibs bench claims`: ownership calls vs plain updates, same concurrency, same server.
+pub async fn claims(target: &Config, options: ClaimsOptions) -> Result<ClaimsReport, Error> {
+    let scratch = Scratch::create(target).await?;
+    let result = claims_in(&scratch.config, options).await;
+    scratch.cleanup().await?;
+    result
+}
+
+async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsReport, Error> {
+    let mut client = crate::db::connect(config).await?;
+    let (pool, reps, first_lead) = setup_pool(
+        &mut client,
+        options.reps,
+        options.leads,
+        options.holding_limit,
+        None,
+    )
+    .await?;
+    client
+        .batch_execute(&format!(
+            "create table dibs_bench_baseline (id bigint primary key, n bigint not null default 0);
+             insert into dibs_bench_baseline (id) select generate_series(1, {});
+             analyze dibs_bench_baseline",
+            options.leads
+        ))
+        .await
+        .map_err(|e| db_error(&e))?;
+    let duration = Duration::from_secs_f64(options.seconds);
+
+    // Ownership calls, with the notifier and a listener running as in production.
+    let deadline = Instant::now() + duration;
+    let notifier = options.live_events.then(|| {
+        tokio::spawn(crate::worker::notifier_loop(
+            config.clone(),
+            Duration::from_millis(100),
+        ))
+    });
+    let listener = options
+        .live_events
+        .then(|| tokio::spawn(listen_events(config.clone(), deadline)));
+    let wal_before = wal_position(&client).await?;
+    let started = Instant::now();
+    let tasks: Vec<_> = reps
+        .iter()
+        .enumerate()
+        .map(|(index, rep)| {
+            tokio::spawn(simulate_rep(
+                config.clone(),
+                index,
+                *rep,
+                LeadRange {
+                    first: first_lead,
+                    span: options.leads,
+                    keep: options.holding_limit,
+                },
+                Stop::at(deadline),
+                index as u64 + 1,
+            ))
+        })
+        .collect();
+    let mut latencies = Latencies::default();
+    let (mut claims_ok, mut calls) = (0u64, 0u64);
+    let mut refusals: BTreeMap<String, u64> = BTreeMap::new();
+    for task in tasks {
+        let tally = task.await.map_err(|e| join_error(&e))??;
+        latencies.merge(tally.latencies);
+        claims_ok += tally.claims_ok;
+        calls += tally.calls;
+        for (reason, count) in tally.refusals {
+            *refusals.entry(reason).or_default() += count;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let wal_calls = wal_position(&client).await? - wal_before;
+    let events_received = match listener {
+        Some(handle) => {
+            // Let the notifier publish the tail before stopping it.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            handle.await.map_err(|e| join_error(&e))??
+        }
+        None => 0,
+    };
+    if let Some(handle) = notifier {
+        handle.abort();
+    }
+    let events_published = crate::worker::publish_events(&client).await?;
+    let events_published = events_published
+        + client
+            .query_one(
+                "select count(*) from dibs.ownership_log where outcome = 'ok' and xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+                &[],
+            )
+            .await
+            .map_err(|e| db_error(&e))?
+            .get::<_, i64>(0)
+        - events_published;
+
+    // Baseline, same concurrency and duration.
+    let deadline = Instant::now() + duration;
+    let wal_before = wal_position(&client).await?;
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..options.reps)
+        .map(|index| {
+            tokio::spawn(simulate_baseline(
+                config.clone(),
+                options.leads,
+                deadline,
+                1000 + index as u64,
+            ))
+        })
+        .collect();
+    let mut baseline = Latencies::default();
+    for task in tasks {
+        baseline.merge(task.await.map_err(|e| join_error(&e))??);
+    }
+    let baseline_elapsed = started.elapsed().as_secs_f64();
+    let wal_baseline = wal_position(&client).await? - wal_before;
+    let violations = check_invariants(&client, pool).await?;
+
+    let baseline_rate = baseline.len() as f64 / baseline_elapsed;
+    let calls_rate = calls as f64 / elapsed;
+    let claims_rate = claims_ok as f64 / elapsed;
+    Ok(ClaimsReport {
+        reps: options.reps,
+        seconds: elapsed,
+        leads: options.leads,
+        holding_limit: options.holding_limit,
+        claims_ok,
+        ownership_calls: calls,
+        claims_per_second: claims_rate,
+        calls_per_second: calls_rate,
+        p50_ms: latencies.quantile_ms(0.50),
+        p99_ms: latencies.quantile_ms(0.99),
+        refusals,
+        baseline_updates_per_second: baseline_rate,
+        baseline_p50_ms: baseline.quantile_ms(0.50),
+        baseline_p99_ms: baseline.quantile_ms(0.99),
+        ratio_calls_to_baseline: if baseline_rate > 0.0 {
+            calls_rate / baseline_rate
+        } else {
+            0.0
+        },
+        ratio_claims_to_baseline: if baseline_rate > 0.0 {
+            claims_rate / baseline_rate
+        } else {
+            0.0
+        },
+        events_published,
+        events_received,
+        wal_bytes_per_call: wal_calls / (calls.max(1) as f64),
+        wal_bytes_per_baseline_update: wal_baseline / (baseline.len().max(1) as f64),
+        violations,
+    })
+}

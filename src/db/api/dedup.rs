@@ -1,0 +1,126 @@
+//! The duplicate check's reads: the rules' weights, candidates from `dibs.dedup_candidates`
+//! (indexes and visibility live there) and in-flight drafts. Scoring is pure
+//! (`domain::score`); `dedup::check` puts the two together.
+
+use tokio_postgres::GenericClient;
+
+use crate::domain::ownership::Entity;
+use crate::domain::score::{InFlight, StoredKeys, Weights};
+use crate::error::Error;
+
+fn db(err: tokio_postgres::Error) -> Error {
+    Error::db("duplicate check", &err)
+}
+
+/// Weights and thresholds from the enabled rules for `entity` checked against `against`.
+pub async fn load_weights<C: GenericClient>(
+    client: &C,
+    entity: Entity,
+    against: Entity,
+) -> Result<Weights, Error> {
+    let rows = client
+        .query(
+            "select match_kind::text, threshold::float8, weight::float8 from dibs.dedup_rules
+             where enabled and entity = $1::text::dibs.entity_kind and against = $2::text::dibs.entity_kind",
+            &[&entity.as_sql(), &against.as_sql()],
+        )
+        .await
+        .map_err(db)?;
+    let mut weights = Weights {
+        phone: 0.0,
+        domain: 0.0,
+        ..Weights::default()
+    };
+    for row in rows {
+        let (kind, threshold, weight): (String, f64, f64) = (row.get(0), row.get(1), row.get(2));
+        match kind.as_str() {
+            "name_fuzzy" => {
+                weights.name_threshold = threshold;
+                weights.name = weight;
+            }
+            "phone" => weights.phone = weight,
+            "email_domain" => weights.domain = weight,
+            _ => {}
+        }
+    }
+    Ok(weights)
+}
+
+/// A stored record that may be the same company, with what the caller may see of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: i64,
+    pub keys: StoredKeys,
+    pub owner: Option<String>,
+    pub team: Option<String>,
+    pub status: String,
+}
+
+/// Up to 50 candidates for a draft among `against` records.
+pub async fn candidates<C: GenericClient>(
+    client: &C,
+    name: &str,
+    uscc: Option<&str>,
+    phone: Option<&str>,
+    email: Option<&str>,
+    against: Entity,
+) -> Result<Vec<Candidate>, Error> {
+    let rows = client
+        .query(
+            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status
+             from dibs.dedup_candidates($1, $2, $3, $4, $5, 50)",
+            &[&name, &uscc, &phone, &email, &against.as_sql()],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|row| Candidate {
+            id: row.get(1),
+            keys: StoredKeys {
+                name: row.get(2),
+                core: row.get(3),
+                uscc: row.get(4),
+                uscc_valid: row.get(5),
+                phone_e164: row.get(6),
+                domain: row.get(7),
+            },
+            owner: row.get(8),
+            team: row.get(9),
+            status: row.get(10),
+        })
+        .collect())
+}
+
+/// Records the caller's draft and returns others' similar drafts of the last two minutes.
+pub async fn touch_draft<C: GenericClient>(
+    client: &C,
+    entity: Entity,
+    name: &str,
+) -> Result<Vec<InFlight>, Error> {
+    let rows = client
+        .query(
+            "select user_name, team_name, draft_name, seconds_ago from dibs.touch_draft($1, $2)",
+            &[&entity.as_sql(), &name],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| InFlight {
+            user: r.get(0),
+            team: r.get(1),
+            draft: r.get(2),
+            seconds_ago: r.get(3),
+        })
+        .collect())
+}
+
+/// Withdraws the caller's draft (the form was closed or saved).
+pub async fn clear_draft<C: GenericClient>(client: &C, entity: Entity) -> Result<(), Error> {
+    client
+        .execute("select dibs.clear_draft($1)", &[&entity.as_sql()])
+        .await
+        .map_err(db)?;
+    Ok(())
+}

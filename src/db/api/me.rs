@@ -1,0 +1,44 @@
+//! Who the caller is and what they hold: the app's header line.
+
+use tokio_postgres::GenericClient;
+
+use crate::error::Error;
+
+/// The header figures (my customers only: counting everyone's would read a million rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub display_name: String,
+    pub team: String,
+    pub customers: i64,
+    pub pool_leads: i64,
+    pub holding: i64,
+    pub limit: i64,
+}
+
+pub async fn figures<C: GenericClient>(client: &C) -> Result<Figures, Error> {
+    let row = client
+        .query_one(
+            "select display_name, team, customers, pool_leads, holding, holding_limit
+             from dibs.my_figures()",
+            &[],
+        )
+        .await
+        .map_err(|e| Error::db("reading your figures", &e))?;
+    Ok(Figures {
+        display_name: row.get(0),
+        team: row.get(1),
+        customers: row.get(2),
+        pool_leads: row.get(3),
+        holding: row.get(4),
+        limit: row.get(5),
+    })
+}
+
+/// Whether a dibs user with this login exists (the demo checks its rep).
+pub async fn user_exists<C: GenericClient>(client: &C, login: &str) -> Result<bool, Error> {
+    Ok(client
+        .query_opt("select 1 from dibs.users where login_role = $1", &[&login])
+        .await
+        .map_err(|e| Error::db("looking up a user", &e))?
+        .is_some())
+}

@@ -1,0 +1,58 @@
+//! Small drawing helpers shared by the tabs and overlays.
+
+use ratatui::layout::Rect;
+use unicode_width::UnicodeWidthStr;
+
+/// A box of `width`×`height` in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width.saturating_sub(2));
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// Days as a short cell: "3d", "-" for none.
+pub fn days(value: Option<i64>) -> String {
+    value.map(|d| format!("{d}d")).unwrap_or_else(|| "-".into())
+}
+
+/// "status" → "Status" (Chinese is left as it is).
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A buffer as the text a person sees: a double-width character covers two cells, so the
+/// cell it hides is skipped. Used by snapshot tests and the headless mode.
+pub fn buffer_to_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let area = buffer.area;
+    let mut lines = Vec::with_capacity(area.height as usize);
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut x = area.left();
+        while x < area.right() {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += (symbol.width() as u16).max(1);
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines.join("\n")
+}
+
+/// Where the caret of an input sits: after `text` drawn from column `x` (display width, so
+/// an IME opens its candidate window in the right place), kept inside `area`.
+pub fn caret_after(area: Rect, x: u16, y: u16, text: &str) -> (u16, u16) {
+    let column = x + text.width() as u16;
+    (
+        column.min(area.right().saturating_sub(2)),
+        y.min(area.bottom().saturating_sub(1)),
+    )
+}

@@ -1,0 +1,331 @@
+//! Every pane of the app filled with Chinese data, with no database: for the golden
+//! snapshots (`tests` below and `tui::golden`) and the render benchmark (`bench render`).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, Msg, Options};
+use super::chrome::Theme;
+use super::cmd::{Lane, TabMsg};
+use super::tabs::board::{Board, BoardTab};
+use super::tabs::customers::CustomersTab;
+use super::tabs::customers::detail::{DetailView, Shown};
+use super::tabs::customers::tree::Tree;
+use super::tabs::pool::{PoolTab, PoolView};
+use crate::db::api::board::{Card, Stage};
+use crate::db::api::customers::{CustomerDetail, FollowupLine, OpportunityLine, Person};
+use crate::db::api::history::HistoryEntry;
+use crate::db::api::me::Figures;
+use crate::db::api::pool::{LeadRow, PoolPage};
+use crate::db::api::tree::Node;
+use crate::domain::ownership::Entity;
+use crate::domain::score::{InFlight, LiveResult, Match, Why};
+use crate::text::Lang;
+
+fn key(app: &mut App, code: KeyCode) {
+    let _ = app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// The app as 王芳 sees it at start, her pool loaded, her limit reached.
+pub fn base(lang: Lang, theme: Theme) -> App {
+    let mut app = App::new(
+        "dibs · wangfang".into(),
+        lang,
+        Options {
+            theme,
+            ..Options::default()
+        },
+    );
+    app.live = true;
+    let _ = app.update(Msg::Figures(Ok(Figures {
+        display_name: "王芳".into(),
+        team: "华东一组".into(),
+        customers: 2400,
+        pool_leads: 812,
+        holding: 50,
+        limit: 50,
+    })));
+    let rows = (1..=60)
+        .map(|id| LeadRow {
+            id,
+            company: format!("上海恒信精密机械股份有限公司华东区域销售第{id}分公司"),
+            region: "上海".into(),
+            industry: "制造业".into(),
+            source: "老客户转介绍".into(),
+            owner: (id % 3 == 0).then(|| "欧阳娜娜".to_string()),
+            mine: id < 5,
+            age_days: id * 3,
+            followed_days_ago: (id < 5).then_some(id),
+            recycle_in_days: (id < 5).then_some(id - 2),
+        })
+        .collect();
+    if let Some(tab) = app.tab_mut::<PoolTab>() {
+        tab.pool = Some(PoolView::new(PoolPage {
+            id: 1,
+            name: "华东制造业线索池".into(),
+            rows,
+            has_more: false,
+        }));
+    }
+    app
+}
+
+pub fn matches() -> Vec<Match> {
+    (0..8)
+        .map(|i| Match {
+            entity: Entity::Customer,
+            id: 100 + i,
+            name: format!("光宇精密机械（广州）有限公司第{i}分公司"),
+            owner: Some("张霞".into()),
+            team: Some("华南组".into()),
+            status: "active".into(),
+            score: 0.9 - i as f64 * 0.1,
+            why: vec![
+                Why::TypedPrefix,
+                Why::Branch {
+                    branch: "分公司".into(),
+                },
+            ],
+        })
+        .collect()
+}
+
+pub fn search(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('2'));
+    if let Some(tab) = app.tab_mut::<CustomersTab>() {
+        tab.results = matches();
+        tab.searching = false;
+        tab.query = "光宇".into();
+    }
+    app
+}
+
+pub fn form(lang: Lang, theme: Theme) -> App {
+    let mut app = search(lang, theme);
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "光宇精密");
+    let seq = app.tab::<CustomersTab>().map(|t| t.form.seq).unwrap_or(0);
+    let _ = app.update(Msg::To(
+        "customers",
+        TabMsg::Live {
+            lane: Lane::DuplicatePanel,
+            seq,
+            result: Ok(LiveResult {
+                matches: matches().into_iter().take(5).collect(),
+                in_flight: vec![InFlight {
+                    user: "张伟".into(),
+                    team: None,
+                    draft: "光宇精密机械".into(),
+                    seconds_ago: 4,
+                }],
+            }),
+        },
+    ));
+    app
+}
+
+fn history(n: usize) -> Vec<HistoryEntry> {
+    (0..n)
+        .map(|i| HistoryEntry {
+            at: chrono::DateTime::from_timestamp(1_790_000_000 + i as i64 * 3600, 0)
+                .unwrap_or_default(),
+            action: "claim".into(),
+            outcome: "ok".into(),
+            reason: "ok".into(),
+            actor: Some("朱明".into()),
+            from_owner: None,
+            to_owner: Some("朱明".into()),
+            login: "zhuming".into(),
+            detail: None,
+        })
+        .collect()
+}
+
+pub fn detail(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('2'));
+    let person = |id: i64, name: &str, title: &str, reports_to: Option<i64>| Person {
+        id,
+        name: name.into(),
+        title: title.into(),
+        department: "采购部".into(),
+        reports_to,
+        key_person: id == 1,
+        last_touched_by: Some("王芳".into()),
+    };
+    let mut contacts = vec![
+        person(1, "陈建国", "总经理", None),
+        person(2, "司马静", "采购总监", Some(1)),
+        person(3, "欧阳娜娜", "采购经理", Some(2)),
+    ];
+    contacts.extend((10..30).map(|i| person(i, &format!("欧阳{i}"), "工程师", Some(3))));
+    if let Some(tab) = app.tab_mut::<CustomersTab>() {
+        tab.detail = Some(DetailView::new(Shown::Customer(Box::new(CustomerDetail {
+            id: 240,
+            name: "光宇集团有限公司".into(),
+            status: "active".into(),
+            owner: Some("朱明".into()),
+            team: Some("华南组".into()),
+            uscc: Some("91440300MA5FTHX46B".into()),
+            region: Some("广州".into()),
+            industry: Some("制造业".into()),
+            phone: Some("020-****6666".into()),
+            contacts,
+            opportunities: vec![OpportunityLine {
+                name: "智能工厂二期".into(),
+                stage_en: "Proposal".into(),
+                stage_zh: "方案报价".into(),
+                amount: 1_250_000.0,
+                owner: Some("朱明".into()),
+                expected_close: chrono::NaiveDate::from_ymd_opt(2026, 12, 31),
+            }],
+            followups: vec![FollowupLine {
+                at: chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default(),
+                kind: "visit".into(),
+                by: "朱明".into(),
+                note: "约了演示".into(),
+            }],
+            history: history(3),
+            ..CustomerDetail::default()
+        }))));
+    }
+    app
+}
+
+pub fn person_history(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('2'));
+    if let Some(tab) = app.tab_mut::<CustomersTab>() {
+        tab.detail = Some(DetailView::new(Shown::Person {
+            login: "zhuming".into(),
+            entries: history(30),
+        }));
+    }
+    app
+}
+
+pub fn help(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('?'));
+    app
+}
+
+pub fn confirm(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('c'));
+    app
+}
+
+pub fn board(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    let stages = [
+        (1, "Qualify", "初步接洽", false, false),
+        (2, "Needs", "需求确认", false, false),
+        (3, "Proposal", "方案报价", false, false),
+        (4, "Negotiation", "商务谈判", false, false),
+        (5, "Won", "赢单", true, true),
+        (6, "Lost", "输单", true, false),
+    ];
+    let columns = stages
+        .iter()
+        .map(|(id, en, zh, closed, won)| Stage {
+            id: *id,
+            name_en: en.to_string(),
+            name_zh: zh.to_string(),
+            closed: *closed,
+            won: *won,
+            cards: (0..30)
+                .map(|i| Card {
+                    id: i64::from(*id) * 100 + i,
+                    name: format!("华东智能工厂二期项目第{i}包"),
+                    customer: "上海恒信精密机械股份有限公司".into(),
+                    amount: 1_250_000.0 + i as f64 * 10_000.0,
+                    owner: "欧阳娜娜".into(),
+                    version: 1,
+                    idle_days: 20 - i % 20,
+                })
+                .collect(),
+        })
+        .collect();
+    if let Some(tab) = app.tab_mut::<BoardTab>() {
+        tab.board = Some(Board {
+            columns,
+            ..Board::default()
+        });
+    }
+    key(&mut app, KeyCode::Char('3'));
+    app
+}
+
+pub fn tree(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('2'));
+    let node = |id: i64, name: &str, owner: Option<&str>, team: i64, children: i64| Node {
+        id,
+        name: name.into(),
+        owner: owner.map(str::to_string),
+        team_id: Some(team),
+        team: Some(format!("华东{team}组")),
+        open_opportunities: id % 3,
+        children,
+    };
+    let mut tree = Tree::new(
+        node(1, "新星集团有限公司", Some("郭秀英"), 1, 3),
+        vec![
+            node(2, "新星新能源（厦门）有限公司", Some("王芳"), 1, 2),
+            node(3, "新星新能源（合肥）有限公司", Some("张伟"), 2, 0),
+            node(4, "新星物流（深圳）有限公司", None, 1, 0),
+        ],
+        2,
+    );
+    tree.insert_children(
+        1,
+        vec![node(5, "新星新能源（厦门）有限公司上海分公司", None, 1, 0)],
+    );
+    if let Some(tab) = app.tab_mut::<CustomersTab>() {
+        tab.tree = Some(tree);
+    }
+    app
+}
+
+/// Every pane: (name, how to build it, words it must show in English, in Chinese).
+pub type Pane = (
+    &'static str,
+    fn(Lang, Theme) -> App,
+    &'static str,
+    &'static str,
+);
+
+pub const PANES: &[Pane] = &[
+    (
+        "pool",
+        base,
+        "华东制造业线索池 (60)",
+        "华东制造业线索池 (60)",
+    ),
+    ("search", search, "光宇精密机械", "光宇精密机械"),
+    ("form", form, "Possible duplicates", "疑似重复"),
+    (
+        "detail",
+        detail,
+        "#240 光宇集团有限公司",
+        "#240 光宇集团有限公司",
+    ),
+    (
+        "history",
+        person_history,
+        "Ownership history (30)",
+        "归属记录 (30)",
+    ),
+    ("help", help, "commands (Tab completes)", "命令（Tab 补全）"),
+    ("confirm", confirm, "Claim lead 2", "y 确认 / n 取消"),
+    ("board", board, "Qualify 30", "初步接洽 30"),
+    ("tree", tree, "Group tree", "集团树"),
+];

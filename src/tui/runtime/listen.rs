@@ -1,0 +1,33 @@
+//! The dedicated LISTEN connection: never pooled, never in a transaction, reconnected with
+//! back-off; after a reconnect the app re-reads what it shows (events may have been missed).
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_postgres::Config;
+
+use crate::tui::app::Msg;
+
+pub async fn listen(config: Config, tx: mpsc::Sender<Msg>) {
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        if let Ok(mut subscription) = crate::db::listen::subscribe(&config, "dibs_events").await {
+            backoff = Duration::from_millis(500);
+            let _ = tx.send(Msg::Live(true)).await;
+            let _ = tx.send(Msg::Changed).await;
+            while subscription.payloads.recv().await.is_some() {
+                // A burst of events is one refresh.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                while subscription.payloads.try_recv().is_ok() {}
+                if tx.send(Msg::Changed).await.is_err() {
+                    return;
+                }
+            }
+        }
+        if tx.send(Msg::Live(false)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(10));
+    }
+}

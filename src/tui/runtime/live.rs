@@ -1,0 +1,89 @@
+//! Search-as-you-type on its own connection: the newest request of a lane wins, the query
+//! still running for an older one is cancelled on the server (`LiveChecker`). Every request
+//! is answered — superseded ones with an error the component drops by its sequence number —
+//! so the runtime's count of running work stays exact.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::mpsc;
+use tokio_postgres::Config;
+
+use super::LiveJob;
+use crate::dedup::check::LiveChecker;
+use crate::domain::ownership::Entity;
+use crate::domain::score::LiveResult;
+use crate::error::Error;
+use crate::text::TuiText;
+use crate::tui::app::Msg;
+use crate::tui::cmd::{Lane, TabMsg};
+use crate::tui::tabs::customers::PANEL_SIZE;
+
+pub(super) async fn latest_wins(
+    config: Config,
+    lane: Lane,
+    mut jobs: mpsc::UnboundedReceiver<LiveJob>,
+    tx: mpsc::Sender<Msg>,
+    running: Arc<AtomicUsize>,
+) {
+    let answer = |owner: &'static str, seq: u64, result: Result<LiveResult, Error>| {
+        let (tx, running) = (tx.clone(), running.clone());
+        async move {
+            let _ = tx
+                .send(Msg::To(owner, TabMsg::Live { lane, seq, result }))
+                .await;
+            running.fetch_sub(1, Ordering::SeqCst);
+        }
+    };
+    let record_drafts = lane == Lane::DuplicatePanel;
+    let mut checker: Option<LiveChecker> = None;
+    let mut next = None;
+    loop {
+        let (owner, seq, draft) = match next.take() {
+            Some(job) => job,
+            None => match jobs.recv().await {
+                Some(job) => job,
+                None => return,
+            },
+        };
+        if checker.is_none() {
+            let connected = match crate::db::connect(&config).await {
+                Ok(client) => LiveChecker::new(client, Entity::Customer).await,
+                Err(e) => Err(e),
+            };
+            match connected {
+                Ok(c) if record_drafts => checker = Some(c),
+                Ok(c) => checker = Some(c.without_drafts()),
+                Err(error) => {
+                    answer(owner, seq, Err(error)).await;
+                    continue;
+                }
+            }
+        }
+        let Some(live) = checker.as_mut() else {
+            continue;
+        };
+        let k = if record_drafts { PANEL_SIZE } else { 50 };
+        let handle = live.submit(draft, k);
+        tokio::select! {
+            joined = handle => {
+                let result = match joined {
+                    Ok(result) => result,
+                    Err(e) => Err(TuiText::TaskFailed { detail: e.to_string() }.into()),
+                };
+                if result.is_err() {
+                    // A broken connection: connect afresh for the next request.
+                    checker = None;
+                }
+                answer(owner, seq, result).await;
+            }
+            newer = jobs.recv() => {
+                answer(owner, seq, Err(TuiText::Superseded.into())).await;
+                match newer {
+                    Some(job) => next = Some(job),
+                    None => return,
+                }
+            }
+        }
+    }
+}

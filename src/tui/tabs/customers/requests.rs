@@ -1,0 +1,90 @@
+//! The customers tab's database work and its answers.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::Session;
+use crate::db::api::customers::{self, CustomerDetail};
+use crate::db::api::history::HistoryEntry;
+use crate::db::api::ownership::perform;
+use crate::db::api::tree::{self, Around, Node};
+use crate::domain::ownership::{Action as Call, Entity, NewCustomer, Outcome};
+use crate::domain::score::Match;
+use crate::error::Error;
+use crate::tui::cmd::request;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CustomersRequest {
+    /// "My customers" (what the tab shows with nothing typed), for search number `seq`.
+    Mine {
+        seq: u64,
+    },
+    Detail(i64),
+    PersonHistory(String),
+    Tree(i64),
+    Children(i64),
+    Claim(i64),
+    Save(NewCustomer),
+    /// Withdraw the draft others see ("王芳 is creating …").
+    ClearDraft,
+}
+
+#[derive(Debug)]
+pub enum CustomersMsg {
+    Mine {
+        seq: u64,
+        result: Result<Vec<Match>, Error>,
+    },
+    Detail(Result<CustomerDetail, Error>),
+    PersonHistory {
+        login: String,
+        result: Result<Vec<HistoryEntry>, Error>,
+    },
+    Tree(Result<Around, Error>),
+    Children {
+        parent: i64,
+        result: Result<Vec<Node>, Error>,
+    },
+    Claimed(Result<(Outcome, DateTime<Utc>), Error>),
+    Saved(Result<(Outcome, DateTime<Utc>), Error>),
+    DraftCleared,
+}
+
+impl CustomersRequest {
+    async fn execute(self, db: &Session) -> CustomersMsg {
+        let client = db.client();
+        match self {
+            CustomersRequest::Mine { seq } => CustomersMsg::Mine {
+                seq,
+                result: customers::mine(client).await,
+            },
+            CustomersRequest::Detail(id) => {
+                CustomersMsg::Detail(customers::detail(client, id).await)
+            }
+            CustomersRequest::PersonHistory(login) => {
+                let result = customers::person_history(client, &login).await;
+                CustomersMsg::PersonHistory { login, result }
+            }
+            CustomersRequest::Tree(id) => CustomersMsg::Tree(tree::around(client, id).await),
+            CustomersRequest::Children(parent) => CustomersMsg::Children {
+                parent,
+                result: tree::children(client, parent).await,
+            },
+            CustomersRequest::Claim(id) => CustomersMsg::Claimed(
+                perform(client, &Call::ClaimCustomer(id), None)
+                    .await
+                    .map(|o| (o, Utc::now())),
+            ),
+            CustomersRequest::Save(new) => CustomersMsg::Saved(
+                perform(client, &Call::CreateCustomer(new), None)
+                    .await
+                    .map(|o| (o, Utc::now())),
+            ),
+            CustomersRequest::ClearDraft => {
+                let _ = crate::db::api::dedup::clear_draft(client, Entity::Customer).await;
+                CustomersMsg::DraftCleared
+            }
+        }
+    }
+}
+
+request!(CustomersRequest);
