@@ -41,6 +41,12 @@ impl Error {
         }
     }
 
+    /// For `map_err` on driver errors, saying what dibs was doing:
+    /// `.map_err(Error::doing("reading the board"))`.
+    pub fn doing(what: &'static str) -> impl Fn(tokio_postgres::Error) -> Error {
+        move |err| Error::db(what, &err)
+    }
+
     /// The same error, saying what dibs was doing (kept if already said).
     pub fn during(self, what: &str) -> Error {
         match self {

@@ -45,7 +45,7 @@ begin
     values (p_opp, me.user_id, o.stage_id, p_stage, 'ok', 'ok',
             case when p_reason is not null then jsonb_build_object('reason', trim(p_reason)) end);
     -- Board moves are rare next to claims: a direct notify is affordable here (claims batch
-    -- theirs through the notifier, DESIGN §2).
+    -- theirs through the notifier: docs/ARCHITECTURE.md).
     perform pg_notify('dibs_events', format('[["o",%s,"stage",0]]', p_opp));
     return row(true, 'ok', o.version + 1, p_stage, null, now())::dibs.move_result;
 end

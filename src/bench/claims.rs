@@ -13,7 +13,7 @@ use crate::rng::SeededRng;
 use crate::seed::copy::CopyWriter;
 
 #[allow(unused_imports)]
-use super::{Latencies, Scratch, db_error, join_error};
+use super::{Latencies, Scratch, join_error};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimsReport {
@@ -49,7 +49,7 @@ async fn wal_position(client: &Client) -> Result<f64, Error> {
         )
         .await
         .map(|r| r.get(0))
-        .map_err(|e| db_error(&e))
+        .map_err(Error::doing("bench"))
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub async fn setup_pool(
     holding_limit: i32,
     recycle_after_idle_days: Option<i32>,
 ) -> Result<(i64, Vec<i64>, i64), Error> {
-    let err = |e: tokio_postgres::Error| db_error(&e);
+    let err = |e: tokio_postgres::Error| Error::db("bench", &e);
     let tx = client.transaction().await.map_err(err)?;
     let team: i64 = tx
         .query_one(
@@ -244,11 +244,11 @@ pub(super) async fn simulate_rep(
     let claim = client
         .prepare("select (o).ok, (o).reason from dibs.claim_lead($1, $2) o")
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     let release = client
         .prepare("select (o).ok, (o).reason from dibs.release_lead($1, $2) o")
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     let mut rng = SeededRng::new(seed);
     let mut held: Vec<i64> = Vec::new();
     let mut tally = RepTally::default();
@@ -263,7 +263,7 @@ pub(super) async fn simulate_rep(
             let row = client
                 .query_one(&claim, &[&lead, &on_behalf])
                 .await
-                .map_err(|e| db_error(&e))?;
+                .map_err(Error::doing("bench"))?;
             if row.get::<_, bool>(0) && row.get::<_, &str>(1) == "ok" {
                 held.push(lead);
                 tally.claims_ok += 1;
@@ -274,7 +274,7 @@ pub(super) async fn simulate_rep(
             client
                 .query_one(&release, &[&lead, &on_behalf])
                 .await
-                .map_err(|e| db_error(&e))?
+                .map_err(Error::doing("bench"))?
         };
         tally.latencies.record(started.elapsed());
         tally.calls += 1;
@@ -296,7 +296,7 @@ async fn simulate_baseline(
     let update = client
         .prepare("update dibs_bench_baseline set n = n + 1 where id = $1")
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     let mut rng = SeededRng::new(seed);
     let mut latencies = Latencies::default();
     while Instant::now() < deadline {
@@ -305,7 +305,7 @@ async fn simulate_baseline(
         client
             .execute(&update, &[&id])
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench"))?;
         latencies.record(started.elapsed());
     }
     Ok(latencies)
@@ -328,7 +328,7 @@ async fn listen_events(config: Config, deadline: Instant) -> Result<u64, Error> 
 
 /// Checks I1/I2 and logging over the final state and the whole log of the bench pool.
 pub async fn check_invariants(client: &Client, pool: i64) -> Result<Violations, Error> {
-    let err = |e: tokio_postgres::Error| db_error(&e);
+    let err = |e: tokio_postgres::Error| Error::db("bench", &e);
     let broken_ownership_chain: i64 = client
         .query_one(
             "select count(*) from (
@@ -427,7 +427,7 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
             options.leads
         ))
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     let duration = Duration::from_secs_f64(options.seconds);
 
     // Ownership calls, with the notifier and a listener running as in production.
@@ -494,7 +494,7 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
                 &[],
             )
             .await
-            .map_err(|e| db_error(&e))?
+            .map_err(Error::doing("bench"))?
             .get::<_, i64>(0)
         - events_published;
 

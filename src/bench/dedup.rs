@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::rng::SeededRng;
 
 #[allow(unused_imports)]
-use super::{Latencies, Scratch, db_error, join_error};
+use super::{Latencies, Scratch, join_error};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct QualityReport {
@@ -103,7 +103,7 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
                 &[&names, &phones, &emails, &codes],
             )
             .await
-            .map_err(|e| db_error(&e))?
+            .map_err(Error::doing("bench"))?
             .iter()
             .map(|r| r.get(0))
             .collect();
@@ -195,12 +195,12 @@ pub async fn dedup_speed(
             &[],
         )
         .await
-        .map_err(|e| db_error(&e))?
+        .map_err(Error::doing("bench"))?
         .get(0);
     let max_id: i64 = client
         .query_one("select coalesce(max(id), 0) from dibs.customers", &[])
         .await
-        .map_err(|e| db_error(&e))?
+        .map_err(Error::doing("bench"))?
         .get(0);
     let weights = crate::dedup::check::load_weights(
         &client,
@@ -215,7 +215,7 @@ pub async fn dedup_speed(
         let Some(row) = client
             .query_opt("select name from dibs.customers where id = $1", &[&id])
             .await
-            .map_err(|e| db_error(&e))?
+            .map_err(Error::doing("bench"))?
         else {
             continue;
         };
@@ -265,13 +265,13 @@ pub async fn dedup_speed(
     let like = client
         .prepare("select id, name from dibs.customers where status = 'active' and name like '%' || $1 || '%' limit 5")
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     for input in inputs.iter().take(queries.min(50)) {
         let started = Instant::now();
         client
             .query(&like, &[input])
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench"))?;
         baseline.record(started.elapsed());
     }
     let by_length = buckets

@@ -29,10 +29,6 @@ use tokio_postgres::Config;
 use crate::error::Error;
 use crate::text::DbText;
 
-pub(crate) fn db_error(err: &tokio_postgres::Error) -> Error {
-    Error::db("bench", err)
-}
-
 pub(crate) fn join_error(err: &tokio::task::JoinError) -> Error {
     DbText::DatabaseError {
         during: "bench task".into(),
@@ -55,13 +51,13 @@ impl Scratch {
         admin_client
             .batch_execute(&format!("drop database if exists {name}"))
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench"))?;
         admin_client
             .batch_execute(&format!(
                 "create database {name} template template0 encoding 'UTF8' locale 'C.UTF-8'"
             ))
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench"))?;
         let mut config = target.clone();
         config.dbname(&name);
         let mut client = crate::db::connect(&config).await?;
@@ -81,7 +77,7 @@ impl Scratch {
                 self.name
             ))
             .await
-            .map_err(|e| db_error(&e))
+            .map_err(Error::doing("bench"))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::Error;
 
 use super::claims::{LeadRange, Stop, Violations, check_invariants, setup_pool, simulate_rep};
 #[allow(unused_imports)]
-use super::{Latencies, Scratch, db_error, join_error};
+use super::{Latencies, Scratch, join_error};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RecycleReport {
@@ -68,7 +68,7 @@ async fn recycle_in(
             &[&pool, &first_lead, &due, &holders.to_vec()],
         )
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     client
         .batch_execute(&format!(
             "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, to_owner, pool_id)
@@ -76,7 +76,7 @@ async fn recycle_in(
              where pool_id = {pool} and owner_id is not null"
         ))
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench"))?;
     for sql in [
         "vacuum analyze dibs.leads",
         "vacuum analyze dibs.ownership_log",
@@ -85,7 +85,7 @@ async fn recycle_in(
         // CHECKPOINT needs a superuser; without it the phases are only a little noisier.
         let result = client.batch_execute(sql).await;
         if result.is_err() && sql != "checkpoint" {
-            result.map_err(|e| db_error(&e))?;
+            result.map_err(Error::doing("bench"))?;
         }
     }
     // Claims only touch the leads nobody owns.
@@ -141,7 +141,7 @@ async fn recycle_in(
                 &[&crate::worker::SWEEP_BATCH],
             )
             .await
-            .map_err(|e| db_error(&e))?
+            .map_err(Error::doing("bench"))?
             .get(0);
         recycled += i64::from(done);
         if done == 0 {

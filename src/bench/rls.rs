@@ -23,10 +23,6 @@ fn bench_error(detail: String) -> Error {
     .into()
 }
 
-fn db_error(err: &tokio_postgres::Error) -> Error {
-    bench_error(crate::db::error_detail(err))
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct RlsLine {
     pub query: String,
@@ -112,14 +108,17 @@ fn probes(pool: i64) -> Vec<Probe> {
 }
 
 async fn time_probe(client: &Client, sql: &str, runs: usize) -> Result<Latencies, Error> {
-    let statement = client.prepare(sql).await.map_err(|e| db_error(&e))?;
+    let statement = client
+        .prepare(sql)
+        .await
+        .map_err(Error::doing("bench rls"))?;
     let mut latencies = Latencies::default();
     for _ in 0..runs {
         let started = Instant::now();
         client
             .query(&statement, &[])
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench rls"))?;
         latencies.record(started.elapsed());
     }
     Ok(latencies)
@@ -171,7 +170,7 @@ pub async fn run(target: &Config, rounds: usize, runs: usize) -> Result<RlsRepor
             &[],
         )
         .await
-        .map_err(|e| db_error(&e))?
+        .map_err(Error::doing("bench rls"))?
         .get(0);
     if !superuser {
         return Err(bench_error(
@@ -187,7 +186,7 @@ pub async fn run(target: &Config, rounds: usize, runs: usize) -> Result<RlsRepor
             &[],
         )
         .await
-        .map_err(|e| db_error(&e))?
+        .map_err(Error::doing("bench rls"))?
         .ok_or_else(|| bench_error("no rep in a lead pool: seed data first".into()))?;
     let (rep, pool): (String, i64) = (row.get(0), row.get(1));
     let counts = owner
@@ -196,14 +195,14 @@ pub async fn run(target: &Config, rounds: usize, runs: usize) -> Result<RlsRepor
             &[],
         )
         .await
-        .map_err(|e| db_error(&e))?;
+        .map_err(Error::doing("bench rls"))?;
     let names: Vec<String> = owner
         .query(
             "select left(name, 4 + (id % 8)::int) from dibs.customers tablesample system (1) repeatable (3) limit 50",
             &[],
         )
         .await
-        .map_err(|e| db_error(&e))?
+        .map_err(Error::doing("bench rls"))?
         .iter()
         .map(|r| r.get(0))
         .collect();
@@ -235,12 +234,12 @@ pub async fn run(target: &Config, rounds: usize, runs: usize) -> Result<RlsRepor
                 crate::db::quote_ident(&rep)
             ))
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench rls"))?;
         let measured = measure(&owner, &probes, &names, runs, &mut without).await;
         owner
             .batch_execute("rollback")
             .await
-            .map_err(|e| db_error(&e))?;
+            .map_err(Error::doing("bench rls"))?;
         measured?;
     }
     let mut lines = Vec::new();

@@ -169,10 +169,6 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
     Ok((rows, problems))
 }
 
-fn db_error(err: &tokio_postgres::Error) -> Error {
-    Error::db("import", err)
-}
-
 /// Imports the valid, non-duplicate rows (or only reports, with `dry_run`).
 pub async fn import(
     client: &Client,
@@ -195,7 +191,7 @@ pub async fn import(
                 &[],
             )
             .await
-            .map_err(|e| db_error(&e))?
+            .map_err(Error::doing("import"))?
             .map(|r| r.get(0)),
         Entity::Lead => {
             let name = pool_name.unwrap_or("");
@@ -205,7 +201,7 @@ pub async fn import(
                     &[&name],
                 )
                 .await
-                .map_err(|e| db_error(&e))?
+                .map_err(Error::doing("import"))?
                 .map(|r| r.get(0));
             if found.is_none() {
                 return Err(DbText::DatabaseError {
@@ -289,7 +285,7 @@ pub async fn import(
             Err(err) if err.as_db_error().is_some() => report
                 .blocked
                 .push((row.line, crate::db::error_detail(&err))),
-            Err(err) => return Err(db_error(&err)),
+            Err(err) => return Err(Error::db("import", &err)),
         }
     }
     Ok(report)

@@ -13,10 +13,6 @@ use crate::domain::score::{DUPLICATE_AT, DraftKeys, StoredKeys, Weights, Why, sc
 use crate::error::Error;
 use crate::text::DbText;
 
-fn db_error(err: &tokio_postgres::Error) -> Error {
-    Error::db("duplicate scan", err)
-}
-
 /// One input record: `id,name,phone,email,uscc`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
@@ -168,7 +164,7 @@ pub async fn scan(
     weights: &Weights,
 ) -> Result<(Vec<Pair>, ScanReport), Error> {
     let started = Instant::now();
-    let err = |e: tokio_postgres::Error| db_error(&e);
+    let err = |e: tokio_postgres::Error| Error::db("duplicate scan", &e);
     let tx = client.transaction().await.map_err(err)?;
     tx.batch_execute(
         "create temp table scan_input (rid integer, name text, phone text, email text, uscc text) on commit drop;

@@ -1,4 +1,4 @@
-//! Company-name forms used for duplicate checks (DESIGN.md §4).
+//! Company-name forms used for duplicate checks (docs/ARCHITECTURE.md, "Duplicate check").
 //!
 //! * basic: full width → half width, lower case, no spaces or punctuation;
 //! * core: also without region words (leading or bracketed) and legal forms, falling back

@@ -2,7 +2,7 @@
 //! `+86 138-1234-5678`, `0086 21 6234 5678`, `(021) 6234-5678 转 8001`, `400-820-8820`.
 //!
 //! A phone match raises a duplicate score but never decides alone: switchboards and agents
-//! share numbers (DESIGN.md §4).
+//! share numbers (docs/ARCHITECTURE.md, "Duplicate check").
 
 /// A normalised number, with its extension kept apart.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -115,7 +115,7 @@ pub struct Scored {
 }
 
 /// Name similarity of two core forms: Jaro-Winkler counts characters, so it is correct on
-/// Chinese (DESIGN.md §4); an exact core is 1.
+/// Chinese (docs/ARCHITECTURE.md, "Duplicate check"); an exact core is 1.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;

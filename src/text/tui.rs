@@ -17,7 +17,6 @@ pub enum TuiText {
     },
     Live,
     Offline,
-    KeysHint,
     ConfirmClaim {
         id: i64,
         company: String,
@@ -130,12 +129,6 @@ impl TuiText {
                 "实时连接断开，重连中"
             } else {
                 "live updates disconnected, reconnecting"
-            })
-            .to_string(),
-            TuiText::KeysHint => (if zh {
-                "c 领取 · r 退回 · f 跟进 · a 分配 · / 筛选 · : 命令 · ? 帮助"
-            } else {
-                "c claim · r release · f follow up · a assign · / filter · : command · ? help"
             })
             .to_string(),
             TuiText::ConfirmClaim { id, company } => {
@@ -344,7 +337,6 @@ pub enum Label {
     TabPool,
     TabCustomers,
     Search,
-    SearchHint,
     MyCustomers,
     NewCustomer,
     FieldName,
@@ -354,7 +346,6 @@ pub enum Label {
     FieldRegion,
     FieldIndustry,
     FieldParent,
-    FormHint,
     ReasonPrompt,
     Duplicates,
     Checking,
@@ -363,7 +354,6 @@ pub enum Label {
     Why,
     Status,
     Team,
-    Contacts,
     Opportunities,
     Followups,
     History,
@@ -371,7 +361,6 @@ pub enum Label {
     Amount,
     Title,
     Department,
-    DetailHint,
     ReadOnly,
     ReadOnlyRefused,
     LastFollowup,
@@ -387,7 +376,6 @@ pub enum Label {
     PersonName,
     OrgChart,
     TreeTitle,
-    TreeHint,
     Gap,
     OtherTeam,
     LostReasonPrompt,
@@ -400,7 +388,6 @@ pub enum Label {
     ScopeMine,
     ScopeTeam,
     ScopeAll,
-    BoardHint,
     Owner,
     ExpectedClose,
     When,
@@ -430,10 +417,6 @@ impl Label {
             TabPool => ("Lead pool", "线索池"),
             TabCustomers => ("Customers", "客户"),
             Search => ("search", "搜索"),
-            SearchHint => (
-                "/ search as you type · n new customer · Enter details · c claim",
-                "/ 边输入边搜索 · n 新建客户 · 回车 详情 · c 领取",
-            ),
             MyCustomers => ("my customers", "我的客户"),
             NewCustomer => ("New customer", "新建客户"),
             FieldName => ("Company", "公司名称"),
@@ -443,10 +426,6 @@ impl Label {
             FieldRegion => ("Region", "地区"),
             FieldIndustry => ("Industry", "行业"),
             FieldParent => ("Parent #", "上级客户"),
-            FormHint => (
-                "Tab/↓ next · ↑ back · Ctrl-S save · Esc close (your input is kept)",
-                "Tab/↓ 下一项 · ↑ 上一项 · Ctrl-S 保存 · Esc 关闭（输入会保留）",
-            ),
             ReasonPrompt => ("Reason to save anyway", "仍要保存的原因"),
             Duplicates => ("Possible duplicates", "疑似重复"),
             Checking => ("checking…", "查重中…"),
@@ -455,7 +434,6 @@ impl Label {
             Why => ("why", "原因"),
             Status => ("status", "状态"),
             Team => ("team", "团队"),
-            Contacts => ("Contacts", "联系人"),
             Opportunities => ("Opportunities", "商机"),
             Followups => ("Follow-ups", "跟进记录"),
             History => ("Ownership history", "归属记录"),
@@ -463,10 +441,6 @@ impl Label {
             Amount => ("amount", "金额"),
             Title => ("title", "职位"),
             Department => ("department", "部门"),
-            DetailHint => (
-                "j/k scroll · c claim · Esc back",
-                "j/k 滚动 · c 领取 · Esc 返回",
-            ),
             ReadOnly => ("read-only", "只读"),
             ReadOnlyRefused => (
                 "This session is read-only: nothing was changed.",
@@ -488,10 +462,6 @@ impl Label {
             PersonName => ("name", "姓名"),
             OrgChart => ("Contacts (org chart)", "联系人（组织架构）"),
             TreeTitle => ("Group tree", "集团树"),
-            TreeHint => (
-                "j/k move · l/Enter open a level · h close · Esc back",
-                "j/k 移动 · l/回车 展开 · h 收起 · Esc 返回",
-            ),
             Gap => ("gap: nobody owns it", "空白：无人负责"),
             OtherTeam => ("other team", "其他团队"),
             LostReasonPrompt => ("why was it lost", "输单原因"),
@@ -510,10 +480,6 @@ impl Label {
             ScopeMine => ("mine", "我的"),
             ScopeTeam => ("my team", "本团队"),
             ScopeAll => ("all", "全部"),
-            BoardHint => (
-                "h/l column · j/k card · ]/[ stage · w won · x lost · m mine/team/all · / filter",
-                "h/l 列 · j/k 卡片 · ]/[ 阶段 · w 赢单 · x 输单 · m 我的/团队/全部 · / 筛选",
-            ),
             Owner => ("owner", "负责人"),
             ExpectedClose => ("close", "预计成交"),
             When => ("when", "时间"),

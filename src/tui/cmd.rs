@@ -56,6 +56,16 @@ pub enum Lane {
     Search,
 }
 
+impl Lane {
+    /// How many candidates a check of this lane returns.
+    pub fn limit(self) -> usize {
+        match self {
+            Lane::DuplicatePanel => 5,
+            Lane::Search => 50,
+        }
+    }
+}
+
 /// Something said on the outcome line: a sentence, or an error, worded when drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Note {

@@ -35,10 +35,6 @@ impl AdminOutcome {
     }
 }
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("user administration", &err)
-}
-
 async fn call<C: GenericClient>(
     client: &C,
     function_call: &str,
@@ -50,7 +46,7 @@ async fn call<C: GenericClient>(
             params,
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("user administration"))?;
     Ok(AdminOutcome {
         ok: row.get(0),
         reason: row.get(1),
@@ -179,7 +175,7 @@ pub async fn transfer_all_preview<C: GenericClient>(
             &[&from, &to],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("user administration"))?;
     Ok(rows
         .iter()
         .map(|r| TransferItem {
@@ -208,7 +204,7 @@ pub async fn holdings<C: GenericClient>(client: &C, user: i64) -> Result<Vec<Hol
             &[&user],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("user administration"))?;
     Ok(rows
         .iter()
         .map(|r| Holding {
@@ -241,7 +237,7 @@ pub async fn users<C: GenericClient>(client: &C) -> Result<Vec<UserLine>, Error>
             &[],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("user administration"))?;
     Ok(rows
         .iter()
         .map(|r| UserLine {
@@ -288,7 +284,7 @@ async fn lookup<C: GenericClient>(
     client
         .query_opt(sql, &[&key])
         .await
-        .map_err(db)?
+        .map_err(Error::doing("user administration"))?
         .map(|r| r.get(0))
         .ok_or_else(|| {
             SetupText::NoSuchThing {

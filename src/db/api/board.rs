@@ -44,10 +44,6 @@ pub struct BoardQuery {
     pub filter: String,
 }
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("reading the board", &err)
-}
-
 /// Every stage with the opportunities in scope — open ones and those closed in the last 30
 /// days — largest first.
 pub async fn stages<C: GenericClient>(client: &C, query: &BoardQuery) -> Result<Vec<Stage>, Error> {
@@ -57,7 +53,7 @@ pub async fn stages<C: GenericClient>(client: &C, query: &BoardQuery) -> Result<
             &[],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the board"))?;
     let filter = match query.scope {
         Scope::Mine => "o.owner_id = (select dibs.my_id())",
         Scope::Team => "o.owner_id = any (dibs.my_scope_users())",
@@ -80,7 +76,7 @@ pub async fn stages<C: GenericClient>(client: &C, query: &BoardQuery) -> Result<
             &[&query.filter],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the board"))?;
     let mut stages: Vec<Stage> = stages
         .iter()
         .map(|s| Stage {

@@ -11,10 +11,6 @@ use crate::domain::score::Match;
 use crate::error::Error;
 use crate::text::TuiText;
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("reading customers", &err)
-}
-
 /// The customers I own, by name: what the customers tab shows before anything is typed.
 pub async fn mine<C: GenericClient>(client: &C) -> Result<Vec<Match>, Error> {
     let rows = client
@@ -26,7 +22,7 @@ pub async fn mine<C: GenericClient>(client: &C) -> Result<Vec<Match>, Error> {
             &[],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading customers"))?;
     Ok(rows
         .iter()
         .map(|r| Match {
@@ -105,7 +101,7 @@ pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDet
             &[&id],
         )
         .await
-        .map_err(db)?
+        .map_err(Error::doing("reading customers"))?
         .ok_or(TuiText::NotVisible { id })?;
     let contacts = client
         .query(
@@ -116,7 +112,7 @@ pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDet
             &[&id],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading customers"))?;
     let opportunities = client
         .query(
             "select o.name, s.name_en, s.name_zh, o.amount::float8, u.display_name, o.expected_close
@@ -126,7 +122,7 @@ pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDet
             &[&id],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading customers"))?;
     let followups = client
         .query(
             "select f.happened_at, f.kind::text, u.display_name, coalesce(left(f.note, 120), '')
@@ -135,7 +131,7 @@ pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDet
             &[&id],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading customers"))?;
     let history = history(client, HistoryOf::Record(Entity::Customer, id), None, 20).await?;
     let parent: Option<i64> = head.get(8);
     Ok(CustomerDetail {

@@ -8,10 +8,6 @@ use crate::domain::ownership::Entity;
 use crate::domain::score::{InFlight, StoredKeys, Weights};
 use crate::error::Error;
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("duplicate check", &err)
-}
-
 /// Weights and thresholds from the enabled rules for `entity` checked against `against`.
 pub async fn load_weights<C: GenericClient>(
     client: &C,
@@ -25,7 +21,7 @@ pub async fn load_weights<C: GenericClient>(
             &[&entity.as_sql(), &against.as_sql()],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("duplicate check"))?;
     let mut weights = Weights {
         phone: 0.0,
         domain: 0.0,
@@ -72,7 +68,7 @@ pub async fn candidates<C: GenericClient>(
             &[&name, &uscc, &phone, &email, &against.as_sql()],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("duplicate check"))?;
     Ok(rows
         .iter()
         .map(|row| Candidate {
@@ -104,7 +100,7 @@ pub async fn touch_draft<C: GenericClient>(
             &[&entity.as_sql(), &name],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("duplicate check"))?;
     Ok(rows
         .iter()
         .map(|r| InFlight {
@@ -121,6 +117,6 @@ pub async fn clear_draft<C: GenericClient>(client: &C, entity: Entity) -> Result
     client
         .execute("select dibs.clear_draft($1)", &[&entity.as_sql()])
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("duplicate check"))?;
     Ok(())
 }

@@ -29,10 +29,6 @@ fn outcome_from_row(row: &Row) -> Outcome {
 const OUTCOME_COLUMNS: &str = "(o).ok, (o).reason, (o).entity::text as entity_text, (o).entity_id, (o).owner_id, \
      (o).other_user_id, (o).other_user_name, (o).other_since, (o).detail";
 
-fn db_error(err: &tokio_postgres::Error) -> Error {
-    Error::db("ownership", err)
-}
-
 /// Runs one ownership function and returns its outcome. Refusals are outcomes, not errors;
 /// errors are for a database that cannot be reached or a broken call.
 pub async fn perform<C: GenericClient>(
@@ -155,7 +151,7 @@ async fn query<C: GenericClient>(
     client
         .query_one(sql.as_str(), params)
         .await
-        .map_err(|e| db_error(&e))
+        .map_err(Error::doing("ownership"))
 }
 
 /// A user id from a login name or a number, for `--to` and `--as`.
@@ -169,7 +165,7 @@ pub async fn resolve_user<C: GenericClient>(client: &C, login_or_id: &str) -> Re
             &[&login_or_id],
         )
         .await
-        .map_err(|e| db_error(&e))?
+        .map_err(Error::doing("ownership"))?
         .map(|r| r.get(0))
         .ok_or_else(|| {
             SetupText::NoSuchUser {

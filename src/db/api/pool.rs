@@ -61,10 +61,6 @@ fn lead_row(r: &Row) -> LeadRow {
     }
 }
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("reading the lead pool", &err)
-}
-
 /// My first lead pool: all my leads, then the first `unclaimed` unclaimed ones by id.
 pub async fn first_pool<C: GenericClient>(client: &C, unclaimed: i64) -> Result<PoolPage, Error> {
     let pool = client
@@ -75,7 +71,7 @@ pub async fn first_pool<C: GenericClient>(client: &C, unclaimed: i64) -> Result<
             &[],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the lead pool"))?;
     let Some(pool) = pool else {
         return Ok(PoolPage::default());
     };
@@ -89,7 +85,7 @@ pub async fn first_pool<C: GenericClient>(client: &C, unclaimed: i64) -> Result<
             &[&pool_id],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the lead pool"))?;
     let (free, has_more) = unclaimed_after(client, pool_id, 0, unclaimed).await?;
     let mut rows: Vec<LeadRow> = mine.iter().map(lead_row).collect();
     rows.extend(free);
@@ -118,7 +114,7 @@ pub async fn unclaimed_after<C: GenericClient>(
             &[&pool, &after, &(limit + 1)],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the lead pool"))?;
     let has_more = rows.len() as i64 > limit;
     Ok((
         rows.iter().take(limit as usize).map(lead_row).collect(),
@@ -154,7 +150,7 @@ pub async fn preview_assign<C: GenericClient>(
             &[&login, &first],
         )
         .await
-        .map_err(db)?
+        .map_err(Error::doing("reading the lead pool"))?
         .ok_or_else(|| SetupText::NoSuchUser {
             login: login.to_string(),
         })?;

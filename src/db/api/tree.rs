@@ -30,10 +30,6 @@ fn node(r: &Row) -> Node {
     }
 }
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("reading the group tree", &err)
-}
-
 /// One level of a tree, at most 2,000 entities.
 pub async fn children<C: GenericClient>(client: &C, parent: i64) -> Result<Vec<Node>, Error> {
     let rows = client
@@ -43,7 +39,7 @@ pub async fn children<C: GenericClient>(client: &C, parent: i64) -> Result<Vec<N
             &[&parent],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the group tree"))?;
     Ok(rows.iter().map(node).collect())
 }
 
@@ -55,7 +51,7 @@ pub async fn node_of<C: GenericClient>(client: &C, id: i64) -> Result<Node, Erro
             &[&id],
         )
         .await
-        .map_err(db)?;
+        .map_err(Error::doing("reading the group tree"))?;
     Ok(node(&row))
 }
 
@@ -64,7 +60,7 @@ pub async fn path<C: GenericClient>(client: &C, customer: i64) -> Result<Vec<i64
     Ok(client
         .query_one("select dibs.customer_path($1)", &[&customer])
         .await
-        .map_err(db)?
+        .map_err(Error::doing("reading the group tree"))?
         .get::<_, Option<Vec<i64>>>(0)
         .unwrap_or_default())
 }

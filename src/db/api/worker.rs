@@ -6,10 +6,6 @@ use tokio_postgres::GenericClient;
 
 use crate::error::Error;
 
-fn db(err: tokio_postgres::Error) -> Error {
-    Error::db("worker", &err)
-}
-
 /// The sweeps, in the order a pass runs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sweep {
@@ -41,7 +37,7 @@ pub async fn sweep_batch<C: GenericClient>(
     Ok(client
         .query_one(sweep.function(), &[&batch])
         .await
-        .map_err(db)?
+        .map_err(Error::doing("worker"))?
         .get(0))
 }
 
@@ -52,7 +48,7 @@ pub async fn try_lead<C: GenericClient>(client: &C, key: (i32, i32)) -> Result<b
         .query_one("select pg_try_advisory_lock($1, $2)", &[&key.0, &key.1])
         .await
         .map(|r| r.get(0))
-        .map_err(db)
+        .map_err(Error::doing("worker"))
 }
 
 /// Publishes committed log rows as NOTIFY batches; returns how many events went out.
@@ -61,7 +57,7 @@ pub async fn publish_events<C: GenericClient>(client: &C) -> Result<i64, Error> 
         .query_one("select dibs.publish_events(5000)", &[])
         .await
         .map(|r| i64::from(r.get::<_, i32>(0)))
-        .map_err(db)
+        .map_err(Error::doing("worker"))
 }
 
 /// What the next pass would do, and why — without changing anything.
@@ -98,7 +94,7 @@ pub async fn preview<C: GenericClient>(client: &C, limit: i64) -> Result<Preview
             &[&(limit as i32)],
         )
         .await
-        .map_err(db)?
+        .map_err(Error::doing("worker"))?
         .iter()
         .map(|r| RecyclePreview {
             lead_id: r.get(0),
@@ -120,7 +116,7 @@ pub async fn preview<C: GenericClient>(client: &C, limit: i64) -> Result<Preview
             &[&limit],
         )
         .await
-        .map_err(db)?
+        .map_err(Error::doing("worker"))?
         .iter()
         .map(|r| AssignPreview {
             lead_id: r.get(0),

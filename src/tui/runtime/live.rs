@@ -17,7 +17,6 @@ use crate::error::Error;
 use crate::text::TuiText;
 use crate::tui::app::Msg;
 use crate::tui::cmd::{Lane, TabMsg};
-use crate::tui::tabs::customers::PANEL_SIZE;
 
 pub(super) async fn latest_wins(
     config: Config,
@@ -63,8 +62,7 @@ pub(super) async fn latest_wins(
         let Some(live) = checker.as_mut() else {
             continue;
         };
-        let k = if record_drafts { PANEL_SIZE } else { 50 };
-        let handle = live.submit(draft, k);
+        let handle = live.submit(draft, lane.limit());
         tokio::select! {
             joined = handle => {
                 let result = match joined {

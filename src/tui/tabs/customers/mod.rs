@@ -28,8 +28,6 @@ use crate::tui::tab::{Component, Ctx, Tab};
 
 /// Quiet time after the last keystroke before a search or duplicate check runs.
 pub const DEBOUNCE_MS: u64 = 100;
-/// Candidates shown in the duplicate panel.
-pub const PANEL_SIZE: usize = 5;
 
 const CONFIRM_CLAIM: u32 = 1;
 
