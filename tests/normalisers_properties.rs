@@ -1,6 +1,7 @@
 //! Properties of the pure normalisers over generated input (proptest).
 
-use dibs::domain::score::{Draft, DraftKeys, StoredKeys, Weights, score};
+use dibs::domain::company::parse;
+use dibs::domain::score::{Draft, Keyed, Weights, score};
 use dibs::domain::{names, phone, uscc};
 use proptest::prelude::*;
 
@@ -47,13 +48,46 @@ proptest! {
     }
 
     #[test]
-    fn scores_are_probabilities_and_a_name_matches_itself(a in "[\\u4e00-\\u9fa5]{2,12}", b in "[\\u4e00-\\u9fa5]{2,12}") {
+    fn scores_are_probabilities_and_a_full_name_matches_itself(
+        a in chinese_name(), b in "[\\u4e00-\\u9fa5]{2,12}"
+    ) {
         let weights = Weights { typing: false, ..Weights::default() };
-        let draft = DraftKeys::of(&Draft { name: a.clone(), ..Draft::default() });
-        let other = StoredKeys { name: b.clone(), core: names::core_form(&b), ..StoredKeys::default() };
-        let s = score(&draft, &other, &weights).score;
-        prop_assert!((0.0..=1.0).contains(&s));
-        let itself = StoredKeys { name: a.clone(), core: names::core_form(&a), ..StoredKeys::default() };
-        prop_assert!(score(&draft, &itself, &weights).score >= 0.85);
+        let keyed = |name: &str| Keyed::of(&Draft { name: name.into(), ..Draft::default() });
+        let s = score(&keyed(&a), &keyed(&b), &weights);
+        prop_assert!((0.0..=1.0).contains(&s.score));
+        prop_assert!(score(&keyed(&a), &keyed(&a), &weights).duplicate, "{} does not match itself", a);
     }
+
+    #[test]
+    fn a_name_parses_alike_in_traditional_full_width_and_spaced_writing(
+        name in chinese_name(), spaces in proptest::collection::vec(any::<bool>(), 40)
+    ) {
+        let parts = parse(&name);
+        let traditional: String = name.chars().map(names::to_traditional).collect();
+        prop_assert_eq!(&parse(&traditional), &parts, "traditional {}", traditional);
+        let full_width: String = name.chars().map(|c| match c {
+            '(' => '（', ')' => '）', 'a'..='z' | 'A'..='Z' | '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c), _ => c,
+        }).collect();
+        prop_assert_eq!(&parse(&full_width), &parts, "full width {}", full_width);
+        let spaced: String = name.chars().zip(spaces.iter().cycle()).flat_map(|(c, space)| {
+            if *space { vec![c, ' '] } else { vec![c] }
+        }).collect();
+        prop_assert_eq!(&parse(&spaced), &parts, "spaced {}", spaced);
+    }
+}
+
+/// Company names as 企业名称登记管理规定 builds them: region (leading, bracketed or none),
+/// trade name, industry, legal form.
+fn chinese_name() -> impl Strategy<Value = String> {
+    let regions = prop::sample::select(vec!["南京市", "江苏省", "广西壮族自治区", "昆山市", "上海", "呼和浩特市", "龙岗区", ""]);
+    let industries = prop::sample::select(vec!["家纺", "信息技术", "建筑设计", "食品", "供应链管理", "电子科技", ""]);
+    let forms = prop::sample::select(vec!["有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "厂", "商行"]);
+    (regions, "[龙凤华恒信达联荣美舟缤果鲜茶言趣活得漂亮贝黎诗欧卡芙]{2,4}", industries, forms, any::<bool>())
+        .prop_map(|(region, trade, industry, form, bracketed)| {
+            if bracketed && !region.is_empty() {
+                format!("{trade}{industry}({region}){form}")
+            } else {
+                format!("{region}{trade}{industry}{form}")
+            }
+        })
 }

@@ -42,7 +42,7 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
     use crate::domain::score::Draft;
     use std::collections::HashSet;
 
-    let mut client = crate::db::connect(config).await?;
+    let client = crate::db::connect(config).await?;
     let set = chinese_set(7, companies);
     let truth = set.true_pairs();
     // One set of rules: the live check as configured, the scan without the typing bonus.
@@ -56,7 +56,7 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
         typing: false,
         ..live_weights
     };
-    let (pairs, report) = crate::dedup::scan::scan(&mut client, &set.records, &weights).await?;
+    let (pairs, report) = crate::dedup::scan::scan(&set.records, &weights);
     let reported: HashSet<(String, String)> =
         pairs.iter().map(|p| ordered(&p.id_a, &p.id_b)).collect();
     let (precision, recall, f1) = precision_recall(&truth, &reported);
@@ -126,6 +126,7 @@ async fn dedup_quality_in(config: &Config, companies: usize) -> Result<QualityRe
             uscc: record.uscc.clone(),
             phone: record.phone.clone(),
             email: record.email.clone(),
+            country: None,
         };
         let top = crate::dedup::check::check(
             &client,
@@ -288,10 +289,7 @@ pub async fn dedup_speed(
 
     let (scan_count, scan_seconds) = if scan_records > 0 {
         let set = crate::dedup::eval::chinese_set(9, scan_records * 10 / 28);
-        let mut scan_client = crate::db::connect(target).await?;
-        let mut batch = weights;
-        batch.typing = false;
-        let (_, report) = crate::dedup::scan::scan(&mut scan_client, &set.records, &batch).await?;
+        let (_, report) = crate::dedup::scan::scan(&set.records, &weights);
         (report.records, report.seconds)
     } else {
         (0, 0.0)

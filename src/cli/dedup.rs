@@ -6,9 +6,10 @@ use clap::Subcommand;
 
 use crate::db::{self, DatabaseTarget};
 use crate::dedup::check::{check, load_weights};
+use crate::dedup::labelled::LabelledSet;
 use crate::dedup::scan::{read_records, scan, why_text, write_pairs};
 use crate::domain::ownership::Entity;
-use crate::domain::score::Draft;
+use crate::domain::score::{Draft, Weights};
 use crate::domain::uscc;
 use crate::error::Error;
 use crate::text::{DbText, DedupText};
@@ -31,15 +32,39 @@ pub enum DedupAction {
         /// Check against leads instead of customers.
         #[arg(long)]
         leads: bool,
+        /// ISO country code (for Latin-script names: evidence for or against).
+        #[arg(long)]
+        country: Option<String>,
         #[arg(short = 'k', long, default_value_t = 5)]
         top: usize,
     },
-    /// Every pair of records in a CSV file (id,name,phone,email,uscc) judged the same company.
+    /// Every pair of records in a CSV file (id,name and optionally phone,email,uscc,country)
+    /// judged the same company. Needs no database.
     Scan {
         file: std::path::PathBuf,
         #[arg(long)]
         output: std::path::PathBuf,
     },
+    /// Refit the scoring model on labelled sets (a directory with records.csv and
+    /// pairs_same.csv each) and write it as JSON (the shipped one is data/dedup_model.json).
+    /// Needs no database.
+    Fit {
+        /// A labelled set's directory; repeat for several.
+        #[arg(long = "set", required = true)]
+        sets: Vec<std::path::PathBuf>,
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// L2 penalty on the weights.
+        #[arg(long, default_value_t = crate::dedup::fit::DEFAULT_L2)]
+        l2: f64,
+    },
+}
+
+impl DedupAction {
+    /// Scan and fit work on files alone.
+    pub fn needs_database(&self) -> bool {
+        matches!(self, DedupAction::Check { .. })
+    }
 }
 
 fn io_error(path: &std::path::Path, err: std::io::Error) -> Error {
@@ -135,6 +160,7 @@ pub async fn run(
             email,
             code,
             leads,
+            country,
             top,
         } => {
             let client = db::connect(&target.config).await?;
@@ -160,6 +186,7 @@ pub async fn run(
                 uscc: code,
                 phone,
                 email,
+                country,
             };
             let matches = check(&client, &draft, against, top, &weights).await?;
             if output.json {
@@ -183,6 +210,43 @@ pub async fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
+        offline => run_offline(offline, output),
+    }
+}
+
+/// The actions that need no database.
+pub fn run_offline(action: DedupAction, output: &Output) -> Result<ExitCode, Error> {
+    match action {
+        DedupAction::Check { .. } => Ok(ExitCode::from(super::EXIT_ERROR)),
+        DedupAction::Fit {
+            sets,
+            output: out_path,
+            l2,
+        } => {
+            let sets = sets
+                .iter()
+                .map(|dir| LabelledSet::read(dir))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let (model, report) =
+                crate::dedup::fit::fit(&sets, l2, crate::domain::model::shipped());
+            let json = serde_json::to_string_pretty(&model).unwrap_or_default();
+            std::fs::write(&out_path, json + "\n").map_err(|e| io_error(&out_path, e))?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                for (script, fit) in [("Chinese", &report.han), ("Latin", &report.latin)] {
+                    println!(
+                        "{script}: {} candidate pairs ({} same, {} true pairs share no key), threshold {:.3}, F1 on these sets {:.3}",
+                        fit.examples, fit.positives, fit.unreachable, fit.threshold, fit.f1
+                    );
+                }
+                println!("→ {}", out_path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         DedupAction::Scan {
             file,
             output: out_path,
@@ -192,17 +256,16 @@ pub async fn run(
             for problem in &problems {
                 eprintln!("line {}: {}: {}", problem.line, problem.field, problem.why);
             }
-            let mut client = db::connect(&target.config).await?;
-            let mut weights = load_weights(&client, Entity::Customer, Entity::Customer).await?;
-            weights.typing = false;
-            let (pairs, report) = scan(&mut client, &records, &weights).await?;
+            let (pairs, report) = scan(&records, &Weights::default());
             let out = std::fs::File::create(&out_path).map_err(|e| io_error(&out_path, e))?;
             write_pairs(&pairs, out)?;
             eprintln!(
-                "{} records ({} rows skipped), {} candidate pairs, {} duplicates → {} in {:.1} s",
+                "{} records ({} rows skipped), {} candidate pairs ({} keys, {} too common to pair), {} duplicates → {} in {:.1} s",
                 report.records,
                 problems.len(),
                 report.candidate_pairs,
+                report.blocking_keys,
+                report.oversized_blocks,
                 report.duplicate_pairs,
                 out_path.display(),
                 report.seconds

@@ -171,6 +171,9 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
             let target = ready_target(&settings).await?;
             records::customer(&target, action, &output).await
         }
+        Command::Dedup { action } if !action.needs_database() => {
+            dedup::run_offline(action, &output)
+        }
         Command::Dedup { action } => {
             let target = ready_target(&settings).await?;
             dedup::run(&target, action, &output).await

@@ -7,7 +7,7 @@ use tokio_postgres::{CancelToken, Client, GenericClient};
 pub use crate::db::api::dedup::load_weights;
 use crate::db::api::dedup::{candidates, touch_draft};
 use crate::domain::ownership::Entity;
-use crate::domain::score::{Draft, DraftKeys, Weights, score};
+use crate::domain::score::{Draft, Keyed, Weights, score};
 pub use crate::domain::score::{InFlight, LiveResult, Match};
 use crate::error::Error;
 
@@ -28,11 +28,11 @@ pub async fn check<C: GenericClient>(
         against,
     )
     .await?;
-    let keys = DraftKeys::of(draft);
+    let keys = Keyed::of(draft);
     let mut matches: Vec<Match> = found
         .into_iter()
         .map(|c| {
-            let scored = score(&keys, &c.keys, weights);
+            let scored = score(&keys, &Keyed::stored(&c.keys), weights);
             Match {
                 entity: against,
                 id: c.id,
@@ -41,6 +41,7 @@ pub async fn check<C: GenericClient>(
                 team: c.team,
                 status: c.status,
                 score: scored.score,
+                duplicate: scored.duplicate,
                 why: scored.why,
             }
         })

@@ -84,6 +84,7 @@ fn record(
         phone,
         email,
         uscc: code,
+        country: None,
     }
 }
 

@@ -11,7 +11,7 @@ use tokio_postgres::Client;
 use super::check::{check, load_weights};
 use super::scan::{RowProblem, why_text};
 use crate::domain::ownership::Entity;
-use crate::domain::score::{DUPLICATE_AT, Draft};
+use crate::domain::score::Draft;
 use crate::domain::{email, names, phone, uscc};
 use crate::error::Error;
 use crate::text::DbText;
@@ -27,6 +27,8 @@ pub struct ImportRow {
     pub industry: Option<String>,
     pub contact_name: Option<String>,
     pub source: Option<String>,
+    /// ISO 3166 country code (two or three letters, upper case).
+    pub country: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -71,6 +73,7 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
         column(&["industry"]),
         column(&["contact_name", "contact"]),
         column(&["source"]),
+        column(&["country", "country_code"]),
     ];
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -149,6 +152,16 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
                     _ => Ok(value),
                 }
             };
+            let country = text(cols[7], "country")?.map(|c| c.to_ascii_uppercase());
+            if let Some(c) = &country
+                && !(2..=3).contains(&c.len()) | !c.chars().all(|ch| ch.is_ascii_alphabetic())
+            {
+                return Err(problem(
+                    line,
+                    "country",
+                    "not a country code (two letters, as CN, US, DE)",
+                ));
+            }
             Ok(ImportRow {
                 line,
                 name,
@@ -159,6 +172,7 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
                 industry: limited(cols[4], "industry", 50)?,
                 contact_name: limited(cols[5], "contact_name", 100)?,
                 source: limited(cols[6], "source", 50)?,
+                country,
             })
         })();
         match parsed {
@@ -242,9 +256,10 @@ pub async fn import(
             uscc: row.uscc.clone(),
             phone: row.phone.clone(),
             email: row.email.clone(),
+            country: row.country.clone(),
         };
         let best = check(client, &draft, entity, 1, &weights).await?;
-        if let Some(existing) = best.first().filter(|m| m.score >= DUPLICATE_AT) {
+        if let Some(existing) = best.first().filter(|m| m.duplicate) {
             report.duplicates_in_database.push((
                 row.line,
                 existing.id,

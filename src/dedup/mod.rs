@@ -3,5 +3,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod fit;
 pub mod import;
+pub mod labelled;
 pub mod scan;

@@ -1,19 +1,19 @@
 //! `dibs dedup scan`: every pair of records in a file that the engine judges the same
-//! company. Records are loaded into a temporary table so the database computes the same
-//! forms and uses the same indexes as the live check; pairs are scored by `score`.
+//! company. Pure computation over the file: names are parsed and keyed by the same rules the
+//! database applies on insert (`domain::keys`, kept in step with SQL by a test), candidate
+//! pairs come from shared keys, each is scored by `domain::score`.
 
 use std::io::{Read, Write};
 use std::time::Instant;
 
 use serde::Serialize;
-use tokio_postgres::Client;
 
-use crate::domain::names::branch_part;
-use crate::domain::score::{DUPLICATE_AT, DraftKeys, StoredKeys, Weights, Why, score};
+use crate::domain::matching::{Blocking, duplicates};
+use crate::domain::score::{Draft, Keyed, Weights, Why};
 use crate::error::Error;
 use crate::text::DbText;
 
-/// One input record: `id,name,phone,email,uscc`.
+/// One input record: `id,name` and optionally `phone,email,uscc,country`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     pub id: String,
@@ -21,6 +21,20 @@ pub struct Record {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub uscc: Option<String>,
+    /// ISO 3166 country code, when the file has a `country` column.
+    pub country: Option<String>,
+}
+
+impl Record {
+    pub fn draft(&self) -> Draft {
+        Draft {
+            name: self.name.clone(),
+            uscc: self.uscc.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            country: self.country.clone(),
+        }
+    }
 }
 
 /// A row that could not be read, by line number.
@@ -61,8 +75,8 @@ pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), Erro
     Ok((reader, headers))
 }
 
-/// Reads `id,name,phone,email,uscc` (a header row, UTF-8 with or without BOM). Bad rows are
-/// reported and skipped; good rows are kept.
+/// Reads `id,name[,phone,email,uscc,country]` (a header row, UTF-8 with or without BOM). Bad
+/// rows are reported and skipped; good rows are kept.
 pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), Error> {
     let body = read_without_bom(input)?;
     let (mut reader, headers) = csv_reader(&body)?;
@@ -74,7 +88,12 @@ pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), 
         }
         .into());
     };
-    let (phone_col, email_col, uscc_col) = (column("phone"), column("email"), column("uscc"));
+    let (phone_col, email_col, uscc_col, country_col) = (
+        column("phone"),
+        column("email"),
+        column("uscc"),
+        column("country"),
+    );
     let mut records = Vec::new();
     let mut problems = Vec::new();
     for (index, result) in reader.byte_records().enumerate() {
@@ -127,6 +146,7 @@ pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), 
                 phone: field(phone_col, "phone")?,
                 email: field(email_col, "email")?,
                 uscc: field(uscc_col, "uscc")?,
+                country: field(country_col, "country")?,
             })
         })();
         match parsed {
@@ -152,129 +172,33 @@ pub fn why_text(why: &[Why]) -> String {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanReport {
     pub records: usize,
+    pub blocking_keys: usize,
     pub candidate_pairs: usize,
+    /// Keys shared by too many records to pair out (a common word, an agent's phone).
+    pub oversized_blocks: usize,
     pub duplicate_pairs: usize,
     pub seconds: f64,
 }
 
-/// Finds the duplicate pairs among `records` with the database's forms and indexes.
-pub async fn scan(
-    client: &mut Client,
-    records: &[Record],
-    weights: &Weights,
-) -> Result<(Vec<Pair>, ScanReport), Error> {
+/// Finds the duplicate pairs among `records`, best first.
+pub fn scan(records: &[Record], weights: &Weights) -> (Vec<Pair>, ScanReport) {
     let started = Instant::now();
-    let err = |e: tokio_postgres::Error| Error::db("duplicate scan", &e);
-    let tx = client.transaction().await.map_err(err)?;
-    tx.batch_execute(
-        "create temp table scan_input (rid integer, name text, phone text, email text, uscc text) on commit drop;
-         create temp table scan_records on commit drop as
-             select 0 as rid, ''::text as name, ''::text as core, ''::text as uscc, false as uscc_valid,
-                    ''::text as phone_e164, ''::text as email_domain with no data",
-    )
-    .await
-    .map_err(err)?;
-    let mut copy = crate::seed::copy::CopyWriter::start(
-        &tx,
-        "scan_input",
-        &["rid", "name", "phone", "email", "uscc"],
-    )
-    .await
-    .map_err(err)?;
-    for (rid, record) in records.iter().enumerate() {
-        copy.row(&[
-            Some(&rid.to_string()),
-            Some(&record.name),
-            record.phone.as_deref(),
-            record.email.as_deref(),
-            record.uscc.as_deref(),
-        ])
-        .await
-        .map_err(err)?;
-    }
-    copy.finish().await.map_err(err)?;
-    tx.batch_execute(
-        "insert into scan_records
-             select rid, name, dibs.name_core(name), nullif(upper(regexp_replace(coalesce(uscc, ''), '[\\s-]', '', 'g')), ''),
-                    coalesce(dibs.uscc_is_valid(upper(regexp_replace(coalesce(uscc, ''), '[\\s-]', '', 'g'))), false),
-                    dibs.phone_e164(phone), dibs.company_domain(email)
-             from scan_input;
-         create index on scan_records (core);
-         analyze scan_records",
-    )
-    .await
-    .map_err(err)?;
-    // Candidate pairs by every key the rules use; the trigram probe is bounded per record.
-    let rows = tx
-        .query(
-            "select distinct least(a, b), greatest(a, b) from (
-                 select a.rid as a, b.rid as b from scan_records a join scan_records b
-                     on a.uscc = b.uscc and a.uscc_valid and b.uscc_valid and a.rid < b.rid
-                 union all
-                 select a.rid, b.rid from scan_records a join scan_records b
-                     on a.phone_e164 = b.phone_e164 and a.rid < b.rid
-                 union all
-                 select a.rid, b.rid from scan_records a join scan_records b
-                     on a.email_domain = b.email_domain and a.rid < b.rid
-                 union all
-                 select a.rid, b.rid from scan_records a join scan_records b
-                     on a.core = b.core and a.rid < b.rid and length(a.core) >= 2
-                 union all
-                 -- Blocking for fuzzy names: the same first two characters of the core (the
-                 -- trade name) and a similar length; the scorer decides. A trigram probe per
-                 -- record was measured at ~300 records/s on 100k records; this is a hash join.
-                 select a.rid, b.rid from scan_records a join scan_records b
-                     on left(a.core, 2) = left(b.core, 2) and a.rid < b.rid
-                    and abs(length(a.core) - length(b.core)) <= 3 and a.core <> b.core
-                 where length(a.core) >= 3 and length(b.core) >= 3
-             ) p",
-            &[],
-        )
-        .await
-        .map_err(err)?;
-    let keys: Vec<(DraftKeys, StoredKeys)> = tx
-        .query("select rid, name, core, uscc, uscc_valid, phone_e164, email_domain from scan_records order by rid", &[])
-        .await
-        .map_err(err)?
-        .iter()
-        .map(|r| {
-            let name: String = r.get(1);
-            let core: String = r.get(2);
-            let uscc: Option<String> = r.get(3);
-            let valid: bool = r.get(4);
-            let draft = DraftKeys {
-                core: core.clone(),
-                branch: branch_part(&name),
-                region: crate::domain::names::region_of(&name),
-                uscc: uscc.clone().filter(|_| valid),
-                phone_e164: r.get(5),
-                domain: r.get(6),
-            };
-            let stored = StoredKeys { name, core, uscc, uscc_valid: valid, phone_e164: r.get(5), domain: r.get(6) };
-            (draft, stored)
+    let keyed: Vec<Keyed> = records.iter().map(|r| Keyed::of(&r.draft())).collect();
+    let (found, blocking) = duplicates(&keyed, weights);
+    let Blocking {
+        keys,
+        candidate_pairs,
+        oversized_blocks,
+    } = blocking;
+    let mut pairs: Vec<Pair> = found
+        .into_iter()
+        .map(|(a, b, scored)| Pair {
+            id_a: records[a as usize].id.clone(),
+            id_b: records[b as usize].id.clone(),
+            score: scored.score,
+            why: scored.why,
         })
         .collect();
-    tx.commit().await.map_err(err)?;
-    let mut pairs = Vec::new();
-    for row in &rows {
-        let (a, b): (i32, i32) = (row.get(0), row.get(1));
-        let (a, b) = (a as usize, b as usize);
-        let forward = score(&keys[a].0, &keys[b].1, weights);
-        let backward = score(&keys[b].0, &keys[a].1, weights);
-        let best = if backward.score > forward.score {
-            backward
-        } else {
-            forward
-        };
-        if best.score >= DUPLICATE_AT {
-            pairs.push(Pair {
-                id_a: records[a].id.clone(),
-                id_b: records[b].id.clone(),
-                score: best.score,
-                why: best.why,
-            });
-        }
-    }
     pairs.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -283,11 +207,13 @@ pub async fn scan(
     });
     let report = ScanReport {
         records: records.len(),
-        candidate_pairs: rows.len(),
+        blocking_keys: keys,
+        candidate_pairs,
+        oversized_blocks,
         duplicate_pairs: pairs.len(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok((pairs, report))
+    (pairs, report)
 }
 
 /// Writes `id_a,id_b,score,reasons` with a header row.

@@ -1,6 +1,13 @@
 //! Pure domain logic: no database, no terminal. Tested on its own.
 
+pub mod company;
+pub mod compare;
 pub mod email;
+pub mod fit;
+pub mod keys;
+pub mod lexicon;
+pub mod matching;
+pub mod model;
 pub mod names;
 pub mod ownership;
 pub mod phone;

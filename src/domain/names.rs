@@ -141,6 +141,25 @@ pub fn to_simplified(c: char) -> char {
     map.get(&c).copied().unwrap_or(c)
 }
 
+/// A traditional form of a simplified character (itself when it has none): the inverse of
+/// `to_simplified`, for generators and tests that need names written the traditional way.
+pub fn to_traditional(c: char) -> char {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for (traditional, simplified) in super::t2s_table::TRADITIONAL
+            .chars()
+            .zip(super::t2s_table::SIMPLIFIED.chars())
+        {
+            map.entry(simplified).or_insert(traditional);
+        }
+        map
+    });
+    map.get(&c).copied().unwrap_or(c)
+}
+
 /// NFKC (full width → half width, compatibility forms) then simplified characters.
 /// The database does the same with `normalize(…, NFKC)` and `dibs.to_simplified`.
 pub fn canonical(name: &str) -> String {

@@ -1,9 +1,14 @@
 //! The one scoring module (pure): how likely a stored record is the company being typed,
-//! and why. Used by the live check, the batch scan and the import alike.
+//! and why. Names are taken apart (`domain::company`), compared part by part
+//! (`domain::compare`) and weighed by the fitted model (`domain::model`); the credit code,
+//! phone and company e-mail domain add their evidence. Used by the live check, the batch scan
+//! and the import alike.
 
 use serde::Serialize;
 
-use crate::domain::names::{branch_part, core_form, region_of};
+use crate::domain::company::{Parts, parse};
+use crate::domain::compare::{Feature, han_features, latin_features};
+use crate::domain::model::{Logistic, Model, shipped};
 use crate::domain::ownership::Entity;
 use crate::domain::{email, phone, uscc};
 
@@ -14,26 +19,27 @@ pub struct Draft {
     pub uscc: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// ISO country code, when the source has one (English names: used as evidence).
+    pub country: Option<String>,
 }
 
-/// The draft in comparable form, computed once per draft.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftKeys {
-    pub core: String,
-    pub branch: Option<String>,
-    pub region: Option<String>,
-    /// A valid code, normalised; an invalid one never matches (it is a typo to show).
+/// A record in comparable form: its name taken apart, a valid credit code (an invalid one is
+/// a typo to show, never a key), phone in E.164, company e-mail domain, country.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keyed {
+    pub name: String,
+    pub parts: Parts,
     pub uscc: Option<String>,
     pub phone_e164: Option<String>,
     pub domain: Option<String>,
+    pub country: Option<String>,
 }
 
-impl DraftKeys {
-    pub fn of(draft: &Draft) -> DraftKeys {
-        DraftKeys {
-            core: core_form(&draft.name),
-            branch: branch_part(&draft.name),
-            region: region_of(&draft.name),
+impl Keyed {
+    pub fn of(draft: &Draft) -> Keyed {
+        Keyed {
+            name: draft.name.clone(),
+            parts: parse(&draft.name),
             uscc: draft.uscc.as_deref().and_then(|c| uscc::validate(c).ok()),
             phone_e164: draft
                 .phone
@@ -41,6 +47,22 @@ impl DraftKeys {
                 .and_then(|p| phone::normalize(p).ok())
                 .map(|p| p.e164),
             domain: draft.email.as_deref().and_then(email::company_domain),
+            country: draft
+                .country
+                .as_deref()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty()),
+        }
+    }
+
+    pub fn stored(stored: &StoredKeys) -> Keyed {
+        Keyed {
+            name: stored.name.clone(),
+            parts: parse(&stored.name),
+            uscc: stored.uscc.clone().filter(|_| stored.uscc_valid),
+            phone_e164: stored.phone_e164.clone(),
+            domain: stored.domain.clone(),
+            country: stored.country.clone(),
         }
     }
 }
@@ -49,19 +71,29 @@ impl DraftKeys {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredKeys {
     pub name: String,
-    pub core: String,
     pub uscc: Option<String>,
     pub uscc_valid: bool,
     pub phone_e164: Option<String>,
     pub domain: Option<String>,
+    pub country: Option<String>,
 }
 
-/// Why a record came up.
+/// Why a record came up (the largest contributions to its score, in words when shown).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Why {
     SameCreditCode,
     SameName,
+    /// 同字号: the same trade name.
+    SameTradeName,
+    /// 同音: the trade names sound the same.
+    Homophone,
+    /// 字序颠倒: the same characters in another order.
+    Transposed,
+    /// 少一字: one character left out.
+    OneCharMissing,
+    /// 简称: one name is the other's short form.
+    ShortName,
     SimilarName {
         similarity: f64,
     },
@@ -76,136 +108,247 @@ pub enum Why {
     DifferentCreditCode,
     /// Both names state a region and the regions differ (上海恒信… / 北京恒信…).
     DifferentRegion,
-    /// The names differ in the trade name (字号), the most distinctive part.
+    /// 行业不同.
+    DifferentIndustry,
+    /// One character of the trade name differs and sounds different (舒福德 / 舒福埃).
+    OneCharDifferent,
+    /// The trade names (字号) differ.
     DifferentTradeName,
+    /// Different legal forms of entity (LLC / Inc).
+    DifferentForm,
+    DifferentCountry,
 }
 
-/// Weights and thresholds, from the database's duplicate rules (`dibs.dedup_rules`).
+/// The duplicate rules that change how the engine scores, from `dibs.dedup_rules`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
-    pub name_threshold: f64,
-    pub name: f64,
-    pub phone: f64,
-    pub domain: f64,
     /// Live typing: what was typed so far may be the start of a stored name. Off for batch
     /// comparisons, where a short name that starts a longer one (新星 / 新星新能源) is a
     /// parent and its subsidiary, not one company.
     pub typing: bool,
+    /// The phone and e-mail-domain rules are enabled (an admin may switch either off).
+    pub phone: bool,
+    pub domain: bool,
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            name_threshold: 0.88,
-            name: 1.0,
-            phone: 0.35,
-            domain: 0.4,
             typing: true,
+            phone: true,
+            domain: true,
         }
     }
 }
 
-/// A score at or above this judges a pair the same company (batch scan, import).
-pub const DUPLICATE_AT: f64 = 0.85;
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scored {
+    /// The model's probability that the two are one company (0–1).
     pub score: f64,
+    /// At or above the fitted threshold of the pair's script: the scan and the import report
+    /// it, the live panel warns.
+    pub duplicate: bool,
     pub why: Vec<Why>,
 }
 
-/// Name similarity of two core forms: Jaro-Winkler counts characters, so it is correct on
-/// Chinese (docs/ARCHITECTURE.md, "Duplicate check"); an exact core is 1.
-pub fn name_similarity(a: &str, b: &str) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if a == b {
-        return 1.0;
-    }
-    strsim::jaro_winkler(a, b)
+/// Mixed scripts (a Chinese and an English name): only a code, a phone or a domain speaks,
+/// and a phone and a domain together are needed to call it one company.
+const MIXED_THRESHOLD: f64 = 0.6;
+/// How far under the threshold a capped score (a branch, two different credit codes) stays.
+const CAP_MARGIN: f64 = 0.05;
+
+/// Which model applies to a pair: both names Chinese, both Latin, or neither (mixed scripts:
+/// only codes, phones and domains can speak).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Script {
+    Han,
+    Latin,
+    Mixed,
 }
 
-pub fn score(draft: &DraftKeys, stored: &StoredKeys, weights: &Weights) -> Scored {
-    let mut why = Vec::new();
-    if let (Some(code), Some(other)) = (&draft.uscc, &stored.uscc)
-        && stored.uscc_valid
-        && code == other
-    {
-        why.push(Why::SameCreditCode);
-        return Scored { score: 1.0, why };
+pub fn script(a: &Parts, b: &Parts) -> Script {
+    match (a.han, b.han) {
+        (true, true) => Script::Han,
+        (false, false) => Script::Latin,
+        _ => Script::Mixed,
     }
-    let mut similarity = name_similarity(&draft.core, &stored.core);
-    if draft.core == stored.core && !draft.core.is_empty() {
-        why.push(Why::SameName);
-    } else if weights.typing
-        && draft.core.chars().count() >= 2
-        && stored.core.starts_with(&draft.core)
-    {
-        // The rep is still typing: what they typed so far is the start of this name.
-        similarity = similarity.max(0.9);
-        why.push(Why::TypedPrefix);
-    } else if similarity >= weights.name_threshold - 0.1 {
-        why.push(Why::SimilarName {
-            similarity: (similarity * 100.0).round() / 100.0,
-        });
+}
+
+fn script_model(model: &Model, script: Script) -> Option<&Logistic> {
+    match script {
+        Script::Han => Some(&model.han),
+        Script::Latin => Some(&model.latin),
+        Script::Mixed => None,
     }
-    let stored_branch = branch_part(&stored.name);
-    if similarity >= 0.9 && stored_branch != draft.branch {
-        // Same company family, different entity: worth showing, not a duplicate.
-        similarity = similarity.min(0.7);
-        why.push(Why::Branch {
-            branch: stored_branch.or(draft.branch.clone()).unwrap_or_default(),
-        });
+}
+
+/// What the hard rules decide before any model: the same valid credit code is one company;
+/// two different valid codes, or a branch beside its company, are two entities (shown, never
+/// reported as duplicates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HardRule {
+    SameCode,
+    TwoEntities,
+    None,
+}
+
+pub fn hard_rule(a: &Keyed, b: &Keyed) -> HardRule {
+    match (&a.uscc, &b.uscc) {
+        (Some(x), Some(y)) if x == y => HardRule::SameCode,
+        (Some(_), Some(_)) => HardRule::TwoEntities,
+        _ if a.parts.branch != b.parts.branch => HardRule::TwoEntities,
+        _ => HardRule::None,
     }
-    if let (Some(mine), Some(theirs)) = (&draft.region, region_of(&stored.name))
-        && *mine != theirs
-        && similarity >= 0.8
-    {
-        similarity = similarity.min(0.8);
-        why.push(Why::DifferentRegion);
-    }
-    if (0.8..1.0).contains(&similarity) && differs_in_trade_name(&draft.core, &stored.core) {
-        similarity = similarity.min(0.8);
-        why.push(Why::DifferentTradeName);
-    }
-    // Below the threshold a name still counts, but for much less.
-    let name_signal = if similarity >= weights.name_threshold {
-        similarity
-    } else {
-        similarity * similarity * 0.5
+}
+
+/// The features of a pair for `model` (the name's, and the shared evidence).
+pub fn features(a: &Keyed, b: &Keyed, weights: &Weights) -> Vec<Feature> {
+    let mut features = match (a.parts.han, b.parts.han) {
+        (true, true) => han_features(&a.parts, &b.parts),
+        (false, false) => latin_features(
+            &a.parts,
+            &b.parts,
+            a.country.as_deref(),
+            b.country.as_deref(),
+        ),
+        _ => Vec::new(),
     };
-    let same_phone = draft.phone_e164.is_some() && draft.phone_e164 == stored.phone_e164;
-    let same_domain = draft.domain.is_some() && draft.domain == stored.domain;
-    if same_phone {
-        why.push(Why::SamePhone);
+    if weights.phone && a.phone_e164.is_some() && a.phone_e164 == b.phone_e164 {
+        features.push(("phone_equal", 1.0));
     }
-    if same_domain {
-        why.push(Why::SameDomain);
+    if weights.domain && a.domain.is_some() && a.domain == b.domain {
+        features.push(("domain_equal", 1.0));
     }
-    // Independent signals combined as a noisy-or: a shared switchboard alone stays low.
-    let miss = (1.0 - weights.name * name_signal)
-        * (1.0 - if same_phone { weights.phone } else { 0.0 })
-        * (1.0 - if same_domain { weights.domain } else { 0.0 });
-    let mut total = 1.0 - miss;
-    if let (Some(mine), Some(theirs)) = (&draft.uscc, &stored.uscc)
-        && stored.uscc_valid
-        && mine != theirs
+    features
+}
+
+/// How much a same phone or domain alone counts when the names cannot be compared (mixed
+/// scripts): a shared switchboard alone stays low.
+const PHONE_ALONE: f64 = 0.35;
+const DOMAIN_ALONE: f64 = 0.4;
+
+pub fn score(draft: &Keyed, stored: &Keyed, weights: &Weights) -> Scored {
+    score_with(shipped(), draft, stored, weights)
+}
+
+/// The score under a given model (the fit compares candidates with it).
+pub fn score_with(model: &Model, draft: &Keyed, stored: &Keyed, weights: &Weights) -> Scored {
+    if hard_rule(draft, stored) == HardRule::SameCode {
+        return Scored {
+            score: 1.0,
+            duplicate: true,
+            why: vec![Why::SameCreditCode],
+        };
+    }
+    let features = features(draft, stored, weights);
+    let mut why = Vec::new();
+    let script = script(&draft.parts, &stored.parts);
+    let (mut score, threshold) = match script_model(model, script) {
+        Some(logistic) => {
+            why = reasons(logistic, &features, draft, stored);
+            (logistic.probability(&features), logistic.threshold)
+        }
+        None => {
+            let mut miss = 1.0;
+            for (name, _) in &features {
+                match *name {
+                    "phone_equal" => {
+                        miss *= 1.0 - PHONE_ALONE;
+                        why.push(Why::SamePhone);
+                    }
+                    "domain_equal" => {
+                        miss *= 1.0 - DOMAIN_ALONE;
+                        why.push(Why::SameDomain);
+                    }
+                    _ => {}
+                }
+            }
+            (1.0 - miss, MIXED_THRESHOLD)
+        }
+    };
+    let cap = (threshold - CAP_MARGIN).max(0.0);
+    // Still typing: what was typed so far is the start of this name.
+    let typed = &draft.parts.basic;
+    if weights.typing
+        && typed.chars().count() >= 2
+        && score < threshold
+        && (stored.parts.basic.starts_with(typed.as_str())
+            || stored.parts.core().starts_with(typed.as_str())
+            || stored.parts.trade.starts_with(typed.as_str()))
     {
-        total = total.min(0.5);
+        score = threshold;
+        why.insert(0, Why::TypedPrefix);
+    }
+    if draft.parts.branch != stored.parts.branch && score >= cap {
+        // Same company family, different entity: worth showing, not a duplicate.
+        score = cap;
+        why.push(Why::Branch {
+            branch: stored
+                .parts
+                .branch
+                .clone()
+                .or(draft.parts.branch.clone())
+                .unwrap_or_default(),
+        });
+    }
+    if draft.uscc.is_some() && stored.uscc.is_some() {
+        score = score.min(cap);
         why.push(Why::DifferentCreditCode);
     }
+    let score = (score * 1000.0).round() / 1000.0;
     Scored {
-        score: (total * 1000.0).round() / 1000.0,
+        score,
+        duplicate: score >= threshold,
         why,
     }
 }
 
-/// Equal-length cores that differ within their first two characters (where the trade name
-/// sits) but agree on the rest: 恒信精密机械 / 恒兴精密机械.
-fn differs_in_trade_name(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    a.len() == b.len() && a.len() >= 4 && a[..2] != b[..2] && a[2..] == b[2..]
+/// The largest contributions, as reasons a person reads (at most three, strongest first).
+fn reasons(logistic: &Logistic, features: &[Feature], a: &Keyed, b: &Keyed) -> Vec<Why> {
+    let same_name = a.parts.basic == b.parts.basic
+        || (a.parts.han && a.parts.core() == b.parts.core())
+        || (!a.parts.han && a.parts.tokens == b.parts.tokens && !a.parts.tokens.is_empty());
+    let mut why = Vec::new();
+    for (name, weight) in logistic.contributions(features) {
+        if weight.abs() < 0.5 || why.len() >= 3 {
+            continue;
+        }
+        let reason = match name {
+            "trade_equal" | "core_equal" | "basic_equal" | "base_equal" | "base_equal_unspaced"
+                if same_name =>
+            {
+                Why::SameName
+            }
+            "trade_equal" => Why::SameTradeName,
+            "trade_homophone" => Why::Homophone,
+            "trade_transposed" | "base_reordered" => Why::Transposed,
+            "trade_one_missing" => Why::OneCharMissing,
+            "trade_contains" if weight > 0.0 => Why::ShortName,
+            "trade_one_different" => Why::OneCharDifferent,
+            "trade_other" if weight < 0.0 => Why::DifferentTradeName,
+            "base_one_edit" | "base_two_edits" | "base_similarity" | "sorted_similarity"
+            | "trade_similarity" | "token_jaccard"
+                if weight > 0.0 =>
+            {
+                Why::SimilarName {
+                    similarity: (strsim::jaro_winkler(&a.parts.core(), &b.parts.core()) * 100.0)
+                        .round()
+                        / 100.0,
+                }
+            }
+            "region_conflict" => Why::DifferentRegion,
+            "industry_conflict" => Why::DifferentIndustry,
+            "form_conflict" if weight < 0.0 => Why::DifferentForm,
+            "country_differ" => Why::DifferentCountry,
+            "phone_equal" => Why::SamePhone,
+            "domain_equal" => Why::SameDomain,
+            _ => continue,
+        };
+        if !why.contains(&reason) {
+            why.push(reason);
+        }
+    }
+    why
 }
 
 /// One probable duplicate, with what the person may see of it.
@@ -218,6 +361,8 @@ pub struct Match {
     pub team: Option<String>,
     pub status: String,
     pub score: f64,
+    /// At or above the batch threshold: the panel warns.
+    pub duplicate: bool,
     pub why: Vec<Why>,
 }
 
@@ -241,50 +386,55 @@ pub struct LiveResult {
 mod tests {
     use super::*;
 
-    fn keys(name: &str) -> DraftKeys {
-        DraftKeys::of(&Draft {
+    fn keys(name: &str) -> Keyed {
+        Keyed::of(&Draft {
             name: name.into(),
             ..Draft::default()
         })
     }
 
-    fn stored(name: &str) -> StoredKeys {
-        StoredKeys {
-            name: name.into(),
-            core: core_form(name),
-            ..StoredKeys::default()
+    fn batch() -> Weights {
+        Weights {
+            typing: false,
+            ..Weights::default()
         }
     }
 
     #[test]
     fn spelling_variants_of_one_company_score_as_duplicates() {
-        let w = Weights::default();
         for (typed, existing) in [
             ("华为技术（深圳）有限公司", "华为技术有限公司"),
             ("華為技術有限公司", "华为技术有限公司"),
             ("深圳华为技术股份有限公司", "华为技术有限公司"),
-            ("华为技术", "华为技术有限公司"),
+            ("南京市联荣家纺股份有限公司", "联荣（南京）家纺股份有限公司"),
+            ("太原市煤矿业包装有限公司", "煤矿业包装有限公司"),
+            ("兰州市言趣建筑设计商行", "言趣建筑设计（兰州）商行"),
+            ("海南省活得漂亮食品有限公司", "活得漂亮食品有限责任公司"),
+            (
+                "The Kings Road Investments Pte. Ltd.",
+                "KINGS ROAD INVESTMENTS PTE LTD",
+            ),
         ] {
-            let s = score(&keys(typed), &stored(existing), &w);
-            assert!(s.score >= DUPLICATE_AT, "{typed} vs {existing}: {s:?}");
+            let s = score(&keys(typed), &keys(existing), &batch());
+            assert!(s.duplicate, "{typed} vs {existing}: {s:?}");
         }
     }
 
     #[test]
     fn different_companies_and_branches_do_not() {
-        let w = Weights::default();
         for (typed, existing) in [
             ("恒信精密机械有限公司", "恒达物流有限公司"),
             ("华为技术有限公司", "华为技术有限公司苏州分公司"),
             ("上海银行股份有限公司", "北京银行股份有限公司"),
+            ("南京市舒福德家具有限公司", "南京市舒福埃家具有限公司"),
         ] {
-            let s = score(&keys(typed), &stored(existing), &w);
-            assert!(s.score < DUPLICATE_AT, "{typed} vs {existing}: {s:?}");
+            let s = score(&keys(typed), &keys(existing), &batch());
+            assert!(!s.duplicate, "{typed} vs {existing}: {s:?}");
         }
         let branch = score(
             &keys("华为技术有限公司"),
-            &stored("华为技术有限公司苏州分公司"),
-            &w,
+            &keys("华为技术有限公司苏州分公司"),
+            &batch(),
         );
         assert!(
             branch.why.iter().any(|w| matches!(w, Why::Branch { .. })),
@@ -293,61 +443,90 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_phone_alone_is_not_enough_but_adds_to_a_name() {
-        let w = Weights::default();
+    fn reasons_name_the_part_that_decided() {
+        let homophone = score(
+            &keys("恒信电子有限公司"),
+            &keys("恒心电子有限公司"),
+            &batch(),
+        );
+        assert!(homophone.why.contains(&Why::Homophone), "{homophone:?}");
+        let region = score(
+            &keys("上海市恒信电子有限公司"),
+            &keys("北京市恒信电子有限公司"),
+            &batch(),
+        );
+        assert!(region.why.contains(&Why::DifferentRegion), "{region:?}");
+    }
+
+    #[test]
+    fn typing_the_start_of_a_stored_name_warns() {
+        for (typed, stored) in [
+            ("华为", "华为技术有限公司"),
+            ("恒信精", "恒信精密机械股份有限公司"),
+            ("Accord Ind", "Accord Industries LLC"),
+        ] {
+            let live = score(&keys(typed), &keys(stored), &Weights::default());
+            assert!(live.duplicate, "{typed}: {live:?}");
+            let batch = score(&keys(typed), &keys(stored), &batch());
+            assert!(!batch.why.contains(&Why::TypedPrefix), "{typed}: {batch:?}");
+        }
+        // The bonus fills in where the model alone would not warn.
+        let live = score(&keys("Accord Ind"), &keys("Accord Industries LLC"), &Weights::default());
+        assert!(live.why.contains(&Why::TypedPrefix), "{live:?}");
+    }
+
+    #[test]
+    fn a_shared_phone_alone_is_not_enough() {
         let mut draft = keys("恒信精密机械有限公司");
         draft.phone_e164 = Some("+864008208820".into());
-        let mut other = stored("宏达物流有限公司");
+        let mut other = keys("宏达物流有限公司");
         other.phone_e164 = draft.phone_e164.clone();
-        let phone_only = score(&draft, &other, &w);
-        assert!(phone_only.score < 0.5, "{phone_only:?}");
-        assert!(phone_only.why.contains(&Why::SamePhone));
+        let phone_only = score(&draft, &other, &batch());
+        assert!(!phone_only.duplicate, "{phone_only:?}");
     }
 
     #[test]
     fn same_valid_code_decides_an_invalid_one_never_matches() {
-        let w = Weights::default();
         let code = uscc::synthesise("310000", 9);
-        let draft = DraftKeys::of(&Draft {
-            name: "甲".into(),
-            uscc: Some(code.clone()),
-            ..Draft::default()
-        });
-        let other = StoredKeys {
-            uscc: Some(code.clone()),
-            uscc_valid: true,
-            ..stored("乙公司")
+        let with_code = |name: &str, code: &str| {
+            Keyed::of(&Draft {
+                name: name.into(),
+                uscc: Some(code.into()),
+                ..Draft::default()
+            })
         };
-        assert_eq!(score(&draft, &other, &w).score, 1.0);
+        let same = score(
+            &with_code("甲", &code),
+            &with_code("乙公司", &code),
+            &batch(),
+        );
+        assert_eq!((same.score, same.duplicate), (1.0, true));
         let mut typo = code.clone();
         typo.replace_range(17..18, if code.ends_with('0') { "1" } else { "0" });
-        let draft = DraftKeys::of(&Draft {
-            name: "甲".into(),
-            uscc: Some(typo.clone()),
-            ..Draft::default()
-        });
-        let other = StoredKeys {
-            uscc: Some(typo),
-            uscc_valid: false,
-            ..stored("乙公司")
-        };
-        assert!(score(&draft, &other, &w).score < 0.5);
+        let typos = score(
+            &with_code("甲", &typo),
+            &with_code("乙公司", &typo),
+            &batch(),
+        );
+        assert!(!typos.duplicate, "{typos:?}");
+        let other = uscc::synthesise("310000", 10);
+        let two = score(
+            &with_code("华为技术有限公司", &code),
+            &with_code("华为技术有限公司", &other),
+            &batch(),
+        );
+        assert!(!two.duplicate && two.why.contains(&Why::DifferentCreditCode));
     }
 
     #[test]
-    fn scores_stay_between_zero_and_one() {
+    fn scores_stay_between_zero_and_one_and_a_name_matches_itself() {
         let mut rng = crate::rng::SeededRng::new(11);
-        let w = Weights::default();
         for _ in 0..2_000 {
             let a = crate::seed::generate::random_company(&mut rng);
             let b = crate::seed::generate::random_company(&mut rng);
-            let mut draft = keys(&a.name);
-            draft.domain = Some(a.domain.clone());
-            let mut other = stored(&b.name);
-            other.domain = Some(b.domain.clone());
-            let s = score(&draft, &other, &w);
+            let s = score(&keys(&a.name), &keys(&b.name), &batch());
             assert!((0.0..=1.0).contains(&s.score), "{s:?}");
-            assert!(score(&draft, &stored(&a.name), &w).score >= DUPLICATE_AT);
+            assert!(score(&keys(&a.name), &keys(&a.name), &batch()).duplicate);
         }
     }
 }

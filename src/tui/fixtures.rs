@@ -85,6 +85,7 @@ pub fn matches() -> Vec<Match> {
             team: Some("华南组".into()),
             status: "active".into(),
             score: 0.9 - i as f64 * 0.1,
+            duplicate: i < 2,
             why: vec![
                 Why::TypedPrefix,
                 Why::Branch {

@@ -33,6 +33,7 @@ pub async fn mine<C: GenericClient>(client: &C) -> Result<Vec<Match>, Error> {
             team: r.get(3),
             status: r.get(4),
             score: 1.0,
+            duplicate: false,
             why: Vec::new(),
         })
         .collect())

@@ -8,7 +8,9 @@ use crate::domain::ownership::Entity;
 use crate::domain::score::{InFlight, StoredKeys, Weights};
 use crate::error::Error;
 
-/// Weights and thresholds from the enabled rules for `entity` checked against `against`.
+/// Which evidence the enabled rules for `entity` checked against `against` allow: an admin
+/// may switch the phone or e-mail-domain rule off (or give it no weight). The name's weights
+/// and thresholds are the fitted model's (`domain::model`).
 pub async fn load_weights<C: GenericClient>(
     client: &C,
     entity: Entity,
@@ -23,19 +25,15 @@ pub async fn load_weights<C: GenericClient>(
         .await
         .map_err(Error::doing("duplicate check"))?;
     let mut weights = Weights {
-        phone: 0.0,
-        domain: 0.0,
+        phone: false,
+        domain: false,
         ..Weights::default()
     };
     for row in rows {
-        let (kind, threshold, weight): (String, f64, f64) = (row.get(0), row.get(1), row.get(2));
+        let (kind, weight): (String, f64) = (row.get(0), row.get(2));
         match kind.as_str() {
-            "name_fuzzy" => {
-                weights.name_threshold = threshold;
-                weights.name = weight;
-            }
-            "phone" => weights.phone = weight,
-            "email_domain" => weights.domain = weight,
+            "phone" => weights.phone = weight > 0.0,
+            "email_domain" => weights.domain = weight > 0.0,
             _ => {}
         }
     }
@@ -75,11 +73,11 @@ pub async fn candidates<C: GenericClient>(
             id: row.get(1),
             keys: StoredKeys {
                 name: row.get(2),
-                core: row.get(3),
                 uscc: row.get(4),
                 uscc_valid: row.get(5),
                 phone_e164: row.get(6),
                 domain: row.get(7),
+                country: None,
             },
             owner: row.get(8),
             team: row.get(9),

@@ -99,6 +99,7 @@ impl Form {
             uscc: self.optional(Field::Code),
             phone: self.optional(Field::Phone),
             email: self.optional(Field::Email),
+            country: None,
         }
     }
 

@@ -34,6 +34,7 @@ fn panel(name: &str) -> LiveResult {
             team: None,
             status: "active".into(),
             score: 0.9,
+            duplicate: true,
             why: vec![],
         }],
         in_flight: vec![],

@@ -235,7 +235,7 @@ fn panel(ctx: &Ctx, form: &Form, frame: &mut Frame, area: Rect) {
                 ));
             }
             for m in &panel.matches {
-                let style = if m.score >= 0.85 {
+                let style = if m.duplicate {
                     theme.danger()
                 } else {
                     theme.warn()

@@ -1,0 +1,401 @@
+//! Two company names compared part by part (pure): what each part says for or against their
+//! being one company. The features feed the scoring model (`domain::model`); their names are
+//! the keys of its weights (`data/dedup_model.json`).
+
+use super::company::Parts;
+use super::lexicon::{lexicon, readings};
+
+/// A feature of a pair: its name in the model, and its value (1.0 for a yes/no feature).
+pub type Feature = (&'static str, f64);
+
+/// How two trade names (字号) relate, the strongest relation first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TradeRelation {
+    Equal,
+    /// Same readings at every position (an IME slip: 恒信 / 恒心).
+    Homophone,
+    /// The same characters in another order (九六 / 六九).
+    Transposed,
+    /// One is the other with one character left out (速度达 / 速达).
+    OneMissing,
+    /// One character differs, and it sounds different (美舟 / 美铂): evidence against.
+    OneDifferent,
+    /// One contains the other (a short name, or a trade name with an industry word in it).
+    Contains,
+    Other,
+}
+
+fn sounds_alike(a: char, b: char) -> bool {
+    if a == b {
+        return true;
+    }
+    let (ra, rb) = (readings(a), readings(b));
+    ra.iter().any(|r| rb.contains(r))
+}
+
+/// `long` is `short` with one character more, comparing characters by sound (a dropped
+/// character and an IME slip often come together: 麦第威 / 迪威).
+fn one_missing(short: &[char], long: &[char]) -> bool {
+    (0..long.len()).any(|skip| {
+        long.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, c)| *c)
+            .zip(short.iter())
+            .all(|(p, q)| sounds_alike(p, *q))
+    })
+}
+
+pub fn trade_relation(a: &str, b: &str) -> TradeRelation {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if x.is_empty() || y.is_empty() {
+        return TradeRelation::Other;
+    }
+    if x == y {
+        return TradeRelation::Equal;
+    }
+    if x.len() == y.len() {
+        if x.iter().zip(&y).all(|(p, q)| sounds_alike(*p, *q)) {
+            return TradeRelation::Homophone;
+        }
+        let (mut sx, mut sy) = (x.clone(), y.clone());
+        sx.sort_unstable();
+        sy.sort_unstable();
+        if sx == sy {
+            return TradeRelation::Transposed;
+        }
+        if x.iter().zip(&y).filter(|(p, q)| p != q).count() == 1 {
+            return TradeRelation::OneDifferent;
+        }
+    }
+    let (short, long) = if x.len() < y.len() {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    if long.len() == short.len() + 1 && short.len() >= 2 && one_missing(short, long) {
+        return TradeRelation::OneMissing;
+    }
+    if short.len() >= 2 && long.windows(short.len()).any(|w| w == &short[..]) {
+        return TradeRelation::Contains;
+    }
+    TradeRelation::Other
+}
+
+/// How two parts that may be missing relate: equal, one inside the other, one missing, both
+/// missing, in conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartRelation {
+    Equal,
+    Nested,
+    OneMissing,
+    BothMissing,
+    Conflict,
+}
+
+pub fn industry_relation(a: &str, b: &str) -> PartRelation {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => PartRelation::BothMissing,
+        (true, false) | (false, true) => PartRelation::OneMissing,
+        _ if a == b => PartRelation::Equal,
+        _ if a.contains(b) || b.contains(a) => PartRelation::Nested,
+        _ => PartRelation::Conflict,
+    }
+}
+
+pub fn region_relation(a: &Parts, b: &Parts) -> PartRelation {
+    match (a.places.is_empty(), b.places.is_empty()) {
+        (true, true) => PartRelation::BothMissing,
+        (true, false) | (false, true) => PartRelation::OneMissing,
+        _ => {
+            if a.places.iter().any(|p| b.places.contains(p)) {
+                PartRelation::Equal
+            } else if a
+                .places
+                .iter()
+                .any(|p| b.places.iter().any(|q| p.compatible(q)))
+            {
+                PartRelation::Nested
+            } else {
+                PartRelation::Conflict
+            }
+        }
+    }
+}
+
+/// Legal forms: the same class is equal (有限公司 / 有限责任公司, Ltd / Limited); a suffix cut
+/// short (Co. / Co., Ltd.) is nested; other classes conflict (LLC / Inc).
+pub fn form_relation(a: &Parts, b: &Parts) -> PartRelation {
+    match (a.form, b.form) {
+        (None, None) => PartRelation::BothMissing,
+        (None, Some(_)) | (Some(_), None) => PartRelation::OneMissing,
+        (Some(x), Some(y)) if x == y => PartRelation::Equal,
+        _ => {
+            let (wa, wb) = (&a.form_words, &b.form_words);
+            if !wa.is_empty() && !wb.is_empty() && (wa.starts_with(wb) || wb.starts_with(wa)) {
+                PartRelation::Nested
+            } else {
+                PartRelation::Conflict
+            }
+        }
+    }
+}
+
+fn relation_name(prefix: &'static str, relation: PartRelation) -> &'static str {
+    use PartRelation::*;
+    match (prefix, relation) {
+        ("industry", Equal) => "industry_equal",
+        ("industry", Nested) => "industry_nested",
+        ("industry", OneMissing) => "industry_one_missing",
+        ("industry", Conflict) => "industry_conflict",
+        ("region", Equal) => "region_equal",
+        ("region", Nested) => "region_nested",
+        ("region", OneMissing) => "region_one_missing",
+        ("region", Conflict) => "region_conflict",
+        ("form", Equal) => "form_equal",
+        ("form", OneMissing) => "form_one_missing",
+        ("form", Nested) => "form_nested",
+        ("form", Conflict) => "form_conflict",
+        _ => "both_missing",
+    }
+}
+
+/// The features of two Chinese names.
+pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
+    let mut features = Vec::with_capacity(12);
+    let trade = trade_relation(&a.trade, &b.trade);
+    features.push((
+        match trade {
+            TradeRelation::Equal => "trade_equal",
+            TradeRelation::Homophone => "trade_homophone",
+            TradeRelation::Transposed => "trade_transposed",
+            TradeRelation::OneMissing => "trade_one_missing",
+            TradeRelation::OneDifferent => "trade_one_different",
+            TradeRelation::Contains => "trade_contains",
+            TradeRelation::Other => "trade_other",
+        },
+        1.0,
+    ));
+    features.push(("trade_similarity", strsim::jaro_winkler(&a.trade, &b.trade)));
+    let (core_a, core_b) = (a.core(), b.core());
+    if core_a == core_b && !core_a.is_empty() {
+        features.push(("core_equal", 1.0));
+    } else if trade != TradeRelation::Equal {
+        // The trade names may have been cut differently (a dropped character moves the line
+        // between 字号 and 行业: 远方光电隔音 / 方光电隔音): compare the cores the same way.
+        match trade_relation(&core_a, &core_b) {
+            TradeRelation::Homophone => features.push(("core_homophone", 1.0)),
+            TradeRelation::Transposed => features.push(("core_transposed", 1.0)),
+            TradeRelation::OneMissing => features.push(("core_one_missing", 1.0)),
+            _ => {}
+        }
+    }
+    if a.basic == b.basic {
+        features.push(("basic_equal", 1.0));
+    }
+    for (prefix, relation) in [
+        ("industry", industry_relation(&a.industry, &b.industry)),
+        ("region", region_relation(a, b)),
+        ("form", form_relation(a, b)),
+    ] {
+        let name = relation_name(prefix, relation);
+        if name != "both_missing" {
+            features.push((name, 1.0));
+        }
+    }
+    features
+}
+
+fn tokens_jaccard(a: &[String], b: &[String]) -> f64 {
+    use std::collections::HashSet;
+    let (x, y): (HashSet<&String>, HashSet<&String>) = (a.iter().collect(), b.iter().collect());
+    let union = x.union(&y).count();
+    if union == 0 {
+        return 0.0;
+    }
+    x.intersection(&y).count() as f64 / union as f64
+}
+
+fn sorted_joined(tokens: &[String]) -> String {
+    let mut sorted = tokens.to_vec();
+    sorted.sort();
+    sorted.join(" ")
+}
+
+/// The tokens that say who the company is: without generic words (technology, trading,
+/// singapore …); all of them when nothing else is left.
+pub fn distinctive(tokens: &[String]) -> Vec<String> {
+    let generic = &lexicon().generic_en;
+    let own: Vec<String> = tokens
+        .iter()
+        .filter(|t| !generic.contains(t.as_str()))
+        .cloned()
+        .collect();
+    if own.is_empty() { tokens.to_vec() } else { own }
+}
+
+/// Two tokens are the same word, allowing one slip in a word of five letters or more.
+fn same_word(a: &str, b: &str) -> bool {
+    a == b || (a.len().min(b.len()) >= 5 && strsim::levenshtein(a, b) <= 1)
+}
+
+/// How the distinctive words of two names relate.
+fn distinctive_relation(a: &[String], b: &[String]) -> &'static str {
+    let found = |x: &[String], y: &[String]| {
+        x.iter()
+            .filter(|t| y.iter().any(|u| same_word(t, u)))
+            .count()
+    };
+    let (in_b, in_a) = (found(a, b), found(b, a));
+    if in_b == a.len() && in_a == b.len() {
+        if a == b {
+            "distinct_equal"
+        } else {
+            "distinct_near"
+        }
+    } else if in_b == a.len() || in_a == b.len() {
+        "distinct_subset"
+    } else if in_b == 0 && in_a == 0 {
+        "distinct_conflict"
+    } else {
+        "distinct_overlap"
+    }
+}
+
+/// The features of two Latin-script names (and their countries, when known).
+pub fn latin_features(
+    a: &Parts,
+    b: &Parts,
+    country_a: Option<&str>,
+    country_b: Option<&str>,
+) -> Vec<Feature> {
+    let mut features = Vec::with_capacity(16);
+    let (base_a, base_b) = (a.tokens.concat(), b.tokens.concat());
+    if a.tokens == b.tokens && !a.tokens.is_empty() {
+        features.push(("base_equal", 1.0));
+    } else if base_a == base_b && !base_a.is_empty() {
+        features.push(("base_equal_unspaced", 1.0));
+    } else if sorted_joined(&a.tokens) == sorted_joined(&b.tokens) && !a.tokens.is_empty() {
+        features.push(("base_reordered", 1.0));
+    }
+    let edits = strsim::levenshtein(&base_a, &base_b);
+    if edits == 1 {
+        features.push(("base_one_edit", 1.0));
+    } else if edits == 2 {
+        features.push(("base_two_edits", 1.0));
+    }
+    features.push(("token_jaccard", tokens_jaccard(&a.tokens, &b.tokens)));
+    features.push(("base_similarity", strsim::jaro_winkler(&base_a, &base_b)));
+    features.push((
+        "sorted_similarity",
+        strsim::jaro_winkler(&sorted_joined(&a.tokens), &sorted_joined(&b.tokens)),
+    ));
+    if a.tokens.first() == b.tokens.first() && !a.tokens.is_empty() {
+        features.push(("first_token_equal", 1.0));
+    }
+    let (own_a, own_b) = (distinctive(&a.tokens), distinctive(&b.tokens));
+    features.push((distinctive_relation(&own_a, &own_b), 1.0));
+    features.push((
+        "distinct_similarity",
+        strsim::jaro_winkler(&own_a.concat(), &own_b.concat()),
+    ));
+    let numbers = |p: &Parts| -> Vec<String> {
+        p.tokens
+            .iter()
+            .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+            .cloned()
+            .collect()
+    };
+    let (numbers_a, numbers_b) = (numbers(a), numbers(b));
+    if numbers_a != numbers_b {
+        // Fund 2 / Fund 3 are two entities; a number only one name has may be left out.
+        features.push(if numbers_a.is_empty() || numbers_b.is_empty() {
+            ("numbers_one_missing", 1.0)
+        } else {
+            ("numbers_differ", 1.0)
+        });
+    }
+    let generic = |tokens: &[String], own: &[String]| -> Vec<String> {
+        tokens
+            .iter()
+            .filter(|t| !own.contains(t))
+            .cloned()
+            .collect()
+    };
+    let (generic_a, generic_b) = (generic(&a.tokens, &own_a), generic(&b.tokens, &own_b));
+    if generic_a != generic_b {
+        let within = |x: &[String], y: &[String]| x.iter().all(|t| y.contains(t));
+        features.push(
+            if within(&generic_a, &generic_b) || within(&generic_b, &generic_a) {
+                ("generic_one_dropped", 1.0)
+            } else {
+                ("generic_differ", 1.0)
+            },
+        );
+    }
+    let form = form_relation(a, b);
+    let name = relation_name("form", form);
+    if name != "both_missing" {
+        features.push((name, 1.0));
+    }
+    match (country_a, country_b) {
+        (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => features.push(("country_equal", 1.0)),
+        (Some(_), Some(_)) => features.push(("country_differ", 1.0)),
+        // Unknown is its own case, so the model has an offset for names without a country.
+        _ => features.push(("country_unknown", 1.0)),
+    }
+    features
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::company::parse;
+
+    #[test]
+    fn trade_names_relate_by_sound_order_and_length() {
+        use TradeRelation::*;
+        assert_eq!(trade_relation("恒信", "恒信"), Equal);
+        assert_eq!(trade_relation("恒信", "恒心"), Homophone);
+        assert_eq!(trade_relation("九六", "六九"), Transposed);
+        assert_eq!(trade_relation("速度达", "速达"), OneMissing);
+        assert_eq!(trade_relation("美舟", "美铂"), OneDifferent);
+        assert_eq!(trade_relation("舒福德", "舒福埃"), OneDifferent);
+        assert_eq!(trade_relation("小米", "小米影业"), Contains);
+        assert_eq!(trade_relation("华为", "联想"), Other);
+    }
+
+    #[test]
+    fn regions_nest_conflict_or_are_missing() {
+        let nanjing = parse("南京市联荣家纺有限公司");
+        let jiangsu = parse("江苏省联荣家纺有限公司");
+        let hangzhou = parse("杭州市联荣家纺有限公司");
+        let none = parse("联荣家纺有限公司");
+        assert_eq!(region_relation(&nanjing, &nanjing), PartRelation::Equal);
+        assert_eq!(region_relation(&nanjing, &jiangsu), PartRelation::Nested);
+        assert_eq!(region_relation(&nanjing, &hangzhou), PartRelation::Conflict);
+        assert_eq!(region_relation(&nanjing, &none), PartRelation::OneMissing);
+    }
+
+    #[test]
+    fn the_misses_of_the_old_matcher_now_agree_part_by_part() {
+        let pairs = [
+            ("太原市煤矿业包装有限公司", "煤矿业包装有限公司"),
+            ("兰州市言趣建筑设计商行", "言趣建筑设计（兰州）商行"),
+            ("南京市缤果鲜茶特种设备有限公司", "南京市缤果鲜茶有限公司"),
+            ("海南省活得漂亮食品有限公司", "活得漂亮食品有限责任公司"),
+        ];
+        for (x, y) in pairs {
+            let features = han_features(&parse(x), &parse(y));
+            let names: Vec<&str> = features.iter().map(|f| f.0).collect();
+            assert!(
+                names.contains(&"trade_equal") && !names.contains(&"region_conflict"),
+                "{x} / {y}: {names:?}"
+            );
+            assert!(
+                !names.contains(&"industry_conflict"),
+                "{x} / {y}: {names:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Fitting the scoring model (pure): logistic regression with an L2 penalty by Newton's
+//! method over labelled pairs' features, and the threshold that maximises F1. `dibs dedup fit`
+//! feeds it the candidate pairs of labelled sets.
+
+use std::collections::BTreeMap;
+
+use super::compare::Feature;
+use super::model::{Logistic, sigmoid};
+
+/// One labelled pair as the fit sees it.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub features: Vec<Feature>,
+    pub same: bool,
+    /// Decided by a hard rule, whatever the model says (Some(true): same credit code;
+    /// Some(false): two entities). Kept out of the regression, counted in the threshold.
+    pub decided: Option<bool>,
+}
+
+/// Fits bias and weights. `l2` penalises the weights (not the bias) so that features seen
+/// rarely or always together stay moderate rather than run off to infinity.
+pub fn fit_logistic(examples: &[Example], l2: f64) -> Logistic {
+    let mut names: Vec<&'static str> = examples
+        .iter()
+        .flat_map(|e| e.features.iter().map(|(n, _)| *n))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i + 1)).collect();
+    let d = names.len() + 1;
+    let rows: Vec<(Vec<(usize, f64)>, f64)> = examples
+        .iter()
+        .filter(|e| e.decided.is_none())
+        .map(|e| {
+            let mut x = vec![(0, 1.0)];
+            x.extend(e.features.iter().map(|(n, v)| (index[n], *v)));
+            (x, if e.same { 1.0 } else { 0.0 })
+        })
+        .collect();
+    let mut w = vec![0.0; d];
+    for _ in 0..50 {
+        let mut gradient = vec![0.0; d];
+        let mut hessian = vec![vec![0.0; d]; d];
+        for (x, y) in &rows {
+            let z: f64 = x.iter().map(|(i, v)| w[*i] * v).sum();
+            let p = sigmoid(z);
+            let s = (p * (1.0 - p)).max(1e-9);
+            for (i, vi) in x {
+                gradient[*i] += (y - p) * vi;
+                for (j, vj) in x {
+                    hessian[*i][*j] += s * vi * vj;
+                }
+            }
+        }
+        for i in 1..d {
+            gradient[i] -= l2 * w[i];
+            hessian[i][i] += l2;
+        }
+        hessian[0][0] += 1e-6;
+        let Some(step) = solve(hessian, gradient) else {
+            break;
+        };
+        let size: f64 = step.iter().map(|s| s.abs()).fold(0.0, f64::max);
+        for i in 0..d {
+            w[i] += step[i];
+        }
+        if size < 1e-7 {
+            break;
+        }
+    }
+    Logistic {
+        bias: round(w[0]),
+        weights: names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), round(w[i + 1])))
+            .collect(),
+        threshold: 0.5,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Solves `a · x = b` by Gaussian elimination with partial pivoting (a is small and
+/// positive definite here); None when it is singular.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|x, y| a[*x][col].abs().total_cmp(&a[*y][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let factor = a[row][col] / a[col][col];
+            if factor == 0.0 {
+                continue;
+            }
+            for k in col..n {
+                a[row][k] -= factor * a[col][k];
+            }
+            b[row] -= factor * b[col];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for row in (0..n).rev() {
+        let rest: f64 = (row + 1..n).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - rest) / a[row][row];
+    }
+    Some(x)
+}
+
+/// The threshold (on the model's probability) with the best F1 over `examples`, counting
+/// `unreachable` true pairs (never candidates) as missed. Returns (threshold, F1).
+pub fn best_threshold(model: &Logistic, examples: &[Example], unreachable: usize) -> (f64, f64) {
+    let positives = examples.iter().filter(|e| e.same).count() + unreachable;
+    let mut decided_tp = 0usize;
+    let mut decided_fp = 0usize;
+    let mut open: Vec<(f64, bool)> = Vec::new();
+    for e in examples {
+        match e.decided {
+            Some(true) if e.same => decided_tp += 1,
+            Some(true) => decided_fp += 1,
+            Some(false) => {}
+            None => open.push((model.probability(&e.features), e.same)),
+        }
+    }
+    open.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let f1 = |tp: usize, fp: usize| {
+        if tp == 0 {
+            0.0
+        } else {
+            let p = tp as f64 / (tp + fp) as f64;
+            let r = tp as f64 / positives.max(1) as f64;
+            2.0 * p * r / (p + r)
+        }
+    };
+    let (mut tp, mut fp) = (decided_tp, decided_fp);
+    let mut best = (0.99, f1(tp, fp));
+    for (i, (p, same)) in open.iter().enumerate() {
+        if *same {
+            tp += 1;
+        } else {
+            fp += 1;
+        }
+        // A threshold between this score and the next lower one.
+        let next = open.get(i + 1).map(|n| n.0).unwrap_or(0.0);
+        if next < *p {
+            let score = f1(tp, fp);
+            if score > best.1 {
+                best = ((p + next) / 2.0, score);
+            }
+        }
+    }
+    (round(best.0), best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(x: f64, same: bool) -> Example {
+        Example {
+            features: vec![("x", x)],
+            same,
+            decided: None,
+        }
+    }
+
+    #[test]
+    fn learns_the_direction_of_a_feature_and_a_separating_threshold() {
+        let mut examples = Vec::new();
+        for i in 0..200 {
+            let x = i as f64 / 200.0;
+            examples.push(example(x, x > 0.6 || (i % 17 == 0 && x > 0.4)));
+        }
+        let model = fit_logistic(&examples, 0.01);
+        assert!(model.weights["x"] > 5.0, "{model:?}");
+        let (threshold, f1) = best_threshold(&model, &examples, 0);
+        assert!(f1 > 0.95, "{f1}");
+        let cut = model.probability(&[("x", 0.6)]);
+        assert!((threshold - cut).abs() < 0.2, "{threshold} vs {cut}");
+    }
+
+    #[test]
+    fn decided_pairs_count_and_unreachable_ones_are_missed() {
+        let model = Logistic::default();
+        let examples = vec![Example {
+            features: vec![],
+            same: true,
+            decided: Some(true),
+        }];
+        let (_, f1) = best_threshold(&model, &examples, 1);
+        assert!((f1 - 2.0 / 3.0).abs() < 1e-9, "{f1}");
+    }
+}
