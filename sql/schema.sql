@@ -49,6 +49,18 @@ CREATE TYPE dibs.move_result AS (
 	moved_at timestamp with time zone
 );
 
+CREATE TYPE dibs.name_parts AS (
+	basic text,
+	han boolean,
+	trade text,
+	industry text,
+	form text,
+	form_words text[],
+	places text[],
+	branch text,
+	tokens text[]
+);
+
 CREATE TYPE dibs.outcome AS (
 	ok boolean,
 	reason text,
@@ -630,6 +642,16 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.customer_keys() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.name_keys := dibs.name_keys(new.name);
+    new.country := nullif(upper(btrim(new.country)), '');
+    return new;
+end
+$$;
+
 CREATE FUNCTION dibs.customer_node(p_id bigint) RETURNS TABLE(id bigint, name text, owner_name text, owner_team bigint, team_name text, open_opportunities bigint, children bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -657,18 +679,18 @@ CREATE FUNCTION dibs.customer_root(p_customer bigint) RETURNS bigint
     select (dibs.customer_path(p_customer))[1]
 $$;
 
-CREATE FUNCTION dibs.dedup_candidates(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text)
+CREATE FUNCTION dibs.dedup_candidates(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
     select c.entity, c.id, c.name, c.name_core, c.uscc, c.uscc_valid,
            case when c.phone_e164 = dibs.phone_e164(p_phone) then c.phone_e164 end,
            case when c.email_domain = dibs.company_domain(p_email) then c.email_domain end,
-           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via
+           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via, c.country
     from dibs.dedup_candidates_unrestricted(p_name, p_uscc, p_phone, p_email, p_against, p_limit) c
 $$;
 
-CREATE FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text)
+CREATE FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     SET "pg_trgm.similarity_threshold" TO '0.5'
@@ -678,10 +700,20 @@ declare
     v_phone text := dibs.phone_e164(p_phone);
     v_domain text := dibs.company_domain(p_email);
     v_code text := upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g'));
+    v_parts dibs.name_parts;
+    v_keys text[];
+    v_exact text[];
 begin
     if p_limit is null or p_limit < 1 or p_limit > 500 or length(p_name) > 200 then
         raise exception 'invalid argument' using errcode = '22023';
     end if;
+    v_parts := dibs.parse_name(coalesce(p_name, ''));
+    v_keys := dibs.name_keys(v_parts);
+    -- The keys that say "this very name": trade name and core, or base and its words sorted.
+    v_exact := case when v_parts.han then array['t:' || v_parts.trade, 'c:' || v_parts.trade || v_parts.industry]
+                    else array['b:' || array_to_string(v_parts.tokens, ''),
+                               'o:' || (select string_agg(t, '' order by t collate "C") from unnest(v_parts.tokens) t)]
+               end;
     if p_against = 'customer' then
         return query
         with hits as (
@@ -693,6 +725,12 @@ begin
             union all
             (select c.id, 'domain' from dibs.customers c
              where v_domain is not null and c.email_domain = v_domain and c.status = 'active' limit 20)
+            union all
+            (select c.id, 'keys' from dibs.customers c
+             where c.name_keys && v_exact and c.status = 'active' limit p_limit)
+            union all
+            (select c.id, 'keys' from dibs.customers c
+             where c.name_keys && v_keys and c.status = 'active' limit p_limit)
             union all
             (select c.id, 'prefix' from dibs.customers c
              where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
@@ -706,7 +744,7 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'customer'::text, c.id, c.name, c.name_core, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain,
-               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via
+               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via, c.country
         from best join dibs.customers c on c.id = best.id
         left join dibs.users u on u.id = c.owner_id
         left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id);
@@ -722,6 +760,12 @@ begin
             (select l.id, 'domain' from dibs.leads l
              where v_domain is not null and l.email_domain = v_domain and l.status in ('new', 'working') limit 20)
             union all
+            (select l.id, 'keys' from dibs.leads l
+             where l.name_keys && v_exact and l.status in ('new', 'working') limit p_limit)
+            union all
+            (select l.id, 'keys' from dibs.leads l
+             where l.name_keys && v_keys and l.status in ('new', 'working') limit p_limit)
+            union all
             (select l.id, 'prefix' from dibs.leads l
              where length(v_core) between 1 and 6 and l.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
                and l.status in ('new', 'working')
@@ -734,7 +778,7 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'lead'::text, l.id, l.company_name, l.name_core, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain,
-               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via
+               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via, l.country
         from best join dibs.leads l on l.id = best.id
         left join dibs.users u on u.id = l.owner_id
         left join dibs.teams t on t.id = u.team_id;
@@ -835,6 +879,131 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.han_parts(p_canonical text) RETURNS dibs.name_parts
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $_$
+declare
+    han_forms constant text[] := array['集团股份有限公司', '股份有限公司', '有限责任公司', '集团有限公司', '个人独资企业', '合伙企业', '有限合伙', '普通合伙', '集团公司', '股份公司', '责任公司', '有限公司', '门市部', '经营部', '公司', '集团', '商行', '商店', '工厂', '厂']::text[];
+    han_kinds constant text[] := array['Group', 'JointStock', 'Limited', 'Group', 'Sole', 'Partnership', 'Partnership', 'Partnership', 'Group', 'JointStock', 'Limited', 'Limited', 'Shop', 'Shop', 'Limited', 'Group', 'Shop', 'Shop', 'Factory', 'Factory']::text[];
+    r dibs.name_parts;
+    t text;
+    marker text;
+    before text;
+    cut integer;
+    k integer;
+    n integer;
+    segments text[];
+    inner_text text;
+    found text[];
+    flat text;
+    i integer;
+    suffix text;
+    rec record;
+    accepted boolean;
+    industry_start integer;
+    best integer;
+begin
+    r.han := true;
+    r.places := '{}';
+    r.form_words := '{}';
+    r.tokens := '{}';
+    t := regexp_replace(translate(p_canonical, '[【〔〈《「『{]】〕〉》」』}', '(((((((())))))))'),
+                        '[^[:alnum:]()]', '', 'g');
+    -- A branch after the company: …有限公司上海分公司.
+    marker := substring(t from '(分公司|分厂|分店|办事处|营业部|分部|分行|支行|分社|分中心)$');
+    if marker is not null then
+        before := left(t, length(t) - length(marker));
+        -- After the last legal form before it, or else right before the place before it.
+        cut := length(substring(before from '^(.*(?:集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|个人独资企业|合伙企业|有限合伙|普通合伙|集团公司|股份公司|责任公司|有限公司|门市部|经营部|公司|集团|商行|商店|工厂|厂))'));
+        if cut is null then
+            n := length(before);
+            cut := n;
+            for k in reverse n - 2 .. 2 loop
+                if exists (select 1 from dibs.lex_places l where l.written = right(before, k)) then
+                    cut := n - k;
+                    exit;
+                end if;
+            end loop;
+        end if;
+        r.branch := substr(before, cut + 1) || marker;
+        t := left(t, cut);
+    end if;
+    -- Bracketed parts: a region goes to places, a form goes to the form, the rest stays
+    -- (stray brackets go).
+    if t ~ '[()]' then
+        segments := regexp_split_to_array(t, '\([^)]*\)');
+        flat := translate(segments[1], '()', '');
+        i := 1;
+        for inner_text in select m[1] from regexp_matches(t, '\(([^)]*)\)', 'g') m loop
+            i := i + 1;
+            found := dibs.places_of(inner_text);
+            if cardinality(found) > 0 then
+                r.places := dibs.places_mention(r.places, found);
+            elsif inner_text = any (han_forms) then
+                r.form := coalesce(r.form, han_kinds[array_position(han_forms, inner_text)]);
+            else
+                flat := flat || inner_text;
+            end if;
+            flat := flat || translate(segments[i], '()', '');
+        end loop;
+        t := flat;
+    end if;
+    -- Legal forms at the end, stacked ones too (集团有限公司): the outermost names the form.
+    -- (The longest form that ends the name is the first of the list that does.)
+    loop
+        -- (Every form ends in one of these: most endings are not worth the expression.)
+        exit when not right(t, 1) = any ('{司,团,伙,业,部,行,店,厂}'::text[]);
+        suffix := substring(t from '.(集团股份有限公司|股份有限公司|有限责任公司|集团有限公司|个人独资企业|合伙企业|有限合伙|普通合伙|集团公司|股份公司|责任公司|有限公司|门市部|经营部|公司|集团|商行|商店|工厂|厂)$');
+        exit when suffix is null;
+        r.form := coalesce(r.form, han_kinds[array_position(han_forms, suffix)]);
+        -- 化工厂 is 化工 + 厂, not 化 + 工厂.
+        if suffix = '工厂' and length(t) >= 3
+           and exists (select 1 from dibs.lex_industries w where w.word = substr(t, length(t) - 2, 2)) then
+            suffix := '厂';
+        end if;
+        t := left(t, length(t) - length(suffix));
+    end loop;
+    -- Leading regions, nested (浙江省杭州市…), as long as two characters are left after them.
+    -- A county counts only written in full, and a second region only inside the first.
+    loop
+        n := length(t);
+        exit when n - 2 < 2;
+        accepted := false;
+        for rec in
+            select l.written, array_agg(l.place order by l.ord) as found, bool_or(l.county_only) as county_only
+            from dibs.lex_places l
+            where l.first_char = left(t, 1) and length(l.written) between 2 and n - 2
+              and l.written = left(t, length(l.written))
+            group by l.written
+            order by length(l.written) desc
+        loop
+            if not rec.county_only
+               and (cardinality(r.places) = 0
+                    or exists (select 1 from unnest(rec.found) f, unnest(r.places) p where dibs.place_compatible(p, f))) then
+                r.places := dibs.places_mention(r.places, rec.found);
+                t := substr(t, length(rec.written) + 1);
+                accepted := true;
+                exit;
+            end if;
+        end loop;
+        exit when not accepted;
+    end loop;
+    -- The industry: the longest ending made of industry words, leaving two characters.
+    industry_start := length(t);
+    loop
+        exit when industry_start - 2 < 2;
+        select max(length(w.word)) into best from dibs.lex_industries w
+        where w.last_char = substr(t, industry_start, 1) and length(w.word) between 2 and industry_start - 2
+          and w.word = substr(t, industry_start - length(w.word) + 1, length(w.word));
+        exit when best is null;
+        industry_start := industry_start - best;
+    end loop;
+    r.industry := substr(t, industry_start + 1);
+    r.trade := left(t, industry_start);
+    return r;
+end
+$_$;
+
 CREATE FUNCTION dibs.is_member(p_pool bigint, p_user bigint) RETURNS boolean
     LANGUAGE plpgsql STABLE
     AS $$
@@ -843,6 +1012,96 @@ begin
                    where m.pool_id = p_pool and m.user_id = p_user and u.active));
 end
 $$;
+
+CREATE FUNCTION dibs.latin_parts(p_canonical text) RETURNS dibs.name_parts
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+declare
+    latin_forms constant text[] := array['gesellschaft mit beschrankter haftung', 'limited liability company', 'limited liability partnership', 'public limited company', 'private ltd', 'private limited', 'company limited', 'corporation limited', 'co limited', 'co ltd', 'pte ltd', 'pte limited', 'pvt ltd', 'pvt limited', 'pty ltd', 'pty limited', 'sdn bhd', 'aktiengesellschaft', 'private', 'pte', 'pvt', 'pty', 'limited', 'ltd', 'ltda', 'bhd', 'berhad', 'plc', 'ag', 'sa', 'spa', 'inc', 'incorporated', 'corp', 'corporation', 'llc', 'lp', 'llp', 'gmbh', 'bv', 'nv', 'srl', 'sl', 'sro', 'doo', 'eu', 'aps', 'kg', 'ohg', 'vof', 'cv', 'company', 'co', 'sarl', 'sas', 'kk', 'oy', 'ab', 'as']::text[];
+    latin_kinds constant text[] := array['Gmbh', 'Llc', 'Partnership', 'JointStock', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'JointStock', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'Limited', 'JointStock', 'JointStock', 'JointStock', 'JointStock', 'Incorporated', 'Incorporated', 'Incorporated', 'Incorporated', 'Llc', 'Partnership', 'Partnership', 'Gmbh', 'Bv', 'Bv', 'OtherForm', 'OtherForm', 'OtherForm', 'OtherForm', 'OtherForm', 'Limited', 'Partnership', 'Partnership', 'Partnership', 'Partnership', 'Company', 'Company', 'OtherForm', 'OtherForm', 'OtherForm', 'OtherForm', 'OtherForm', 'OtherForm']::text[];
+    short_words constant text[] := array['intl', 'int', 'mfg', 'mfrs', 'tech', 'techs', 'svcs', 'svc', 'hldgs', 'hldg', 'grp', 'mgmt', 'mgt', 'assoc', 'bros', 'natl', 'dev', 'devt', 'eng', 'engg', 'inds', 'ind', 'invt', 'invts', 'prop', 'props', 'co', 'cos', 'ctr', 'centre', 'dept', 'gen', 'amer', 'sys', 'elec', 'pharm', 'pharma', 'fin', 'trad', 'ins', 'univ', 'assn', 'and']::text[];
+    long_words constant text[] := array['international', 'international', 'manufacturing', 'manufacturers', 'technology', 'technologies', 'services', 'service', 'holdings', 'holding', 'group', 'management', 'management', 'associates', 'brothers', 'national', 'development', 'development', 'engineering', 'engineering', 'industries', 'industries', 'investment', 'investments', 'properties', 'properties', 'company', 'companies', 'center', 'center', 'department', 'general', 'american', 'systems', 'electric', 'pharmaceutical', 'pharmaceutical', 'financial', 'trading', 'insurance', 'university', 'association', 'and']::text[];
+    r dibs.name_parts;
+    text_out text;
+    c text;
+    tokens text[];
+    joined text[] := '{}';
+    last_initial boolean := false;
+    single boolean;
+    tok text;
+    matched integer;
+    words text[];
+    nw integer;
+    nt integer;
+    ok boolean;
+    i integer;
+    j integer;
+begin
+    r.han := false;
+    r.industry := '';
+    r.places := '{}';
+    r.form_words := '{}';
+    -- Bracketed parts go, innermost first; an unclosed bracket takes the rest with it, a
+    -- stray closing one goes alone.
+    text_out := p_canonical;
+    loop
+        c := regexp_replace(text_out, '[(\[][^()\[\]]*[)\]]', '', 'g');
+        exit when c = text_out;
+        text_out := c;
+    end loop;
+    text_out := regexp_replace(regexp_replace(text_out, '[(\[].*$', ''), '[)\]]', '', 'g');
+    text_out := regexp_replace(regexp_replace(translate(text_out, '''’', ''), '[&+]', ' and ', 'g'),
+                               '[^[:alnum:]]', ' ', 'g');
+    tokens := case when btrim(text_out) = '' then '{}'::text[]
+                   else regexp_split_to_array(btrim(text_out), ' +') end;
+    -- Initials written with dots or spaces are one word: S.R.L. → srl, C.F. → cf.
+    foreach tok in array tokens loop
+        single := length(tok) = 1 and tok ~ '^[[:alpha:]]$';
+        if cardinality(joined) > 0 and last_initial and single then
+            joined[cardinality(joined)] := joined[cardinality(joined)] || tok;
+        else
+            joined := joined || tok;
+            last_initial := single;
+        end if;
+    end loop;
+    tokens := joined;
+    if cardinality(tokens) > 1 and tokens[1] = 'the' then
+        tokens := tokens[2:];
+    end if;
+    loop
+        matched := null;
+        nt := cardinality(tokens);
+        for i in 1 .. cardinality(latin_forms) loop
+            words := string_to_array(latin_forms[i], ' ');
+            nw := cardinality(words);
+            if nw < nt then
+                ok := true;
+                for j in 1 .. nw loop
+                    if not (tokens[nt - nw + j] = words[j]
+                            or (length(words[j]) >= 5 and dibs.one_edit(tokens[nt - nw + j], words[j]))) then
+                        ok := false;
+                        exit;
+                    end if;
+                end loop;
+                if ok then
+                    matched := i;
+                    exit;
+                end if;
+            end if;
+        end loop;
+        exit when matched is null;
+        nw := cardinality(string_to_array(latin_forms[matched], ' '));
+        r.form := coalesce(r.form, latin_kinds[matched]);
+        r.form_words := tokens[nt - nw + 1 : nt] || r.form_words;
+        tokens := tokens[1 : nt - nw];
+    end loop;
+    tokens := array(select coalesce(long_words[array_position(short_words, t)], t)
+                    from unnest(tokens) with ordinality u(t, o) order by o);
+    r.tokens := tokens;
+    r.trade := array_to_string(tokens, ' ');
+    return r;
+end
+$_$;
 
 CREATE FUNCTION dibs.lead_forms() RETURNS trigger
     LANGUAGE plpgsql
@@ -868,6 +1127,16 @@ CREATE FUNCTION dibs.lead_holdings(p_pool bigint, p_user bigint) RETURNS integer
 begin
     return (select count(*)::int from dibs.leads
     where owner_id = p_user and pool_id = p_pool and status in ('new', 'working'));
+end
+$$;
+
+CREATE FUNCTION dibs.lead_keys() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.name_keys := dibs.name_keys(new.company_name);
+    new.country := nullif(upper(btrim(new.country)), '');
+    return new;
 end
 $$;
 
@@ -1053,11 +1322,14 @@ CREATE TABLE dibs.leads (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     assign_attempted_at timestamp with time zone,
     assign_note text,
+    country text,
+    name_keys text[] DEFAULT '{}'::text[] NOT NULL,
     CONSTRAINT leads_check CHECK (((owner_id IS NULL) = (owned_since IS NULL))),
     CONSTRAINT leads_check1 CHECK (((status = 'converted'::dibs.lead_status) = ((customer_id IS NOT NULL) AND (converted_at IS NOT NULL)))),
     CONSTRAINT leads_company_name_check CHECK (((length(company_name) >= 1) AND (length(company_name) <= 200))),
     CONSTRAINT leads_contact_name_check CHECK ((length(contact_name) <= 100)),
     CONSTRAINT leads_contact_title_check CHECK ((length(contact_title) <= 100)),
+    CONSTRAINT leads_country_check CHECK ((country ~ '^[A-Z]{2,3}$'::text)),
     CONSTRAINT leads_email_check CHECK ((length(email) <= 200)),
     CONSTRAINT leads_email_domain_check CHECK ((length(email_domain) <= 200)),
     CONSTRAINT leads_phone_check CHECK ((length(phone) <= 40)),
@@ -1516,6 +1788,133 @@ begin
 end
 $_$;
 
+CREATE FUNCTION dibs.name_keys(r dibs.name_parts) RETURNS text[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+declare
+    keys text[] := '{}';
+    n integer;
+    k integer;
+    core text;
+    base text;
+    word text;
+    own text[];
+    spelling text;
+begin
+    if r is null then
+        return '{}';
+    end if;
+    if r.han then
+        n := length(r.trade);
+        core := r.trade || r.industry;
+        if n < 2 then
+            if r.basic <> '' then
+                keys := array['c:' || core];
+            end if;
+            return keys;
+        end if;
+        keys := keys || ('t:' || r.trade);
+        if n >= 3 then
+            for k in 1 .. n loop
+                keys := keys || ('t:' || dibs.without_char(r.trade, k));
+            end loop;
+        end if;
+        if n >= 4 then
+            keys := keys || ('t:' || left(r.trade, 2)) || ('t:' || left(r.trade, 3));
+        end if;
+        foreach spelling in array dibs.pinyin_spellings(r.trade) loop
+            keys := keys || ('p:' || spelling);
+        end loop;
+        keys := keys || ('s:' || (select string_agg(ch, '' order by ch collate "C")
+                                  from regexp_split_to_table(r.trade, '') ch));
+        keys := keys || ('c:' || core);
+        if r.industry <> '' then
+            for k in 1 .. n loop
+                keys := keys || ('c:' || dibs.without_char(core, k));
+            end loop;
+        end if;
+    else
+        base := array_to_string(r.tokens, '');
+        if base = '' then
+            return '{}';
+        end if;
+        keys := keys || ('b:' || base);
+        keys := keys || ('o:' || (select string_agg(t, '' order by t collate "C") from unnest(r.tokens) t));
+        own := array(select t from unnest(r.tokens) with ordinality u(t, o)
+                     where not exists (select 1 from dibs.lex_generic_en g where g.word = t) order by o);
+        if cardinality(own) = 0 then
+            own := r.tokens;
+        end if;
+        foreach word in array own loop
+            n := length(word);
+            continue when n < 3 and word !~ '[0-9]';
+            keys := keys || ('k:' || word);
+            if n >= 4 and n <= 14 then
+                for k in 1 .. n loop
+                    keys := keys || ('k:' || dibs.without_char(word, k));
+                end loop;
+            end if;
+        end loop;
+        n := length(base);
+        if n <= 14 then
+            for k in 1 .. n loop
+                keys := keys || ('e:' || dibs.without_char(base, k));
+            end loop;
+            keys := keys || ('e:' || base);
+        end if;
+    end if;
+    return array(select key from unnest(keys) with ordinality u(key, o) group by key order by min(o));
+end
+$$;
+
+CREATE FUNCTION dibs.name_keys(p text) RETURNS text[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    AS $$
+    select dibs.name_keys(dibs.parse_name(p))
+$$;
+
+CREATE FUNCTION dibs.one_edit(a text, b text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+    la integer := length(a);
+    lb integer := length(b);
+    i integer := 1;
+begin
+    if abs(la - lb) > 1 then
+        return false;
+    end if;
+    while i <= least(la, lb) and substr(a, i, 1) = substr(b, i, 1) loop
+        i := i + 1;
+    end loop;
+    if la = lb then
+        return substr(a, i + 1) = substr(b, i + 1);
+    elsif la > lb then
+        return substr(a, i + 1) = substr(b, i);
+    end if;
+    return substr(a, i) = substr(b, i + 1);
+end
+$$;
+
+CREATE FUNCTION dibs.parse_name(p text) RETURNS dibs.name_parts
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+    canonical constant text := lower(dibs.name_canonical(left(p, 200)));
+    han_chars integer := length(regexp_replace(canonical, '[^一-鿿㐀-䶿]', '', 'g'));
+    latin_chars integer := length(regexp_replace(canonical, '[^a-zA-Z]', '', 'g'));
+    r dibs.name_parts;
+begin
+    if han_chars > 0 and han_chars * 2 >= latin_chars then
+        r := dibs.han_parts(canonical);
+    else
+        r := dibs.latin_parts(canonical);
+    end if;
+    r.basic := regexp_replace(canonical, '[^[:alnum:]]', '', 'g');
+    return r;
+end
+$$;
+
 CREATE FUNCTION dibs.phone_e164(p text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
@@ -1576,6 +1975,92 @@ begin
     select c.user_id into user_id from dibs.rule_candidates(r) c where c.held < c.holding_limit limit 1;
     note := case when user_id is null then 'nobody_eligible' else r.strategy end;
 end
+$$;
+
+CREATE FUNCTION dibs.pinyin_spellings(p text) RETURNS text[]
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+    spellings text[] := array[''];
+    next text[];
+    spelling text;
+    reading text;
+    all_readings text[];
+    readings text;
+begin
+    all_readings := array(select coalesce((select array_to_string(y.readings, ' ') from dibs.lex_pinyin y
+                                           where y.ch = u.ch), lower(u.ch))
+                          from unnest(regexp_split_to_array(p, '')) with ordinality u(ch, o) order by u.o);
+    foreach readings in array all_readings loop
+        next := '{}';
+        <<outer>>
+        foreach spelling in array spellings loop
+            foreach reading in array string_to_array(readings, ' ') loop
+                next := next || (spelling || reading);
+                exit outer when cardinality(next) >= 8;
+            end loop;
+        end loop;
+        spellings := next;
+    end loop;
+    return spellings;
+end
+$$;
+
+CREATE FUNCTION dibs.place_compatible(a text, b text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select split_part(a, '/', 1) = split_part(b, '/', 1)
+       and (split_part(a, '/', 2) = '' or split_part(b, '/', 2) = '' or split_part(a, '/', 2) = split_part(b, '/', 2))
+       and (split_part(a, '/', 2) = '' or split_part(b, '/', 2) = ''
+            or split_part(a, '/', 3) = '' or split_part(b, '/', 3) = '' or split_part(a, '/', 3) = split_part(b, '/', 3))
+$$;
+
+CREATE FUNCTION dibs.place_narrower(a text, b text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select case when (split_part(b, '/', 2) <> '')::int + (split_part(b, '/', 3) <> '')::int
+                   > (split_part(a, '/', 2) <> '')::int + (split_part(a, '/', 3) <> '')::int
+                then b else a end
+$$;
+
+CREATE FUNCTION dibs.places_mention(p_places text[], p_found text[]) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+    found text[] := array(select f from unnest(p_found) with ordinality u(f, o)
+                          where split_part(f, '/', 1) <> '中国' order by o);
+    merged text[] := '{}';
+    old text;
+    new text;
+    narrow text;
+begin
+    if cardinality(found) = 0 then
+        return p_places;
+    end if;
+    if cardinality(p_places) = 0 then
+        return found;
+    end if;
+    foreach old in array p_places loop
+        foreach new in array found loop
+            if dibs.place_compatible(old, new) then
+                narrow := dibs.place_narrower(old, new);
+                if not narrow = any (merged) then
+                    merged := merged || narrow;
+                end if;
+            end if;
+        end loop;
+    end loop;
+    if cardinality(merged) = 0 then
+        return p_places || found;
+    end if;
+    return merged;
+end
+$$;
+
+CREATE FUNCTION dibs.places_of(p_written text) RETURNS text[]
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    AS $$
+    select coalesce(array_agg(place order by ord), '{}') from dibs.lex_places where written = p_written
 $$;
 
 CREATE FUNCTION dibs.publish_events(p_max integer DEFAULT 5000) RETURNS integer
@@ -2565,6 +3050,12 @@ CREATE FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) RETURNS tex
     end, p_alias)
 $_$;
 
+CREATE FUNCTION dibs.without_char(p text, n integer) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    select left(p, n - 1) || substr(p, n + 1)
+$$;
+
 CREATE TABLE dibs.assignment_cursor (
     rule_id bigint NOT NULL,
     last_user_id bigint
@@ -2651,10 +3142,13 @@ CREATE TABLE dibs.customers (
     created_by bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    country text,
+    name_keys text[] DEFAULT '{}'::text[] NOT NULL,
     CONSTRAINT customers_check CHECK ((parent_id IS DISTINCT FROM id)),
     CONSTRAINT customers_check1 CHECK (((owner_id IS NULL) = (owned_since IS NULL))),
     CONSTRAINT customers_check2 CHECK (((status = 'merged'::dibs.record_status) = (merged_into IS NOT NULL))),
     CONSTRAINT customers_check3 CHECK (((NOT locked) OR (locked_by IS NOT NULL))),
+    CONSTRAINT customers_country_check CHECK ((country ~ '^[A-Z]{2,3}$'::text)),
     CONSTRAINT customers_email_check CHECK ((length(email) <= 200)),
     CONSTRAINT customers_email_domain_check CHECK ((length(email_domain) <= 200)),
     CONSTRAINT customers_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
@@ -2895,6 +3389,28 @@ ALTER TABLE dibs.leads ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE dibs.lex_generic_en (
+    word text NOT NULL
+);
+
+CREATE TABLE dibs.lex_industries (
+    word text NOT NULL,
+    last_char text GENERATED ALWAYS AS ("right"(word, 1)) STORED
+);
+
+CREATE TABLE dibs.lex_pinyin (
+    ch text NOT NULL,
+    readings text[] NOT NULL
+);
+
+CREATE TABLE dibs.lex_places (
+    written text NOT NULL,
+    ord integer NOT NULL,
+    place text NOT NULL,
+    county_only boolean DEFAULT false NOT NULL,
+    first_char text GENERATED ALWAYS AS ("left"(written, 1)) STORED
 );
 
 CREATE TABLE dibs.notices (
@@ -3160,6 +3676,15 @@ ALTER TABLE ONLY dibs.free_mail_domains
 ALTER TABLE ONLY dibs.leads
     ADD CONSTRAINT leads_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY dibs.lex_generic_en
+    ADD CONSTRAINT lex_generic_en_pkey PRIMARY KEY (word);
+
+ALTER TABLE ONLY dibs.lex_industries
+    ADD CONSTRAINT lex_industries_pkey PRIMARY KEY (word);
+
+ALTER TABLE ONLY dibs.lex_pinyin
+    ADD CONSTRAINT lex_pinyin_pkey PRIMARY KEY (ch);
+
 ALTER TABLE ONLY dibs.notices
     ADD CONSTRAINT notices_pkey PRIMARY KEY (id);
 
@@ -3236,6 +3761,8 @@ CREATE INDEX customers_email_domain_idx ON dibs.customers USING btree (email_dom
 
 CREATE INDEX customers_holdings ON dibs.customers USING btree (owner_id, pool_id) WHERE (status = 'active'::dibs.record_status);
 
+CREATE INDEX customers_name_keys ON dibs.customers USING gin (name_keys) WHERE (status = 'active'::dibs.record_status);
+
 CREATE INDEX customers_owner_id_idx ON dibs.customers USING btree (owner_id) WHERE (owner_id IS NOT NULL);
 
 CREATE INDEX customers_parent_active ON dibs.customers USING btree (parent_id, name) WHERE (status = 'active'::dibs.record_status);
@@ -3268,6 +3795,8 @@ CREATE INDEX leads_email_domain ON dibs.leads USING btree (email_domain) WHERE (
 
 CREATE INDEX leads_holdings ON dibs.leads USING btree (owner_id, pool_id) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
+CREATE INDEX leads_name_keys ON dibs.leads USING gin (name_keys) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+
 CREATE INDEX leads_phone_e164_idx ON dibs.leads USING btree (phone_e164) WHERE (phone_e164 IS NOT NULL);
 
 CREATE INDEX leads_pool_id_id_idx ON dibs.leads USING btree (pool_id, id) WHERE (owner_id IS NULL);
@@ -3277,6 +3806,12 @@ CREATE INDEX leads_recycle_held ON dibs.leads USING btree (pool_id, owned_since)
 CREATE INDEX leads_recycle_idle ON dibs.leads USING btree (pool_id, COALESCE(last_followup_at, owned_since)) WHERE ((owner_id IS NOT NULL) AND (status = 'working'::dibs.lead_status));
 
 CREATE INDEX leads_uscc ON dibs.leads USING btree (uscc) WHERE uscc_valid;
+
+CREATE INDEX lex_industries_last_char ON dibs.lex_industries USING btree (last_char);
+
+CREATE INDEX lex_places_first_char ON dibs.lex_places USING btree (first_char);
+
+CREATE INDEX lex_places_written ON dibs.lex_places USING btree (written);
 
 CREATE INDEX notices_xid ON dibs.notices USING btree (xid, id);
 
@@ -3304,11 +3839,15 @@ CREATE UNIQUE INDEX registrations_one_active ON dibs.registrations USING btree (
 
 CREATE TRIGGER customers_10_forms BEFORE INSERT OR UPDATE OF name, phone, email, email_domain ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_forms();
 
+CREATE TRIGGER customers_11_keys BEFORE INSERT OR UPDATE OF name, name_keys, country ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_keys();
+
 CREATE TRIGGER customers_20_block_rules BEFORE INSERT OR UPDATE OF name, uscc, phone, email_domain, status ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.enforce_customer_block_rules();
 
 CREATE TRIGGER customers_30_end_draft AFTER INSERT ON dibs.customers FOR EACH ROW WHEN ((new.created_by IS NOT NULL)) EXECUTE FUNCTION dibs.end_draft_on_create();
 
 CREATE TRIGGER leads_10_forms BEFORE INSERT OR UPDATE OF company_name, phone, email, email_domain ON dibs.leads FOR EACH ROW EXECUTE FUNCTION dibs.lead_forms();
+
+CREATE TRIGGER leads_11_keys BEFORE INSERT OR UPDATE OF company_name, name_keys, country ON dibs.leads FOR EACH ROW EXECUTE FUNCTION dibs.lead_keys();
 
 CREATE TRIGGER pool_members_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.pool_members FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
 
@@ -3565,6 +4104,8 @@ REVOKE ALL ON FUNCTION dibs.customer_forms() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.customer_holdings(p_pool bigint, p_user bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.customer_keys() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.customer_node(p_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.customer_node(p_id bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.customer_node(p_id bigint) TO dibs_manager;
@@ -3599,11 +4140,17 @@ REVOKE ALL ON FUNCTION dibs.enforce_customer_block_rules() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.expire_registrations(p_batch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.expire_registrations(p_batch integer) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.han_parts(p_canonical text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.is_member(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.latin_parts(p_canonical text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lead_forms() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lead_holdings(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lead_keys() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lock_down_functions() FROM PUBLIC;
 
@@ -3749,6 +4296,14 @@ GRANT SELECT(assign_note) ON TABLE dibs.leads TO dibs_rep;
 GRANT SELECT(assign_note) ON TABLE dibs.leads TO dibs_manager;
 GRANT SELECT(assign_note) ON TABLE dibs.leads TO dibs_viewer;
 
+GRANT SELECT(country) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(country) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(country) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(name_keys) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(name_keys) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(name_keys) ON TABLE dibs.leads TO dibs_viewer;
+
 REVOKE ALL ON FUNCTION dibs.matching_rule(l dibs.leads) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) FROM PUBLIC;
@@ -3832,6 +4387,14 @@ GRANT ALL ON FUNCTION dibs.name_core(p text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.name_core(p text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.name_core(p text) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.name_keys(r dibs.name_parts) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.name_keys(p text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.one_edit(a text, b text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.parse_name(p text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.phone_e164(p text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_manager;
@@ -3841,6 +4404,16 @@ REVOKE ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT
 GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.pinyin_spellings(p text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.place_compatible(a text, b text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.place_narrower(a text, b text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.places_mention(p_places text[], p_found text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.places_of(p_written text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.publish_events(p_max integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.publish_events(p_max integer) TO dibs_admin;
@@ -3993,6 +4566,8 @@ GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_a
 REVOKE ALL ON FUNCTION dibs.valid_login(p text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.without_char(p text, n integer) FROM PUBLIC;
 
 GRANT SELECT ON TABLE dibs.assignment_cursor TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.assignment_cursor TO dibs_rep;
@@ -4156,6 +4731,14 @@ GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_viewer;
 
+GRANT SELECT(country) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(country) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(country) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_viewer;
+
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_rep;
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_manager;
@@ -4215,6 +4798,26 @@ GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_rep;
 GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_manager;
 GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.lead_contacts TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.lex_generic_en TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.lex_generic_en TO dibs_rep;
+GRANT SELECT ON TABLE dibs.lex_generic_en TO dibs_manager;
+GRANT SELECT ON TABLE dibs.lex_generic_en TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.lex_industries TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.lex_industries TO dibs_rep;
+GRANT SELECT ON TABLE dibs.lex_industries TO dibs_manager;
+GRANT SELECT ON TABLE dibs.lex_industries TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.lex_pinyin TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.lex_pinyin TO dibs_rep;
+GRANT SELECT ON TABLE dibs.lex_pinyin TO dibs_manager;
+GRANT SELECT ON TABLE dibs.lex_pinyin TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.lex_places TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.lex_places TO dibs_rep;
+GRANT SELECT ON TABLE dibs.lex_places TO dibs_manager;
+GRANT SELECT ON TABLE dibs.lex_places TO dibs_admin;
 
 GRANT SELECT ON TABLE dibs.notices TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.notices TO dibs_rep;

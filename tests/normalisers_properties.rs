@@ -79,10 +79,40 @@ proptest! {
 /// Company names as 企业名称登记管理规定 builds them: region (leading, bracketed or none),
 /// trade name, industry, legal form.
 fn chinese_name() -> impl Strategy<Value = String> {
-    let regions = prop::sample::select(vec!["南京市", "江苏省", "广西壮族自治区", "昆山市", "上海", "呼和浩特市", "龙岗区", ""]);
-    let industries = prop::sample::select(vec!["家纺", "信息技术", "建筑设计", "食品", "供应链管理", "电子科技", ""]);
-    let forms = prop::sample::select(vec!["有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "厂", "商行"]);
-    (regions, "[龙凤华恒信达联荣美舟缤果鲜茶言趣活得漂亮贝黎诗欧卡芙]{2,4}", industries, forms, any::<bool>())
+    let regions = prop::sample::select(vec![
+        "南京市",
+        "江苏省",
+        "广西壮族自治区",
+        "昆山市",
+        "上海",
+        "呼和浩特市",
+        "龙岗区",
+        "",
+    ]);
+    let industries = prop::sample::select(vec![
+        "家纺",
+        "信息技术",
+        "建筑设计",
+        "食品",
+        "供应链管理",
+        "电子科技",
+        "",
+    ]);
+    let forms = prop::sample::select(vec![
+        "有限公司",
+        "股份有限公司",
+        "有限责任公司",
+        "集团有限公司",
+        "厂",
+        "商行",
+    ]);
+    (
+        regions,
+        "[龙凤华恒信达联荣美舟缤果鲜茶言趣活得漂亮贝黎诗欧卡芙]{2,4}",
+        industries,
+        forms,
+        any::<bool>(),
+    )
         .prop_map(|(region, trade, industry, form, bracketed)| {
             if bracketed && !region.is_empty() {
                 format!("{trade}{industry}({region}){form}")

@@ -1,13 +1,18 @@
 -- requires: 0004
 
--- Up to p_limit records that may be the same company as the draft, with the keys the client
--- scores on and what the duplicate check may show of them (name, owner, team, status).
-create or replace function dibs.dedup_candidates_unrestricted(p_name text, p_uscc text default null, p_phone text default null,
+-- Up to p_limit records per probe that may be the same company as the draft, with what the
+-- client scores on and what the duplicate check may show of them (name, owner, team, status).
+-- Probes: the credit code, phone and domain; the name's blocking keys (the exact trade name or
+-- base first, then any key: one GIN probe each, dibs.name_keys); and for partial typing, the
+-- start of the core name and trigram similarity.
+drop function if exists dibs.dedup_candidates(text, text, text, text, text, integer);
+drop function if exists dibs.dedup_candidates_unrestricted(text, text, text, text, text, integer);
+create function dibs.dedup_candidates_unrestricted(p_name text, p_uscc text default null, p_phone text default null,
                                       p_email text default null, p_against text default 'customer',
                                       p_limit integer default 50)
 returns table (entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean,
                phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
-               team_name text, status text, via text)
+               team_name text, status text, via text, country text)
 language plpgsql stable security definer set search_path = dibs, pg_temp
 set pg_trgm.similarity_threshold = 0.5 as $$
 declare
@@ -15,10 +20,20 @@ declare
     v_phone text := dibs.phone_e164(p_phone);
     v_domain text := dibs.company_domain(p_email);
     v_code text := upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g'));
+    v_parts dibs.name_parts;
+    v_keys text[];
+    v_exact text[];
 begin
     if p_limit is null or p_limit < 1 or p_limit > 500 or length(p_name) > 200 then
         raise exception 'invalid argument' using errcode = '22023';
     end if;
+    v_parts := dibs.parse_name(coalesce(p_name, ''));
+    v_keys := dibs.name_keys(v_parts);
+    -- The keys that say "this very name": trade name and core, or base and its words sorted.
+    v_exact := case when v_parts.han then array['t:' || v_parts.trade, 'c:' || v_parts.trade || v_parts.industry]
+                    else array['b:' || array_to_string(v_parts.tokens, ''),
+                               'o:' || (select string_agg(t, '' order by t collate "C") from unnest(v_parts.tokens) t)]
+               end;
     if p_against = 'customer' then
         return query
         with hits as (
@@ -30,6 +45,12 @@ begin
             union all
             (select c.id, 'domain' from dibs.customers c
              where v_domain is not null and c.email_domain = v_domain and c.status = 'active' limit 20)
+            union all
+            (select c.id, 'keys' from dibs.customers c
+             where c.name_keys && v_exact and c.status = 'active' limit p_limit)
+            union all
+            (select c.id, 'keys' from dibs.customers c
+             where c.name_keys && v_keys and c.status = 'active' limit p_limit)
             union all
             (select c.id, 'prefix' from dibs.customers c
              where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
@@ -43,7 +64,7 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'customer'::text, c.id, c.name, c.name_core, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain,
-               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via
+               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via, c.country
         from best join dibs.customers c on c.id = best.id
         left join dibs.users u on u.id = c.owner_id
         left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id);
@@ -59,6 +80,12 @@ begin
             (select l.id, 'domain' from dibs.leads l
              where v_domain is not null and l.email_domain = v_domain and l.status in ('new', 'working') limit 20)
             union all
+            (select l.id, 'keys' from dibs.leads l
+             where l.name_keys && v_exact and l.status in ('new', 'working') limit p_limit)
+            union all
+            (select l.id, 'keys' from dibs.leads l
+             where l.name_keys && v_keys and l.status in ('new', 'working') limit p_limit)
+            union all
             (select l.id, 'prefix' from dibs.leads l
              where length(v_core) between 1 and 6 and l.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
                and l.status in ('new', 'working')
@@ -71,7 +98,7 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'lead'::text, l.id, l.company_name, l.name_core, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain,
-               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via
+               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via, l.country
         from best join dibs.leads l on l.id = best.id
         left join dibs.users u on u.id = l.owner_id
         left join dibs.teams t on t.id = u.team_id;
@@ -206,16 +233,16 @@ begin
 end
 $$;
 
-create or replace function dibs.dedup_candidates(p_name text, p_uscc text default null, p_phone text default null,
+create function dibs.dedup_candidates(p_name text, p_uscc text default null, p_phone text default null,
                                       p_email text default null, p_against text default 'customer',
                                       p_limit integer default 50)
 returns table (entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean,
                phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
-               team_name text, status text, via text)
+               team_name text, status text, via text, country text)
 language sql stable security definer set search_path = dibs, pg_temp as $$
     select c.entity, c.id, c.name, c.name_core, c.uscc, c.uscc_valid,
            case when c.phone_e164 = dibs.phone_e164(p_phone) then c.phone_e164 end,
            case when c.email_domain = dibs.company_domain(p_email) then c.email_domain end,
-           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via
+           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via, c.country
     from dibs.dedup_candidates_unrestricted(p_name, p_uscc, p_phone, p_email, p_against, p_limit) c
 $$;

@@ -1,4 +1,4 @@
--- requires: 0007
+-- requires: 0008
 -- Privileges in their final form. Applied after every other code file whenever code or schema
 -- changes, so they converge: what is written here is what the database grants.
 --
@@ -37,7 +37,8 @@ grant select on
     dibs.opportunity_stages, dibs.opportunities, dibs.followups, dibs.registrations, dibs.dedup_rules,
     dibs.ownership_log, dibs.daily_claims, dibs.assignment_rules, dibs.assignment_cursor, dibs.notices,
     dibs.event_cursor, dibs.free_mail_domains, dibs.dedup_decisions, dibs.drafts, dibs.customer_merges,
-    dibs.settings, dibs.user_scopes, dibs.audit_log, dibs.opportunity_log
+    dibs.settings, dibs.user_scopes, dibs.audit_log, dibs.opportunity_log,
+    dibs.lex_places, dibs.lex_industries, dibs.lex_pinyin, dibs.lex_generic_en
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- Contact columns (phone, phone_e164, email) of leads, customers and contacts are readable by

@@ -6,13 +6,15 @@
 //!
 //! - `claims`: ownership calls of racing reps vs single-row updates, with the invariant check;
 //! - `recycle`: a sweep over many leads while reps claim;
-//! - `dedup`: duplicate-check quality on labelled sets, and its speed at scale;
+//! - `dedup`: duplicate-check quality on labelled sets, and its speed at scale, beside the
+//!   matcher before issue 12 (`legacy`);
 //! - `rls`: what row-level security costs the app's queries;
 //! - `tui`: the app (render, last key → panel, start-up, memory), on the database as it is;
 //! - `render`: frame render times of every pane, with no database at all.
 
 pub mod claims;
 pub mod dedup;
+pub mod legacy;
 pub mod recycle;
 pub mod render;
 pub mod rls;

@@ -47,9 +47,16 @@ pub enum BenchKind {
     },
     /// Duplicate-check quality on the labelled Chinese set: scan P/R/F1, live top-5 recall.
     DedupQuality {
-        /// Companies in the set (each with variants and hard negatives).
+        /// A labelled set's directory (records.csv, pairs_same.csv, and optionally
+        /// truth_records.csv, hard_negative_pairs.csv, pairs_branch.csv); repeat for several.
+        #[arg(long = "set")]
+        sets: Vec<std::path::PathBuf>,
+        /// Also the project's own generated set, of this many companies (0: not).
         #[arg(long, default_value_t = 2_000)]
-        companies: usize,
+        generated: usize,
+        /// Skip the live check (it stores each set's originals in a scratch database).
+        #[arg(long)]
+        no_live: bool,
     },
     /// Live duplicate-check latency on the current data (2–12 character inputs) beside a
     /// LIKE search, and scan throughput on a generated file.
@@ -254,38 +261,19 @@ pub async fn bench(
                 ExitCode::from(EXIT_ERROR)
             })
         }
-        BenchKind::DedupQuality { companies } => {
-            let report = bench::dedup_quality(&target.config, companies).await?;
+        BenchKind::DedupQuality {
+            sets,
+            generated,
+            no_live,
+        } => {
+            let report = bench::dedup_quality(&target.config, &sets, generated, !no_live).await?;
             if output.json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 );
             } else {
-                println!(
-                    "dibs bench dedup-quality — {} records, {} true pairs",
-                    report.records, report.true_pairs
-                );
-                println!("{:<40}{:>10}{:>10}{:>10}", "", "precision", "recall", "F1");
-                println!(
-                    "{:<40}{:>10.3}{:>10.3}{:>10.3}",
-                    "dedup scan", report.precision, report.recall, report.f1
-                );
-                println!(
-                    "{:<40}{:>10.3}{:>10.3}{:>10.3}",
-                    "baseline: exact name or credit code",
-                    report.baseline_precision,
-                    report.baseline_recall,
-                    report.baseline_f1
-                );
-                println!(
-                    "live check: true original in the top 5 for {:.3} of {} typed variants",
-                    report.top5_recall, report.top5_queries
-                );
-                println!(
-                    "scan: {} pairs reported in {:.1} s",
-                    report.reported_pairs, report.scan_seconds
-                );
+                print!("{}", report.text());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -75,12 +75,14 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_drafts_merges"),
     migration!(6, "0006_security"),
     migration!(7, "0007_board_tree"),
+    migration!(8, "0008_name_keys"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).
 pub const CODE: &[CodeFile] = &[
     code!("10_t2s.sql"),
     code!("11_forms.sql"),
+    code!("12_name_keys.sql"),
     code!("20_security_predicates.sql"),
     code!("30_ownership.sql"),
     code!("40_dedup.sql"),
@@ -145,6 +147,7 @@ pub async fn is_current(client: &Client) -> bool {
     let recorded: HashMap<String, String> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
     CODE.iter()
         .all(|c| recorded.get(c.name).map(String::as_str) == Some(checksum(c.sql).as_str()))
+        && super::lexicon::is_current(client).await
 }
 
 const BOOKKEEPING: &str = "create schema if not exists dibs;
@@ -243,6 +246,7 @@ pub async fn migrate(client: &mut Client) -> Result<usize, Error> {
         applied_count += 1;
     }
     apply_remaining_code(client, applied_count > 0, &applied_code).await?;
+    super::lexicon::sync(client, MIGRATION_LOCK_KEY).await?;
     Ok(applied_count)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod connect;
+pub mod lexicon;
 pub mod listen;
 pub mod migrate;
 pub mod session;

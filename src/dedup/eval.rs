@@ -6,6 +6,7 @@
 //! negatives sit beside them as their own clusters: the same trade name in another city,
 //! a name one trade-name character apart, a branch, companies behind one shared phone.
 
+use crate::domain::lexicon::readings;
 use crate::domain::uscc;
 use crate::rng::SeededRng;
 use crate::seed::generate::{self, Company};
@@ -174,16 +175,20 @@ pub fn chinese_set(seed: u64, companies: usize) -> Labelled {
                 );
             }
             1 => {
-                // One trade-name character apart, same city and industry.
+                // One trade-name character apart, same city and industry, and a character
+                // that sounds different (one that sounds the same is what an IME slip
+                // looks like: the duplicate check is right to take it for the company).
                 let mut chars: Vec<char> = company.trade_zh.chars().collect();
+                let slot = rng.below(chars.len());
+                let replaced = chars[slot];
                 let replacement = loop {
                     let (c, _) = rng.pick(TRADE_CHARS);
                     let c = c.chars().next().unwrap_or('新');
-                    if !chars.contains(&c) {
+                    let sounds_alike = readings(c).iter().any(|r| readings(replaced).contains(r));
+                    if !chars.contains(&c) && !sounds_alike {
                         break c;
                     }
                 };
-                let slot = rng.below(chars.len());
                 chars[slot] = replacement;
                 let trade: String = chars.into_iter().collect();
                 let name = company.name.replacen(&company.trade_zh, &trade, 1);

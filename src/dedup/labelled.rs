@@ -38,6 +38,8 @@ pub struct LabelledSet {
     pub originals: HashSet<String>,
     /// The company (entity) of each record, when the truth file names it.
     pub entity: HashMap<String, String>,
+    /// Records that are a branch of their company (`relation` = branch): related, not it.
+    pub branch_records: HashSet<String>,
 }
 
 fn open_error(path: &Path, err: impl std::fmt::Display) -> Error {
@@ -127,6 +129,9 @@ impl LabelledSet {
                     .unwrap_or_default();
                 if row.get("is_original").map(String::as_str) == Some("1") {
                     set.originals.insert(id.clone());
+                }
+                if row.get("relation").map(String::as_str) == Some("branch") {
+                    set.branch_records.insert(id.clone());
                 }
                 if let Some(entity) = row.get("entity_id").or_else(|| row.get("lei")) {
                     set.entity.insert(id.clone(), entity.clone());
@@ -227,9 +232,11 @@ mod tests {
 
     #[test]
     fn quality_counts_as_the_sets_scorer_does() {
-        let mut set = LabelledSet::default();
-        set.same = [ordered("a", "b"), ordered("c", "d")].into_iter().collect();
-        set.branch = [ordered("a", "e")].into_iter().collect();
+        let mut set = LabelledSet {
+            same: [ordered("a", "b"), ordered("c", "d")].into_iter().collect(),
+            branch: [ordered("a", "e")].into_iter().collect(),
+            ..LabelledSet::default()
+        };
         set.perturbations.insert("b".into(), vec!["typo".into()]);
         set.hard_negatives
             .insert("twins".into(), [ordered("c", "x")].into_iter().collect());

@@ -230,9 +230,13 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
+/// Only this many characters of a name count (what a stored name may hold).
+pub const MAX_NAME: usize = 200;
+
 /// Takes a name apart.
 pub fn parse(name: &str) -> Parts {
-    let canonical = canonical(name).to_lowercase();
+    let name: String = name.chars().take(MAX_NAME).collect();
+    let canonical = canonical(&name).to_lowercase();
     let basic: String = canonical.chars().filter(|c| c.is_alphanumeric()).collect();
     let han_chars = canonical.chars().filter(|c| is_han(*c)).count();
     let latin_chars = canonical

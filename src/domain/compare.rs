@@ -176,6 +176,18 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
         },
         1.0,
     ));
+    if trade == TradeRelation::Homophone
+        && a.trade
+            .chars()
+            .zip(b.trade.chars())
+            .filter(|(x, y)| x != y)
+            .count()
+            > 1
+    {
+        // An IME slip changes one character; several changed characters that all happen to
+        // share a reading (锐盈 / 瑞景) say much less.
+        features.push(("trade_homophone_several", 1.0));
+    }
     features.push(("trade_similarity", strsim::jaro_winkler(&a.trade, &b.trade)));
     let (core_a, core_b) = (a.core(), b.core());
     if core_a == core_b && !core_a.is_empty() {

@@ -99,8 +99,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
             if factor == 0.0 {
                 continue;
             }
-            for k in col..n {
-                a[row][k] -= factor * a[col][k];
+            let pivot_row = a[col].clone();
+            for (cell, above) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *cell -= factor * above;
             }
             b[row] -= factor * b[col];
         }
@@ -113,8 +114,14 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     Some(x)
 }
 
+/// How far under the best F1 a threshold may be and still count as as good: the chosen
+/// threshold is the middle of that plateau, not its edge, so that data a little unlike the
+/// labelled sets does not fall off it.
+const PLATEAU: f64 = 0.002;
+
 /// The threshold (on the model's probability) with the best F1 over `examples`, counting
-/// `unreachable` true pairs (never candidates) as missed. Returns (threshold, F1).
+/// `unreachable` true pairs (never candidates) as missed: the middle of the range of
+/// thresholds within `PLATEAU` of the best. Returns (threshold, F1 there).
 pub fn best_threshold(model: &Logistic, examples: &[Example], unreachable: usize) -> (f64, f64) {
     let positives = examples.iter().filter(|e| e.same).count() + unreachable;
     let mut decided_tp = 0usize;
@@ -139,7 +146,8 @@ pub fn best_threshold(model: &Logistic, examples: &[Example], unreachable: usize
         }
     };
     let (mut tp, mut fp) = (decided_tp, decided_fp);
-    let mut best = (0.99, f1(tp, fp));
+    // (threshold, F1 there), from the highest threshold down.
+    let mut curve = vec![(0.99, f1(tp, fp))];
     for (i, (p, same)) in open.iter().enumerate() {
         if *same {
             tp += 1;
@@ -149,13 +157,26 @@ pub fn best_threshold(model: &Logistic, examples: &[Example], unreachable: usize
         // A threshold between this score and the next lower one.
         let next = open.get(i + 1).map(|n| n.0).unwrap_or(0.0);
         if next < *p {
-            let score = f1(tp, fp);
-            if score > best.1 {
-                best = ((p + next) / 2.0, score);
-            }
+            curve.push(((p + next) / 2.0, f1(tp, fp)));
         }
     }
-    (round(best.0), best.1)
+    let best = curve.iter().map(|c| c.1).fold(0.0, f64::max);
+    let plateau: Vec<f64> = curve
+        .iter()
+        .filter(|c| c.1 >= best - PLATEAU)
+        .map(|c| c.0)
+        .collect();
+    let (low, high) = plateau
+        .iter()
+        .fold((1.0f64, 0.0f64), |(lo, hi), t| (lo.min(*t), hi.max(*t)));
+    let middle = (low + high) / 2.0;
+    // The F1 at the chosen threshold: that of the nearest point of the curve.
+    let at = curve
+        .iter()
+        .min_by(|a, b| (a.0 - middle).abs().total_cmp(&(b.0 - middle).abs()))
+        .map(|c| c.1)
+        .unwrap_or(best);
+    (round(middle), at)
 }
 
 #[cfg(test)]

@@ -266,6 +266,16 @@ fn build() -> Lexicon {
     }
 }
 
+/// The data the lexicons are built from, as shipped (the database's copy is reloaded when
+/// any of it changes).
+pub const SOURCES: &[&str] = &[
+    REGIONS_CSV,
+    INDUSTRIES,
+    INDUSTRIES_EXTRA,
+    PINYIN,
+    GENERIC_EN,
+];
+
 pub fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(build)

@@ -295,9 +295,8 @@ pub fn score_with(model: &Model, draft: &Keyed, stored: &Keyed, weights: &Weight
         score = score.min(cap);
         why.push(Why::DifferentCreditCode);
     }
-    let score = (score * 1000.0).round() / 1000.0;
     Scored {
-        score,
+        score: (score * 1000.0).round() / 1000.0,
         duplicate: score >= threshold,
         why,
     }
@@ -471,7 +470,11 @@ mod tests {
             assert!(!batch.why.contains(&Why::TypedPrefix), "{typed}: {batch:?}");
         }
         // The bonus fills in where the model alone would not warn.
-        let live = score(&keys("Accord Ind"), &keys("Accord Industries LLC"), &Weights::default());
+        let live = score(
+            &keys("Accord Ind"),
+            &keys("Accord Industries LLC"),
+            &Weights::default(),
+        );
         assert!(live.why.contains(&Why::TypedPrefix), "{live:?}");
     }
 

@@ -61,7 +61,7 @@ pub async fn candidates<C: GenericClient>(
 ) -> Result<Vec<Candidate>, Error> {
     let rows = client
         .query(
-            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status
+            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status, country
              from dibs.dedup_candidates($1, $2, $3, $4, $5, 50)",
             &[&name, &uscc, &phone, &email, &against.as_sql()],
         )
@@ -77,7 +77,7 @@ pub async fn candidates<C: GenericClient>(
                 uscc_valid: row.get(5),
                 phone_e164: row.get(6),
                 domain: row.get(7),
-                country: None,
+                country: row.get(11),
             },
             owner: row.get(8),
             team: row.get(9),
@@ -118,3 +118,58 @@ pub async fn clear_draft<C: GenericClient>(client: &C, entity: Entity) -> Result
         .map_err(Error::doing("duplicate check"))?;
     Ok(())
 }
+
+/// Prepares a session for `legacy_candidates` (the old function set this threshold itself).
+pub async fn legacy_session<C: GenericClient>(client: &C) -> Result<(), Error> {
+    client
+        .batch_execute("set pg_trgm.similarity_threshold = 0.5")
+        .await
+        .map_err(Error::doing("duplicate check"))
+}
+
+/// The candidate probes of the duplicate check before blocking keys (commit 3411b38): code,
+/// phone, domain, core prefix and core trigrams, on active customers. For the benchmarks'
+/// same-run baseline only (`bench::legacy`); reads as the table owner.
+/// Returns (id, name, valid credit code, phone, domain).
+pub async fn legacy_candidates<C: GenericClient>(
+    client: &C,
+    name: &str,
+    valid_code: Option<&str>,
+    phone_e164: Option<&str>,
+    domain: Option<&str>,
+) -> Result<Vec<LegacyCandidate>, Error> {
+    let core = crate::domain::names::core_form(name);
+    let rows = client
+        .query(
+            "with hits as (
+                 (select c.id from dibs.customers c
+                  where $2::text is not null and c.uscc = $2 and c.status = 'active' limit 5)
+                 union all
+                 (select c.id from dibs.customers c
+                  where $3::text is not null and c.phone_e164 = $3 and c.status = 'active' limit 20)
+                 union all
+                 (select c.id from dibs.customers c
+                  where $4::text is not null and c.email_domain = $4 and c.status = 'active' limit 20)
+                 union all
+                 (select c.id from dibs.customers c
+                  where length($1) between 1 and 6 and c.name_core like replace(replace($1, '%', ''), '_', '') || '%'
+                    and c.status = 'active'
+                  order by length(c.name_core) limit 50)
+                 union all
+                 (select c.id from dibs.customers c
+                  where length($1) >= 3 and c.name_core operator(dibs.%) $1 and c.status = 'active'
+                  order by c.name_core operator(dibs.<->) $1 limit 50))
+             select c.id, c.name, case when c.uscc_valid then c.uscc end, c.phone_e164, c.email_domain
+             from (select distinct id from hits) h join dibs.customers c on c.id = h.id",
+            &[&core, &valid_code, &phone_e164, &domain],
+        )
+        .await
+        .map_err(Error::doing("duplicate check"))?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect())
+}
+
+/// (id, name, valid credit code, phone, domain)
+pub type LegacyCandidate = (i64, String, Option<String>, Option<String>, Option<String>);
