@@ -639,7 +639,7 @@ async fn merge_moves_everything_and_unmerge_puts_it_back() {
 async fn import_reports_bad_rows_flags_duplicates_and_keeps_good_rows() {
     let db = TestDatabase::new().await;
     let _org = org(&db, 1, 100).await;
-    let admin = db.client().await;
+    let mut admin = db.client().await;
     let code = uscc::synthesise("310000", 99);
     admin
         .execute(
@@ -659,9 +659,10 @@ async fn import_reports_bad_rows_flags_duplicates_and_keeps_good_rows() {
          坏电话公司,,12345,,\n\
          好物流有限公司,,,,\n"
     );
-    let dry = dibs::dedup::import::import(&admin, Entity::Customer, None, file.as_bytes(), true)
-        .await
-        .expect("dry run");
+    let dry =
+        dibs::dedup::import::import(&mut admin, Entity::Customer, None, file.as_bytes(), true)
+            .await
+            .expect("dry run");
     assert_eq!(dry.imported, 2, "{dry:?}");
     assert_eq!(
         scalar(&admin, "select count(*) from dibs.customers").await,
@@ -669,7 +670,7 @@ async fn import_reports_bad_rows_flags_duplicates_and_keeps_good_rows() {
         "a dry run writes nothing"
     );
     let report =
-        dibs::dedup::import::import(&admin, Entity::Customer, None, file.as_bytes(), false)
+        dibs::dedup::import::import(&mut admin, Entity::Customer, None, file.as_bytes(), false)
             .await
             .expect("import");
     assert_eq!(report.rows, 7);

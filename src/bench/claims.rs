@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio_postgres::{Client, Config};
 
+use crate::db::copy::CopyWriter;
 use crate::error::Error;
 use crate::rng::SeededRng;
-use crate::seed::copy::CopyWriter;
 
 #[allow(unused_imports)]
 use super::{Latencies, Scratch, join_error};

@@ -8,7 +8,7 @@ use tokio_postgres::Config;
 
 use crate::dedup::labelled::{IdPair, LabelledSet, Quality, ordered, quality};
 use crate::domain::ownership::Entity;
-use crate::domain::score::Weights;
+use crate::domain::score::{Draft, Weights};
 use crate::error::Error;
 use crate::rng::SeededRng;
 
@@ -306,85 +306,147 @@ async fn live_quality(config: &Config, set: &LabelledSet) -> Result<LiveQuality,
     Ok(live)
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SpeedReport {
-    pub customers: i64,
+/// Latency quantiles in milliseconds.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Quantiles {
     pub queries: usize,
-    /// (input length in characters, p50, p95, p99) of the live check, from the client.
-    pub by_length: Vec<(usize, f64, f64, f64)>,
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub p99_ms: f64,
-    pub baseline_queries: usize,
-    pub baseline_p50_ms: f64,
-    pub baseline_p95_ms: f64,
-    pub baseline_p99_ms: f64,
-    pub scan_records: usize,
-    pub scan_seconds: f64,
-    pub scan_records_per_second: f64,
 }
 
-/// `dibs bench dedup-speed`: live-check latency on the database as it is (seed it first,
-/// e.g. with 1,000,000 customers) for inputs of 2–12 characters taken from stored names,
-/// beside a `LIKE '%…%'` search (what a CRM without trigram indexes runs); and the scan's
-/// throughput on a generated file of `scan_records` records.
+impl Quantiles {
+    fn of(mut latencies: Latencies) -> Quantiles {
+        Quantiles {
+            queries: latencies.len(),
+            p50_ms: latencies.quantile_ms(0.5),
+            p95_ms: latencies.quantile_ms(0.95),
+            p99_ms: latencies.quantile_ms(0.99),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SpeedReport {
+    pub customers: i64,
+    /// The live check, all inputs, and by input length (characters).
+    pub live: Quantiles,
+    pub live_by_length: Vec<(usize, Quantiles)>,
+    /// The matcher before issue 12 on the same inputs.
+    pub baseline_live: Quantiles,
+    pub scan_records: usize,
+    pub scan_seconds: f64,
+    pub baseline_scan_seconds: f64,
+    /// `dibs import` of generated rows into a copy of the database.
+    pub import_rows: usize,
+    pub import_seconds: f64,
+    pub import_imported: usize,
+    pub import_duplicates: usize,
+    pub import_phases: crate::dedup::import::Phases,
+    /// The import before issue 12 (row by row: check, then insert), on a sample of the rows.
+    pub baseline_import_rows: usize,
+    pub baseline_import_seconds: f64,
+}
+
+impl SpeedReport {
+    pub fn text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = format!(
+            "dibs bench dedup-speed — {} active customers; baseline: the matcher before issue 12, same inputs, same run\n",
+            self.customers
+        );
+        let _ = writeln!(
+            out,
+            "{:<34}{:>9}{:>9}{:>9}{:>9}",
+            "", "checks", "p50 ms", "p95 ms", "p99 ms"
+        );
+        let mut line = |label: String, q: &Quantiles| {
+            let _ = writeln!(
+                out,
+                "{label:<34}{:>9}{:>9.2}{:>9.2}{:>9.2}",
+                q.queries, q.p50_ms, q.p95_ms, q.p99_ms
+            );
+        };
+        line("live check (2–12 characters)".into(), &self.live);
+        for (length, q) in &self.live_by_length {
+            line(format!("  {length} characters"), q);
+        }
+        line("baseline live check".into(), &self.baseline_live);
+        if self.scan_records > 0 {
+            let _ = writeln!(
+                out,
+                "dedup scan of {} records: {:.1} s ({:.0} records/s); baseline {:.1} s",
+                self.scan_records,
+                self.scan_seconds,
+                self.scan_records as f64 / self.scan_seconds.max(1e-9),
+                self.baseline_scan_seconds
+            );
+        }
+        if self.import_rows > 0 {
+            let _ = writeln!(
+                out,
+                "import of {} rows against {} customers: {:.1} s ({:.0} rows/s; {} imported, {} already there); baseline {} rows in {:.1} s ({:.0} rows/s)",
+                self.import_rows,
+                self.customers,
+                self.import_seconds,
+                self.import_rows as f64 / self.import_seconds.max(1e-9),
+                self.import_imported,
+                self.import_duplicates,
+                self.baseline_import_rows,
+                self.baseline_import_seconds,
+                self.baseline_import_rows as f64 / self.baseline_import_seconds.max(1e-9)
+            );
+            let p = &self.import_phases;
+            let _ = writeln!(
+                out,
+                "  of which: reading and checking the file {:.1} s, staging {:.1} s, candidates {:.1} s, inserting {:.1} s",
+                p.file, p.stage, p.candidates, p.insert
+            );
+        }
+        out
+    }
+}
+
+/// `dibs bench dedup-speed`: on the database as it is (seed it first, e.g. with 1,000,000
+/// customers): the live check's latency for inputs of 2–12 characters taken from stored names;
+/// the scan of a generated file of `scan_records` records; and `dibs import` of `import_rows`
+/// generated rows (a tenth of them other spellings of stored companies) into a copy of the
+/// database, made from it as a template and dropped afterwards. Each beside the matcher
+/// before issue 12 on the same inputs (its import on a sample: row by row it is slow).
 pub async fn dedup_speed(
     target: &Config,
     queries: usize,
     scan_records: usize,
+    import_rows: usize,
 ) -> Result<SpeedReport, Error> {
-    use crate::domain::score::Draft;
     let client = crate::db::connect(target).await?;
-    let customers: i64 = client
-        .query_one(
-            "select count(*) from dibs.customers where status = 'active'",
-            &[],
-        )
-        .await
-        .map_err(Error::doing("bench"))?
-        .get(0);
-    let max_id: i64 = client
-        .query_one("select coalesce(max(id), 0) from dibs.customers", &[])
-        .await
-        .map_err(Error::doing("bench"))?
-        .get(0);
-    let weights = crate::dedup::check::load_weights(
-        &client,
-        crate::domain::ownership::Entity::Customer,
-        crate::domain::ownership::Entity::Customer,
-    )
-    .await?;
-    let mut rng = SeededRng::new(77);
-    let mut inputs = Vec::with_capacity(queries);
-    while inputs.len() < queries && max_id > 0 {
-        let id = rng.range(1, max_id);
-        let Some(row) = client
-            .query_opt("select name from dibs.customers where id = $1", &[&id])
-            .await
-            .map_err(Error::doing("bench"))?
-        else {
-            continue;
-        };
-        let name: String = row.get(0);
-        let length = 2 + inputs.len() % 11;
-        inputs.push(name.chars().take(length).collect::<String>());
-    }
+    let customers: i64 = crate::db::api::dedup::active_customers(&client).await?;
+    let names =
+        crate::db::api::dedup::sample_customer_names(&client, queries.max(import_rows / 10), 77)
+            .await?;
+    let mut report = SpeedReport {
+        customers,
+        ..SpeedReport::default()
+    };
+    let inputs: Vec<String> = names
+        .iter()
+        .take(queries)
+        .enumerate()
+        .map(|(i, name)| name.chars().take(2 + i % 11).collect())
+        .collect();
+    let weights =
+        crate::dedup::check::load_weights(&client, Entity::Customer, Entity::Customer).await?;
+    crate::db::api::dedup::legacy_session(&client).await?;
     // Warm the caches the way a working server is warm.
     for input in inputs.iter().take(20) {
         let draft = Draft {
             name: input.clone(),
             ..Draft::default()
         };
-        crate::dedup::check::check(
-            &client,
-            &draft,
-            crate::domain::ownership::Entity::Customer,
-            5,
-            &weights,
-        )
-        .await?;
+        crate::dedup::check::check(&client, &draft, Entity::Customer, 5, &weights).await?;
+        super::legacy::check(&client, &record_of(input), 5).await?;
     }
-    let mut all = Latencies::default();
+    let (mut all, mut old) = (Latencies::default(), Latencies::default());
     let mut buckets: BTreeMap<usize, Latencies> = BTreeMap::new();
     for input in &inputs {
         let draft = Draft {
@@ -392,70 +454,117 @@ pub async fn dedup_speed(
             ..Draft::default()
         };
         let started = Instant::now();
-        crate::dedup::check::check(
-            &client,
-            &draft,
-            crate::domain::ownership::Entity::Customer,
-            5,
-            &weights,
-        )
-        .await?;
+        crate::dedup::check::check(&client, &draft, Entity::Customer, 5, &weights).await?;
         let elapsed = started.elapsed();
         all.record(elapsed);
         buckets
             .entry(input.chars().count())
             .or_default()
             .record(elapsed);
-    }
-    let mut baseline = Latencies::default();
-    let like = client
-        .prepare("select id, name from dibs.customers where status = 'active' and name like '%' || $1 || '%' limit 5")
-        .await
-        .map_err(Error::doing("bench"))?;
-    for input in inputs.iter().take(queries.min(50)) {
         let started = Instant::now();
-        client
-            .query(&like, &[input])
-            .await
-            .map_err(Error::doing("bench"))?;
-        baseline.record(started.elapsed());
+        super::legacy::check(&client, &record_of(input), 5).await?;
+        old.record(started.elapsed());
     }
-    let by_length = buckets
+    report.live = Quantiles::of(all);
+    report.baseline_live = Quantiles::of(old);
+    report.live_by_length = buckets
         .into_iter()
-        .map(|(length, mut l)| {
-            (
-                length,
-                l.quantile_ms(0.5),
-                l.quantile_ms(0.95),
-                l.quantile_ms(0.99),
-            )
-        })
+        .map(|(l, q)| (l, Quantiles::of(q)))
         .collect();
 
-    let (scan_count, scan_seconds) = if scan_records > 0 {
+    if scan_records > 0 {
         let set = crate::dedup::eval::chinese_set(9, scan_records * 10 / 28);
-        let (_, report) = crate::dedup::scan::scan(&set.records, &weights);
-        (report.records, report.seconds)
-    } else {
-        (0, 0.0)
-    };
-    Ok(SpeedReport {
-        customers,
-        queries: all.len(),
-        by_length,
-        p50_ms: all.quantile_ms(0.5),
-        p95_ms: all.quantile_ms(0.95),
-        p99_ms: all.quantile_ms(0.99),
-        baseline_queries: baseline.len(),
-        baseline_p50_ms: baseline.quantile_ms(0.5),
-        baseline_p95_ms: baseline.quantile_ms(0.95),
-        baseline_p99_ms: baseline.quantile_ms(0.99),
-        scan_records: scan_count,
-        scan_seconds,
-        scan_records_per_second: if scan_seconds > 0.0 {
-            scan_count as f64 / scan_seconds
+        let started = Instant::now();
+        let (_, scanned) = crate::dedup::scan::scan(&set.records, &Weights::default());
+        report.scan_records = scanned.records;
+        report.scan_seconds = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        super::legacy::scan(&set.records);
+        report.baseline_scan_seconds = started.elapsed().as_secs_f64();
+    }
+
+    if import_rows > 0 {
+        drop(client);
+        let copy = Scratch::copy_of(target).await?;
+        let result = import_speed(&copy.config, &names, import_rows, &mut report).await;
+        copy.cleanup().await?;
+        result?;
+    }
+    Ok(report)
+}
+
+fn record_of(name: &str) -> crate::dedup::scan::Record {
+    crate::dedup::scan::Record {
+        name: name.to_string(),
+        ..crate::dedup::scan::Record::default()
+    }
+}
+
+/// Generated import rows: new companies, and every tenth another spelling of a stored one.
+fn import_file(stored: &[String], rows: usize, seed: u64) -> String {
+    let mut rng = SeededRng::new(seed);
+    let mut out = String::from("name,phone,email\n");
+    for i in 0..rows {
+        let name = if i % 10 == 0 && !stored.is_empty() {
+            let original = &stored[rng.below(stored.len())];
+            match rng.below(3) {
+                0 => format!("{original} "),
+                1 => crate::domain::names::to_traditional_text(original),
+                _ => original.replacen("有限公司", "有限责任公司", 1),
+            }
         } else {
-            0.0
-        },
-    })
+            crate::seed::generate::random_company(&mut rng).name
+        };
+        let phone = crate::seed::generate::mobile(&mut rng).0;
+        let _ = std::fmt::Write::write_fmt(
+            &mut out,
+            format_args!("\"{}\",{phone},\n", name.replace('"', "")),
+        );
+    }
+    out
+}
+
+async fn import_speed(
+    config: &Config,
+    stored: &[String],
+    rows: usize,
+    report: &mut SpeedReport,
+) -> Result<(), Error> {
+    let mut client = crate::db::connect(config).await?;
+    let file = import_file(stored, rows, 5);
+    let started = Instant::now();
+    let imported =
+        crate::dedup::import::import(&mut client, Entity::Customer, None, file.as_bytes(), false)
+            .await?;
+    report.import_seconds = started.elapsed().as_secs_f64();
+    report.import_rows = rows;
+    report.import_imported = imported.imported;
+    report.import_duplicates =
+        imported.duplicates_in_database.len() + imported.duplicates_in_file.len();
+    report.import_phases = imported.seconds;
+    // The import before issue 12, row by row, on a sample of other rows.
+    let sample = (rows / 20).clamp(100, 5_000);
+    let file = import_file(stored, sample, 6);
+    let (sample_rows, _) = crate::dedup::import::read_rows(file.as_bytes())?;
+    crate::db::api::dedup::legacy_session(&client).await?;
+    let started = Instant::now();
+    for row in &sample_rows {
+        let record = crate::dedup::scan::Record {
+            name: row.name.clone(),
+            phone: row.phone.clone(),
+            ..crate::dedup::scan::Record::default()
+        };
+        let best = super::legacy::check_scored(&client, &record, 1).await?;
+        if best
+            .first()
+            .is_some_and(|(score, _)| *score >= super::legacy::DUPLICATE_AT)
+        {
+            continue;
+        }
+        crate::db::api::import::insert_one_customer(&client, &row.name, row.phone.as_deref())
+            .await?;
+    }
+    report.baseline_import_rows = sample_rows.len();
+    report.baseline_import_seconds = started.elapsed().as_secs_f64();
+    Ok(())
 }

@@ -149,6 +149,19 @@ pub async fn check<C: GenericClient>(
     draft: &Record,
     k: usize,
 ) -> Result<Vec<i64>, Error> {
+    Ok(check_scored(client, draft, k)
+        .await?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect())
+}
+
+/// The old live check's top `k` as (score, id).
+pub async fn check_scored<C: GenericClient>(
+    client: &C,
+    draft: &Record,
+    k: usize,
+) -> Result<Vec<(f64, i64)>, Error> {
     let keys = LegacyKeys::of(draft);
     let found = crate::db::api::dedup::legacy_candidates(
         client,
@@ -172,5 +185,6 @@ pub async fn check<C: GenericClient>(
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(scored.into_iter().take(k).map(|(_, id)| id).collect())
+    scored.truncate(k);
+    Ok(scored)
 }

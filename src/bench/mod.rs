@@ -47,6 +47,33 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// A copy of the target database (made with it as the template: nobody else may be
+    /// connected to it meanwhile), for benchmarks that write into data as it is.
+    pub async fn copy_of(target: &Config) -> Result<Scratch, Error> {
+        let name = format!("dibs_bench_copy_{}", std::process::id());
+        let source = target.get_dbname().unwrap_or("dibs").replace('"', "");
+        let mut admin = target.clone();
+        admin.dbname("postgres");
+        let admin_client = crate::db::connect(&admin).await?;
+        admin_client
+            .batch_execute(&format!("drop database if exists {name}"))
+            .await
+            .map_err(Error::doing("bench"))?;
+        admin_client
+            .batch_execute(&format!("create database {name} template \"{source}\""))
+            .await
+            .map_err(Error::doing(
+                "bench (copying the database: close other sessions to it)",
+            ))?;
+        let mut config = target.clone();
+        config.dbname(&name);
+        Ok(Scratch {
+            config,
+            admin,
+            name,
+        })
+    }
+
     pub async fn create(target: &Config) -> Result<Scratch, Error> {
         let name = format!("dibs_bench_{}", std::process::id());
         let admin_client = crate::db::connect(target).await?;

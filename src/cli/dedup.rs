@@ -94,16 +94,21 @@ pub async fn import(
     args: ImportArgs,
     output: &Output,
 ) -> Result<ExitCode, Error> {
-    let client = db::connect(&target.config).await?;
+    let mut client = db::connect(&target.config).await?;
     let input = std::fs::File::open(&args.file).map_err(|e| io_error(&args.file, e))?;
     let entity = if args.kind == "leads" {
         Entity::Lead
     } else {
         Entity::Customer
     };
-    let report =
-        crate::dedup::import::import(&client, entity, args.pool.as_deref(), input, args.dry_run)
-            .await?;
+    let report = crate::dedup::import::import(
+        &mut client,
+        entity,
+        args.pool.as_deref(),
+        input,
+        args.dry_run,
+    )
+    .await?;
     if output.json {
         println!(
             "{}",

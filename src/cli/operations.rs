@@ -58,14 +58,18 @@ pub enum BenchKind {
         #[arg(long)]
         no_live: bool,
     },
-    /// Live duplicate-check latency on the current data (2–12 character inputs) beside a
-    /// LIKE search, and scan throughput on a generated file.
+    /// Live duplicate-check latency on the current data (2–12 character inputs), the scan of
+    /// a generated file, and an import into a copy of the database; each beside the matcher
+    /// before issue 12 in the same run.
     DedupSpeed {
         #[arg(long, default_value_t = 1_100)]
         queries: usize,
         /// Records in the generated scan file (0: skip the scan).
         #[arg(long, default_value_t = 100_000)]
         scan_records: usize,
+        /// Rows in the generated import file (0: skip the import; it copies the database).
+        #[arg(long, default_value_t = 100_000)]
+        import_rows: usize,
     },
     /// The app: frame render time with a big pool, last key → duplicate panel on the
     /// current data (seed 1,000,000 customers first), start-up to first frame, memory.
@@ -318,45 +322,17 @@ pub async fn bench(
         BenchKind::DedupSpeed {
             queries,
             scan_records,
+            import_rows,
         } => {
-            let report = bench::dedup_speed(&target.config, queries, scan_records).await?;
+            let report =
+                bench::dedup_speed(&target.config, queries, scan_records, import_rows).await?;
             if output.json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 );
             } else {
-                println!(
-                    "dibs bench dedup-speed — {} active customers, {} live checks",
-                    report.customers, report.queries
-                );
-                println!("{:<32}{:>10}{:>10}{:>10}", "", "p50 ms", "p95 ms", "p99 ms");
-                println!(
-                    "{:<32}{:>10.2}{:>10.2}{:>10.2}",
-                    "live check (all lengths)", report.p50_ms, report.p95_ms, report.p99_ms
-                );
-                for (length, p50, p95, p99) in &report.by_length {
-                    println!(
-                        "{:<32}{:>10.2}{:>10.2}{:>10.2}",
-                        format!("  {length} characters"),
-                        p50,
-                        p95,
-                        p99
-                    );
-                }
-                println!(
-                    "{:<32}{:>10.2}{:>10.2}{:>10.2}",
-                    format!("baseline: LIKE '%…%' ({} queries)", report.baseline_queries),
-                    report.baseline_p50_ms,
-                    report.baseline_p95_ms,
-                    report.baseline_p99_ms
-                );
-                if report.scan_records > 0 {
-                    println!(
-                        "scan: {} records in {:.1} s ({:.0} records/s)",
-                        report.scan_records, report.scan_seconds, report.scan_records_per_second
-                    );
-                }
+                print!("{}", report.text());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod connect;
+pub mod copy;
 pub mod lexicon;
 pub mod listen;
 pub mod migrate;

@@ -12,6 +12,7 @@ use crate::rng::SeededRng;
 use crate::seed::generate::{self, Company};
 use crate::seed::vocab::{INDUSTRIES, REGIONS, SHARED_PHONES, TRADE_CHARS};
 
+use super::labelled::ordered;
 use super::scan::Record;
 
 #[derive(Debug, Clone)]
@@ -35,14 +36,6 @@ impl Labelled {
             }
         }
         pairs
-    }
-}
-
-pub fn ordered(a: &str, b: &str) -> (String, String) {
-    if a <= b {
-        (a.to_string(), b.to_string())
-    } else {
-        (b.to_string(), a.to_string())
     }
 }
 
@@ -218,30 +211,6 @@ pub fn chinese_set(seed: u64, companies: usize) -> Labelled {
     b.labelled
 }
 
-/// Precision, recall and F1 of reported pairs against the labels.
-pub fn precision_recall(
-    truth: &std::collections::HashSet<(String, String)>,
-    reported: &std::collections::HashSet<(String, String)>,
-) -> (f64, f64, f64) {
-    let hits = reported.intersection(truth).count() as f64;
-    let precision = if reported.is_empty() {
-        1.0
-    } else {
-        hits / reported.len() as f64
-    };
-    let recall = if truth.is_empty() {
-        1.0
-    } else {
-        hits / truth.len() as f64
-    };
-    let f1 = if precision + recall == 0.0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
-    };
-    (precision, recall, f1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,14 +223,5 @@ mod tests {
         assert!(a.true_pairs().len() > 100);
         let clusters: std::collections::HashSet<usize> = a.cluster.iter().copied().collect();
         assert!(clusters.len() > 250, "hard negatives add clusters");
-    }
-
-    #[test]
-    fn metrics_are_computed_as_defined() {
-        let truth = [ordered("a", "b"), ordered("c", "d")].into_iter().collect();
-        let reported = [ordered("b", "a"), ordered("a", "c")].into_iter().collect();
-        let (p, r, f1) = precision_recall(&truth, &reported);
-        assert_eq!((p, r), (0.5, 0.5));
-        assert!((f1 - 0.5).abs() < 1e-9);
     }
 }

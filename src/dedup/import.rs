@@ -1,6 +1,7 @@
 //! `dibs import customers|leads FILE`: every row validated and reported by line, duplicates
-//! within the file and against the database flagged (not imported), block rules enforced by
-//! the database on each insert. Good rows are never lost because of bad ones.
+//! within the file and against the database flagged (not imported) by the same engine as the
+//! scan and the live check, block rules enforced by the database on every insert. Good rows
+//! are never lost because of bad ones. The database work is in bulk (`db::api::import`).
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -8,11 +9,14 @@ use std::io::Read;
 use serde::Serialize;
 use tokio_postgres::Client;
 
-use super::check::{check, load_weights};
+use super::check::load_weights;
 use super::scan::{RowProblem, why_text};
+use crate::db::api::import::{StagedRow, candidates, insert, pool_for, stage, unstage};
+use crate::domain::keys::{exact_keys, name_keys};
+use crate::domain::matching::{duplicates, score_pair};
 use crate::domain::ownership::Entity;
-use crate::domain::score::Draft;
-use crate::domain::{email, names, phone, uscc};
+use crate::domain::score::{Draft, Keyed, Weights};
+use crate::domain::{email, phone, uscc};
 use crate::error::Error;
 use crate::text::DbText;
 
@@ -43,6 +47,16 @@ pub struct ImportReport {
     pub duplicates_in_database: Vec<(u64, i64, String, f64, String)>,
     /// (line, what the database said)
     pub blocked: Vec<(u64, String)>,
+    /// Seconds spent reading and checking the file, staging, finding candidates, inserting.
+    pub seconds: Phases,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Phases {
+    pub file: f64,
+    pub stage: f64,
+    pub candidates: f64,
+    pub insert: f64,
 }
 
 fn problem(line: u64, field: &str, why: impl Into<String>) -> RowProblem {
@@ -183,14 +197,56 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
     Ok((rows, problems))
 }
 
-/// Imports the valid, non-duplicate rows (or only reports, with `dry_run`).
+impl ImportRow {
+    pub fn draft(&self) -> Draft {
+        Draft {
+            name: self.name.clone(),
+            uscc: self.uscc.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            country: self.country.clone(),
+        }
+    }
+}
+
+/// Rows inserted per statement (and per transaction).
+const INSERT_SLICE: usize = 1_000;
+/// Staged lines whose candidates one statement fetches.
+const CANDIDATE_SLICE: usize = 2_000;
+
+/// The first row of each group of rows judged one company (by the same engine as the scan),
+/// for every row: a row that is not its group's first is a duplicate within the file.
+fn first_of_group(keyed: &[Keyed], weights: &Weights) -> Vec<usize> {
+    let (pairs, _) = duplicates(keyed, weights);
+    let mut parent: Vec<usize> = (0..keyed.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (a, b, _) in pairs {
+        let (ra, rb) = (root(&mut parent, a as usize), root(&mut parent, b as usize));
+        // The earlier row stays the group's first.
+        let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[join] = keep;
+    }
+    (0..keyed.len()).map(|i| root(&mut parent, i)).collect()
+}
+
+/// Imports the valid, non-duplicate rows (or only reports, with `dry_run`). Rows are staged
+/// and checked against the database in bulk; each slice of rows to keep is inserted in its
+/// own transaction, and a slice the database refuses is retried row by row, so one refused
+/// row never costs the others.
 pub async fn import(
-    client: &Client,
+    client: &mut Client,
     entity: Entity,
     pool_name: Option<&str>,
     input: impl Read,
     dry_run: bool,
 ) -> Result<ImportReport, Error> {
+    let started = std::time::Instant::now();
     let (rows, problems) = read_rows(input)?;
     let mut report = ImportReport {
         rows: rows.len() + problems.len(),
@@ -198,111 +254,114 @@ pub async fn import(
         problems,
         ..ImportReport::default()
     };
-    let pool: Option<i64> = match entity {
-        Entity::Customer => client
-            .query_opt(
-                "select id from dibs.pools where kind = 'customer' order by id limit 1",
-                &[],
-            )
-            .await
-            .map_err(Error::doing("import"))?
-            .map(|r| r.get(0)),
-        Entity::Lead => {
-            let name = pool_name.unwrap_or("");
-            let found = client
-                .query_opt(
-                    "select id from dibs.pools where name = $1 and kind = 'lead'",
-                    &[&name],
-                )
-                .await
-                .map_err(Error::doing("import"))?
-                .map(|r| r.get(0));
-            if found.is_none() {
-                return Err(DbText::DatabaseError {
-                    during: "import".into(),
-                    detail: format!("there is no lead pool named {name:?} (use --pool)"),
-                }
-                .into());
-            }
-            found
+    let pool = pool_for(client, entity, pool_name).await?;
+    if entity == Entity::Lead && pool.is_none() {
+        return Err(DbText::DatabaseError {
+            during: "import".into(),
+            detail: format!(
+                "there is no lead pool named {:?} (use --pool)",
+                pool_name.unwrap_or("")
+            ),
         }
-    };
+        .into());
+    }
     let mut weights = load_weights(client, Entity::Customer, entity).await?;
     weights.typing = false;
-    let mut seen_core: HashMap<String, u64> = HashMap::new();
-    let mut seen_code: HashMap<String, u64> = HashMap::new();
-    for row in rows {
-        let core = names::core_form(&row.name);
-        let earlier = row
-            .uscc
-            .as_ref()
-            .and_then(|c| seen_code.get(c))
-            .or_else(|| {
-                (core.chars().count() >= 2)
-                    .then(|| seen_core.get(&core))
-                    .flatten()
-            })
-            .copied();
-        if let Some(first) = earlier {
-            report.duplicates_in_file.push((row.line, first));
+    let keyed: Vec<Keyed> = rows.iter().map(|r| Keyed::of(&r.draft())).collect();
+    let first = first_of_group(&keyed, &weights);
+    let mut staged = Vec::new();
+    let mut staged_index: HashMap<i64, usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if first[i] != i {
+            report
+                .duplicates_in_file
+                .push((row.line, rows[first[i]].line));
             continue;
         }
-        seen_core.insert(core, row.line);
-        if let Some(code) = &row.uscc {
-            seen_code.insert(code.clone(), row.line);
-        }
-        let draft = Draft {
+        staged_index.insert(row.line as i64, i);
+        staged.push(StagedRow {
+            line: row.line as i64,
             name: row.name.clone(),
             uscc: row.uscc.clone(),
             phone: row.phone.clone(),
             email: row.email.clone(),
+            region: row.region.clone(),
+            industry: row.industry.clone(),
+            contact_name: row.contact_name.clone(),
+            source: row.source.clone(),
             country: row.country.clone(),
-        };
-        let best = check(client, &draft, entity, 1, &weights).await?;
-        if let Some(existing) = best.first().filter(|m| m.duplicate) {
-            report.duplicates_in_database.push((
-                row.line,
-                existing.id,
-                existing.name.clone(),
-                existing.score,
-                why_text(&existing.why),
-            ));
+            keys: name_keys(&keyed[i].parts),
+            exact: exact_keys(&keyed[i].parts),
+        });
+    }
+    report.seconds.file = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    stage(client, &staged).await?;
+    report.seconds.stage = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    let mut stored: HashMap<i64, Keyed> = HashMap::new();
+    let mut keep: Vec<i64> = Vec::new();
+    for slice in staged.chunks(CANDIDATE_SLICE) {
+        let (Some(first_line), Some(last_line)) = (slice.first(), slice.last()) else {
             continue;
-        }
-        if dry_run {
-            report.imported += 1;
-            continue;
-        }
-        let source = row.source.clone().unwrap_or_else(|| "import".into());
-        let inserted = match entity {
-            Entity::Customer => {
-                client
-                    .execute(
-                        "insert into dibs.customers (name, uscc, phone, email, region, industry, source, pool_id)
-                         values ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        &[&row.name, &row.uscc, &row.phone, &row.email, &row.region, &row.industry, &source, &pool],
-                    )
-                    .await
-            }
-            Entity::Lead => {
-                client
-                    .execute(
-                        "insert into dibs.leads (pool_id, company_name, uscc, phone, email, region, industry, contact_name, source)
-                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        &[&pool, &row.name, &row.uscc, &row.phone, &row.email, &row.region, &row.industry, &row.contact_name, &source],
-                    )
-                    .await
-            }
         };
-        match inserted {
-            Ok(_) => report.imported += 1,
-            // A block rule or the unique credit code: the database refused this row only.
-            Err(err) if err.as_db_error().is_some() => report
-                .blocked
-                .push((row.line, crate::db::error_detail(&err))),
+        let found = candidates(client, entity, first_line.line, last_line.line).await?;
+        let mut best: HashMap<i64, (f64, i64, Vec<crate::domain::score::Why>)> = HashMap::new();
+        for candidate in found {
+            let Some(index) = staged_index.get(&candidate.line) else {
+                continue;
+            };
+            let other = stored
+                .entry(candidate.id)
+                .or_insert_with(|| Keyed::stored(&candidate.keys));
+            let scored = score_pair(&keyed[*index], other, &weights);
+            let better = best
+                .get(&candidate.line)
+                .is_none_or(|(score, _, _)| scored.score > *score);
+            if scored.duplicate && better {
+                best.insert(candidate.line, (scored.score, candidate.id, scored.why));
+            }
+        }
+        for row in slice {
+            match best.remove(&row.line) {
+                Some((score, id, why)) => report.duplicates_in_database.push((
+                    row.line as u64,
+                    id,
+                    stored.get(&id).map(|k| k.name.clone()).unwrap_or_default(),
+                    score,
+                    why_text(&why),
+                )),
+                None => keep.push(row.line),
+            }
+        }
+    }
+    report.seconds.candidates = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    if dry_run {
+        report.imported = keep.len();
+        unstage(&*client).await?;
+        return Ok(report);
+    }
+    for slice in keep.chunks(INSERT_SLICE) {
+        match insert(client, entity, pool, slice).await {
+            Ok(n) => report.imported += n as usize,
+            // Someone's row was refused: find whose, one by one.
+            Err(err) if err.as_db_error().is_some() => {
+                for line in slice {
+                    match insert(client, entity, pool, std::slice::from_ref(line)).await {
+                        Ok(n) => report.imported += n as usize,
+                        Err(err) if err.as_db_error().is_some() => report
+                            .blocked
+                            .push((*line as u64, crate::db::error_detail(&err))),
+                        Err(err) => return Err(Error::db("import", &err)),
+                    }
+                }
+            }
             Err(err) => return Err(Error::db("import", &err)),
         }
     }
+    report.seconds.insert = started.elapsed().as_secs_f64();
+    unstage(&*client).await?;
     Ok(report)
 }
 

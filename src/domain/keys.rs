@@ -35,6 +35,21 @@ pub fn name_keys(parts: &Parts) -> Vec<String> {
     keys
 }
 
+/// The keys that say "this very name" (the trade name and the core; or the base and its
+/// words sorted): the first, most selective probe of a candidate search.
+pub fn exact_keys(parts: &Parts) -> Vec<String> {
+    if parts.han {
+        vec![format!("t:{}", parts.trade), format!("c:{}", parts.core())]
+    } else {
+        let mut sorted = parts.tokens.clone();
+        sorted.sort();
+        vec![
+            format!("b:{}", parts.tokens.concat()),
+            format!("o:{}", sorted.concat()),
+        ]
+    }
+}
+
 fn han_keys(parts: &Parts) -> Vec<String> {
     let trade: Vec<char> = parts.trade.chars().collect();
     let mut keys = Vec::new();

@@ -160,6 +160,11 @@ pub fn to_traditional(c: char) -> char {
     map.get(&c).copied().unwrap_or(c)
 }
 
+/// A text written the traditional way (`to_traditional` on every character).
+pub fn to_traditional_text(text: &str) -> String {
+    text.chars().map(to_traditional).collect()
+}
+
 /// NFKC (full width → half width, compatibility forms) then simplified characters.
 /// The database does the same with `normalize(…, NFKC)` and `dibs.to_simplified`.
 pub fn canonical(name: &str) -> String {

@@ -7,11 +7,11 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, Utc};
 use tokio_postgres::{Client, Transaction};
 
+use crate::db::copy::CopyWriter;
 use crate::domain::names::{basic_form, core_form};
 use crate::domain::uscc;
 use crate::error::Error;
 use crate::rng::SeededRng;
-use crate::seed::copy::CopyWriter;
 use crate::seed::generate::{self, Company};
 use crate::seed::org::{Org, ensure_organisation};
 use crate::seed::vocab::{self, INDUSTRIES, REGIONS, TITLES};

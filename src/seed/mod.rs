@@ -4,7 +4,6 @@
 //! loaded with COPY and explicit ids (relationships are decided in memory), then the
 //! identity sequences are moved past them.
 
-pub mod copy;
 pub mod demo;
 pub mod generate;
 pub mod org;

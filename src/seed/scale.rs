@@ -8,11 +8,11 @@ use std::time::Instant;
 use chrono::{Duration, Utc};
 use tokio_postgres::Client;
 
+use crate::db::copy::CopyWriter;
 use crate::domain::names::{basic_form, core_form};
 use crate::domain::uscc;
 use crate::error::Error;
 use crate::rng::SeededRng;
-use crate::seed::copy::CopyWriter;
 use crate::seed::generate;
 use crate::seed::org::ensure_organisation;
 use crate::seed::{SeedReport, advance_sequences, seed_error};

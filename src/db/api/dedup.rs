@@ -173,3 +173,43 @@ pub async fn legacy_candidates<C: GenericClient>(
 
 /// (id, name, valid credit code, phone, domain)
 pub type LegacyCandidate = (i64, String, Option<String>, Option<String>, Option<String>);
+
+/// How many customers are active (benchmarks report it).
+pub async fn active_customers<C: GenericClient>(client: &C) -> Result<i64, Error> {
+    Ok(client
+        .query_one(
+            "select count(*) from dibs.customers where status = 'active'",
+            &[],
+        )
+        .await
+        .map_err(Error::doing("bench"))?
+        .get(0))
+}
+
+/// Up to `n` names of stored customers, picked by a seeded random walk over ids (the same
+/// sample for the same data), for benchmarks.
+pub async fn sample_customer_names<C: GenericClient>(
+    client: &C,
+    n: usize,
+    seed: u64,
+) -> Result<Vec<String>, Error> {
+    let max_id: i64 = client
+        .query_one("select coalesce(max(id), 0) from dibs.customers", &[])
+        .await
+        .map_err(Error::doing("bench"))?
+        .get(0);
+    if max_id == 0 || n == 0 {
+        return Ok(Vec::new());
+    }
+    let mut rng = crate::rng::SeededRng::new(seed);
+    let ids: Vec<i64> = (0..n * 2).map(|_| rng.range(1, max_id)).collect();
+    let rows = client
+        .query(
+            "select c.name from unnest($1::bigint[]) with ordinality u(id, o)
+             join dibs.customers c on c.id = u.id order by u.o limit $2",
+            &[&ids, &(n as i64)],
+        )
+        .await
+        .map_err(Error::doing("bench"))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}

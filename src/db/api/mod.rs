@@ -8,6 +8,7 @@ pub mod board;
 pub mod customers;
 pub mod dedup;
 pub mod history;
+pub mod import;
 pub mod me;
 pub mod ownership;
 pub mod pool;
