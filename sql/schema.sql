@@ -694,6 +694,8 @@ CREATE FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text DEFA
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     SET "pg_trgm.similarity_threshold" TO '0.5'
+    SET enable_seqscan TO 'off'
+    SET enable_indexscan TO 'off'
     AS $$
 declare
     v_core text := dibs.name_core(coalesce(p_name, ''));
@@ -718,7 +720,7 @@ begin
         return query
         with hits as (
             (select c.id, 'code'::text as via from dibs.customers c
-             where v_code <> '' and c.uscc = v_code and c.status = 'active' limit 5)
+             where v_code <> '' and c.uscc = v_code and c.uscc_valid and c.status = 'active' limit 5)
             union all
             (select c.id, 'phone' from dibs.customers c
              where v_phone is not null and c.phone_e164 = v_phone and c.status = 'active' limit 20)
@@ -3755,13 +3757,13 @@ CREATE INDEX contacts_reports_to_idx ON dibs.contacts USING btree (reports_to);
 
 CREATE INDEX customers_core_prefix ON dibs.customers USING btree (name_core text_pattern_ops) WHERE (status = 'active'::dibs.record_status);
 
-CREATE INDEX customers_core_trgm ON dibs.customers USING gin (name_core dibs.gin_trgm_ops) WHERE (status = 'active'::dibs.record_status);
+CREATE INDEX customers_core_trgm ON dibs.customers USING gin (name_core dibs.gin_trgm_ops) WITH (fastupdate=off) WHERE (status = 'active'::dibs.record_status);
 
 CREATE INDEX customers_email_domain_idx ON dibs.customers USING btree (email_domain) WHERE (email_domain IS NOT NULL);
 
 CREATE INDEX customers_holdings ON dibs.customers USING btree (owner_id, pool_id) WHERE (status = 'active'::dibs.record_status);
 
-CREATE INDEX customers_name_keys ON dibs.customers USING gin (name_keys) WHERE (status = 'active'::dibs.record_status);
+CREATE INDEX customers_name_keys ON dibs.customers USING gin (name_keys) WITH (fastupdate=off) WHERE (status = 'active'::dibs.record_status);
 
 CREATE INDEX customers_owner_id_idx ON dibs.customers USING btree (owner_id) WHERE (owner_id IS NOT NULL);
 
@@ -3789,13 +3791,13 @@ CREATE INDEX leads_auto_assign ON dibs.leads USING btree (id) WHERE ((status = '
 
 CREATE INDEX leads_core_prefix ON dibs.leads USING btree (name_core text_pattern_ops) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
-CREATE INDEX leads_core_trgm ON dibs.leads USING gin (name_core dibs.gin_trgm_ops) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+CREATE INDEX leads_core_trgm ON dibs.leads USING gin (name_core dibs.gin_trgm_ops) WITH (fastupdate=off) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
 CREATE INDEX leads_email_domain ON dibs.leads USING btree (email_domain) WHERE (email_domain IS NOT NULL);
 
 CREATE INDEX leads_holdings ON dibs.leads USING btree (owner_id, pool_id) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
-CREATE INDEX leads_name_keys ON dibs.leads USING gin (name_keys) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+CREATE INDEX leads_name_keys ON dibs.leads USING gin (name_keys) WITH (fastupdate=off) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
 CREATE INDEX leads_phone_e164_idx ON dibs.leads USING btree (phone_e164) WHERE (phone_e164 IS NOT NULL);
 

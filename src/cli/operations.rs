@@ -45,7 +45,8 @@ pub enum BenchKind {
         #[arg(long)]
         no_events: bool,
     },
-    /// Duplicate-check quality on the labelled Chinese set: scan P/R/F1, live top-5 recall.
+    /// Duplicate-check quality on labelled sets: P/R/F1, recall by kind, hard negatives, live
+    /// top-1/top-5; beside the matcher this design replaced, in the same run.
     DedupQuality {
         /// A labelled set's directory (records.csv, pairs_same.csv, and optionally
         /// truth_records.csv, hard_negative_pairs.csv, pairs_branch.csv); repeat for several.
@@ -60,7 +61,7 @@ pub enum BenchKind {
     },
     /// Live duplicate-check latency on the current data (2–12 character inputs), the scan of
     /// a generated file, and an import into a copy of the database; each beside the matcher
-    /// before issue 12 in the same run.
+    /// this design replaced, in the same run.
     DedupSpeed {
         #[arg(long, default_value_t = 1_100)]
         queries: usize,

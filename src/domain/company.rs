@@ -2,7 +2,7 @@
 //! region, leading or bracketed, at any level) + 字号 (the trade name) + 行业 (industry) + 组织
 //! 形式 (legal form), maybe a branch after it. Latin-script names are tokens, a legal suffix
 //! (Ltd, Inc, LLC, GmbH …) and what is left, the base. The duplicate check compares names part
-//! by part (`domain::compare`); the database parses with the same rules (`sql/code/11_forms.sql`,
+//! by part (`domain::compare`); the database parses with the same rules (`sql/code/12_name_keys.sql`,
 //! kept in step by a test).
 
 use super::lexicon::{Place, lexicon};

@@ -1,7 +1,7 @@
 //! Blocking keys (pure): short strings two spellings of one company are likely to share, so
 //! candidates are found by looking keys up instead of comparing every pair. The scan groups
 //! records by them; the database stores them in an indexed array (`name_keys`, GIN `&&`) and
-//! computes them itself on insert with the same rules (`sql/code/12_name_parts.sql`, kept in
+//! computes them itself on insert with the same rules (`sql/code/12_name_keys.sql`, kept in
 //! step by a test). A key is a prefix naming its kind, then the text.
 //!
 //! Chinese names: the trade name (字号) and its one-deletion neighbours (`t:`), its toneless
