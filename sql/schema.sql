@@ -131,6 +131,106 @@ CREATE TYPE dibs.user_role AS ENUM (
     'viewer'
 );
 
+CREATE FUNCTION dibs.assign_company() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_self_customer bigint := case when tg_table_name = 'customers' then new.id end;
+    v_self_lead bigint := case when tg_table_name = 'leads' then new.id end;
+    v_core constant text := new.name_core;
+    v_code constant text := dibs.valid_code(new.uscc);
+    v_found bigint[];
+    v_by_code bigint[];
+    v_by_name bigint;
+    v_fits bigint[];
+    v_placed_fits bigint[];
+    v_company bigint;
+begin
+    if new.company_pinned and new.company_id is not null then
+        return new;
+    end if;
+    if tg_op = 'UPDATE' and new.company_id is not null and new.name_core = old.name_core
+       and new.uscc is not distinct from old.uscc and new.name_places = old.name_places
+       and new.name_branch = old.name_branch
+       and not (old.company_pinned and not new.company_pinned) then
+        return new;
+    end if;
+    if length(v_core) >= 2 then
+        perform pg_advisory_xact_lock(2294, abs(hashtext(v_core)) % 4096);
+    end if;
+    if v_code is not null then
+        perform pg_advisory_xact_lock(2295, abs(hashtext(v_code)) % 4096);
+    end if;
+    -- By code: every company with a record of this valid code.
+    select array_agg(distinct company_id) into v_by_code from (
+        select c.company_id from dibs.customers c
+        where v_code is not null and c.uscc = v_code and c.status = 'active' and c.uscc_valid
+          and c.id is distinct from v_self_customer and not c.company_pinned
+        union all
+        select l.company_id from dibs.leads l
+        where v_code is not null and l.uscc = v_code and l.uscc_valid and l.status in ('new', 'working')
+          and l.id is distinct from v_self_lead and not l.company_pinned
+    ) evidence where company_id is not null;
+    -- By name: the one company whose records of this core and branch all fit (regions
+    -- compatible, codes not different); a name with a region prefers a company stating one.
+    -- A name that fits two companies (no region, beside 深圳 and 成都 ones) joins neither.
+    if length(v_core) >= 2 then
+        with named as (
+            select c.company_id, cardinality(c.name_places) > 0 as placed,
+                   dibs.places_compatible(c.name_places, new.name_places)
+                   and (v_code is null or not c.uscc_valid or c.uscc = v_code) as fits
+            from dibs.customers c
+            where c.name_core = v_core and c.name_branch = new.name_branch and c.status = 'active'
+              and c.id is distinct from v_self_customer and not c.company_pinned
+            union all
+            select l.company_id, cardinality(l.name_places) > 0,
+                   dibs.places_compatible(l.name_places, new.name_places)
+                   and (v_code is null or not l.uscc_valid or l.uscc = v_code)
+            from dibs.leads l
+            where l.name_core = v_core and l.name_branch = new.name_branch and l.status in ('new', 'working')
+              and l.id is distinct from v_self_lead and not l.company_pinned
+        ), companies as (
+            select company_id, bool_and(fits) as all_fit, bool_or(fits and placed) as placed_fit
+            from named where company_id is not null group by company_id
+        )
+        select array_agg(company_id) filter (where all_fit),
+               array_agg(company_id) filter (where all_fit and placed_fit)
+        into v_fits, v_placed_fits from companies;
+        if cardinality(new.name_places) > 0 and cardinality(v_placed_fits) = 1 then
+            v_by_name := v_placed_fits[1];
+        elsif cardinality(v_fits) = 1 then
+            v_by_name := v_fits[1];
+        end if;
+    end if;
+    select array_agg(distinct x order by x) into v_found
+    from unnest(coalesce(v_by_code, '{}') || v_by_name) x where x is not null;
+    if v_found is null then
+        if tg_op = 'UPDATE' and new.company_id is not null
+           and not exists (select 1 from dibs.company_records(new.company_id) r
+                           where not (r.entity::text || 's' = tg_table_name and r.id = new.id)) then
+            -- Alone in its company already: keep it.
+            new.company_pinned := false;
+            return new;
+        end if;
+        insert into dibs.companies default values returning id into v_company;
+    else
+        v_company := v_found[1];
+        -- The new record is evidence that these companies are one: unite them. An owner
+        -- conflict this creates is a collision that already happened (dibs report collisions).
+        if cardinality(v_found) > 1 then
+            update dibs.customers set company_id = v_company
+            where company_id = any (v_found[2:]) and id is distinct from v_self_customer;
+            update dibs.leads set company_id = v_company
+            where company_id = any (v_found[2:]) and id is distinct from v_self_lead;
+        end if;
+    end if;
+    new.company_id := v_company;
+    new.company_pinned := false;
+    return new;
+end
+$$;
+
 CREATE FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -164,6 +264,7 @@ declare
     l dibs.leads;
     r dibs.assignment_rules;
     c record;
+    h record;
     v_assigned integer := 0;
     v_done boolean;
 begin
@@ -173,6 +274,33 @@ begin
         order by id limit p_batch
         for update skip locked
     loop
+        -- A company someone holds goes to them (I7), never to a rule's pick.
+        if l.company_id is not null then
+            -- Busy company (a claim holds its lock and may wait for this row): next round.
+            continue when not dibs.try_lock_company(l.company_id);
+            select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+            if h.holder is not null then
+                if dibs.is_member(l.pool_id, h.holder) and dibs.try_lock_rep(h.holder)
+                   and dibs.lead_holdings(l.pool_id, h.holder)
+                       < coalesce(dibs.effective_limit(l.pool_id, h.holder), 2147483647) then
+                    update dibs.leads set owner_id = h.holder, owned_since = now(), status = 'working',
+                                          assign_attempted_at = now(), assign_note = 'company_owner',
+                                          version = version + 1, updated_at = now()
+                    where id = l.id and owner_id is null and status = 'new';
+                    perform dibs.log_ownership('lead', l.id, 'auto_assign', true, 'company_owner', null, null,
+                                               h.holder, l.pool_id,
+                                               dibs.company_refusal(l.company_id, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false));
+                    v_assigned := v_assigned + 1;
+                else
+                    -- The holder cannot take it (not in the pool, at the limit, busy): a manager decides.
+                    update dibs.leads set assign_attempted_at = now(), assign_note = 'company_held' where id = l.id;
+                    perform dibs.log_ownership('lead', l.id, 'auto_assign', false, 'company_held', null, null, null,
+                                               l.pool_id, dibs.company_refusal(l.company_id, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false)
+                                                          || jsonb_build_object('other', h.holder));
+                end if;
+                continue;
+            end if;
+        end if;
         r := dibs.matching_rule(l);
         if r.id is null then
             update dibs.leads set assign_attempted_at = now(), assign_note = 'no_rule' where id = l.id;
@@ -226,7 +354,39 @@ begin
 end
 $$;
 
-CREATE FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action) RETURNS dibs.outcome
+CREATE FUNCTION dibs.check_company_owner() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_entity constant dibs.entity_kind := tg_argv[0]::dibs.entity_kind;
+    v_owner bigint;
+    v_company bigint;
+    h record;
+begin
+    if v_entity = 'lead' then
+        select owner_id, company_id into v_owner, v_company from dibs.leads
+        where id = new.id and status in ('new', 'working');
+    else
+        select owner_id, company_id into v_owner, v_company from dibs.customers
+        where id = new.id and status = 'active';
+    end if;
+    if v_owner is null or v_company is null then
+        return null;
+    end if;
+    perform dibs.lock_company(v_company);
+    select * into h from dibs.company_holder(v_company, v_entity, new.id, v_owner);
+    if h.holder is not null then
+        raise exception using errcode = 'DB007',
+            message = format('%s already holds this company (%s %s %s)',
+                             dibs.user_display_name(h.holder), h.record_entity, h.record_id, h.record_name),
+            detail = dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, h.mode = 'warn')::text;
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
@@ -247,25 +407,33 @@ declare
     v_until timestamptz;
     v_claims integer;
     v_held integer;
+    v_company bigint;
+    h record;
+    v_override jsonb;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null);
     end if;
+    if length(p_override) > 500 then
+        return dibs.result(false, 'invalid_argument', p_entity, p_id, p_action, a.actor_id, null);
+    end if;
     if p_entity = 'lead' then
         select ld.owner_id, ld.owned_since, ld.pool_id, ld.status::text, ld.status = 'new', ld.locked, null::bigint,
-               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null
+               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null,
+               ld.company_id
         into v_owner, v_since, v_pool, v_status, v_claimable, v_locked, v_locked_by,
-             v_cooldown, v_cap, v_limit, v_member
+             v_cooldown, v_cap, v_limit, v_member, v_company
         from dibs.leads ld join dibs.pools p on p.id = ld.pool_id
         left join dibs.pool_members m on m.pool_id = ld.pool_id and m.user_id = a.actor_id
         where ld.id = p_id;
     else
         -- A merged or archived customer is gone as far as claiming goes.
         select c.owner_id, c.owned_since, c.pool_id, c.status::text, true, c.locked, c.locked_by,
-               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null
+               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null,
+               c.company_id
         into v_owner, v_since, v_pool, v_status, v_claimable, v_locked, v_locked_by,
-             v_cooldown, v_cap, v_limit, v_member
+             v_cooldown, v_cap, v_limit, v_member, v_company
         from dibs.customers c left join dibs.pools p on p.id = c.pool_id
         left join dibs.pool_members m on m.pool_id = c.pool_id and m.user_id = a.actor_id
         where c.id = p_id and c.status = 'active';
@@ -307,6 +475,21 @@ begin
         end if;
     end if;
 
+    if v_company is not null then
+        perform dibs.lock_company(v_company);
+        select * into h from dibs.company_holder(v_company, p_entity, p_id, a.actor_id);
+        if h.holder is not null then
+            if h.mode = 'block' or coalesce(btrim(p_override), '') = '' then
+                return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, null, h.holder,
+                                   h.since, v_pool, dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, h.mode = 'warn'));
+            end if;
+            insert into dibs.company_overrides (company_id, user_id, reason)
+            values (v_company, a.actor_id, btrim(p_override))
+            on conflict (company_id, user_id) do update set reason = excluded.reason, created_at = now();
+            v_override := jsonb_build_object('company_override', btrim(p_override), 'holder', h.holder,
+                                             'company', v_company);
+        end if;
+    end if;
     perform dibs.lock_rep(a.actor_id);
     select claims into v_claims from dibs.daily_claims
     where user_id = a.actor_id and pool_id = v_pool and day = current_date;
@@ -356,27 +539,28 @@ begin
     -- The change is a claim whatever led to it (a registration or a conversion logs its own row).
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
     values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool,
-            case when p_for is not null then '{"on_behalf": true}'::jsonb end);
+            nullif(coalesce(case when p_for is not null then '{"on_behalf": true}'::jsonb end, '{}'::jsonb)
+                   || coalesce(v_override, '{}'::jsonb), '{}'::jsonb));
     return row(true, 'ok', p_entity, p_id, a.actor_id, null, null, now(),
                jsonb_build_object('held', v_held + 1, 'limit', v_limit))::dibs.outcome;
 end
 $$;
 
-CREATE FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint DEFAULT NULL::bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action) RETURNS dibs.outcome
+CREATE FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint DEFAULT NULL::bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
 begin
-    return dibs.claim('customer', p_customer, p_for, p_action);
+    return dibs.claim('customer', p_customer, p_for, p_action, p_override);
 end
 $$;
 
-CREATE FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+CREATE FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint DEFAULT NULL::bigint, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
 begin
-    return dibs.claim('lead', p_lead, p_for);
+    return dibs.claim('lead', p_lead, p_for, 'claim', p_override);
 end
 $$;
 
@@ -386,6 +570,29 @@ CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     AS $$
     delete from dibs.drafts
     where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
+$$;
+
+CREATE FUNCTION dibs.company_collisions() RETURNS TABLE(company_id bigint, entity dibs.entity_kind, id bigint, name text, owner_id bigint, owner_name text, team text, owned_since timestamp with time zone, last_followup_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with held as (
+        select 'lead'::dibs.entity_kind as entity, l.id, l.company_name as name, l.company_id, l.owner_id,
+               l.owned_since, l.last_followup_at
+        from dibs.leads l where l.owner_id is not null and l.status in ('new', 'working')
+        union all
+        select 'customer', c.id, c.name, c.company_id, c.owner_id, c.owned_since, c.last_followup_at
+        from dibs.customers c where c.owner_id is not null and c.status = 'active'
+    ), split as (
+        select h.company_id from held h where h.company_id is not null
+        group by h.company_id having count(distinct h.owner_id) > 1
+    )
+    select h.company_id, h.entity, h.id, h.name, h.owner_id, dibs.user_display_name(h.owner_id), t.name,
+           h.owned_since, h.last_followup_at
+    from held h join split s using (company_id)
+    join dibs.users u on u.id = h.owner_id left join dibs.teams t on t.id = u.team_id
+    where (select dibs.sees_everything()) or h.owner_id = any ((select dibs.my_scope_users())::bigint[])
+    order by h.company_id, h.owned_since
 $$;
 
 CREATE FUNCTION dibs.company_domain(p text) RETURNS text
@@ -398,6 +605,59 @@ CREATE FUNCTION dibs.company_domain(p text) RETURNS text
     where domain ~ '^[a-z0-9-]+(\.[a-z0-9-]+)+$'
       and not exists (select 1 from dibs.free_mail_domains f where f.domain = d.domain)
 $_$;
+
+CREATE FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint DEFAULT NULL::bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select r.owner_id, r.entity, r.id, r.name, r.owned_since, m.mode
+    from dibs.company_records(p_company) r
+    cross join lateral (select dibs.company_mode(p_entity, r.entity) as mode) m
+    where r.owner_id is not null and r.owner_id <> p_user and r.owner_id is distinct from p_ignore
+      and not (r.entity = p_entity and r.id = p_id)
+      and m.mode <> 'off'
+      and not (m.mode = 'warn' and exists (select 1 from dibs.company_overrides o
+                                           where o.company_id = p_company and o.user_id = p_user))
+    order by m.mode = 'block' desc, r.owned_since
+    limit 1
+$$;
+
+CREATE FUNCTION dibs.company_mode(a dibs.entity_kind, b dibs.entity_kind) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    select coalesce((select mode from dibs.company_rules
+                     where pair = case when a = b then a::text || '_' || b::text else 'lead_customer' end),
+                    'block')
+$$;
+
+CREATE FUNCTION dibs.company_of(p_entity dibs.entity_kind, p_id bigint) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select case when p_entity = 'lead' then (select company_id from dibs.leads where id = p_id)
+                else (select company_id from dibs.customers where id = p_id) end
+$$;
+
+CREATE FUNCTION dibs.company_records(p_company bigint) RETURNS TABLE(entity dibs.entity_kind, id bigint, name text, owner_id bigint, owned_since timestamp with time zone, last_followup_at timestamp with time zone, pool_id bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select 'lead'::dibs.entity_kind, l.id, l.company_name, l.owner_id, l.owned_since, l.last_followup_at, l.pool_id
+    from dibs.leads l where l.company_id = p_company and l.status in ('new', 'working')
+    union all
+    select 'customer'::dibs.entity_kind, c.id, c.name, c.owner_id, c.owned_since, c.last_followup_at, c.pool_id
+    from dibs.customers c where c.company_id = p_company and c.status = 'active'
+$$;
+
+CREATE FUNCTION dibs.company_refusal(p_company bigint, p_holder bigint, p_entity dibs.entity_kind, p_record bigint, p_name text, p_mode text, p_override_needed boolean) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select jsonb_build_object(
+        'company', p_company, 'record_entity', p_entity, 'record_id', p_record, 'record_name', p_name,
+        'team', (select t.name from dibs.users u join dibs.teams t on t.id = u.team_id where u.id = p_holder),
+        'mode', p_mode, 'override_needed', p_override_needed)
+$$;
 
 CREATE FUNCTION dibs.compute_scope(p_login name) RETURNS dibs.scope
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -462,6 +722,7 @@ declare
     v_held integer;
     v_limit integer;
     v_claim dibs.outcome;
+    v_existing record;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
@@ -495,6 +756,16 @@ begin
                                c.owner_id, c.owned_since, c.pool_id);
         end if;
     else
+        -- The company is a customer already: convert into that one, never beside it (I7).
+        select c.id, c.name into v_existing from dibs.customers c
+        where c.company_id = l.company_id and c.status = 'active'
+        order by c.owner_id = a.actor_id desc nulls last, c.id limit 1;
+        if v_existing.id is not null then
+            return dibs.result(false, 'company_has_customer', 'lead', p_lead, 'convert', a.actor_id, l.owner_id,
+                               null, null, l.pool_id,
+                               jsonb_build_object('existing_customer', v_existing.id,
+                                                  'existing_name', v_existing.name));
+        end if;
         select * into v_hook from dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
         if v_hook.blocked then
             return dibs.result(false, v_hook.reason, 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
@@ -645,8 +916,12 @@ $$;
 CREATE FUNCTION dibs.customer_keys() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+    parts constant dibs.name_parts := dibs.parse_name(new.name);
 begin
-    new.name_keys := dibs.name_keys(new.name);
+    new.name_keys := coalesce(dibs.name_keys(parts), '{}');
+    new.name_places := coalesce(parts.places, '{}');
+    new.name_branch := coalesce(parts.branch, '');
     new.country := nullif(upper(btrim(new.country)), '');
     return new;
 end
@@ -1135,10 +1410,22 @@ $$;
 CREATE FUNCTION dibs.lead_keys() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+    parts constant dibs.name_parts := dibs.parse_name(new.company_name);
 begin
-    new.name_keys := dibs.name_keys(new.company_name);
+    new.name_keys := coalesce(dibs.name_keys(parts), '{}');
+    new.name_places := coalesce(parts.places, '{}');
+    new.name_branch := coalesce(parts.branch, '');
     new.country := nullif(upper(btrim(new.country)), '');
     return new;
+end
+$$;
+
+CREATE FUNCTION dibs.lock_company(p_company bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform pg_advisory_xact_lock(1148, (p_company % 2147483647)::int);
 end
 $$;
 
@@ -1326,6 +1613,10 @@ CREATE TABLE dibs.leads (
     assign_note text,
     country text,
     name_keys text[] DEFAULT '{}'::text[] NOT NULL,
+    company_id bigint,
+    name_places text[] DEFAULT '{}'::text[] NOT NULL,
+    name_branch text DEFAULT ''::text NOT NULL,
+    company_pinned boolean DEFAULT false NOT NULL,
     CONSTRAINT leads_check CHECK (((owner_id IS NULL) = (owned_since IS NULL))),
     CONSTRAINT leads_check1 CHECK (((status = 'converted'::dibs.lead_status) = ((customer_id IS NOT NULL) AND (converted_at IS NOT NULL)))),
     CONSTRAINT leads_company_name_check CHECK (((length(company_name) >= 1) AND (length(company_name) <= 200))),
@@ -1419,6 +1710,11 @@ begin
         where id = p_keep;
     end if;
     update dibs.registrations set status = 'cancelled' where customer_id = p_drop and status = 'active';
+    -- Two records merged are one company: their companies become one.
+    if d.company_id is distinct from k.company_id and d.company_id is not null and k.company_id is not null then
+        update dibs.customers set company_id = k.company_id where company_id = d.company_id;
+        update dibs.leads set company_id = k.company_id where company_id = d.company_id;
+    end if;
     perform dibs.log_ownership('customer', p_drop, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
                                d.owner_id, null, d.pool_id, jsonb_build_object('merged_into', p_keep));
     perform dibs.log_ownership('customer', p_keep, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
@@ -1514,7 +1810,7 @@ begin
 end
 $$;
 
-CREATE FUNCTION dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint DEFAULT NULL::bigint, p_detail jsonb DEFAULT NULL::jsonb, p_checked boolean DEFAULT false) RETURNS dibs.outcome
+CREATE FUNCTION dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint DEFAULT NULL::bigint, p_detail jsonb DEFAULT NULL::jsonb, p_checked boolean DEFAULT false, p_with_company boolean DEFAULT false) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
@@ -1528,6 +1824,13 @@ declare
     v_held integer;
     v_limit integer;
     v_permitted boolean;
+    v_company bigint;
+    h record;
+    s record;
+    v_along dibs.outcome;
+    v_moved_along integer := 0;
+    v_reason text;
+    v_which text;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
@@ -1535,12 +1838,12 @@ begin
                            null, null, null, p_detail);
     end if;
     if p_entity = 'lead' then
-        select owner_id, owned_since, pool_id, status::text, status in ('new', 'working')
-        into v_owner, v_since, v_pool, v_status, v_movable
+        select owner_id, owned_since, pool_id, status::text, status in ('new', 'working'), company_id
+        into v_owner, v_since, v_pool, v_status, v_movable, v_company
         from dibs.leads where id = p_id;
     else
-        select owner_id, owned_since, pool_id, status::text, true
-        into v_owner, v_since, v_pool, v_status, v_movable
+        select owner_id, owned_since, pool_id, status::text, true, company_id
+        into v_owner, v_since, v_pool, v_status, v_movable, v_company
         from dibs.customers where id = p_id and status = 'active';
     end if;
     if not found then
@@ -1575,6 +1878,17 @@ begin
         return dibs.result(false, 'not_member', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
                            p_detail);
     end if;
+    -- I7: nobody but the receiver (and the giver, whose records of the company move along)
+    -- may hold the company. A record moving along was checked with the one it moves with.
+    if v_company is not null and not p_with_company then
+        perform dibs.lock_company(v_company);
+        select * into h from dibs.company_holder(v_company, p_entity, p_id, p_to, v_owner);
+        if h.holder is not null then
+            return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, v_owner, h.holder,
+                               h.since, v_pool,
+                               coalesce(p_detail, '{}'::jsonb) || dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false));
+        end if;
+    end if;
     perform dibs.lock_rep(p_to);
     if p_entity = 'lead' then
         select count(ld.version) into v_held from dibs.leads ld
@@ -1588,29 +1902,54 @@ begin
         return dibs.result(false, 'over_limit', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
                            coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('held', v_held, 'limit', v_limit));
     end if;
-    if p_entity = 'lead' then
-        update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
-                              updated_at = now()
-        where id = p_id and owner_id is not distinct from v_owner and status in ('new', 'working');
-    else
-        update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
-                                  team_id = (select team_id from dibs.users where id = p_to)
-        where id = p_id and owner_id is not distinct from v_owner and status = 'active';
-    end if;
-    if not found then
-        return dibs.result(false, 'changed', p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since,
-                           v_pool, p_detail);
-    end if;
-    if p_entity = 'customer' then
-        -- A registration belongs to whoever works the customer now.
-        update dibs.registrations set registered_by = p_to where customer_id = p_id and status = 'active';
-    end if;
-    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
-                                    pool_id, detail)
-    values (p_entity, p_id, p_action, 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, p_to, v_pool,
-            p_detail);
+    -- The move and the company's other records of the giver move together or not at all.
+    begin
+        if p_entity = 'lead' then
+            update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
+                                  updated_at = now()
+            where id = p_id and owner_id is not distinct from v_owner and status in ('new', 'working');
+        else
+            update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
+                                      team_id = (select team_id from dibs.users where id = p_to)
+            where id = p_id and owner_id is not distinct from v_owner and status = 'active';
+        end if;
+        if not found then
+            return dibs.result(false, 'changed', p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since,
+                               v_pool, p_detail);
+        end if;
+        if p_entity = 'customer' then
+            -- A registration belongs to whoever works the customer now.
+            update dibs.registrations set registered_by = p_to where customer_id = p_id and status = 'active';
+        end if;
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
+                                        pool_id, detail)
+        values (p_entity, p_id, p_action, 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, p_to, v_pool,
+                p_detail);
+        if v_company is not null and v_owner is not null and not p_with_company then
+            for s in
+                select r.entity, r.id from dibs.company_records(v_company) r
+                where r.owner_id = v_owner and not (r.entity = p_entity and r.id = p_id)
+                order by r.entity, r.id
+            loop
+                v_along := dibs.move_record(s.entity, s.id, p_to, p_action, p_for, v_owner,
+                                            coalesce(p_detail, '{}'::jsonb)
+                                            || jsonb_build_object('with', jsonb_build_object('entity', p_entity,
+                                                                                             'id', p_id)),
+                                            true, true);
+                if not v_along.ok then
+                    raise exception using errcode = 'DB008', message = v_along.reason,
+                        detail = jsonb_build_object('entity', s.entity, 'id', s.id)::text;
+                end if;
+                v_moved_along := v_moved_along + 1;
+            end loop;
+        end if;
+    exception when sqlstate 'DB008' then
+        get stacked diagnostics v_reason = message_text, v_which = pg_exception_detail;
+        return dibs.result(false, v_reason, p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
+                           coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('company_record', v_which::jsonb));
+    end;
     return dibs.result(true, 'ok', p_entity, p_id, p_action, a.actor_id, p_to, v_owner, null, v_pool,
-                       jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+                       jsonb_build_object('held', v_held + 1, 'limit', v_limit, 'moved_along', v_moved_along));
 end
 $$;
 
@@ -1966,8 +2305,21 @@ CREATE FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_i
 declare
     l dibs.leads;
     r dibs.assignment_rules;
+    h record;
 begin
     select * into l from dibs.leads where id = p_lead;
+    if l.company_id is not null then
+        select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+        if h.holder is not null then
+            -- The auto-assigner sends it to whoever holds the company, or leaves it to a manager.
+            user_id := h.holder;
+            note := case when dibs.is_member(l.pool_id, h.holder)
+                           and dibs.lead_holdings(l.pool_id, h.holder)
+                               < coalesce(dibs.effective_limit(l.pool_id, h.holder), 2147483647)
+                         then 'company_owner' else 'company_held' end;
+            return;
+        end if;
+    end if;
     r := dibs.matching_rule(l);
     if r.id is null then
         note := 'no_rule';
@@ -2023,6 +2375,13 @@ CREATE FUNCTION dibs.place_narrower(a text, b text) RETURNS text
     select case when (split_part(b, '/', 2) <> '')::int + (split_part(b, '/', 3) <> '')::int
                    > (split_part(a, '/', 2) <> '')::int + (split_part(a, '/', 3) <> '')::int
                 then b else a end
+$$;
+
+CREATE FUNCTION dibs.places_compatible(a text[], b text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    select coalesce(cardinality(a), 0) = 0 or coalesce(cardinality(b), 0) = 0
+        or exists (select 1 from unnest(a) x, unnest(b) y where dibs.place_compatible(x, y))
 $$;
 
 CREATE FUNCTION dibs.places_mention(p_places text[], p_found text[]) RETURNS text[]
@@ -2576,6 +2935,23 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.set_company_rule(p_pair text, p_mode text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('set_company_rule', p_pair, false, 'not_permitted');
+    end if;
+    if p_mode is null or p_mode not in ('block', 'warn', 'off')
+       or not exists (select 1 from dibs.company_rules where pair = p_pair) then
+        return dibs.audit('set_company_rule', p_pair, false, 'invalid_argument');
+    end if;
+    update dibs.company_rules set mode = p_mode, updated_by = dibs.my_id(), updated_at = now() where pair = p_pair;
+    return dibs.audit('set_company_rule', p_pair, true, 'ok', jsonb_build_object('pair', p_pair, 'mode', p_mode));
+end
+$$;
+
 CREATE FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) RETURNS dibs.admin_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -2635,6 +3011,23 @@ begin
     perform dibs.log_ownership(p_entity, p_id, v_action, true, 'ok', coalesce(a.caller_id, a.actor_id), v_owner,
                                v_owner, v_pool);
     return dibs.result(true, 'ok', p_entity, p_id, v_action, a.actor_id, v_owner);
+end
+$$;
+
+CREATE FUNCTION dibs.split_company(p_entity dibs.entity_kind, p_id bigint) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_company bigint;
+begin
+    insert into dibs.companies default values returning id into v_company;
+    if p_entity = 'lead' then
+        update dibs.leads set company_id = v_company, company_pinned = true where id = p_id;
+    else
+        update dibs.customers set company_id = v_company, company_pinned = true where id = p_id;
+    end if;
+    return v_company;
 end
 $$;
 
@@ -2770,6 +3163,14 @@ CREATE FUNCTION dibs.tree_nodes(p_parent bigint, p_id bigint, p_limit integer) R
     limit least(greatest(coalesce(p_limit, 1000), 1), 5000)
 $$;
 
+CREATE FUNCTION dibs.try_lock_company(p_company bigint) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+begin
+    return (select pg_try_advisory_xact_lock(1148, (p_company % 2147483647)::int));
+end
+$$;
+
 CREATE FUNCTION dibs.try_lock_rep(p_user bigint) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
@@ -2857,6 +3258,8 @@ begin
     where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'leads')::bigint);
     update dibs.customers set parent_id = m.drop_id
     where parent_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'children')::bigint);
+    -- Undone means they are two companies: the restored record stands alone from now on.
+    perform dibs.split_company('customer', m.drop_id);
     update dibs.customer_merges set undone_at = now(), undone_by = a.actor_id where id = p_merge;
     perform dibs.log_ownership('customer', m.drop_id, 'merge', true, 'unmerged', coalesce(a.caller_id, a.actor_id),
                                null, m.drop_owner, null, jsonb_build_object('merge', p_merge));
@@ -3026,6 +3429,12 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.valid_code(p text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    select case when dibs.uscc_is_valid(p) then p end
+$$;
+
 CREATE FUNCTION dibs.valid_login(p text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $_$
@@ -3094,6 +3503,37 @@ ALTER TABLE dibs.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE dibs.companies (
+    id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE dibs.companies ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME dibs.companies_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.company_overrides (
+    company_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT company_overrides_reason_check CHECK (((length(btrim(reason)) >= 1) AND (length(btrim(reason)) <= 500)))
+);
+
+CREATE TABLE dibs.company_rules (
+    pair text NOT NULL,
+    mode text NOT NULL,
+    updated_by bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT company_rules_mode_check CHECK ((mode = ANY (ARRAY['block'::text, 'warn'::text, 'off'::text]))),
+    CONSTRAINT company_rules_pair_check CHECK ((pair = ANY (ARRAY['lead_lead'::text, 'lead_customer'::text, 'customer_customer'::text])))
+);
+
 CREATE TABLE dibs.contacts (
     id bigint NOT NULL,
     customer_id bigint NOT NULL,
@@ -3146,6 +3586,10 @@ CREATE TABLE dibs.customers (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     country text,
     name_keys text[] DEFAULT '{}'::text[] NOT NULL,
+    company_id bigint,
+    name_places text[] DEFAULT '{}'::text[] NOT NULL,
+    name_branch text DEFAULT ''::text NOT NULL,
+    company_pinned boolean DEFAULT false NOT NULL,
     CONSTRAINT customers_check CHECK ((parent_id IS DISTINCT FROM id)),
     CONSTRAINT customers_check1 CHECK (((owner_id IS NULL) = (owned_since IS NULL))),
     CONSTRAINT customers_check2 CHECK (((status = 'merged'::dibs.record_status) = (merged_into IS NOT NULL))),
@@ -3642,6 +4086,15 @@ ALTER TABLE ONLY dibs.assignment_rules
 ALTER TABLE ONLY dibs.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY dibs.companies
+    ADD CONSTRAINT companies_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.company_overrides
+    ADD CONSTRAINT company_overrides_pkey PRIMARY KEY (company_id, user_id);
+
+ALTER TABLE ONLY dibs.company_rules
+    ADD CONSTRAINT company_rules_pkey PRIMARY KEY (pair);
+
 ALTER TABLE ONLY dibs.contacts
     ADD CONSTRAINT contacts_pkey PRIMARY KEY (id);
 
@@ -3755,6 +4208,10 @@ CREATE INDEX contacts_customer_id_idx ON dibs.contacts USING btree (customer_id)
 
 CREATE INDEX contacts_reports_to_idx ON dibs.contacts USING btree (reports_to);
 
+CREATE INDEX customers_company ON dibs.customers USING btree (company_id) WHERE (status = 'active'::dibs.record_status);
+
+CREATE INDEX customers_core_exact ON dibs.customers USING btree (name_core) WHERE (status = 'active'::dibs.record_status);
+
 CREATE INDEX customers_core_prefix ON dibs.customers USING btree (name_core text_pattern_ops) WHERE (status = 'active'::dibs.record_status);
 
 CREATE INDEX customers_core_trgm ON dibs.customers USING gin (name_core dibs.gin_trgm_ops) WITH (fastupdate=off) WHERE (status = 'active'::dibs.record_status);
@@ -3788,6 +4245,10 @@ CREATE INDEX followups_customer_id_happened_at_idx ON dibs.followups USING btree
 CREATE INDEX followups_lead_id_happened_at_idx ON dibs.followups USING btree (lead_id, happened_at DESC) WHERE (lead_id IS NOT NULL);
 
 CREATE INDEX leads_auto_assign ON dibs.leads USING btree (id) WHERE ((status = 'new'::dibs.lead_status) AND (owner_id IS NULL) AND (assign_attempted_at IS NULL));
+
+CREATE INDEX leads_company ON dibs.leads USING btree (company_id) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
+
+CREATE INDEX leads_core_exact ON dibs.leads USING btree (name_core) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
 CREATE INDEX leads_core_prefix ON dibs.leads USING btree (name_core text_pattern_ops) WHERE (status = ANY (ARRAY['new'::dibs.lead_status, 'working'::dibs.lead_status]));
 
@@ -3843,13 +4304,21 @@ CREATE TRIGGER customers_10_forms BEFORE INSERT OR UPDATE OF name, phone, email,
 
 CREATE TRIGGER customers_11_keys BEFORE INSERT OR UPDATE OF name, name_keys, country ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_keys();
 
+CREATE TRIGGER customers_12_company BEFORE INSERT OR UPDATE OF name, uscc, company_pinned ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.assign_company();
+
 CREATE TRIGGER customers_20_block_rules BEFORE INSERT OR UPDATE OF name, uscc, phone, email_domain, status ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.enforce_customer_block_rules();
 
 CREATE TRIGGER customers_30_end_draft AFTER INSERT ON dibs.customers FOR EACH ROW WHEN ((new.created_by IS NOT NULL)) EXECUTE FUNCTION dibs.end_draft_on_create();
 
+CREATE CONSTRAINT TRIGGER customers_90_company_owner AFTER INSERT OR UPDATE OF owner_id ON dibs.customers DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.owner_id IS NOT NULL)) EXECUTE FUNCTION dibs.check_company_owner('customer');
+
 CREATE TRIGGER leads_10_forms BEFORE INSERT OR UPDATE OF company_name, phone, email, email_domain ON dibs.leads FOR EACH ROW EXECUTE FUNCTION dibs.lead_forms();
 
 CREATE TRIGGER leads_11_keys BEFORE INSERT OR UPDATE OF company_name, name_keys, country ON dibs.leads FOR EACH ROW EXECUTE FUNCTION dibs.lead_keys();
+
+CREATE TRIGGER leads_12_company BEFORE INSERT OR UPDATE OF company_name, uscc, company_pinned ON dibs.leads FOR EACH ROW EXECUTE FUNCTION dibs.assign_company();
+
+CREATE CONSTRAINT TRIGGER leads_90_company_owner AFTER INSERT OR UPDATE OF owner_id ON dibs.leads DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ((new.owner_id IS NOT NULL)) EXECUTE FUNCTION dibs.check_company_owner('lead');
 
 CREATE TRIGGER pool_members_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.pool_members FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
 
@@ -3868,6 +4337,15 @@ ALTER TABLE ONLY dibs.assignment_rules
 ALTER TABLE ONLY dibs.assignment_rules
     ADD CONSTRAINT assignment_rules_target_team_id_fkey FOREIGN KEY (target_team_id) REFERENCES dibs.teams(id);
 
+ALTER TABLE ONLY dibs.company_overrides
+    ADD CONSTRAINT company_overrides_company_id_fkey FOREIGN KEY (company_id) REFERENCES dibs.companies(id);
+
+ALTER TABLE ONLY dibs.company_overrides
+    ADD CONSTRAINT company_overrides_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.company_rules
+    ADD CONSTRAINT company_rules_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES dibs.users(id);
+
 ALTER TABLE ONLY dibs.contacts
     ADD CONSTRAINT contacts_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
 
@@ -3882,6 +4360,9 @@ ALTER TABLE ONLY dibs.customer_merges
 
 ALTER TABLE ONLY dibs.customer_merges
     ADD CONSTRAINT customer_merges_keep_id_fkey FOREIGN KEY (keep_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.customers
+    ADD CONSTRAINT customers_company_id_fkey FOREIGN KEY (company_id) REFERENCES dibs.companies(id);
 
 ALTER TABLE ONLY dibs.customers
     ADD CONSTRAINT customers_created_by_fkey FOREIGN KEY (created_by) REFERENCES dibs.users(id);
@@ -3918,6 +4399,9 @@ ALTER TABLE ONLY dibs.followups
 
 ALTER TABLE ONLY dibs.followups
     ADD CONSTRAINT followups_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.leads
+    ADD CONSTRAINT leads_company_id_fkey FOREIGN KEY (company_id) REFERENCES dibs.companies(id);
 
 ALTER TABLE ONLY dibs.leads
     ADD CONSTRAINT leads_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
@@ -3963,6 +4447,8 @@ ALTER TABLE ONLY dibs.users
 
 ALTER TABLE dibs.audit_log ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE dibs.company_overrides ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE dibs.contacts ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE dibs.customer_merges ENABLE ROW LEVEL SECURITY;
@@ -3990,6 +4476,8 @@ ALTER TABLE dibs.ownership_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dibs.registrations ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY visible ON dibs.audit_log FOR SELECT USING (((( SELECT dibs.my_role() AS my_role) = 'admin'::text) OR (actor_id = ( SELECT dibs.my_id() AS my_id))));
+
+CREATE POLICY visible ON dibs.company_overrides FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
 
 CREATE POLICY visible ON dibs.contacts FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (EXISTS ( SELECT 1
    FROM dibs.customers c
@@ -4040,6 +4528,8 @@ GRANT USAGE ON SCHEMA dibs TO dibs_rep;
 GRANT USAGE ON SCHEMA dibs TO dibs_manager;
 GRANT USAGE ON SCHEMA dibs TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.assign_company() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_manager;
@@ -4054,27 +4544,44 @@ REVOKE ALL ON FUNCTION dibs.basic_of_canonical(p text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text, OUT blocked boolean, OUT reason text, OUT existing_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dibs.check_company_owner() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) FROM PUBLIC;
-GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_rep;
-GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_manager;
-GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action) TO dibs_admin;
+REVOKE ALL ON FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action, p_override text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) TO dibs_rep;
-GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) TO dibs_manager;
-GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint) TO dibs_admin;
+REVOKE ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint, p_override text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint, p_override text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint, p_override text) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.clear_draft(p_entity text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.company_collisions() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.company_collisions() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.company_collisions() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.company_collisions() TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.company_domain(p text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.company_mode(a dibs.entity_kind, b dibs.entity_kind) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.company_of(p_entity dibs.entity_kind, p_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.company_records(p_company bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.company_refusal(p_company bigint, p_holder bigint, p_entity dibs.entity_kind, p_record bigint, p_name text, p_mode text, p_override_needed boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.compute_scope(p_login name) FROM PUBLIC;
 
@@ -4153,6 +4660,8 @@ REVOKE ALL ON FUNCTION dibs.lead_forms() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.lead_holdings(p_pool bigint, p_user bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lead_keys() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lock_company(p_company bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lock_down_functions() FROM PUBLIC;
 
@@ -4306,6 +4815,22 @@ GRANT SELECT(name_keys) ON TABLE dibs.leads TO dibs_rep;
 GRANT SELECT(name_keys) ON TABLE dibs.leads TO dibs_manager;
 GRANT SELECT(name_keys) ON TABLE dibs.leads TO dibs_viewer;
 
+GRANT SELECT(company_id) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(company_id) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(company_id) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(name_places) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(name_places) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(name_places) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(name_branch) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(name_branch) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(name_branch) ON TABLE dibs.leads TO dibs_viewer;
+
+GRANT SELECT(company_pinned) ON TABLE dibs.leads TO dibs_rep;
+GRANT SELECT(company_pinned) ON TABLE dibs.leads TO dibs_manager;
+GRANT SELECT(company_pinned) ON TABLE dibs.leads TO dibs_viewer;
+
 REVOKE ALL ON FUNCTION dibs.matching_rule(l dibs.leads) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.may_manage(p_caller bigint, p_caller_role dibs.user_role, p_user bigint) FROM PUBLIC;
@@ -4327,7 +4852,7 @@ GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_ve
 GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) TO dibs_admin;
 GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_version integer, p_reason text) TO dibs_viewer;
 
-REVOKE ALL ON FUNCTION dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint, p_detail jsonb, p_checked boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint, p_detail jsonb, p_checked boolean, p_with_company boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_viewer;
@@ -4413,6 +4938,8 @@ REVOKE ALL ON FUNCTION dibs.place_compatible(a text, b text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.place_narrower(a text, b text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.places_compatible(a text[], b text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.places_mention(p_places text[], p_found text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.places_of(p_written text) FROM PUBLIC;
@@ -4480,6 +5007,11 @@ GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_admin;
 REVOKE ALL ON FUNCTION dibs.send_recycle_reminders(p_batch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.send_recycle_reminders(p_batch integer) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.set_company_rule(p_pair text, p_mode text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.set_company_rule(p_pair text, p_mode text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.set_company_rule(p_pair text, p_mode text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.set_company_rule(p_pair text, p_mode text) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.set_dedup_rule(p_rule bigint, p_enabled boolean, p_threshold numeric, p_weight numeric, p_action text) TO dibs_manager;
@@ -4489,6 +5021,8 @@ REVOKE ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p
 GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.split_company(p_entity dibs.entity_kind, p_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.to_simplified(p text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.to_simplified(p text) TO dibs_rep;
@@ -4521,6 +5055,8 @@ GRANT ALL ON FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigin
 GRANT ALL ON FUNCTION dibs.transfer_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.tree_nodes(p_parent bigint, p_id bigint, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.try_lock_company(p_company bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.try_lock_rep(p_user bigint) FROM PUBLIC;
 
@@ -4565,6 +5101,8 @@ GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_r
 GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.user_set_team(p_user bigint, p_team bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.valid_code(p text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.valid_login(p text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) FROM PUBLIC;
@@ -4580,6 +5118,21 @@ GRANT SELECT ON TABLE dibs.audit_log TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.audit_log TO dibs_rep;
 GRANT SELECT ON TABLE dibs.audit_log TO dibs_manager;
 GRANT SELECT ON TABLE dibs.audit_log TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.companies TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.companies TO dibs_rep;
+GRANT SELECT ON TABLE dibs.companies TO dibs_manager;
+GRANT SELECT ON TABLE dibs.companies TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.company_overrides TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.company_overrides TO dibs_rep;
+GRANT SELECT ON TABLE dibs.company_overrides TO dibs_manager;
+GRANT SELECT ON TABLE dibs.company_overrides TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.company_rules TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.company_rules TO dibs_rep;
+GRANT SELECT ON TABLE dibs.company_rules TO dibs_manager;
+GRANT SELECT ON TABLE dibs.company_rules TO dibs_admin;
 
 GRANT SELECT ON TABLE dibs.contacts TO dibs_admin;
 
@@ -4740,6 +5293,22 @@ GRANT SELECT(country) ON TABLE dibs.customers TO dibs_viewer;
 GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_viewer;
+
+GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_rep;
+GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_manager;
+GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_viewer;
 
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_rep;

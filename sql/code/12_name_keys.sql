@@ -1,4 +1,4 @@
--- requires: 0008
+-- requires: 0009
 
 -- Company names taken apart and keyed, database side: the same rules as src/domain/company.rs
 -- (parts) and src/domain/keys.rs (keys), over the lexicons the migrator loads into
@@ -448,12 +448,17 @@ language sql stable strict parallel safe as $$
     select dibs.name_keys(dibs.parse_name(p))
 $$;
 
--- Every row gets its keys from the database, whoever writes it (after the forms trigger,
--- before the rules that compare); a country is stored as its upper-case code.
+-- Every row gets its keys and the regions its name states from the database, whoever writes
+-- it (after the forms trigger, before the rules that compare and the company trigger); a
+-- country is stored as its upper-case code.
 create or replace function dibs.customer_keys() returns trigger
 language plpgsql as $$
+declare
+    parts constant dibs.name_parts := dibs.parse_name(new.name);
 begin
-    new.name_keys := dibs.name_keys(new.name);
+    new.name_keys := coalesce(dibs.name_keys(parts), '{}');
+    new.name_places := coalesce(parts.places, '{}');
+    new.name_branch := coalesce(parts.branch, '');
     new.country := nullif(upper(btrim(new.country)), '');
     return new;
 end
@@ -461,8 +466,12 @@ $$;
 
 create or replace function dibs.lead_keys() returns trigger
 language plpgsql as $$
+declare
+    parts constant dibs.name_parts := dibs.parse_name(new.company_name);
 begin
-    new.name_keys := dibs.name_keys(new.company_name);
+    new.name_keys := coalesce(dibs.name_keys(parts), '{}');
+    new.name_places := coalesce(parts.places, '{}');
+    new.name_branch := coalesce(parts.branch, '');
     new.country := nullif(upper(btrim(new.country)), '');
     return new;
 end

@@ -182,6 +182,12 @@ $$;
 
 -- Retired by the one-implementation rewrite (their wrappers keep the public signatures).
 drop function if exists dibs.move_lead(bigint, bigint, dibs.ownership_action, bigint, bigint, text);
+-- Grew a company override (claim) and a move of a company's other records (move_record).
+drop function if exists dibs.claim(dibs.entity_kind, bigint, bigint, dibs.ownership_action);
+drop function if exists dibs.claim_lead(bigint, bigint);
+drop function if exists dibs.claim_customer(bigint, bigint, dibs.ownership_action);
+drop function if exists dibs.move_record(dibs.entity_kind, bigint, bigint, dibs.ownership_action, bigint, bigint,
+                                         jsonb, boolean);
 
 -- Claim (领取) a lead from its pool, or a customer from the customer pool (公海), for oneself.
 -- One implementation for both (static statements per entity, no dynamic SQL on the hot path),
@@ -189,11 +195,13 @@ drop function if exists dibs.move_lead(bigint, bigint, dibs.ownership_action, bi
 -- the record with its pool's rules and the caller's membership, the rep's lock, two counts,
 -- the conditional update and the log row.
 -- Checks in order: already yours · owned by someone · not claimable (status) · protected by a
--- registration (I4) · locked · not a member · cooldown (I5) · then, under the rep's lock,
--- daily cap and holding limit (I2). A race lost after the lock answers `already_owned_by`
+-- registration (I4) · locked · not a member · cooldown (I5) · then, under the company's lock,
+-- someone else holding the company (I7; under a warn rule a reason lets it pass and is kept)
+-- · then, under the rep's lock, daily cap and holding limit (I2). A race lost after the lock answers `already_owned_by`
 -- when someone took it, `changed` when it was otherwise changed (locked, converted, …).
 create or replace function dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint,
-                                      p_action dibs.ownership_action default 'claim') returns dibs.outcome
+                                      p_action dibs.ownership_action default 'claim',
+                                      p_override text default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     a record;
@@ -212,25 +220,33 @@ declare
     v_until timestamptz;
     v_claims integer;
     v_held integer;
+    v_company bigint;
+    h record;
+    v_override jsonb;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null);
     end if;
+    if length(p_override) > 500 then
+        return dibs.result(false, 'invalid_argument', p_entity, p_id, p_action, a.actor_id, null);
+    end if;
     if p_entity = 'lead' then
         select ld.owner_id, ld.owned_since, ld.pool_id, ld.status::text, ld.status = 'new', ld.locked, null::bigint,
-               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null
+               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null,
+               ld.company_id
         into v_owner, v_since, v_pool, v_status, v_claimable, v_locked, v_locked_by,
-             v_cooldown, v_cap, v_limit, v_member
+             v_cooldown, v_cap, v_limit, v_member, v_company
         from dibs.leads ld join dibs.pools p on p.id = ld.pool_id
         left join dibs.pool_members m on m.pool_id = ld.pool_id and m.user_id = a.actor_id
         where ld.id = p_id;
     else
         -- A merged or archived customer is gone as far as claiming goes.
         select c.owner_id, c.owned_since, c.pool_id, c.status::text, true, c.locked, c.locked_by,
-               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null
+               p.cooldown, p.daily_claim_cap, coalesce(m.holding_limit, p.holding_limit), m.user_id is not null,
+               c.company_id
         into v_owner, v_since, v_pool, v_status, v_claimable, v_locked, v_locked_by,
-             v_cooldown, v_cap, v_limit, v_member
+             v_cooldown, v_cap, v_limit, v_member, v_company
         from dibs.customers c left join dibs.pools p on p.id = c.pool_id
         left join dibs.pool_members m on m.pool_id = c.pool_id and m.user_id = a.actor_id
         where c.id = p_id and c.status = 'active';
@@ -272,6 +288,21 @@ begin
         end if;
     end if;
 
+    if v_company is not null then
+        perform dibs.lock_company(v_company);
+        select * into h from dibs.company_holder(v_company, p_entity, p_id, a.actor_id);
+        if h.holder is not null then
+            if h.mode = 'block' or coalesce(btrim(p_override), '') = '' then
+                return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, null, h.holder,
+                                   h.since, v_pool, dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, h.mode = 'warn'));
+            end if;
+            insert into dibs.company_overrides (company_id, user_id, reason)
+            values (v_company, a.actor_id, btrim(p_override))
+            on conflict (company_id, user_id) do update set reason = excluded.reason, created_at = now();
+            v_override := jsonb_build_object('company_override', btrim(p_override), 'holder', h.holder,
+                                             'company', v_company);
+        end if;
+    end if;
     perform dibs.lock_rep(a.actor_id);
     select claims into v_claims from dibs.daily_claims
     where user_id = a.actor_id and pool_id = v_pool and day = current_date;
@@ -321,24 +352,28 @@ begin
     -- The change is a claim whatever led to it (a registration or a conversion logs its own row).
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
     values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool,
-            case when p_for is not null then '{"on_behalf": true}'::jsonb end);
+            nullif(coalesce(case when p_for is not null then '{"on_behalf": true}'::jsonb end, '{}'::jsonb)
+                   || coalesce(v_override, '{}'::jsonb), '{}'::jsonb));
     return row(true, 'ok', p_entity, p_id, a.actor_id, null, null, now(),
                jsonb_build_object('held', v_held + 1, 'limit', v_limit))::dibs.outcome;
 end
 $$;
 
-create or replace function dibs.claim_lead(p_lead bigint, p_for bigint default null) returns dibs.outcome
+-- p_override: the reason to work a company someone else holds, where the rule is 'warn'.
+create or replace function dibs.claim_lead(p_lead bigint, p_for bigint default null, p_override text default null)
+returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 begin
-    return dibs.claim('lead', p_lead, p_for);
+    return dibs.claim('lead', p_lead, p_for, 'claim', p_override);
 end
 $$;
 
 create or replace function dibs.claim_customer(p_customer bigint, p_for bigint default null,
-                                               p_action dibs.ownership_action default 'claim') returns dibs.outcome
+                                               p_action dibs.ownership_action default 'claim',
+                                               p_override text default null) returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 begin
-    return dibs.claim('customer', p_customer, p_for, p_action);
+    return dibs.claim('customer', p_customer, p_for, p_action, p_override);
 end
 $$;
 
@@ -434,11 +469,13 @@ $$;
 -- limit holds (I2). `p_expected_owner` refuses with `changed` when the record moved meanwhile;
 -- `p_detail` goes into the log row (a hand-over's batch and reason); `p_checked` skips the
 -- permission check for callers that made their own (transfer_all, undo_transfer — neither is
--- granted to clients except through those).
+-- granted to clients except through those). The company moves as a whole (I7): the giver's
+-- other records of it move along, each within the receiver's limits, or nothing moves;
+-- `p_with_company` marks such a record.
 create or replace function dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint,
                                             p_action dibs.ownership_action, p_for bigint,
                                             p_expected_owner bigint default null, p_detail jsonb default null,
-                                            p_checked boolean default false)
+                                            p_checked boolean default false, p_with_company boolean default false)
 returns dibs.outcome
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
@@ -451,6 +488,13 @@ declare
     v_held integer;
     v_limit integer;
     v_permitted boolean;
+    v_company bigint;
+    h record;
+    s record;
+    v_along dibs.outcome;
+    v_moved_along integer := 0;
+    v_reason text;
+    v_which text;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
@@ -458,12 +502,12 @@ begin
                            null, null, null, p_detail);
     end if;
     if p_entity = 'lead' then
-        select owner_id, owned_since, pool_id, status::text, status in ('new', 'working')
-        into v_owner, v_since, v_pool, v_status, v_movable
+        select owner_id, owned_since, pool_id, status::text, status in ('new', 'working'), company_id
+        into v_owner, v_since, v_pool, v_status, v_movable, v_company
         from dibs.leads where id = p_id;
     else
-        select owner_id, owned_since, pool_id, status::text, true
-        into v_owner, v_since, v_pool, v_status, v_movable
+        select owner_id, owned_since, pool_id, status::text, true, company_id
+        into v_owner, v_since, v_pool, v_status, v_movable, v_company
         from dibs.customers where id = p_id and status = 'active';
     end if;
     if not found then
@@ -498,6 +542,17 @@ begin
         return dibs.result(false, 'not_member', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
                            p_detail);
     end if;
+    -- I7: nobody but the receiver (and the giver, whose records of the company move along)
+    -- may hold the company. A record moving along was checked with the one it moves with.
+    if v_company is not null and not p_with_company then
+        perform dibs.lock_company(v_company);
+        select * into h from dibs.company_holder(v_company, p_entity, p_id, p_to, v_owner);
+        if h.holder is not null then
+            return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, v_owner, h.holder,
+                               h.since, v_pool,
+                               coalesce(p_detail, '{}'::jsonb) || dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false));
+        end if;
+    end if;
     perform dibs.lock_rep(p_to);
     if p_entity = 'lead' then
         select count(ld.version) into v_held from dibs.leads ld
@@ -511,29 +566,54 @@ begin
         return dibs.result(false, 'over_limit', p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
                            coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('held', v_held, 'limit', v_limit));
     end if;
-    if p_entity = 'lead' then
-        update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
-                              updated_at = now()
-        where id = p_id and owner_id is not distinct from v_owner and status in ('new', 'working');
-    else
-        update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
-                                  team_id = (select team_id from dibs.users where id = p_to)
-        where id = p_id and owner_id is not distinct from v_owner and status = 'active';
-    end if;
-    if not found then
-        return dibs.result(false, 'changed', p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since,
-                           v_pool, p_detail);
-    end if;
-    if p_entity = 'customer' then
-        -- A registration belongs to whoever works the customer now.
-        update dibs.registrations set registered_by = p_to where customer_id = p_id and status = 'active';
-    end if;
-    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
-                                    pool_id, detail)
-    values (p_entity, p_id, p_action, 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, p_to, v_pool,
-            p_detail);
+    -- The move and the company's other records of the giver move together or not at all.
+    begin
+        if p_entity = 'lead' then
+            update dibs.leads set owner_id = p_to, owned_since = now(), status = 'working', version = version + 1,
+                                  updated_at = now()
+            where id = p_id and owner_id is not distinct from v_owner and status in ('new', 'working');
+        else
+            update dibs.customers set owner_id = p_to, owned_since = now(), version = version + 1, updated_at = now(),
+                                      team_id = (select team_id from dibs.users where id = p_to)
+            where id = p_id and owner_id is not distinct from v_owner and status = 'active';
+        end if;
+        if not found then
+            return dibs.result(false, 'changed', p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since,
+                               v_pool, p_detail);
+        end if;
+        if p_entity = 'customer' then
+            -- A registration belongs to whoever works the customer now.
+            update dibs.registrations set registered_by = p_to where customer_id = p_id and status = 'active';
+        end if;
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
+                                        pool_id, detail)
+        values (p_entity, p_id, p_action, 'ok', 'ok', coalesce(a.caller_id, a.actor_id), v_owner, p_to, v_pool,
+                p_detail);
+        if v_company is not null and v_owner is not null and not p_with_company then
+            for s in
+                select r.entity, r.id from dibs.company_records(v_company) r
+                where r.owner_id = v_owner and not (r.entity = p_entity and r.id = p_id)
+                order by r.entity, r.id
+            loop
+                v_along := dibs.move_record(s.entity, s.id, p_to, p_action, p_for, v_owner,
+                                            coalesce(p_detail, '{}'::jsonb)
+                                            || jsonb_build_object('with', jsonb_build_object('entity', p_entity,
+                                                                                             'id', p_id)),
+                                            true, true);
+                if not v_along.ok then
+                    raise exception using errcode = 'DB008', message = v_along.reason,
+                        detail = jsonb_build_object('entity', s.entity, 'id', s.id)::text;
+                end if;
+                v_moved_along := v_moved_along + 1;
+            end loop;
+        end if;
+    exception when sqlstate 'DB008' then
+        get stacked diagnostics v_reason = message_text, v_which = pg_exception_detail;
+        return dibs.result(false, v_reason, p_entity, p_id, p_action, a.actor_id, v_owner, p_to, null, v_pool,
+                           coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('company_record', v_which::jsonb));
+    end;
     return dibs.result(true, 'ok', p_entity, p_id, p_action, a.actor_id, p_to, v_owner, null, v_pool,
-                       jsonb_build_object('held', v_held + 1, 'limit', v_limit));
+                       jsonb_build_object('held', v_held + 1, 'limit', v_limit, 'moved_along', v_moved_along));
 end
 $$;
 
@@ -745,6 +825,7 @@ declare
     v_held integer;
     v_limit integer;
     v_claim dibs.outcome;
+    v_existing record;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
@@ -778,6 +859,16 @@ begin
                                c.owner_id, c.owned_since, c.pool_id);
         end if;
     else
+        -- The company is a customer already: convert into that one, never beside it (I7).
+        select c.id, c.name into v_existing from dibs.customers c
+        where c.company_id = l.company_id and c.status = 'active'
+        order by c.owner_id = a.actor_id desc nulls last, c.id limit 1;
+        if v_existing.id is not null then
+            return dibs.result(false, 'company_has_customer', 'lead', p_lead, 'convert', a.actor_id, l.owner_id,
+                               null, null, l.pool_id,
+                               jsonb_build_object('existing_customer', v_existing.id,
+                                                  'existing_name', v_existing.name));
+        end if;
         select * into v_hook from dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
         if v_hook.blocked then
             return dibs.result(false, v_hook.reason, 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
@@ -850,6 +941,11 @@ begin
         where id = p_keep;
     end if;
     update dibs.registrations set status = 'cancelled' where customer_id = p_drop and status = 'active';
+    -- Two records merged are one company: their companies become one.
+    if d.company_id is distinct from k.company_id and d.company_id is not null and k.company_id is not null then
+        update dibs.customers set company_id = k.company_id where company_id = d.company_id;
+        update dibs.leads set company_id = k.company_id where company_id = d.company_id;
+    end if;
     perform dibs.log_ownership('customer', p_drop, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
                                d.owner_id, null, d.pool_id, jsonb_build_object('merged_into', p_keep));
     perform dibs.log_ownership('customer', p_keep, 'merge', true, 'ok', coalesce(a.caller_id, a.actor_id),
@@ -1067,8 +1163,21 @@ language plpgsql stable security definer set search_path = dibs, pg_temp as $$
 declare
     l dibs.leads;
     r dibs.assignment_rules;
+    h record;
 begin
     select * into l from dibs.leads where id = p_lead;
+    if l.company_id is not null then
+        select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+        if h.holder is not null then
+            -- The auto-assigner sends it to whoever holds the company, or leaves it to a manager.
+            user_id := h.holder;
+            note := case when dibs.is_member(l.pool_id, h.holder)
+                           and dibs.lead_holdings(l.pool_id, h.holder)
+                               < coalesce(dibs.effective_limit(l.pool_id, h.holder), 2147483647)
+                         then 'company_owner' else 'company_held' end;
+            return;
+        end if;
+    end if;
     r := dibs.matching_rule(l);
     if r.id is null then
         note := 'no_rule';
@@ -1089,6 +1198,7 @@ declare
     l dibs.leads;
     r dibs.assignment_rules;
     c record;
+    h record;
     v_assigned integer := 0;
     v_done boolean;
 begin
@@ -1098,6 +1208,33 @@ begin
         order by id limit p_batch
         for update skip locked
     loop
+        -- A company someone holds goes to them (I7), never to a rule's pick.
+        if l.company_id is not null then
+            -- Busy company (a claim holds its lock and may wait for this row): next round.
+            continue when not dibs.try_lock_company(l.company_id);
+            select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+            if h.holder is not null then
+                if dibs.is_member(l.pool_id, h.holder) and dibs.try_lock_rep(h.holder)
+                   and dibs.lead_holdings(l.pool_id, h.holder)
+                       < coalesce(dibs.effective_limit(l.pool_id, h.holder), 2147483647) then
+                    update dibs.leads set owner_id = h.holder, owned_since = now(), status = 'working',
+                                          assign_attempted_at = now(), assign_note = 'company_owner',
+                                          version = version + 1, updated_at = now()
+                    where id = l.id and owner_id is null and status = 'new';
+                    perform dibs.log_ownership('lead', l.id, 'auto_assign', true, 'company_owner', null, null,
+                                               h.holder, l.pool_id,
+                                               dibs.company_refusal(l.company_id, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false));
+                    v_assigned := v_assigned + 1;
+                else
+                    -- The holder cannot take it (not in the pool, at the limit, busy): a manager decides.
+                    update dibs.leads set assign_attempted_at = now(), assign_note = 'company_held' where id = l.id;
+                    perform dibs.log_ownership('lead', l.id, 'auto_assign', false, 'company_held', null, null, null,
+                                               l.pool_id, dibs.company_refusal(l.company_id, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false)
+                                                          || jsonb_build_object('other', h.holder));
+                end if;
+                continue;
+            end if;
+        end if;
         r := dibs.matching_rule(l);
         if r.id is null then
             update dibs.leads set assign_attempted_at = now(), assign_note = 'no_rule' where id = l.id;

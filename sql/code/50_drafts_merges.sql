@@ -116,6 +116,8 @@ begin
     where customer_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'leads')::bigint);
     update dibs.customers set parent_id = m.drop_id
     where parent_id = m.keep_id and id in (select jsonb_array_elements_text(m.moved -> 'children')::bigint);
+    -- Undone means they are two companies: the restored record stands alone from now on.
+    perform dibs.split_company('customer', m.drop_id);
     update dibs.customer_merges set undone_at = now(), undone_by = a.actor_id where id = p_merge;
     perform dibs.log_ownership('customer', m.drop_id, 'merge', true, 'unmerged', coalesce(a.caller_id, a.actor_id),
                                null, m.drop_owner, null, jsonb_build_object('merge', p_merge));

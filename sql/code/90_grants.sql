@@ -1,4 +1,4 @@
--- requires: 0008
+-- requires: 0009
 -- Privileges in their final form. Applied after every other code file whenever code or schema
 -- changes, so they converge: what is written here is what the database grants.
 --
@@ -38,7 +38,8 @@ grant select on
     dibs.ownership_log, dibs.daily_claims, dibs.assignment_rules, dibs.assignment_cursor, dibs.notices,
     dibs.event_cursor, dibs.free_mail_domains, dibs.dedup_decisions, dibs.drafts, dibs.customer_merges,
     dibs.settings, dibs.user_scopes, dibs.audit_log, dibs.opportunity_log,
-    dibs.lex_places, dibs.lex_industries, dibs.lex_pinyin, dibs.lex_generic_en
+    dibs.lex_places, dibs.lex_industries, dibs.lex_pinyin, dibs.lex_generic_en,
+    dibs.companies, dibs.company_rules, dibs.company_overrides
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- Contact columns (phone, phone_e164, email) of leads, customers and contacts are readable by
@@ -74,11 +75,12 @@ to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- Ownership: each function checks who may do what and logs refusals.
 grant execute on function
-    dibs.claim_lead(bigint, bigint),
+    dibs.claim_lead(bigint, bigint, text),
     dibs.release_lead(bigint, bigint),
     dibs.assign_lead(bigint, bigint, bigint),
     dibs.transfer_lead(bigint, bigint, bigint),
-    dibs.claim_customer(bigint, bigint, dibs.ownership_action),
+    dibs.claim_customer(bigint, bigint, dibs.ownership_action, text),
+    dibs.company_collisions(),
     dibs.release_customer(bigint, bigint),
     dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),
     dibs.register_customer(bigint, text, text, bigint),
@@ -114,7 +116,8 @@ grant execute on function
     dibs.user_set_limit(bigint, bigint, integer),
     dibs.user_add(text, text, text, bigint, text, text), dibs.user_set_role(bigint, text),
     dibs.user_set_team(bigint, bigint), dibs.user_disable(bigint), dibs.user_holdings(bigint),
-    dibs.set_dedup_rule(bigint, boolean, numeric, numeric, text)
+    dibs.set_dedup_rule(bigint, boolean, numeric, numeric, text),
+    dibs.set_company_rule(text, text)
 to dibs_rep, dibs_manager, dibs_admin;
 
 -- The board, the tree and repairs.

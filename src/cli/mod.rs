@@ -87,6 +87,14 @@ pub enum Command {
         #[command(subcommand)]
         action: users::UserAction,
     },
+    /// Reports for managers: `collisions` lists companies held by more than one owner today.
+    Report {
+        #[command(subcommand)]
+        which: records::ReportKind,
+    },
+    /// Set what happens when someone wants a company another person holds (admins):
+    /// PAIR is lead_lead, lead_customer or customer_customer; MODE is block, warn or off.
+    CompanyRule { pair: String, mode: String },
     /// Benchmarks that print their figures beside a baseline from the same run.
     Bench {
         #[command(subcommand)]
@@ -186,6 +194,14 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
             let target = ready_target(&settings).await?;
             records::history(&target, entity, &output).await
         }
+        Command::Report { which } => {
+            let target = ready_target(&settings).await?;
+            records::report(&target, which, &output).await
+        }
+        Command::CompanyRule { pair, mode } => {
+            let target = ready_target(&settings).await?;
+            records::company_rule(&target, &pair, &mode).await
+        }
         Command::Worker(args) => {
             let target = ready_target(&settings).await?;
             operations::worker(&target, args, &output).await
@@ -204,14 +220,25 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
         Command::Local { action } => local(action, &settings),
         Command::Migrate => {
             let target = db::resolve_target(&settings).await?;
-            let applied = prepare(&target).await?;
+            let report = prepare(&target).await?;
             println!(
                 "{}",
                 DbText::MigrationsApplied {
-                    count: applied,
+                    count: report.applied,
                     version: db::SCHEMA_VERSION
                 }
             );
+            if let Some(done) = report.companies {
+                println!(
+                    "{}",
+                    DbText::CompaniesComputed {
+                        records: done.records,
+                        companies: done.companies,
+                        split: done.split,
+                        seconds: done.seconds,
+                    }
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Seed(args) => {
@@ -258,16 +285,16 @@ async fn ready_target(settings: &Settings) -> Result<DatabaseTarget, Error> {
 }
 
 /// Migrate and check what the app relies on, before any command uses the database.
-pub async fn prepare(target: &DatabaseTarget) -> Result<usize, Error> {
+pub async fn prepare(target: &DatabaseTarget) -> Result<db::migrate::MigrationReport, Error> {
     let mut client = db::connect(&target.config).await?;
     // A rep's login may not create anything: when the schema is current, only read.
-    let applied = if db::migrate::is_current(&client).await {
-        0
+    let report = if db::migrate::is_current(&client).await {
+        db::migrate::MigrationReport::default()
     } else {
-        db::migrate(&mut client).await?
+        db::migrate::migrate_reporting(&mut client).await?
     };
     db::check_trigram_support(&client).await?;
-    Ok(applied)
+    Ok(report)
 }
 
 /// The app's options from flags, the config file and `NO_COLOR`.

@@ -12,6 +12,7 @@ use crate::db::api::ownership;
 use crate::db::{self, DatabaseTarget};
 use crate::domain::ownership::{Action, Entity, Outcome};
 use crate::error::Error;
+use crate::text::AdminText;
 
 use super::EXIT_REFUSED;
 
@@ -19,6 +20,34 @@ use super::EXIT_REFUSED;
 pub struct Output {
     pub json: bool,
     pub act_as: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimArgs {
+    /// One or more ids.
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    /// Where someone else holds the company and the rule is 'warn': why you work it too
+    /// (kept, and logged with the claim).
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+impl ClaimArgs {
+    fn actions(self, entity: Entity) -> Vec<Action> {
+        self.ids
+            .into_iter()
+            .map(|id| match (&self.reason, entity) {
+                (Some(reason), _) => Action::ClaimDespite {
+                    entity,
+                    id,
+                    reason: reason.clone(),
+                },
+                (None, Entity::Lead) => Action::ClaimLead(id),
+                (None, Entity::Customer) => Action::ClaimCustomer(id),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -50,7 +79,7 @@ pub struct FollowupArgs {
 #[derive(Debug, Subcommand)]
 pub enum LeadAction {
     /// Claim leads from their pool for yourself.
-    Claim(Ids),
+    Claim(ClaimArgs),
     /// Give leads back to their pool.
     Release(Ids),
     /// Assign leads to a rep (managers for their team, admins for all).
@@ -73,7 +102,7 @@ pub enum LeadAction {
 #[derive(Debug, Subcommand)]
 pub enum CustomerAction {
     /// Claim customers from the customer pool (公海).
-    Claim(Ids),
+    Claim(ClaimArgs),
     Release(Ids),
     /// Register (报备) a customer: protection for the pool's period, extended by activity.
     Register {
@@ -206,7 +235,7 @@ pub async fn lead(
     output: &Output,
 ) -> Result<ExitCode, Error> {
     let actions = match action {
-        LeadAction::Claim(ids) => ids.ids.into_iter().map(Action::ClaimLead).collect(),
+        LeadAction::Claim(args) => args.actions(Entity::Lead),
         LeadAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseLead).collect(),
         LeadAction::Assign(args) => {
             let to = user_id(target, &args.to).await?;
@@ -254,7 +283,7 @@ pub async fn customer(
     }
     let actions = match action {
         CustomerAction::Reparent { .. } => Vec::new(),
-        CustomerAction::Claim(ids) => ids.ids.into_iter().map(Action::ClaimCustomer).collect(),
+        CustomerAction::Claim(args) => args.actions(Entity::Customer),
         CustomerAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseCustomer).collect(),
         CustomerAction::Register { id, partner, note } => vec![Action::RegisterCustomer {
             customer: id,
@@ -333,4 +362,97 @@ pub async fn history(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// Companies held by more than one owner today: who, which records, since when, last
+    /// follow-up of each (your scope; --json, or --csv).
+    Collisions {
+        #[arg(long)]
+        csv: bool,
+    },
+}
+
+pub async fn report(
+    target: &DatabaseTarget,
+    which: ReportKind,
+    output: &Output,
+) -> Result<ExitCode, Error> {
+    let client = db::connect(&target.config).await?;
+    let ReportKind::Collisions { csv } = which;
+    let records = crate::db::api::company::collisions(&client).await?;
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&records).unwrap_or_else(|_| "[]".into())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let time = |t: &Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    if csv {
+        println!("company,entity,id,name,owner,team,owned_since,last_followup");
+        for r in &records {
+            println!(
+                "{},{},{},\"{}\",\"{}\",\"{}\",{},{}",
+                r.company,
+                r.entity,
+                r.id,
+                r.name.replace('"', "\"\""),
+                r.owner.replace('"', "\"\""),
+                r.team.as_deref().unwrap_or("").replace('"', "\"\""),
+                time(&r.owned_since),
+                time(&r.last_followup)
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let companies = records
+        .iter()
+        .map(|r| r.company)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if companies == 0 {
+        println!("{}", AdminText::CollisionsNone);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", AdminText::CollisionsHeader { companies });
+    let mut last = None;
+    for r in &records {
+        if last != Some(r.company) {
+            println!();
+            last = Some(r.company);
+        }
+        println!(
+            "  ⚠ {:<8} {:>7}  {}  {} ({})  {} · {}",
+            r.entity,
+            r.id,
+            r.name,
+            r.owner,
+            r.team.as_deref().unwrap_or("-"),
+            time(&r.owned_since),
+            time(&r.last_followup)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn company_rule(
+    target: &DatabaseTarget,
+    pair: &str,
+    mode: &str,
+) -> Result<ExitCode, Error> {
+    let client = db::connect(&target.config).await?;
+    let (ok, reason) = crate::db::api::company::set_rule(&client, pair, mode).await?;
+    let what = format!("company rule {pair} = {mode}");
+    if ok {
+        println!("{}", AdminText::AdminDone { what, detail: None });
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{}", AdminText::AdminRefused { what, reason });
+        Ok(ExitCode::from(EXIT_REFUSED))
+    }
 }

@@ -76,6 +76,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_security"),
     migration!(7, "0007_board_tree"),
     migration!(8, "0008_name_keys"),
+    migration!(9, "0009_companies"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).
@@ -85,6 +86,7 @@ pub const CODE: &[CodeFile] = &[
     code!("12_name_keys.sql"),
     code!("20_security_predicates.sql"),
     code!("30_ownership.sql"),
+    code!("32_companies.sql"),
     code!("40_dedup.sql"),
     code!("50_drafts_merges.sql"),
     code!("60_security.sql"),
@@ -164,6 +166,19 @@ const BOOKKEEPING: &str = "create schema if not exists dibs;
 /// Applies what is missing and returns how many migrations ran (code files are re-applied
 /// as described above, and not counted).
 pub async fn migrate(client: &mut Client) -> Result<usize, Error> {
+    Ok(migrate_reporting(client).await?.applied)
+}
+
+/// What a migration run did.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationReport {
+    pub applied: usize,
+    /// Company ids computed for records stored before companies existed.
+    pub companies: Option<super::company::Backfill>,
+}
+
+/// `migrate`, with what the run computed besides.
+pub async fn migrate_reporting(client: &mut Client) -> Result<MigrationReport, Error> {
     let mut applied_count = 0;
     let mut applied_code: HashSet<&'static str> = HashSet::new();
     for migration in MIGRATIONS {
@@ -247,7 +262,11 @@ pub async fn migrate(client: &mut Client) -> Result<usize, Error> {
     }
     apply_remaining_code(client, applied_count > 0, &applied_code).await?;
     super::lexicon::sync(client, MIGRATION_LOCK_KEY).await?;
-    Ok(applied_count)
+    let companies = super::company::backfill(client, MIGRATION_LOCK_KEY).await?;
+    Ok(MigrationReport {
+        applied: applied_count,
+        companies,
+    })
 }
 
 /// After the migrations: when this run changed anything or any code file is not current,

@@ -4,6 +4,7 @@ pub mod company;
 pub mod compare;
 pub mod email;
 pub mod fit;
+pub mod identity;
 pub mod keys;
 pub mod lexicon;
 pub mod matching;

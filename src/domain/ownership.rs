@@ -48,6 +48,11 @@ pub enum Reason {
     NeedsOverride,
     /// A block rule (or the unique credit code) refused the new record.
     DuplicateBlocked,
+    /// Someone else holds another record of the same company (I7); under a warn rule a
+    /// reason lets it pass.
+    CompanyHeld,
+    /// Converting a lead into a new customer where the company is a customer already.
+    CompanyHasCustomer,
     /// A code this client does not know yet (a newer server): shown as is.
     Other(String),
 }
@@ -75,6 +80,8 @@ impl Reason {
             "duplicate_credit_code" => Reason::DuplicateCreditCode,
             "needs_override" => Reason::NeedsOverride,
             "duplicate_blocked" => Reason::DuplicateBlocked,
+            "company_held" => Reason::CompanyHeld,
+            "company_has_customer" => Reason::CompanyHasCustomer,
             other => Reason::Other(other.to_string()),
         }
     }
@@ -101,6 +108,8 @@ impl Reason {
             Reason::DuplicateCreditCode => "duplicate_credit_code",
             Reason::NeedsOverride => "needs_override",
             Reason::DuplicateBlocked => "duplicate_blocked",
+            Reason::CompanyHeld => "company_held",
+            Reason::CompanyHasCustomer => "company_has_customer",
             Reason::Other(code) => code,
         }
     }
@@ -123,6 +132,10 @@ pub struct Outcome {
 impl Outcome {
     pub fn detail_i64(&self, key: &str) -> Option<i64> {
         self.detail.as_ref()?.get(key)?.as_i64()
+    }
+
+    pub fn detail_str(&self, key: &str) -> Option<String> {
+        Some(self.detail.as_ref()?.get(key)?.as_str()?.to_string())
     }
 
     pub fn detail_time(&self, key: &str) -> Option<DateTime<Utc>> {
@@ -164,6 +177,13 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     ClaimLead(i64),
+    /// A claim of a record whose company someone else holds, where the rule is 'warn': the
+    /// reason is kept and logged.
+    ClaimDespite {
+        entity: Entity,
+        id: i64,
+        reason: String,
+    },
     ReleaseLead(i64),
     AssignLead {
         lead: i64,
@@ -254,6 +274,8 @@ mod tests {
             "unknown_user",
             "invalid_argument",
             "duplicate_credit_code",
+            "company_held",
+            "company_has_customer",
         ] {
             let reason = Reason::parse(code);
             assert!(!matches!(reason, Reason::Other(_)), "{code} is known");

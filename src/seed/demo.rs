@@ -72,6 +72,7 @@ async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, Er
     tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode")
         .await
         .map_err(|e| seed_error(&e))?;
+    crate::seed::load_as_history(&tx).await?;
     let rng = SeededRng::new(seed);
     let org = ensure_organisation(&tx, &rng).await?;
     let now = Utc::now();
@@ -83,6 +84,7 @@ async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, Er
     let leads = write_leads(&tx, &mut rng.fork(6), &org, &customers, now).await?;
     write_registrations(&tx, &registrations).await?;
     advance_sequences(&tx).await?;
+    crate::seed::end_history(&tx).await?;
     tx.commit().await.map_err(|e| seed_error(&e))?;
     Ok(SeedReport {
         customers: customers.len() as u64,

@@ -37,6 +37,29 @@ impl SeedReport {
     }
 }
 
+/// Seeded rows are history, as if carried over from an earlier CRM: their owners are written
+/// as they were, collisions included (they are what `dibs report collisions` finds), so the
+/// commit-time check of one owner per company is off for this transaction only (the
+/// statement is transactional: a failed seed leaves it on).
+pub async fn load_as_history(tx: &tokio_postgres::Transaction<'_>) -> Result<(), Error> {
+    tx.batch_execute(
+        "alter table dibs.customers disable trigger customers_90_company_owner;
+         alter table dibs.leads disable trigger leads_90_company_owner",
+    )
+    .await
+    .map_err(|e| seed_error(&e))
+}
+
+/// Turns the check back on before the seed commits.
+pub async fn end_history(tx: &tokio_postgres::Transaction<'_>) -> Result<(), Error> {
+    tx.batch_execute(
+        "alter table dibs.customers enable trigger customers_90_company_owner;
+         alter table dibs.leads enable trigger leads_90_company_owner",
+    )
+    .await
+    .map_err(|e| seed_error(&e))
+}
+
 /// True when no person and no customer exists yet: the state `dibs demo` seeds.
 pub async fn database_is_empty(client: &Client) -> Result<bool, Error> {
     let row = client

@@ -73,6 +73,7 @@ async fn seed_scale_once(
     tx.batch_execute("lock table dibs.customers, dibs.leads in exclusive mode")
         .await
         .map_err(err)?;
+    crate::seed::load_as_history(&tx).await?;
     let base_rng = SeededRng::new(seed);
     let org = ensure_organisation(&tx, &base_rng).await?;
     let first_customer: i64 = tx
@@ -182,6 +183,7 @@ async fn seed_scale_once(
     }
     let leads_written = copy.finish().await.map_err(err)?;
     advance_sequences(&tx).await?;
+    crate::seed::end_history(&tx).await?;
     tx.commit().await.map_err(err)?;
     Ok(SeedReport {
         customers,

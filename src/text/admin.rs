@@ -34,12 +34,32 @@ pub enum AdminText {
         stays: usize,
     },
     RepairConfirmHint,
+    /// `dibs report collisions`: companies held by more than one owner today.
+    CollisionsNone,
+    CollisionsHeader {
+        companies: usize,
+    },
 }
 
 impl AdminText {
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            AdminText::CollisionsNone => (if zh {
+                "没有被多人同时持有的公司。"
+            } else {
+                "No company is held by more than one owner."
+            })
+            .to_string(),
+            AdminText::CollisionsHeader { companies } => {
+                if zh {
+                    format!("{companies} 家公司现在有不止一位负责人（用 lead/customer transfer 处理）：")
+                } else {
+                    format!(
+                        "{companies} companies are held by more than one owner today (settle them with lead/customer transfer):"
+                    )
+                }
+            }
             AdminText::PasswordPrompt => (if zh { "密码：" } else { "Password: " }).to_string(),
             AdminText::PasswordAgain => (if zh { "再输一次：" } else { "Again: " }).to_string(),
             AdminText::PasswordsDiffer => (if zh {

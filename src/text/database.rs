@@ -39,6 +39,12 @@ pub enum DbText {
         count: usize,
         version: i32,
     },
+    CompaniesComputed {
+        records: usize,
+        companies: usize,
+        split: i64,
+        seconds: u64,
+    },
     TrigramNeedsUtf8Locale {
         ctype: String,
     },
@@ -140,6 +146,25 @@ impl DbText {
                     format!("已应用 {count} 个迁移，数据库结构版本 {version}。")
                 } else {
                     format!("Applied {count} migration(s); the schema is at version {version}.")
+                }
+            }
+            DbText::CompaniesComputed {
+                records,
+                companies,
+                split,
+                seconds,
+            } => {
+                if zh {
+                    format!(
+                        "已为 {records} 条记录计算公司归属：{companies} 家公司（{seconds} 秒）。\
+                         其中 {split} 家公司现在有不止一位负责人（已发生的撞单），见 dibs report collisions。"
+                    )
+                } else {
+                    format!(
+                        "Company keys computed for {records} records: {companies} companies ({seconds} s). \
+                         {split} of them are held by more than one owner today (collisions that already \
+                         happened): see dibs report collisions."
+                    )
                 }
             }
             DbText::TrigramNeedsUtf8Locale { ctype } => {

@@ -60,6 +60,21 @@ pub enum OwnershipText {
         rule: String,
         existing: Option<i64>,
     },
+    /// Someone else holds the company: who (name, team), which record, since when; whether
+    /// a reason would let it pass (a warn rule).
+    CompanyHeld {
+        who: String,
+        team: Option<String>,
+        record_entity: Entity,
+        record_id: i64,
+        record_name: String,
+        since: Option<DateTime<Utc>>,
+        override_possible: bool,
+    },
+    CompanyHasCustomer {
+        existing: Option<i64>,
+        name: Option<String>,
+    },
     Other {
         code: String,
     },
@@ -227,6 +242,54 @@ impl OwnershipText {
                     format!("Blocked by the rule \"{rule}\": customer {existing} already exists.")
                 }
             }
+            OwnershipText::CompanyHeld {
+                who,
+                team,
+                record_entity,
+                record_id,
+                record_name,
+                since,
+                override_possible,
+            } => {
+                let record = format!(
+                    "{} #{record_id} {record_name}",
+                    entity_word(*record_entity, zh)
+                );
+                let who = match team {
+                    Some(team) => format!("{who} ({team})"),
+                    None => who.clone(),
+                };
+                let since = date_word(since);
+                match (zh, override_possible) {
+                    (true, false) => format!(
+                        "{who} 已经在跟进这家公司——{record}，自 {since} 起。请联系对方或你的主管。"
+                    ),
+                    (true, true) => format!(
+                        "{who} 已经在跟进这家公司——{record}，自 {since} 起。如确需同时跟进，请填写原因（会被记录）。"
+                    ),
+                    (false, false) => format!(
+                        "{who} already holds this company — {record}, since {since}. Ask them or your manager."
+                    ),
+                    (false, true) => format!(
+                        "{who} already holds this company — {record}, since {since}. To work it too, give a reason (it is logged)."
+                    ),
+                }
+            }
+            OwnershipText::CompanyHasCustomer { existing, name } => {
+                let existing = existing
+                    .map(|id| id.to_string())
+                    .unwrap_or_else(|| "?".into());
+                let name = name.clone().unwrap_or_default();
+                if zh {
+                    format!(
+                        "这家公司已是客户 {existing} {name}：请转化到该客户（lead convert --into {existing}），不要另建。"
+                    )
+                } else {
+                    format!(
+                        "This company is customer {existing} {name} already: convert into it (lead convert ID --customer {existing}) instead of creating another."
+                    )
+                }
+            }
             OwnershipText::Other { code } => code.clone(),
         }
     }
@@ -298,6 +361,27 @@ impl OwnershipText {
                     .unwrap_or("?")
                     .to_string(),
                 existing: this.detail_i64("existing"),
+            },
+            Reason::CompanyHeld => OwnershipText::CompanyHeld {
+                who: other,
+                team: this.detail_str("team"),
+                record_entity: match this.detail_str("record_entity").as_deref() {
+                    Some("lead") => Entity::Lead,
+                    _ => Entity::Customer,
+                },
+                record_id: this.detail_i64("record_id").unwrap_or_default(),
+                record_name: this.detail_str("record_name").unwrap_or_default(),
+                since: this.other_since,
+                override_possible: this
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.get("override_needed"))
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
+            },
+            Reason::CompanyHasCustomer => OwnershipText::CompanyHasCustomer {
+                existing: this.detail_i64("existing_customer"),
+                name: this.detail_str("existing_name"),
             },
             Reason::Other(code) => OwnershipText::Other { code: code.clone() },
         }

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod board;
+pub mod company;
 pub mod customers;
 pub mod dedup;
 pub mod history;

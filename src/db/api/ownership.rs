@@ -40,6 +40,17 @@ pub async fn perform<C: GenericClient>(
     let row = match action {
         Action::ClaimLead(id) => query(client, "dibs.claim_lead($1, $2)", &[id, who]).await,
         Action::ReleaseLead(id) => query(client, "dibs.release_lead($1, $2)", &[id, who]).await,
+        Action::ClaimDespite { entity, id, reason } => match entity {
+            Entity::Lead => query(client, "dibs.claim_lead($1, $2, $3)", &[id, who, reason]).await,
+            Entity::Customer => {
+                query(
+                    client,
+                    "dibs.claim_customer($1, $2, 'claim', $3)",
+                    &[id, who, reason],
+                )
+                .await
+            }
+        },
         Action::AssignLead { lead, to } => {
             query(client, "dibs.assign_lead($1, $2, $3)", &[lead, to, who]).await
         }
