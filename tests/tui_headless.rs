@@ -67,7 +67,40 @@ async fn a_new_customer_is_checked_while_typing_warned_then_saved_with_a_reason(
     assert!(warned.contains("Probably a duplicate of"), "{warned}");
     assert!(warned.contains("Reason to save anyway"), "{warned}");
 
-    // With a reason the database saves it, owned by 王芳, and the 360° view opens.
+    // The same name in the same place is the same company: under the default rule a reason
+    // does not help — the holder is named, nothing is saved, the form keeps what was typed.
+    let refused = screen(
+        &url,
+        "wangfang",
+        &format!("2n{name}<C-s>另一法人主体<Enter>"),
+    );
+    assert!(
+        refused.contains(&format!("{owner}")) && refused.contains("already holds this company"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(&name),
+        "the form keeps the name:\n{refused}"
+    );
+    let created_before: i64 = client
+        .query_one(
+            "select count(*) from dibs.customers c join dibs.users u on u.id = c.owner_id
+             where c.name = $1 and u.login_role = 'wangfang'",
+            &[&name],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(created_before, 0);
+
+    // Where the admin set the rule to warn, the reason lets it through, owned by 王芳, the
+    // override is kept, and the 360° view opens.
+    let rule = dibs(&url, &["company-rule", "customer_customer", "warn"]);
+    assert!(
+        rule.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rule.stderr)
+    );
     let saved = screen(
         &url,
         "wangfang",

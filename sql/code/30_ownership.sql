@@ -860,9 +860,9 @@ begin
         end if;
     else
         -- The company is a customer already: convert into that one, never beside it (I7).
-        select c.id, c.name into v_existing from dibs.customers c
-        where c.company_id = l.company_id and c.status = 'active'
-        order by c.owner_id = a.actor_id desc nulls last, c.id limit 1;
+        select x.id, x.name into v_existing from dibs.customers x
+        where x.company_id = l.company_id and x.status = 'active'
+        order by x.owner_id = a.actor_id desc nulls last, x.id limit 1;
         if v_existing.id is not null then
             return dibs.result(false, 'company_has_customer', 'lead', p_lead, 'convert', a.actor_id, l.owner_id,
                                null, null, l.pool_id,

@@ -180,6 +180,8 @@ declare
     v_warned jsonb;
     v_core text := dibs.name_core(coalesce(p_name, ''));
     v_detail jsonb;
+    v_company bigint;
+    h record;
 begin
     select * into a from dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
@@ -216,8 +218,28 @@ begin
         values (trim(p_name), nullif(upper(regexp_replace(coalesce(p_uscc, ''), '[\s-]', '', 'g')), ''), p_phone,
                 p_email, p_region, p_industry, p_parent, v_pool, a.actor_id,
                 (select team_id from dibs.users where id = a.actor_id), now(), a.actor_id, 'dibs')
-        returning id into v_id;
+        returning id, company_id into v_id, v_company;
+        -- I7: the new record's company may be held by someone else already. Under a warn
+        -- rule the reason given for saving is the override; under block nothing is saved.
+        perform dibs.lock_company(v_company);
+        select * into h from dibs.company_holder(v_company, 'customer', v_id, a.actor_id);
+        if h.holder is not null then
+            if h.mode = 'block' or coalesce(btrim(p_override_reason), '') = '' then
+                raise exception using errcode = 'DB009', message = 'company_held',
+                    detail = (dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name,
+                                                   h.mode, h.mode = 'warn')
+                              || jsonb_build_object('holder', h.holder, 'since', h.since))::text;
+            end if;
+            insert into dibs.company_overrides (company_id, user_id, reason)
+            values (v_company, a.actor_id, left(btrim(p_override_reason), 500))
+            on conflict (company_id, user_id) do update set reason = excluded.reason, created_at = now();
+        end if;
     exception
+        when sqlstate 'DB009' then
+            get stacked diagnostics v_detail = pg_exception_detail;
+            return dibs.result(false, 'company_held', 'customer', null, 'create', a.actor_id, null,
+                               (v_detail ->> 'holder')::bigint, (v_detail ->> 'since')::timestamptz, v_pool,
+                               v_detail);
         when sqlstate 'DB001' or unique_violation then
             get stacked diagnostics v_detail = pg_exception_detail;
             insert into dibs.dedup_decisions (user_id, entity, draft_name, decision, candidates)

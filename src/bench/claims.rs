@@ -62,6 +62,8 @@ pub struct Violations {
     pub unlogged_changes: i64,
     /// Reps whose holdings, replayed from the log, ever exceeded the limit.
     pub limit_exceeded_in_history: i64,
+    /// Companies with records held by two owners at the end without a logged override (I7).
+    pub companies_split: i64,
 }
 
 impl Violations {
@@ -70,6 +72,7 @@ impl Violations {
             + self.reps_over_limit
             + self.unlogged_changes
             + self.limit_exceeded_in_history
+            + self.companies_split
     }
 }
 
@@ -384,11 +387,25 @@ pub async fn check_invariants(client: &Client, pool: i64) -> Result<Violations, 
         .await
         .map_err(err)?
         .get(0);
+    let companies_split: i64 = client
+        .query_one(
+            "select count(*) from (
+                 select l.company_id from dibs.leads l
+                 where l.pool_id = $1 and l.owner_id is not null and l.status in ('new', 'working')
+                   and not exists (select 1 from dibs.company_overrides o
+                                   where o.company_id = l.company_id and o.user_id = l.owner_id)
+                 group by l.company_id having count(distinct l.owner_id) > 1) split",
+            &[&pool],
+        )
+        .await
+        .map_err(err)?
+        .get(0);
     Ok(Violations {
         broken_ownership_chain,
         reps_over_limit,
         unlogged_changes,
         limit_exceeded_in_history,
+        companies_split,
     })
 }
 

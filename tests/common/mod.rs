@@ -114,7 +114,10 @@ pub async fn org(db: &TestDatabase, reps: usize, holding_limit: i32) -> Org {
 pub async fn leads(client: &Client, pool: i64, count: i64) -> Vec<i64> {
     client
         .query(
-            "insert into dibs.leads (pool_id, company_name) select $1, '测试公司' || g from generate_series(1, $2::bigint) g returning id",
+            // Every lead its own company: names never repeat across calls.
+            "insert into dibs.leads (pool_id, company_name)
+             select $1, '测试公司' || (g + coalesce((select max(id) from dibs.leads), 0))
+             from generate_series(1, $2::bigint) g returning id",
             &[&pool, &count],
         )
         .await
@@ -127,7 +130,10 @@ pub async fn leads(client: &Client, pool: i64, count: i64) -> Vec<i64> {
 pub async fn customers(client: &Client, pool: i64, count: i64) -> Vec<i64> {
     client
         .query(
-            "insert into dibs.customers (name, pool_id) select '测试客户' || g, $1 from generate_series(1, $2::bigint) g returning id",
+            // Every customer its own company: names never repeat across calls.
+            "insert into dibs.customers (name, pool_id)
+             select '测试客户' || (g + coalesce((select max(id) from dibs.customers), 0)), $1
+             from generate_series(1, $2::bigint) g returning id",
             &[&pool, &count],
         )
         .await
