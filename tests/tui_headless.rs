@@ -75,7 +75,7 @@ async fn a_new_customer_is_checked_while_typing_warned_then_saved_with_a_reason(
         &format!("2n{name}<C-s>另一法人主体<Enter>"),
     );
     assert!(
-        refused.contains(&format!("{owner}")) && refused.contains("already holds this company"),
+        refused.contains(owner.as_str()) && refused.contains("already holds this company"),
         "{refused}"
     );
     assert!(
