@@ -374,6 +374,11 @@ begin
     if v_owner is null or v_company is null then
         return null;
     end if;
+    -- An ownership function of this transaction checked this company for this owner under
+    -- the company's lock, which is held until commit: nothing can have changed since.
+    if current_setting('dibs.company_checked', true) = v_company || ':' || v_owner then
+        return null;
+    end if;
     perform dibs.lock_company(v_company);
     select * into h from dibs.company_holder(v_company, v_entity, new.id, v_owner);
     if h.holder is not null then
@@ -489,6 +494,7 @@ begin
             v_override := jsonb_build_object('company_override', btrim(p_override), 'holder', h.holder,
                                              'company', v_company);
         end if;
+        perform dibs.company_checked(v_company, a.actor_id);
     end if;
     perform dibs.lock_rep(a.actor_id);
     select claims into v_claims from dibs.daily_claims
@@ -572,6 +578,12 @@ CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
 $$;
 
+CREATE FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) RETURNS void
+    LANGUAGE sql
+    AS $$
+    select set_config('dibs.company_checked', p_company || ':' || p_owner, true)
+$$;
+
 CREATE FUNCTION dibs.company_collisions() RETURNS TABLE(company_id bigint, entity dibs.entity_kind, id bigint, name text, owner_id bigint, owner_name text, team text, owned_since timestamp with time zone, last_followup_at timestamp with time zone)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -607,19 +619,54 @@ CREATE FUNCTION dibs.company_domain(p text) RETURNS text
 $_$;
 
 CREATE FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint DEFAULT NULL::bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_overridden constant boolean := exists (select 1 from dibs.company_overrides o
+                                             where o.company_id = p_company and o.user_id = p_user);
+    v_lead_mode constant text := dibs.company_mode(p_entity, 'lead');
+    v_customer_mode constant text := dibs.company_mode(p_entity, 'customer');
+    l record;
+    c record;
+begin
+    -- One probe per kind that the rules make relevant, on the company's index; a company of
+    -- one record (the usual case) costs two index lookups that find nothing.
+    if v_lead_mode = 'block' or (v_lead_mode = 'warn' and not v_overridden) then
+        select x.owner_id, x.id, x.company_name as name, x.owned_since into l from dibs.leads x
+        where x.company_id = p_company and x.status in ('new', 'working') and x.owner_id is not null
+          and x.owner_id <> p_user and x.owner_id is distinct from p_ignore
+          and not (p_entity = 'lead' and x.id = p_id)
+        order by x.owned_since limit 1;
+    end if;
+    if v_customer_mode = 'block' or (v_customer_mode = 'warn' and not v_overridden) then
+        select x.owner_id, x.id, x.name, x.owned_since into c from dibs.customers x
+        where x.company_id = p_company and x.status = 'active' and x.owner_id is not null
+          and x.owner_id <> p_user and x.owner_id is distinct from p_ignore
+          and not (p_entity = 'customer' and x.id = p_id)
+        order by x.owned_since limit 1;
+    end if;
+    -- A block rule's holder first, then the earlier holding.
+    if l.owner_id is not null and (c.owner_id is null
+            or (v_lead_mode = 'block') > (v_customer_mode = 'block')
+            or ((v_lead_mode = 'block') = (v_customer_mode = 'block') and l.owned_since <= c.owned_since)) then
+        holder := l.owner_id; record_entity := 'lead'; record_id := l.id; record_name := l.name;
+        since := l.owned_since; mode := v_lead_mode;
+    elsif c.owner_id is not null then
+        holder := c.owner_id; record_entity := 'customer'; record_id := c.id; record_name := c.name;
+        since := c.owned_since; mode := v_customer_mode;
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.company_holder_name(p_company bigint) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
-    select r.owner_id, r.entity, r.id, r.name, r.owned_since, m.mode
+    select dibs.user_display_name(r.owner_id)
     from dibs.company_records(p_company) r
-    cross join lateral (select dibs.company_mode(p_entity, r.entity) as mode) m
-    where r.owner_id is not null and r.owner_id <> p_user and r.owner_id is distinct from p_ignore
-      and not (r.entity = p_entity and r.id = p_id)
-      and m.mode <> 'off'
-      and not (m.mode = 'warn' and exists (select 1 from dibs.company_overrides o
-                                           where o.company_id = p_company and o.user_id = p_user))
-    order by m.mode = 'block' desc, r.owned_since
-    limit 1
+    where r.owner_id is not null and r.owner_id <> coalesce(dibs.my_id(), 0)
+    order by r.owned_since limit 1
 $$;
 
 CREATE FUNCTION dibs.company_mode(a dibs.entity_kind, b dibs.entity_kind) RETURNS text
@@ -1910,6 +1957,7 @@ begin
                                h.since, v_pool,
                                coalesce(p_detail, '{}'::jsonb) || dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false));
         end if;
+        perform dibs.company_checked(v_company, p_to);
     end if;
     perform dibs.lock_rep(p_to);
     if p_entity = 'lead' then
@@ -4585,6 +4633,8 @@ GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.company_collisions() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.company_collisions() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.company_collisions() TO dibs_manager;
@@ -4596,6 +4646,12 @@ GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.company_holder_name(p_company bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.company_holder_name(p_company bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.company_holder_name(p_company bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.company_holder_name(p_company bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.company_holder_name(p_company bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.company_mode(a dibs.entity_kind, b dibs.entity_kind) FROM PUBLIC;
 

@@ -302,6 +302,7 @@ begin
             v_override := jsonb_build_object('company_override', btrim(p_override), 'holder', h.holder,
                                              'company', v_company);
         end if;
+        perform dibs.company_checked(v_company, a.actor_id);
     end if;
     perform dibs.lock_rep(a.actor_id);
     select claims into v_claims from dibs.daily_claims
@@ -552,6 +553,7 @@ begin
                                h.since, v_pool,
                                coalesce(p_detail, '{}'::jsonb) || dibs.company_refusal(v_company, h.holder, h.record_entity, h.record_id, h.record_name, h.mode, false));
         end if;
+        perform dibs.company_checked(v_company, p_to);
     end if;
     perform dibs.lock_rep(p_to);
     if p_entity = 'lead' then

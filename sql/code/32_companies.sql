@@ -28,6 +28,14 @@ begin
 end
 $$;
 
+-- Marks a company as checked for an owner in this transaction (after lock_company and
+-- company_holder found nobody in the way), so the commit-time backstop need not look again.
+-- Setting it by hand gains nothing: only table owners can write owners without the functions.
+create or replace function dibs.company_checked(p_company bigint, p_owner bigint) returns void
+language sql volatile as $$
+    select set_config('dibs.company_checked', p_company || ':' || p_owner, true)
+$$;
+
 -- For sweeps that hold row locks already (see try_lock_rep).
 create or replace function dibs.try_lock_company(p_company bigint) returns boolean
 language plpgsql volatile as $$
@@ -66,17 +74,42 @@ create or replace function dibs.company_holder(p_company bigint, p_entity dibs.e
                                                out holder bigint, out record_entity dibs.entity_kind,
                                                out record_id bigint, out record_name text,
                                                out since timestamptz, out mode text)
-language sql stable security definer set search_path = dibs, pg_temp as $$
-    select r.owner_id, r.entity, r.id, r.name, r.owned_since, m.mode
-    from dibs.company_records(p_company) r
-    cross join lateral (select dibs.company_mode(p_entity, r.entity) as mode) m
-    where r.owner_id is not null and r.owner_id <> p_user and r.owner_id is distinct from p_ignore
-      and not (r.entity = p_entity and r.id = p_id)
-      and m.mode <> 'off'
-      and not (m.mode = 'warn' and exists (select 1 from dibs.company_overrides o
-                                           where o.company_id = p_company and o.user_id = p_user))
-    order by m.mode = 'block' desc, r.owned_since
-    limit 1
+language plpgsql stable security definer set search_path = dibs, pg_temp as $$
+declare
+    v_overridden constant boolean := exists (select 1 from dibs.company_overrides o
+                                             where o.company_id = p_company and o.user_id = p_user);
+    v_lead_mode constant text := dibs.company_mode(p_entity, 'lead');
+    v_customer_mode constant text := dibs.company_mode(p_entity, 'customer');
+    l record;
+    c record;
+begin
+    -- One probe per kind that the rules make relevant, on the company's index; a company of
+    -- one record (the usual case) costs two index lookups that find nothing.
+    if v_lead_mode = 'block' or (v_lead_mode = 'warn' and not v_overridden) then
+        select x.owner_id, x.id, x.company_name as name, x.owned_since into l from dibs.leads x
+        where x.company_id = p_company and x.status in ('new', 'working') and x.owner_id is not null
+          and x.owner_id <> p_user and x.owner_id is distinct from p_ignore
+          and not (p_entity = 'lead' and x.id = p_id)
+        order by x.owned_since limit 1;
+    end if;
+    if v_customer_mode = 'block' or (v_customer_mode = 'warn' and not v_overridden) then
+        select x.owner_id, x.id, x.name, x.owned_since into c from dibs.customers x
+        where x.company_id = p_company and x.status = 'active' and x.owner_id is not null
+          and x.owner_id <> p_user and x.owner_id is distinct from p_ignore
+          and not (p_entity = 'customer' and x.id = p_id)
+        order by x.owned_since limit 1;
+    end if;
+    -- A block rule's holder first, then the earlier holding.
+    if l.owner_id is not null and (c.owner_id is null
+            or (v_lead_mode = 'block') > (v_customer_mode = 'block')
+            or ((v_lead_mode = 'block') = (v_customer_mode = 'block') and l.owned_since <= c.owned_since)) then
+        holder := l.owner_id; record_entity := 'lead'; record_id := l.id; record_name := l.name;
+        since := l.owned_since; mode := v_lead_mode;
+    elsif c.owner_id is not null then
+        holder := c.owner_id; record_entity := 'customer'; record_id := c.id; record_name := c.name;
+        since := c.owned_since; mode := v_customer_mode;
+    end if;
+end
 $$;
 
 -- What a refusal for a held company says: the holder's name and team, the record and since
@@ -224,6 +257,11 @@ begin
     if v_owner is null or v_company is null then
         return null;
     end if;
+    -- An ownership function of this transaction checked this company for this owner under
+    -- the company's lock, which is held until commit: nothing can have changed since.
+    if current_setting('dibs.company_checked', true) = v_company || ':' || v_owner then
+        return null;
+    end if;
     perform dibs.lock_company(v_company);
     select * into h from dibs.company_holder(v_company, v_entity, new.id, v_owner);
     if h.holder is not null then
@@ -253,6 +291,17 @@ create or replace function dibs.company_of(p_entity dibs.entity_kind, p_id bigin
 language sql stable security definer set search_path = dibs, pg_temp as $$
     select case when p_entity = 'lead' then (select company_id from dibs.leads where id = p_id)
                 else (select company_id from dibs.customers where id = p_id) end
+$$;
+
+-- Who else holds a company (the earliest holder but the caller), by name only: what the
+-- app marks with ⚠ in lists. Row-level security would hide the record; the name is what a
+-- refusal would say anyway.
+create or replace function dibs.company_holder_name(p_company bigint) returns text
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select dibs.user_display_name(r.owner_id)
+    from dibs.company_records(p_company) r
+    where r.owner_id is not null and r.owner_id <> coalesce(dibs.my_id(), 0)
+    order by r.owned_since limit 1
 $$;
 
 -- Companies held today by more than one owner: who, which records, since when, last

@@ -70,7 +70,7 @@ grant execute on function
     dibs.uscc_is_valid(text),
     dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(), dibs.my_scope_users(),
     dibs.my_unmasked_users(), dibs.my_pools(), dibs.contacts_unmasked(bigint),
-    dibs.mask_phone(text), dibs.mask_email(text), dibs.my_figures()
+    dibs.mask_phone(text), dibs.mask_email(text), dibs.my_figures(), dibs.company_holder_name(bigint)
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- Ownership: each function checks who may do what and logs refusals.

@@ -82,7 +82,7 @@ fn bench_login(index: usize) -> String {
 
 /// Connects as the rep's own login when the server lets us (a private cluster does), else
 /// as the benchmark's own login acting for the rep (an admin path that costs a little more).
-async fn rep_connection(
+pub(super) async fn rep_connection(
     config: &Config,
     index: usize,
     rep: i64,

@@ -5,6 +5,8 @@
 //! benchmark never touches real data (a recycle sweep would otherwise recycle real leads).
 //!
 //! - `claims`: ownership calls of racing reps vs single-row updates, with the invariant check;
+//! - `company`: the company check's cost on claims and a 16-way race for one company, and
+//!   the company-id backfill (`company-backfill`);
 //! - `recycle`: a sweep over many leads while reps claim;
 //! - `dedup`: duplicate-check quality on labelled sets, and its speed at scale, beside the
 //!   matcher before issue 12 (`legacy`);
@@ -13,6 +15,7 @@
 //! - `render`: frame render times of every pane, with no database at all.
 
 pub mod claims;
+pub mod company;
 pub mod dedup;
 pub mod legacy;
 pub mod recycle;

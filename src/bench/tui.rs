@@ -127,6 +127,8 @@ fn synthetic_pool(leads: usize) -> PoolView {
                 age_days: (i % 200) as i64,
                 followed_days_ago: (i % 5 != 0).then_some((i % 30) as i64),
                 recycle_in_days: (i < 40).then_some((i % 15) as i64 - 2),
+                company_leads: 1 + (i % 4 == 1) as i64 * 2,
+                company_holder: (i % 11 == 5).then(|| "张霞".to_string()),
             }
         })
         .collect();

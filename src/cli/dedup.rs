@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::db::{self, DatabaseTarget};
-use crate::dedup::check::{check, load_weights};
+use crate::dedup::check::{check_among, load_weights};
 use crate::dedup::labelled::LabelledSet;
 use crate::dedup::scan::{read_records, scan, why_text, write_pairs};
 use crate::domain::ownership::Entity;
@@ -29,9 +29,12 @@ pub enum DedupAction {
         /// Unified social credit code (统一社会信用代码).
         #[arg(long)]
         code: Option<String>,
-        /// Check against leads instead of customers.
-        #[arg(long)]
+        /// Only leads (default: customers and leads together — a company may be either).
+        #[arg(long, conflicts_with = "customers")]
         leads: bool,
+        /// Only customers.
+        #[arg(long)]
+        customers: bool,
         /// ISO country code (for Latin-script names: evidence for or against).
         #[arg(long)]
         country: Option<String>,
@@ -165,16 +168,23 @@ pub async fn run(
             email,
             code,
             leads,
+            customers,
             country,
             top,
         } => {
             let client = db::connect(&target.config).await?;
-            let against = if leads {
-                Entity::Lead
-            } else {
-                Entity::Customer
+            let kinds = match (leads, customers) {
+                (true, _) => vec![Entity::Lead],
+                (_, true) => vec![Entity::Customer],
+                _ => vec![Entity::Customer, Entity::Lead],
             };
-            let weights = load_weights(&client, Entity::Customer, against).await?;
+            let mut targets = Vec::new();
+            for against in kinds {
+                targets.push((
+                    against,
+                    load_weights(&client, Entity::Customer, against).await?,
+                ));
+            }
             if let Some(code) = &code
                 && let Err(problem) = uscc::validate(code)
             {
@@ -193,7 +203,7 @@ pub async fn run(
                 email,
                 country,
             };
-            let matches = check(&client, &draft, against, top, &weights).await?;
+            let matches = check_among(&client, &draft, &targets, top).await?;
             if output.json {
                 println!(
                     "{}",

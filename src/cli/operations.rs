@@ -45,6 +45,26 @@ pub enum BenchKind {
         #[arg(long)]
         no_events: bool,
     },
+    /// The company check (one owner per company): claims with and without it, and 16 reps
+    /// racing for one company beside 16 racing for 16 companies.
+    Company {
+        #[arg(long, default_value_t = 32)]
+        reps: usize,
+        #[arg(long, default_value_t = 20.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 100_000)]
+        leads: i64,
+        #[arg(long, default_value_t = 20)]
+        limit: i32,
+        #[arg(long, default_value_t = 200)]
+        race_rounds: usize,
+    },
+    /// Company ids computed for every record of a copy of the current database, beside the
+    /// per-row trigger path on a sample.
+    CompanyBackfill {
+        #[arg(long, default_value_t = 20_000)]
+        sample: i64,
+    },
     /// Duplicate-check quality on labelled sets: P/R/F1, recall by kind, hard negatives, live
     /// top-1/top-5; beside the matcher this design replaced, in the same run.
     DedupQuality {
@@ -190,6 +210,43 @@ pub async fn bench(
     output: &Output,
 ) -> Result<ExitCode, Error> {
     match which {
+        BenchKind::Company {
+            reps,
+            seconds,
+            leads,
+            limit,
+            race_rounds,
+        } => {
+            let options = bench::company::CompanyOptions {
+                reps: reps.max(16),
+                seconds,
+                leads,
+                holding_limit: limit,
+                race_rounds,
+            };
+            let report = bench::company::company(&target.config, options).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report.text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchKind::CompanyBackfill { sample } => {
+            let report = bench::company::company_backfill(&target.config, sample).await?;
+            if output.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", report.text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         BenchKind::Claims {
             reps,
             seconds,

@@ -52,6 +52,23 @@ pub async fn check<C: GenericClient>(
     Ok(matches)
 }
 
+/// The top `k` among several kinds of record at once (a company may reach dibs as leads and
+/// as customers: whichever a rep types, the other is shown too), best first.
+pub async fn check_among<C: GenericClient>(
+    client: &C,
+    draft: &Draft,
+    targets: &[(Entity, Weights)],
+    k: usize,
+) -> Result<Vec<Match>, Error> {
+    let mut all = Vec::new();
+    for (against, weights) in targets {
+        all.extend(check(client, draft, *against, k, weights).await?);
+    }
+    all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    all.truncate(k);
+    Ok(all)
+}
+
 /// The live check for a form being filled in: candidates plus in-flight drafts.
 pub async fn check_live<C: GenericClient>(
     client: &C,
@@ -72,8 +89,8 @@ type Running = (CancelToken, JoinHandle<Result<LiveResult, Error>>);
 /// still running for the previous one, on the server too, so stale work never piles up.
 pub struct LiveChecker {
     client: std::sync::Arc<Client>,
-    weights: Weights,
-    against: Entity,
+    /// What to look among, each with its weights.
+    targets: std::sync::Arc<Vec<(Entity, Weights)>>,
     in_flight: Option<Running>,
     /// Record each draft so others typing the same company see it (off for plain search).
     record_drafts: bool,
@@ -81,11 +98,25 @@ pub struct LiveChecker {
 
 impl LiveChecker {
     pub async fn new(client: Client, against: Entity) -> Result<LiveChecker, Error> {
-        let weights = load_weights(&client, Entity::Customer, against).await?;
+        Self::among(client, &[against]).await
+    }
+
+    /// A checker that looks among customers and leads together (the new-customer form).
+    pub async fn everywhere(client: Client) -> Result<LiveChecker, Error> {
+        Self::among(client, &[Entity::Customer, Entity::Lead]).await
+    }
+
+    async fn among(client: Client, kinds: &[Entity]) -> Result<LiveChecker, Error> {
+        let mut targets = Vec::new();
+        for against in kinds {
+            targets.push((
+                *against,
+                load_weights(&client, Entity::Customer, *against).await?,
+            ));
+        }
         Ok(LiveChecker {
             client: std::sync::Arc::new(client),
-            weights,
-            against,
+            targets: std::sync::Arc::new(targets),
             in_flight: None,
             record_drafts: true,
         })
@@ -101,7 +132,7 @@ impl LiveChecker {
     pub fn submit(&mut self, draft: Draft, k: usize) -> &mut JoinHandle<Result<LiveResult, Error>> {
         let cancelling = self.cancel();
         let client = self.client.clone();
-        let (weights, against, record_drafts) = (self.weights, self.against, self.record_drafts);
+        let (targets, record_drafts) = (self.targets.clone(), self.record_drafts);
         let token = client.cancel_token();
         let handle = tokio::spawn(async move {
             // Start only once the server has the cancel for the previous query: a cancel that
@@ -112,16 +143,16 @@ impl LiveChecker {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let result = if record_drafts {
-                    check_live(client.as_ref(), &draft, against, k, &weights).await
-                } else {
-                    check(client.as_ref(), &draft, against, k, &weights)
-                        .await
-                        .map(|matches| LiveResult {
-                            matches,
-                            in_flight: Vec::new(),
-                        })
-                };
+                let result: Result<LiveResult, Error> = async {
+                    let in_flight = if record_drafts {
+                        touch_draft(client.as_ref(), Entity::Customer, &draft.name).await?
+                    } else {
+                        Vec::new()
+                    };
+                    let matches = check_among(client.as_ref(), &draft, &targets, k).await?;
+                    Ok(LiveResult { matches, in_flight })
+                }
+                .await;
                 match result {
                     // Belt and braces: if a stale cancel still lands here, this is the latest
                     // request, so run it again.

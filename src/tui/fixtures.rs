@@ -62,6 +62,8 @@ pub fn base(lang: Lang, theme: Theme) -> App {
             age_days: id * 3,
             followed_days_ago: (id < 5).then_some(id),
             recycle_in_days: (id < 5).then_some(id - 2),
+            company_leads: if id == 7 { 3 } else { 1 },
+            company_holder: (id == 8).then(|| "张霞".to_string()),
         })
         .collect();
     if let Some(tab) = app.tab_mut::<PoolTab>() {

@@ -22,6 +22,10 @@ pub struct LeadRow {
     pub followed_days_ago: Option<i64>,
     /// Days until the pool recycles it (held leads only; ≤ 0: due now).
     pub recycle_in_days: Option<i64>,
+    /// Unclaimed leads of its company in this pool (the list shows one row per company).
+    pub company_leads: i64,
+    /// Someone else who holds its company (name only), for the ⚠ mark.
+    pub company_holder: Option<String>,
 }
 
 /// A pool with the caller's leads and the first unclaimed ones.
@@ -42,7 +46,12 @@ const LEAD_COLUMNS: &str =
         case when l.owner_id is not null and l.status = 'working' and not l.locked then
             extract(day from least(coalesce(l.last_followup_at, l.owned_since) + p.recycle_after_idle,
                                    l.owned_since + p.recycle_after_unconverted) - now())::bigint
-        end
+        end,
+        case when l.owner_id is null then
+            (select count(*) from dibs.leads y where y.company_id = l.company_id and y.pool_id = l.pool_id
+               and y.owner_id is null and y.status = 'new')
+        else 1 end,
+        dibs.company_holder_name(l.company_id)
      from dibs.leads l join dibs.pools p on p.id = l.pool_id
      left join dibs.users u on u.id = l.owner_id";
 
@@ -58,6 +67,8 @@ fn lead_row(r: &Row) -> LeadRow {
         industry: r.get(7),
         followed_days_ago: r.get(8),
         recycle_in_days: r.get(9),
+        company_leads: r.get::<_, Option<i64>>(10).unwrap_or(1),
+        company_holder: r.get(11),
     }
 }
 
@@ -98,7 +109,8 @@ pub async fn first_pool<C: GenericClient>(client: &C, unclaimed: i64) -> Result<
 }
 
 /// The next `limit` unclaimed leads after `after` (keyset: the index on (pool_id, id) for
-/// unowned leads serves it at any depth), and whether more follow.
+/// unowned leads serves it at any depth), one per company (its first lead, with the count),
+/// and whether more follow.
 pub async fn unclaimed_after<C: GenericClient>(
     client: &C,
     pool: i64,
@@ -109,6 +121,9 @@ pub async fn unclaimed_after<C: GenericClient>(
         .query(
             &format!(
                 "{LEAD_COLUMNS} where l.pool_id = $1 and l.owner_id is null and l.status = 'new' and l.id > $2
+                   and not exists (select 1 from dibs.leads y where y.company_id = l.company_id
+                                     and y.pool_id = l.pool_id and y.owner_id is null and y.status = 'new'
+                                     and y.id < l.id)
                  order by l.id limit $3"
             ),
             &[&pool, &after, &(limit + 1)],

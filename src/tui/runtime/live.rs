@@ -47,6 +47,9 @@ pub(super) async fn latest_wins(
         };
         if checker.is_none() {
             let connected = match crate::db::connect(&config).await {
+                // The duplicate panel looks among leads too: a company in the pool is a
+                // company someone may be working already.
+                Ok(client) if record_drafts => LiveChecker::everywhere(client).await,
                 Ok(client) => LiveChecker::new(client, Entity::Customer).await,
                 Err(e) => Err(e),
             };

@@ -3,6 +3,8 @@
 //! the terminal cursor sits at the caret of whatever is being typed (for IME windows).
 
 use ratatui::Frame;
+
+use crate::domain::ownership::Entity;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -248,7 +250,17 @@ fn panel(ctx: &Ctx, form: &Form, frame: &mut Frame, area: Rect) {
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {:.2} ", m.score), style),
                     Span::styled(m.name.clone(), theme.bold()),
-                    Span::raw(format!(" #{} ({owner})", m.id)),
+                    Span::raw(match m.entity {
+                        Entity::Lead => format!(
+                            " {} #{} ({owner})",
+                            crate::text::entity_word(
+                                Entity::Lead,
+                                ctx.lang == crate::text::Lang::Zh
+                            ),
+                            m.id
+                        ),
+                        Entity::Customer => format!(" #{} ({owner})", m.id),
+                    }),
                 ]));
                 lines.push(Line::styled(
                     format!("      {}", why_words(&m.why, ctx.lang)),

@@ -14,10 +14,15 @@ use crate::tui::tab::Ctx;
 
 fn lead_cells(tab: &PoolTab, ctx: &Ctx, row: &LeadRow, wide: bool) -> Row<'static> {
     let theme = ctx.theme;
-    let owner = match (&row.owner, row.mine) {
-        (_, true) => Cell::from(ctx.label(Label::Mine)).style(theme.accent()),
-        (Some(name), false) => Cell::from(name.clone()),
-        (None, false) => Cell::from(ctx.label(Label::Unclaimed)).style(theme.dim()),
+    let owner = match (&row.owner, row.mine, &row.company_holder) {
+        // Someone else holds the company: claiming it would be refused (or need a reason).
+        (None, false, Some(holder)) => Cell::from(format!("⚠ {holder}")).style(theme.warn()),
+        (_, true, Some(holder)) => {
+            Cell::from(format!("{} ⚠ {holder}", ctx.label(Label::Mine))).style(theme.warn())
+        }
+        (_, true, None) => Cell::from(ctx.label(Label::Mine)).style(theme.accent()),
+        (Some(name), false, _) => Cell::from(name.clone()),
+        (None, false, None) => Cell::from(ctx.label(Label::Unclaimed)).style(theme.dim()),
     };
     let recycle = match row.recycle_in_days {
         Some(d) if d <= 0 => Cell::from(ctx.label(Label::Overdue)).style(theme.danger()),
@@ -36,7 +41,12 @@ fn lead_cells(tab: &PoolTab, ctx: &Ctx, row: &LeadRow, wide: bool) -> Row<'stati
     };
     let mut cells = vec![
         Cell::from(id),
-        Cell::from(row.company.clone()),
+        // One row per company: ×N first, so 80 columns still show it.
+        Cell::from(if row.company_leads > 1 {
+            format!("×{} {}", row.company_leads, row.company)
+        } else {
+            row.company.clone()
+        }),
         Cell::from(row.region.clone()),
     ];
     if wide {
