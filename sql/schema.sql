@@ -627,34 +627,42 @@ declare
                                              where o.company_id = p_company and o.user_id = p_user);
     v_lead_mode constant text := dibs.company_mode(p_entity, 'lead');
     v_customer_mode constant text := dibs.company_mode(p_entity, 'customer');
-    l record;
-    c record;
+    l_owner bigint;
+    l_id bigint;
+    l_name text;
+    l_since timestamptz;
+    c_owner bigint;
+    c_id bigint;
+    c_name text;
+    c_since timestamptz;
 begin
     -- One probe per kind that the rules make relevant, on the company's index; a company of
     -- one record (the usual case) costs two index lookups that find nothing.
     if v_lead_mode = 'block' or (v_lead_mode = 'warn' and not v_overridden) then
-        select x.owner_id, x.id, x.company_name as name, x.owned_since into l from dibs.leads x
+        select x.owner_id, x.id, x.company_name, x.owned_since into l_owner, l_id, l_name, l_since
+        from dibs.leads x
         where x.company_id = p_company and x.status in ('new', 'working') and x.owner_id is not null
           and x.owner_id <> p_user and x.owner_id is distinct from p_ignore
           and not (p_entity = 'lead' and x.id = p_id)
         order by x.owned_since limit 1;
     end if;
     if v_customer_mode = 'block' or (v_customer_mode = 'warn' and not v_overridden) then
-        select x.owner_id, x.id, x.name, x.owned_since into c from dibs.customers x
+        select x.owner_id, x.id, x.name, x.owned_since into c_owner, c_id, c_name, c_since
+        from dibs.customers x
         where x.company_id = p_company and x.status = 'active' and x.owner_id is not null
           and x.owner_id <> p_user and x.owner_id is distinct from p_ignore
           and not (p_entity = 'customer' and x.id = p_id)
         order by x.owned_since limit 1;
     end if;
     -- A block rule's holder first, then the earlier holding.
-    if l.owner_id is not null and (c.owner_id is null
+    if l_owner is not null and (c_owner is null
             or (v_lead_mode = 'block') > (v_customer_mode = 'block')
-            or ((v_lead_mode = 'block') = (v_customer_mode = 'block') and l.owned_since <= c.owned_since)) then
-        holder := l.owner_id; record_entity := 'lead'; record_id := l.id; record_name := l.name;
-        since := l.owned_since; mode := v_lead_mode;
-    elsif c.owner_id is not null then
-        holder := c.owner_id; record_entity := 'customer'; record_id := c.id; record_name := c.name;
-        since := c.owned_since; mode := v_customer_mode;
+            or ((v_lead_mode = 'block') = (v_customer_mode = 'block') and l_since <= c_since)) then
+        holder := l_owner; record_entity := 'lead'; record_id := l_id; record_name := l_name;
+        since := l_since; mode := v_lead_mode;
+    elsif c_owner is not null then
+        holder := c_owner; record_entity := 'customer'; record_id := c_id; record_name := c_name;
+        since := c_since; mode := v_customer_mode;
     end if;
 end
 $$;

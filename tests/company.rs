@@ -143,6 +143,17 @@ async fn the_demo_scenario_is_refused_under_block_and_needs_a_logged_reason_unde
     )
     .await;
     assert_eq!(blocked.reason, Reason::CompanyHeld, "{blocked:?}");
+    assert_eq!(blocked.other_user_id, Some(org.reps[0].0));
+    // With lead↔customer off, the customer's holder no longer counts; 王芳's lead still does.
+    set_rule(&admin, "lead_customer", "off").await;
+    let still = act(&luo, Action::ClaimLead(leads[1])).await;
+    assert_eq!(still.reason, Reason::CompanyHeld, "{still:?}");
+    assert_eq!(still.other_user_id, Some(org.reps[0].0));
+    set_rule(&admin, "lead_lead", "off").await;
+    assert!(
+        act(&luo, Action::ClaimLead(leads[1])).await.ok,
+        "every rule off: no check"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -113,7 +113,7 @@ async fn a_new_customer_is_checked_while_typing_warned_then_saved_with_a_reason(
             &[&name],
         )
         .await
-        .expect("the customer was created for 王芳")
+        .unwrap_or_else(|e| panic!("the customer was created for 王芳 ({e}):\n{saved}"))
         .get(0);
     assert!(
         saved.contains(&format!("#{created} {name}")),
