@@ -2975,6 +2975,18 @@ CREATE FUNCTION dibs.rule_candidates(r dibs.assignment_rules) RETURNS TABLE(user
         user_id
 $$;
 
+CREATE FUNCTION dibs.same_company(p_entity dibs.entity_kind, p_id bigint) RETURNS TABLE(entity dibs.entity_kind, id bigint, name text, owner_name text, last_touch timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select r.entity, r.id, r.name, dibs.user_display_name(r.owner_id),
+           coalesce(r.last_followup_at, r.owned_since)
+    from dibs.company_records(dibs.company_of(p_entity, p_id)) r
+    where not (r.entity = p_entity and r.id = p_id)
+    order by r.owner_id is null, r.owned_since, r.entity, r.id
+    limit 50
+$$;
+
 CREATE FUNCTION dibs.sees_everything() RETURNS boolean
     LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'dibs', 'pg_temp'
@@ -4654,6 +4666,8 @@ GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.company_domain(p text) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.company_holder(p_company bigint, p_entity dibs.entity_kind, p_id bigint, p_user bigint, p_ignore bigint, OUT holder bigint, OUT record_entity dibs.entity_kind, OUT record_id bigint, OUT record_name text, OUT since timestamp with time zone, OUT mode text) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.company_holder_name(p_company bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.company_holder_name(p_company bigint) TO dibs_viewer;
@@ -5083,6 +5097,11 @@ REVOKE ALL ON FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT
 REVOKE ALL ON FUNCTION dibs.result(p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_actor bigint, p_owner bigint, p_other bigint, p_since timestamp with time zone, p_pool bigint, p_detail jsonb, p_from bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.rule_candidates(r dibs.assignment_rules) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.same_company(p_entity dibs.entity_kind, p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.same_company(p_entity dibs.entity_kind, p_id bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.same_company(p_entity dibs.entity_kind, p_id bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.same_company(p_entity dibs.entity_kind, p_id bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.sees_everything() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_viewer;

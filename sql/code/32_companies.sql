@@ -312,6 +312,19 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
     order by r.owned_since limit 1
 $$;
 
+-- The other live records of a record's company, for the 360° view: names, owners (names
+-- only) and last touch — what a refusal would say anyway, never contact details.
+create or replace function dibs.same_company(p_entity dibs.entity_kind, p_id bigint)
+returns table (entity dibs.entity_kind, id bigint, name text, owner_name text, last_touch timestamptz)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select r.entity, r.id, r.name, dibs.user_display_name(r.owner_id),
+           coalesce(r.last_followup_at, r.owned_since)
+    from dibs.company_records(dibs.company_of(p_entity, p_id)) r
+    where not (r.entity = p_entity and r.id = p_id)
+    order by r.owner_id is null, r.owned_since, r.entity, r.id
+    limit 50
+$$;
+
 -- Companies held today by more than one owner: who, which records, since when, last
 -- follow-up (managers see their scope; admins everything).
 create or replace function dibs.company_collisions()

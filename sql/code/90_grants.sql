@@ -81,6 +81,7 @@ grant execute on function
     dibs.transfer_lead(bigint, bigint, bigint),
     dibs.claim_customer(bigint, bigint, dibs.ownership_action, text),
     dibs.company_collisions(),
+    dibs.same_company(dibs.entity_kind, bigint),
     dibs.release_customer(bigint, bigint),
     dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),
     dibs.register_customer(bigint, text, text, bigint),
@@ -108,6 +109,9 @@ grant execute on function
     dibs.touch_draft(text, text), dibs.clear_draft(text)
 to dibs_rep, dibs_manager, dibs_admin;
 grant execute on function dibs.merge_customers(bigint, bigint, bigint), dibs.unmerge_customers(bigint, bigint)
+    to dibs_manager, dibs_admin;
+-- A manager's assignment preview says which leads belong to companies someone else holds.
+grant execute on function dibs.company_holder(bigint, dibs.entity_kind, bigint, bigint, bigint)
     to dibs_manager, dibs_admin;
 
 -- Administration functions are callable by every person so that an attempt by someone not

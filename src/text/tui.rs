@@ -20,6 +20,11 @@ pub enum TuiText {
     ConfirmClaim {
         id: i64,
         company: String,
+        /// Other unclaimed leads of the same company in the pool (they stay there; only the
+        /// company's holder may take them).
+        more_of_company: i64,
+        /// Someone else holds the company: the claim will be refused or need a reason.
+        holder: Option<String>,
     },
     ConfirmRelease {
         id: i64,
@@ -77,6 +82,8 @@ pub enum TuiText {
         to: String,
         held: i64,
         limit: i64,
+        /// Leads whose company someone other than the receiver holds (they will be refused).
+        held_elsewhere: usize,
     },
     AssignResult {
         done: usize,
@@ -131,12 +138,33 @@ impl TuiText {
                 "live updates disconnected, reconnecting"
             })
             .to_string(),
-            TuiText::ConfirmClaim { id, company } => {
-                if zh {
+            TuiText::ConfirmClaim {
+                id,
+                company,
+                more_of_company,
+                holder,
+            } => {
+                let mut s = if zh {
                     format!("领取线索 {id}（{company}）？")
                 } else {
                     format!("Claim lead {id} ({company})?")
+                };
+                if let Some(holder) = holder {
+                    s.push_str(&if zh {
+                        format!(" {holder} 已在跟进这家公司。")
+                    } else {
+                        format!(" {holder} already holds this company.")
+                    });
+                } else if *more_of_company > 0 {
+                    s.push_str(&if zh {
+                        format!(" 这家公司在池中还有 {more_of_company} 条线索：领取后只有你能领取它们（每条计入保有量）。")
+                    } else {
+                        format!(
+                            " The company has {more_of_company} more lead(s) in this pool: after this only you can claim them (each counts toward your limit)."
+                        )
+                    });
                 }
+                s
             }
             TuiText::ConfirmRelease { id, company } => {
                 if zh {
@@ -263,6 +291,7 @@ impl TuiText {
                 to,
                 held,
                 limit,
+                held_elsewhere,
             } => {
                 let after = held + *count as i64;
                 let over = (after - limit).max(0);
@@ -274,6 +303,11 @@ impl TuiText {
                     if over > 0 {
                         s.push_str(&format!("其中 {over} 条会因超出保有量被拒绝。"));
                     }
+                    if *held_elsewhere > 0 {
+                        s.push_str(&format!(
+                            "{held_elsewhere} 条所属公司已由其他人跟进，会被拒绝。"
+                        ));
+                    }
                     s
                 } else {
                     let mut s = format!(
@@ -282,6 +316,11 @@ impl TuiText {
                     );
                     if over > 0 {
                         s.push_str(&format!(" {over} would be refused: over the limit."));
+                    }
+                    if *held_elsewhere > 0 {
+                        s.push_str(&format!(
+                            " {held_elsewhere} belong to companies someone else holds: refused."
+                        ));
                     }
                     s
                 }
@@ -375,6 +414,8 @@ pub enum Label {
     Never,
     PersonName,
     OrgChart,
+    SameCompany,
+    Record,
     TreeTitle,
     Gap,
     OtherTeam,
@@ -461,6 +502,8 @@ impl Label {
             Never => ("never", "从未"),
             PersonName => ("name", "姓名"),
             OrgChart => ("Contacts (org chart)", "联系人（组织架构）"),
+            SameCompany => ("The same company (other records)", "同一公司（其他记录）"),
+            Record => ("record", "记录"),
             TreeTitle => ("Group tree", "集团树"),
             Gap => ("gap: nobody owns it", "空白：无人负责"),
             OtherTeam => ("other team", "其他团队"),

@@ -195,6 +195,13 @@ pub fn detail(lang: Lang, theme: Theme) -> App {
                 note: "约了演示".into(),
             }],
             history: history(3),
+            same_company: vec![crate::db::api::customers::CompanyRecord {
+                entity: crate::domain::ownership::Entity::Lead,
+                id: 54,
+                name: "杭州安城汽车零部件股份有限公司".into(),
+                owner: Some("张霞".into()),
+                last_touch: None,
+            }],
             ..CustomerDetail::default()
         }))));
     }

@@ -88,6 +88,18 @@ pub struct CustomerDetail {
     pub opportunities: Vec<OpportunityLine>,
     pub followups: Vec<FollowupLine>,
     pub history: Vec<HistoryEntry>,
+    /// The company's other live records (leads and customers), with owner and last touch.
+    pub same_company: Vec<CompanyRecord>,
+}
+
+/// Another record of the same company, as the 360° view lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyRecord {
+    pub entity: Entity,
+    pub id: i64,
+    pub name: String,
+    pub owner: Option<String>,
+    pub last_touch: Option<DateTime<Utc>>,
 }
 
 pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDetail, Error> {
@@ -134,6 +146,26 @@ pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDet
         .await
         .map_err(Error::doing("reading customers"))?;
     let history = history(client, HistoryOf::Record(Entity::Customer, id), None, 20).await?;
+    let same_company = client
+        .query(
+            "select entity::text, id, name, owner_name, last_touch from dibs.same_company('customer', $1)",
+            &[&id],
+        )
+        .await
+        .map_err(Error::doing("reading customers"))?
+        .iter()
+        .map(|r| CompanyRecord {
+            entity: if r.get::<_, &str>(0) == "lead" {
+                Entity::Lead
+            } else {
+                Entity::Customer
+            },
+            id: r.get(1),
+            name: r.get(2),
+            owner: r.get(3),
+            last_touch: r.get(4),
+        })
+        .collect();
     let parent: Option<i64> = head.get(8);
     Ok(CustomerDetail {
         id,
@@ -181,6 +213,7 @@ pub async fn detail<C: GenericClient>(client: &C, id: i64) -> Result<CustomerDet
             })
             .collect(),
         history,
+        same_company,
     })
 }
 

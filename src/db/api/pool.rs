@@ -145,6 +145,9 @@ pub struct AssignPreview {
     pub to_name: String,
     pub held: i64,
     pub limit: i64,
+    /// Leads whose company someone other than the receiver holds: the database will refuse
+    /// them (one owner per company).
+    pub held_elsewhere: usize,
 }
 
 pub async fn preview_assign<C: GenericClient>(
@@ -169,12 +172,23 @@ pub async fn preview_assign<C: GenericClient>(
         .ok_or_else(|| SetupText::NoSuchUser {
             login: login.to_string(),
         })?;
+    let to: i64 = row.get(0);
+    let held_elsewhere: i64 = client
+        .query_one(
+            "select count(*) from dibs.leads l, lateral dibs.company_holder(l.company_id, 'lead', l.id, $2) h
+             where l.id = any($1) and h.holder is not null",
+            &[&leads, &to],
+        )
+        .await
+        .map_err(Error::doing("reading the lead pool"))?
+        .get(0);
     Ok(AssignPreview {
         leads,
-        to: row.get(0),
+        to,
         to_name: row.get(1),
         held: row.get(2),
         limit: row.get(3),
+        held_elsewhere: held_elsewhere as usize,
     })
 }
 

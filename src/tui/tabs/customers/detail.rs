@@ -138,6 +138,33 @@ impl DetailView {
                         .collect(),
                 },
                 Section {
+                    title: Some(Label::SameCompany),
+                    heads: vec![
+                        Label::Record,
+                        Label::PersonName,
+                        Label::Owner,
+                        Label::LastFollowup,
+                    ],
+                    rows: c
+                        .same_company
+                        .iter()
+                        .map(|r| {
+                            vec![
+                                format!(
+                                    "{} #{}",
+                                    crate::text::entity_word(r.entity, lang == Lang::Zh),
+                                    r.id
+                                ),
+                                r.name.clone(),
+                                r.owner.clone().unwrap_or_else(|| "-".into()),
+                                r.last_touch
+                                    .map(|t| t.format("%Y-%m-%d").to_string())
+                                    .unwrap_or_else(|| "-".into()),
+                            ]
+                        })
+                        .collect(),
+                },
+                Section {
                     title: Some(Label::Followups),
                     heads: vec![Label::When, Label::Kind, Label::By, Label::Note],
                     rows: c

@@ -403,7 +403,7 @@ impl CustomersTab {
                     _ => 0,
                 };
                 self.detail = Some(DetailView {
-                    shown: Shown::Customer(Box::new(detail)),
+                    shown: Shown::Customer(detail),
                     scroll,
                 });
                 vec![Cmd::Intent(Intent::Switch("customers")), Cmd::Redraw]

@@ -34,7 +34,7 @@ pub enum CustomersMsg {
         seq: u64,
         result: Result<Vec<Match>, Error>,
     },
-    Detail(Result<CustomerDetail, Error>),
+    Detail(Result<Box<CustomerDetail>, Error>),
     PersonHistory {
         login: String,
         result: Result<Vec<HistoryEntry>, Error>,
@@ -58,7 +58,7 @@ impl CustomersRequest {
                 result: customers::mine(client).await,
             },
             CustomersRequest::Detail(id) => {
-                CustomersMsg::Detail(customers::detail(client, id).await)
+                CustomersMsg::Detail(customers::detail(client, id).await.map(Box::new))
             }
             CustomersRequest::PersonHistory(login) => {
                 let result = customers::person_history(client, &login).await;

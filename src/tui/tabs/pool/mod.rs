@@ -327,6 +327,7 @@ impl PoolTab {
                     to: preview.to_name.clone(),
                     held: preview.held,
                     limit: preview.limit,
+                    held_elsewhere: preview.held_elsewhere,
                 }
                 .into();
                 self.ask(ctx, Pending::Assign(preview), question)
@@ -439,6 +440,8 @@ impl Tab for PoolTab {
                     let question = TuiText::ConfirmClaim {
                         id: row.id,
                         company: row.company.clone(),
+                        more_of_company: row.company_leads - 1,
+                        holder: row.company_holder.clone(),
                     }
                     .into();
                     let id = row.id;

@@ -202,9 +202,19 @@ fn bulk_assign_marks_rows_previews_then_assigns_them() {
             to_name: "李娜".into(),
             held: 49,
             limit: 50,
+            held_elsewhere: 1,
         })),
     );
-    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    match &app.overlay {
+        Some(Overlay::Confirm { question, .. }) => {
+            let words = question.render(crate::text::Lang::En);
+            assert!(
+                words.contains("1 belong to companies someone else holds"),
+                "{words}"
+            );
+        }
+        other => panic!("a confirmation: {other:?}"),
+    }
     let effects = key(&mut app, 'y');
     assert_eq!(
         requests::<PoolRequest>(&effects),
