@@ -3016,6 +3016,9 @@ begin
         insert into dibs.notices (user_id, entity, entity_id, kind, due_at)
         select owner_id, 'lead', id, 'recycle_soon', due_at from soon
         where due_at is not null and due_at > now() and due_at <= now() + remind_before
+        -- One order for every sweep: two sweeps inserting the same notices in different
+        -- orders deadlocked on the unique index.
+        order by id
         limit p_batch
         on conflict do nothing
         returning 1

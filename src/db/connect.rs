@@ -73,12 +73,37 @@ pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> Error {
     .into()
 }
 
-/// One connection whose driver task runs on the current runtime.
+/// How long opening a connection may take when the URL does not say (`connect_timeout`).
+const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// One connection whose driver task runs on the current runtime. The whole opening — TCP,
+/// TLS, start-up and authentication — is bounded by the connect timeout: the driver's own
+/// timeout covers the TCP connect only, so a server that accepts and never answers would
+/// otherwise hang every command forever.
 pub async fn connect(config: &Config) -> Result<Client, Error> {
     let mut config = super::tls::effective(config);
     if config.get_connect_timeout().is_none() {
-        config.connect_timeout(std::time::Duration::from_secs(10));
+        config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
     }
+    let limit = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    match tokio::time::timeout(limit, open(&config)).await {
+        Ok(result) => result,
+        Err(_) => Err(DbText::DatabaseUnreachable {
+            target: describe(&config),
+            detail: DbText::NoAnswer {
+                seconds: limit.as_secs_f64(),
+            }
+            .to_string(),
+        }
+        .into()),
+    }
+}
+
+async fn open(config: &Config) -> Result<Client, Error> {
+    let config = config.clone();
     if super::tls::wants_tls(&config) {
         let (client, connection) = config
             .connect(super::tls::connector()?)
@@ -119,11 +144,25 @@ pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, Error> {
     } else {
         Manager::from_config(config.clone(), NoTls, manager_config)
     };
-    Pool::builder(manager).max_size(size).build().map_err(|e| {
-        DbText::DatabaseUnreachable {
-            target: describe(&config),
-            detail: e.to_string(),
-        }
-        .into()
-    })
+    // Never wait forever for a connection: not to open one, not for a free one.
+    let limit = Some(
+        config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .create_timeout(limit)
+        .wait_timeout(limit)
+        .recycle_timeout(limit)
+        .build()
+        .map_err(|e| {
+            DbText::DatabaseUnreachable {
+                target: describe(&config),
+                detail: e.to_string(),
+            }
+            .into()
+        })
 }

@@ -92,14 +92,19 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     for (index, result) in reader.byte_records().enumerate() {
-        let line = index as u64 + 2;
         let record = match result {
             Ok(record) => record,
             Err(err) => {
+                let line = err.position().map(|p| p.line()).unwrap_or(index as u64 + 2);
                 problems.push(problem(line, "-", err.to_string()));
                 continue;
             }
         };
+        let line = super::scan::physical_line(&record, index as u64 + 2);
+        if let Some(suspicious) = super::scan::suspicious_record(&record, line, &headers) {
+            problems.push(suspicious);
+            continue;
+        }
         if record.len() > headers.len() {
             problems.push(problem(
                 line,

@@ -75,6 +75,45 @@ pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), Erro
     Ok((reader, headers))
 }
 
+/// The physical line (1-based) a CSV record starts on: a quoted field may span lines, so
+/// counting records would drift.
+pub fn physical_line(record: &csv::ByteRecord, fallback: u64) -> u64 {
+    record.position().map(|p| p.line()).unwrap_or(fallback)
+}
+
+/// What no company field may hold, said with the record's physical lines: a line break (in a
+/// company list it is almost always an unbalanced quote that swallowed the rows after it —
+/// they are reported here, never glued into one name) or a NUL byte (the database refuses it).
+pub fn suspicious_record(
+    record: &csv::ByteRecord,
+    line: u64,
+    headers: &[String],
+) -> Option<RowProblem> {
+    for (index, field) in record.iter().enumerate() {
+        let name = headers.get(index).cloned().unwrap_or_else(|| "-".into());
+        let breaks = field.iter().filter(|b| **b == b'\n').count() as u64;
+        if breaks > 0 || field.contains(&b'\r') {
+            return Some(RowProblem {
+                line,
+                field: name,
+                why: format!(
+                    "a quoted field runs over lines {line}–{}: probably a quote (\") left open; \
+                     those lines were not imported — close the quote and import them again",
+                    line + breaks
+                ),
+            });
+        }
+        if field.contains(&0) {
+            return Some(RowProblem {
+                line,
+                field: name,
+                why: "contains a NUL byte (a damaged or binary file?)".into(),
+            });
+        }
+    }
+    None
+}
+
 /// Reads `id,name[,phone,email,uscc,country]` (a header row, UTF-8 with or without BOM). Bad
 /// rows are reported and skipped; good rows are kept.
 pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), Error> {
@@ -97,18 +136,22 @@ pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), 
     let mut records = Vec::new();
     let mut problems = Vec::new();
     for (index, result) in reader.byte_records().enumerate() {
-        let line = index as u64 + 2;
         let row = match result {
             Ok(row) => row,
             Err(err) => {
                 problems.push(RowProblem {
-                    line,
+                    line: err.position().map(|p| p.line()).unwrap_or(index as u64 + 2),
                     field: "-".into(),
                     why: err.to_string(),
                 });
                 continue;
             }
         };
+        let line = physical_line(&row, index as u64 + 2);
+        if let Some(problem) = suspicious_record(&row, line, &headers) {
+            problems.push(problem);
+            continue;
+        }
         let field = |col: Option<usize>, name: &str| -> Result<Option<String>, RowProblem> {
             match col.and_then(|c| row.get(c)) {
                 None => Ok(None),

@@ -9,6 +9,10 @@ pub enum DbText {
         target: String,
         detail: String,
     },
+    /// The server took the connection but did not answer in time.
+    NoAnswer {
+        seconds: f64,
+    },
     DatabaseError {
         during: String,
         detail: String,
@@ -57,6 +61,17 @@ impl DbText {
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            DbText::NoAnswer { seconds } => {
+                if zh {
+                    format!(
+                        "服务器在 {seconds:.0} 秒内没有应答（可在 URL 中用 connect_timeout 调整）"
+                    )
+                } else {
+                    format!(
+                        "the server did not answer within {seconds:.0} s (connect_timeout in the URL sets this)"
+                    )
+                }
+            }
             DbText::DatabaseUnreachable { target, detail } => {
                 if zh {
                     format!(
