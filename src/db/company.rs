@@ -130,6 +130,8 @@ pub async fn backfill(client: &mut Client, lock_key: i64) -> Result<Option<Backf
             .map_err(failed)?;
     }
     writer.finish().await.map_err(failed)?;
+    // Every row gets a new version (company_id is indexed), so every index gets an entry.
+    super::bulk::begin(&tx).await.map_err(failed)?;
     tx.batch_execute(
         "update dibs.customers c set company_id = b.company from company_backfill b
          where b.kind = 'c' and c.id = b.id;
@@ -138,6 +140,7 @@ pub async fn backfill(client: &mut Client, lock_key: i64) -> Result<Option<Backf
     )
     .await
     .map_err(failed)?;
+    super::bulk::end(&tx).await.map_err(failed)?;
     let split: i64 = tx
         .query_one(
             "select count(distinct company_id) from dibs.company_collisions()",

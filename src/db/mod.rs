@@ -1,6 +1,7 @@
 //! Talking to PostgreSQL: where the database is, connecting with clear errors, migrations.
 
 pub mod api;
+pub mod bulk;
 pub mod company;
 pub mod connect;
 pub mod copy;

@@ -40,18 +40,21 @@ impl SeedReport {
 /// Seeded rows are history, as if carried over from an earlier CRM: their owners are written
 /// as they were, collisions included (they are what `dibs report collisions` finds), so the
 /// commit-time check of one owner per company is off for this transaction only (the
-/// statement is transactional: a failed seed leaves it on).
+/// statement is transactional: a failed seed leaves it on). The load is a bulk write
+/// (`db::bulk`).
 pub async fn load_as_history(tx: &tokio_postgres::Transaction<'_>) -> Result<(), Error> {
     tx.batch_execute(
         "alter table dibs.customers disable trigger customers_90_company_owner;
          alter table dibs.leads disable trigger leads_90_company_owner",
     )
     .await
-    .map_err(|e| seed_error(&e))
+    .map_err(|e| seed_error(&e))?;
+    crate::db::bulk::begin(tx).await.map_err(|e| seed_error(&e))
 }
 
 /// Turns the check back on before the seed commits.
 pub async fn end_history(tx: &tokio_postgres::Transaction<'_>) -> Result<(), Error> {
+    crate::db::bulk::end(tx).await.map_err(|e| seed_error(&e))?;
     tx.batch_execute(
         "alter table dibs.customers enable trigger customers_90_company_owner;
          alter table dibs.leads enable trigger leads_90_company_owner",
