@@ -388,15 +388,18 @@ async fn backfill_in(config: &Config, sample: i64) -> Result<BackfillReport, Err
         .map_err(failed)? as i64;
     report.baseline_seconds = started.elapsed().as_secs_f64();
 
-    client
-        .batch_execute(
-            "update dibs.customers set company_id = null;
-             update dibs.leads set company_id = null;
-             truncate dibs.company_overrides;
-             delete from dibs.companies",
-        )
-        .await
-        .map_err(failed)?;
+    let tx = client.transaction().await.map_err(failed)?;
+    crate::db::bulk::begin(&tx).await.map_err(failed)?;
+    tx.batch_execute(
+        "update dibs.customers set company_id = null;
+         update dibs.leads set company_id = null;
+         truncate dibs.company_overrides;
+         delete from dibs.companies",
+    )
+    .await
+    .map_err(failed)?;
+    crate::db::bulk::end(&tx).await.map_err(failed)?;
+    tx.commit().await.map_err(failed)?;
     report.customers = client
         .query_one("select count(*) from dibs.customers", &[])
         .await
