@@ -204,6 +204,23 @@ pub async fn worker(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A benchmark's report: JSON for scripts, else its text.
+fn print_report<T: serde::Serialize>(
+    output: &Output,
+    report: &T,
+    text: impl FnOnce() -> String,
+) -> Result<ExitCode, Error> {
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+    } else {
+        print!("{}", text());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub async fn bench(
     target: &DatabaseTarget,
     which: BenchKind,
@@ -225,27 +242,11 @@ pub async fn bench(
                 race_rounds,
             };
             let report = bench::company::company(&target.config, options).await?;
-            if output.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print!("{}", report.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            print_report(output, &report, || report.text())
         }
         BenchKind::CompanyBackfill { sample } => {
             let report = bench::company::company_backfill(&target.config, sample).await?;
-            if output.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print!("{}", report.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            print_report(output, &report, || report.text())
         }
         BenchKind::Claims {
             reps,
@@ -329,28 +330,12 @@ pub async fn bench(
             no_live,
         } => {
             let report = bench::dedup_quality(&target.config, &sets, generated, !no_live).await?;
-            if output.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print!("{}", report.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            print_report(output, &report, || report.text())
         }
         BenchKind::Render { frames } => render(frames, output),
         BenchKind::Rls { rounds, runs } => {
             let report = crate::bench::rls::run(&target.config, rounds, runs).await?;
-            if output.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print!("{}", report.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            print_report(output, &report, || report.text())
         }
         BenchKind::Tui {
             leads,
@@ -367,15 +352,7 @@ pub async fn bench(
                 startups,
             };
             let report = crate::bench::tui::run(&target.config, options).await?;
-            if output.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print!("{}", report.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            print_report(output, &report, || report.text())
         }
         BenchKind::DedupSpeed {
             queries,
@@ -384,15 +361,7 @@ pub async fn bench(
         } => {
             let report =
                 bench::dedup_speed(&target.config, queries, scan_records, import_rows).await?;
-            if output.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print!("{}", report.text());
-            }
-            Ok(ExitCode::SUCCESS)
+            print_report(output, &report, || report.text())
         }
         BenchKind::Recycle {
             leads,
@@ -454,13 +423,5 @@ pub async fn bench(
 /// `dibs bench render`: needs no database.
 pub fn render(frames: usize, output: &Output) -> Result<ExitCode, Error> {
     let report = crate::bench::render::run(frames)?;
-    if output.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        print!("{}", report.text());
-    }
-    Ok(ExitCode::SUCCESS)
+    print_report(output, &report, || report.text())
 }
