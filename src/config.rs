@@ -27,6 +27,49 @@ pub struct Settings {
     pub ascii: Option<bool>,
     /// Key overrides: action name = "keys separated by spaces" (see the README's key table).
     pub keys: Option<std::collections::BTreeMap<String, String>>,
+    /// Seconds a person's session waits for a record another session is changing (5).
+    pub lock_timeout_seconds: Option<u64>,
+    /// Seconds one statement of a person's session may run (30).
+    pub statement_timeout_seconds: Option<u64>,
+}
+
+/// What a setting may be, named in the error when it is not.
+fn check(path: &std::path::Path, settings: &Settings) -> Result<(), SetupText> {
+    let bad = |key: &str, value: String, allowed: &str| SetupText::ConfigUnreadable {
+        path: path.display().to_string(),
+        detail: format!("{key} = {value} is not allowed; use {allowed}"),
+    };
+    if let Some(lang) = &settings.lang
+        && !matches!(lang.as_str(), "en" | "zh")
+    {
+        return Err(bad("lang", format!("{lang:?}"), "\"en\" or \"zh\""));
+    }
+    if let Some(theme) = &settings.theme
+        && !matches!(theme.as_str(), "color" | "mono")
+    {
+        return Err(bad("theme", format!("{theme:?}"), "\"color\" or \"mono\""));
+    }
+    if settings.local_port == Some(0) {
+        return Err(bad("local_port", "0".into(), "a port from 1 to 65535"));
+    }
+    for (key, value) in [
+        ("lock_timeout_seconds", settings.lock_timeout_seconds),
+        (
+            "statement_timeout_seconds",
+            settings.statement_timeout_seconds,
+        ),
+    ] {
+        if let Some(seconds) = value
+            && !(1..=3600).contains(&seconds)
+        {
+            return Err(bad(
+                key,
+                seconds.to_string(),
+                "whole seconds from 1 to 3600",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `$DIBS_CONFIG`, else `$XDG_CONFIG_HOME/dibs/config.toml`, else `~/.config/dibs/config.toml`.
@@ -61,6 +104,18 @@ pub fn log_dir() -> PathBuf {
 }
 
 impl Settings {
+    /// How long a person's session waits (the config file, else the defaults).
+    pub fn client_timeouts(&self) -> crate::db::timeouts::ClientTimeouts {
+        let mut timeouts = crate::db::timeouts::ClientTimeouts::default();
+        if let Some(seconds) = self.lock_timeout_seconds {
+            timeouts.lock = std::time::Duration::from_secs(seconds);
+        }
+        if let Some(seconds) = self.statement_timeout_seconds {
+            timeouts.statement = std::time::Duration::from_secs(seconds);
+        }
+        timeouts
+    }
+
     /// Reads the config file (a missing file is fine) and applies `DATABASE_URL`.
     /// Returns warnings to show, such as a readable file holding a password.
     pub fn load() -> Result<(Settings, Vec<SetupText>), Error> {
@@ -73,6 +128,7 @@ impl Settings {
                         path: path.display().to_string(),
                         detail: e.to_string(),
                     })?;
+                check(&path, &parsed)?;
                 let holds_password = parsed.database_url.as_deref().is_some_and(url_has_password);
                 let shared = std::fs::metadata(&path)
                     .map(|m| m.permissions().mode() & 0o077 != 0)
@@ -126,6 +182,26 @@ mod tests {
         assert!(url_has_password("host=db user=ann password=x"));
         assert!(!url_has_password("postgresql://ann@db.example.com/dibs"));
         assert!(!url_has_password("postgresql://ann@/dibs?host=/run/pg"));
+    }
+
+    #[test]
+    fn config_values_are_checked_and_the_allowed_ones_named() {
+        let path = std::path::Path::new("config.toml");
+        let said = |text: &str| {
+            let settings: Settings = toml::from_str(text).unwrap_or_default();
+            check(path, &settings)
+                .err()
+                .map(|e| e.render(crate::text::Lang::En))
+                .unwrap_or_default()
+        };
+        assert!(said("lang = 'fr'").contains("use \"en\" or \"zh\""));
+        assert!(said("theme = 'neon'").contains("use \"color\" or \"mono\""));
+        assert!(said("local_port = 0").contains("a port from 1 to 65535"));
+        assert!(said("lock_timeout_seconds = 0").contains("from 1 to 3600"));
+        assert_eq!(
+            said("lang = 'zh'\ntheme = 'mono'\nlock_timeout_seconds = 10"),
+            ""
+        );
     }
 
     #[test]

@@ -67,6 +67,23 @@ impl Error {
         }
     }
 
+    /// The connection broke, could not be made, or the server is shutting down or starting
+    /// up: the work did not reach a database that could answer. (Worth a retry for a read.)
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            Error::Connection { .. } => true,
+            Error::Database { code, .. } => {
+                code.starts_with("08") || matches!(code.as_str(), "57P01" | "57P02" | "57P03")
+            }
+            Error::Said(Text::Db(
+                DbText::ConnectionLost { .. }
+                | DbText::ChangeInterrupted
+                | DbText::DatabaseUnreachable { .. },
+            )) => true,
+            Error::Said(_) => false,
+        }
+    }
+
     /// The SQLSTATE, when the server answered with one.
     pub fn sqlstate(&self) -> Option<&str> {
         match self {
@@ -75,10 +92,37 @@ impl Error {
         }
     }
 
+    fn during_words(&self) -> String {
+        match self {
+            Error::Database { during, .. } | Error::Connection { during, .. } => during.clone(),
+            Error::Said(_) => String::new(),
+        }
+    }
+
     /// The error in words, in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         match self {
             Error::Said(text) => text.render(lang),
+            Error::Database { code, .. } if self.is_connection_lost() => DbText::ConnectionLost {
+                during: self.during_words(),
+                detail: match self {
+                    Error::Database { message, .. } => format!("{message} ({code})"),
+                    _ => String::new(),
+                },
+            }
+            .render(lang),
+            Error::Database { code, .. } if code == "55P03" => DbText::LockBusy {
+                seconds: crate::db::timeouts::current().lock.as_secs_f64(),
+            }
+            .render(lang),
+            Error::Database { code, message, .. }
+                if code == "57014" && message.contains("statement timeout") =>
+            {
+                DbText::TooSlow {
+                    seconds: crate::db::timeouts::current().statement.as_secs_f64(),
+                }
+                .render(lang)
+            }
             Error::Database {
                 during,
                 code,
@@ -88,7 +132,7 @@ impl Error {
                 detail: format!("{message} ({code})"),
             }
             .render(lang),
-            Error::Connection { during, detail } => DbText::DatabaseError {
+            Error::Connection { during, detail } => DbText::ConnectionLost {
                 during: during.clone(),
                 detail: detail.clone(),
             }

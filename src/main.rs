@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         .and_then(Lang::parse)
         .unwrap_or_else(Lang::from_env);
     set_lang(lang);
+    dibs::db::timeouts::install(settings.client_timeouts());
     for warning in warnings {
         eprintln!("dibs: {warning}");
     }

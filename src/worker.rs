@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
+use tokio::sync::watch;
 use tokio_postgres::{Client, Config};
 
 use crate::db::api::worker::{self as api, Sweep};
@@ -28,13 +29,20 @@ pub struct PassReport {
     pub leads_assigned: i64,
 }
 
-/// Calls a batch function until it reports nothing left; each call is its own transaction.
+/// How often a standby worker asks for leadership: a leader killed with `kill -9` loses its
+/// lock as soon as the server notices the connection is gone, so this bounds the take-over.
+const STANDBY_RETRY: Duration = Duration::from_secs(2);
+/// Longest wait between attempts to reconnect.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// Calls a batch function until a batch handles nothing; each call is its own transaction.
+/// (A short batch is no sign of the end: rows another session holds are skipped, not done.)
 async fn drain(client: &Client, sweep: Sweep, batch: i32) -> Result<i64, Error> {
     let mut total = 0i64;
     loop {
         let done = api::sweep_batch(client, sweep, batch).await?;
         total += i64::from(done);
-        if done < batch {
+        if done == 0 {
             return Ok(total);
         }
     }
@@ -61,46 +69,142 @@ pub async fn publish_events(client: &Client) -> Result<i64, Error> {
     api::publish_events(client).await
 }
 
-/// Runs the notifier until the connection fails: every `interval`, one publish call.
-pub async fn notifier_loop(config: Config, interval: Duration) -> Result<(), Error> {
-    let client = crate::db::connect(&config).await?;
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// A failure the worker waits out rather than dies of: the connection broke or the database
+/// is restarting, or this transaction lost a deadlock or serialisation conflict (the work is
+/// still due and the next attempt does it).
+fn passing(error: &Error) -> bool {
+    error.is_connection_lost() || matches!(error.sqlstate(), Some("40P01" | "40001"))
+}
+
+/// Runs the notifier for good: every `interval`, one publish call. A lost connection is
+/// logged and remade with back-off; `up`, when given, says whether it is publishing (the app
+/// shows it). Returns only on a failure waiting cannot cure (the login may not publish).
+pub async fn notifier_loop(
+    config: Config,
+    interval: Duration,
+    up: Option<watch::Sender<bool>>,
+) -> Result<(), Error> {
+    let say = |now: bool| {
+        if let Some(up) = &up {
+            up.send_if_modified(|was| std::mem::replace(was, now) != now);
+        }
+    };
+    let mut backoff = Backoff::new();
     loop {
-        ticker.tick().await;
-        publish_events(&client).await?;
+        let failure = match crate::db::connect(&config).await {
+            Ok(client) => {
+                let mut ticker = tokio::time::interval(interval);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticker.tick().await;
+                    match publish_events(&client).await {
+                        Ok(_) => {
+                            say(true);
+                            backoff.reset();
+                        }
+                        Err(error) if passing(&error) && !error.is_connection_lost() => {}
+                        Err(error) => break error,
+                    }
+                }
+            }
+            Err(error) => error,
+        };
+        if !failure.is_connection_lost() {
+            say(false);
+            return Err(failure);
+        }
+        say(false);
+        tracing::warn!("notifier: {failure}; reconnecting");
+        backoff.wait().await;
+    }
+}
+
+/// Doubling waits from a quarter second up to [`MAX_BACKOFF`].
+struct Backoff(Duration);
+
+impl Backoff {
+    fn new() -> Backoff {
+        Backoff(Duration::from_millis(250))
+    }
+    fn reset(&mut self) {
+        self.0 = Duration::from_millis(250);
+    }
+    async fn wait(&mut self) {
+        tokio::time::sleep(self.0).await;
+        self.0 = (self.0 * 2).min(MAX_BACKOFF);
     }
 }
 
 /// The worker: waits for leadership, then runs passes every `interval` and the notifier
-/// every 200 ms. `once` runs a single pass (and publishes its events) and returns.
+/// every 200 ms, for good — a lost connection, a database restart or a deadlock is logged
+/// and waited out, never fatal. `once` runs a single pass under the leader lock (or says
+/// another worker leads) and returns.
 pub async fn run(
     config: Config,
     interval: Duration,
     once: bool,
 ) -> Result<Option<PassReport>, Error> {
-    let client = crate::db::connect(&config).await?;
     if once {
+        let client = crate::db::connect(&config).await?;
+        if !try_lead(&client).await? {
+            return Err(crate::text::OwnershipText::AnotherWorkerLeads.into());
+        }
         let report = run_pass(&client).await?;
         publish_events(&client).await?;
         return Ok(Some(report));
     }
+    let mut backoff = Backoff::new();
+    loop {
+        match lead(&config, interval, &mut backoff).await {
+            Err(error) if passing(&error) => {
+                tracing::warn!("worker: {error}; reconnecting");
+                backoff.wait().await;
+            }
+            Err(error) => return Err(error),
+            Ok(()) => {}
+        }
+    }
+}
+
+/// One connection's life: stand by until leading, then sweep until the connection fails.
+async fn lead(config: &Config, interval: Duration, backoff: &mut Backoff) -> Result<(), Error> {
+    let client = crate::db::connect(config).await?;
+    backoff.reset();
+    let mut said = false;
     while !try_lead(&client).await? {
-        tracing::info!("another worker leads; waiting");
-        tokio::time::sleep(interval).await;
+        if !said {
+            tracing::info!("another worker leads; standing by");
+            said = true;
+        }
+        tokio::time::sleep(STANDBY_RETRY).await;
     }
     tracing::info!("this worker leads");
-    let notifier = tokio::spawn(notifier_loop(config.clone(), Duration::from_millis(200)));
+    // The notifier lives as long as the leadership: a new leader starts its own.
+    let notifier = tokio::spawn(notifier_loop(
+        config.clone(),
+        Duration::from_millis(200),
+        None,
+    ));
+    let _stop_notifier = AbortOnDrop(notifier);
     let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if notifier.is_finished() {
-            return match notifier.await {
-                Ok(Err(err)) => Err(err),
-                _ => Ok(None),
-            };
+        match run_pass(&client).await {
+            Ok(report) => tracing::info!(?report, "worker pass"),
+            // A deadlock victim or conflict: the rows are still due; the next pass does them.
+            Err(error) if passing(&error) && !error.is_connection_lost() => {
+                tracing::warn!("worker pass: {error}; retried at the next pass");
+            }
+            Err(error) => return Err(error),
         }
-        let report = run_pass(&client).await?;
-        tracing::info!(?report, "worker pass");
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<Result<(), Error>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

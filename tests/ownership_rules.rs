@@ -653,6 +653,7 @@ async fn live_events_reach_a_listener_within_a_second() {
     let notifier = tokio::spawn(dibs::worker::notifier_loop(
         db.config.clone(),
         Duration::from_millis(200),
+        None,
     ));
     let rep = as_person(&db, &org.reps[0].1).await;
     let started = std::time::Instant::now();

@@ -1106,6 +1106,11 @@ begin
         insert into dibs.notices (user_id, entity, entity_id, kind, due_at)
         select owner_id, 'lead', id, 'recycle_soon', due_at from soon
         where due_at is not null and due_at > now() and due_at <= now() + remind_before
+          -- Only reminders not sent yet, so a batch is never filled by ones already there
+          -- (the sweep drains until a batch inserts nothing).
+          and not exists (select 1 from dibs.notices n
+                          where n.user_id = soon.owner_id and n.entity = 'lead' and n.entity_id = soon.id
+                            and n.kind = 'recycle_soon' and n.due_at = soon.due_at)
         -- One order for every sweep: two sweeps inserting the same notices in different
         -- orders deadlocked on the unique index.
         order by id
@@ -1219,7 +1224,11 @@ begin
             continue when not dibs.try_lock_company(l.company_id);
             select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
             if h.holder is not null then
-                if dibs.is_member(l.pool_id, h.holder) and dibs.try_lock_rep(h.holder)
+                -- Held by two people already (a collision older than the rules): nobody gets
+                -- more of it automatically; a manager settles it.
+                if dibs.is_member(l.pool_id, h.holder)
+                   and (select o.holder from dibs.company_holder(l.company_id, 'lead', l.id, h.holder) o) is null
+                   and dibs.try_lock_rep(h.holder)
                    and dibs.lead_holdings(l.pool_id, h.holder)
                        < coalesce(dibs.effective_limit(l.pool_id, h.holder), 2147483647) then
                     update dibs.leads set owner_id = h.holder, owned_since = now(), status = 'working',

@@ -453,6 +453,7 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
         tokio::spawn(crate::worker::notifier_loop(
             config.clone(),
             Duration::from_millis(100),
+            None,
         ))
     });
     let listener = options

@@ -375,9 +375,9 @@ async fn keystroke_to_panel(
     names: &[String],
     cadence: Duration,
 ) -> Result<Latencies, Error> {
-    let client = crate::db::connect(config).await?;
+    let db = Session::open(config).await?;
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    let runtime = Runtime::start(config, Session::new(client), tx).without_terminal();
+    let runtime = Runtime::start(config, db, tx).without_terminal();
     let mut app = bench_app();
     runtime.apply(&mut app, key(KeyCode::Char('2')));
     let mut terminal =

@@ -285,7 +285,12 @@ pub fn run_offline(action: DedupAction, output: &Output) -> Result<ExitCode, Err
                 out_path.display(),
                 report.seconds
             );
-            Ok(ExitCode::SUCCESS)
+            // Rows it could not read are not in the scan: a script must not take it as whole.
+            Ok(if problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(super::EXIT_REFUSED)
+            })
         }
     }
 }

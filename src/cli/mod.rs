@@ -325,11 +325,19 @@ fn parse_size(text: &str) -> Option<(u16, u16)> {
 }
 
 /// A read-only session is read-only in the database too: every transaction it opens is.
+/// Every app session waits for locks and statements only so long, and the server stops its
+/// work when the app is gone (`db::timeouts`).
 fn session_config(mut config: tokio_postgres::Config, readonly: bool) -> tokio_postgres::Config {
     if readonly {
-        config.options("-c default_transaction_read_only=on");
+        let options = match config.get_options() {
+            Some(existing) if !existing.trim().is_empty() => {
+                format!("{existing} -c default_transaction_read_only=on")
+            }
+            _ => "-c default_transaction_read_only=on".to_string(),
+        };
+        config.options(&options);
     }
-    config
+    crate::db::timeouts::interactive(config)
 }
 
 async fn open_app(
@@ -352,11 +360,21 @@ async fn open_app(
     let config = session_config(config, options.readonly);
     // Live events need a notifier; a worker runs one, and so does this app when its
     // database login may (the owner's, on the private cluster). Several notifiers are safe.
+    // Its state is on the status bar while it runs; a login that may not publish leaves
+    // it to the workers (and the bar no longer counts it).
     let notifier_config = target.config.clone();
+    let (notifier_up, notifier_state) = tokio::sync::watch::channel(true);
     tokio::spawn(async move {
-        let _ =
-            crate::worker::notifier_loop(notifier_config, std::time::Duration::from_millis(200))
-                .await;
+        let publishing = crate::worker::notifier_loop(
+            notifier_config,
+            std::time::Duration::from_millis(200),
+            Some(notifier_up.clone()),
+        )
+        .await;
+        if let Err(error) = publishing {
+            tracing::info!("this app publishes no live events: {error}");
+            notifier_up.send_replace(true);
+        }
     });
     let app = crate::tui::App::new(label, crate::text::lang(), options);
     if let Some(script) = &args.keys {
@@ -383,7 +401,7 @@ async fn open_app(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    crate::tui::runtime::terminal::run(config, app).await?;
+    crate::tui::runtime::terminal::run(config, app, notifier_state).await?;
     Ok(ExitCode::SUCCESS)
 }
 

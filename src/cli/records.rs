@@ -180,7 +180,9 @@ async fn run_actions(
     actions: Vec<Action>,
     output: &Output,
 ) -> Result<ExitCode, Error> {
-    let client = db::connect(&target.config).await?;
+    // A person's commands wait for a held row only so long, and a claim whose command was
+    // killed while it waited is stopped by the server, never committed later.
+    let client = db::connect(&db::timeouts::interactive(target.config.clone())).await?;
     let on_behalf = match &output.act_as {
         Some(user) => Some(ownership::resolve_user(&client, user).await?),
         None => None,
@@ -394,20 +396,40 @@ pub async fn report(
             .unwrap_or_else(|| "-".into())
     };
     if csv {
-        println!("company,entity,id,name,owner,team,owned_since,last_followup");
-        for r in &records {
-            println!(
-                "{},{},{},\"{}\",\"{}\",\"{}\",{},{}",
-                r.company,
-                r.entity,
-                r.id,
-                r.name.replace('"', "\"\""),
-                r.owner.replace('"', "\"\""),
-                r.team.as_deref().unwrap_or("").replace('"', "\"\""),
+        let mut rows = vec![
+            [
+                "company",
+                "entity",
+                "id",
+                "name",
+                "owner",
+                "team",
+                "owned_since",
+                "last_followup",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        rows.extend(records.iter().map(|r| {
+            vec![
+                r.company.to_string(),
+                r.entity.clone(),
+                r.id.to_string(),
+                r.name.clone(),
+                r.owner.clone(),
+                r.team.clone().unwrap_or_default(),
                 time(&r.owned_since),
-                time(&r.last_followup)
-            );
-        }
+                time(&r.last_followup),
+            ]
+        }));
+        // Names are what people typed: written so a spreadsheet never runs one.
+        let bytes =
+            crate::tui::export::csv_plain(&rows).map_err(|e| crate::text::TuiText::FileError {
+                path: "stdout".into(),
+                detail: e.to_string(),
+            })?;
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(&bytes);
         return Ok(ExitCode::SUCCESS);
     }
     let companies = records

@@ -10,6 +10,7 @@ pub mod listen;
 pub mod migrate;
 pub mod session;
 pub mod target;
+pub mod timeouts;
 pub mod tls;
 
 pub use connect::{connect, connect_pool, describe, error_detail, friendly_error};

@@ -1,26 +1,125 @@
-//! The connection an app or a command works through, shared by its tasks.
+//! The connections an app works through: a small pool that replaces broken connections,
+//! re-runs a read once when its connection broke, never re-runs a write, and tells whoever
+//! watches whether the database is answering (the status bar says so).
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use tokio_postgres::Client;
+use deadpool_postgres::{Object, Pool};
+use tokio::sync::watch;
+use tokio_postgres::Config;
+
+use crate::error::Error;
+use crate::text::DbText;
+
+/// Connections of an app: reads run beside a slow write instead of queueing behind it.
+const APP_CONNECTIONS: usize = 4;
 
 /// A connected session under the person's own login. Cheap to clone: every task of the app
-/// holds one. (The connection behind it is the app's work connection; live events and the
-/// latest-wins checks have their own.)
+/// holds one. (Live events and the latest-wins checks have their own connections.)
 #[derive(Clone)]
 pub struct Session {
-    client: Arc<Client>,
+    pool: Pool,
+    /// True while the database answers; false from the first lost connection until a
+    /// connection works again.
+    up: Arc<watch::Sender<bool>>,
 }
 
 impl Session {
-    pub fn new(client: Client) -> Session {
-        Session {
-            client: Arc::new(client),
+    /// Opens the pool and one connection to prove the database answers (so a wrong password
+    /// is said at start, not at the first key).
+    pub async fn open(config: &Config) -> Result<Session, Error> {
+        let pool = super::connect_pool(config, APP_CONNECTIONS)?;
+        let first = pool.get().await.map_err(|e| pool_error(config, e))?;
+        drop(first);
+        Ok(Session {
+            pool,
+            up: Arc::new(watch::channel(true).0),
+        })
+    }
+
+    /// Whether the database answers, as it changes.
+    pub fn link(&self) -> watch::Receiver<bool> {
+        self.up.subscribe()
+    }
+
+    /// A connection for one piece of work (use [`read!`](crate::db::read) and
+    /// [`write!`](crate::db::write), which also say how it went).
+    pub async fn lease(&self) -> Result<Object, Error> {
+        self.pool.get().await.map_err(|e| lost(&e.to_string()))
+    }
+
+    /// After work on `lease`: a connection that broke is never handed out again.
+    pub fn finish<T>(&self, lease: Object, result: &Result<T, Error>) {
+        if result.as_ref().is_err_and(Error::is_connection_lost) {
+            let _ = Object::take(lease);
         }
     }
 
-    pub fn client(&self) -> &Client {
-        &self.client
+    /// The words for a change whose connection broke: it is never re-run (it may have
+    /// committed); the screen re-reads once the database answers again.
+    pub fn change_error(error: Error) -> Error {
+        if error.is_connection_lost() {
+            DbText::ChangeInterrupted.into()
+        } else {
+            error
+        }
+    }
+
+    /// Records whether the database answered; the first loss starts a probe that notices
+    /// when it answers again (nothing else may ask for a while).
+    pub fn note<T>(&self, result: &Result<T, Error>) {
+        match result {
+            Err(error) if error.is_connection_lost() => {
+                if self.up.send_replace(false) {
+                    tokio::spawn(probe(self.pool.clone(), self.up.clone()));
+                }
+            }
+            Err(_) | Ok(_) => {
+                self.up.send_if_modified(|up| !std::mem::replace(up, true));
+            }
+        }
+    }
+}
+
+/// Asks the database every second (at most every few seconds) until it answers.
+async fn probe(pool: Pool, up: Arc<watch::Sender<bool>>) {
+    let mut wait = Duration::from_millis(250);
+    loop {
+        tokio::time::sleep(wait).await;
+        if *up.borrow() {
+            return;
+        }
+        if let Ok(connection) = pool.get().await {
+            match connection.simple_query("select 1").await {
+                Ok(_) => {
+                    up.send_replace(true);
+                    return;
+                }
+                Err(_) => {
+                    let _ = Object::take(connection);
+                }
+            }
+        }
+        wait = (wait * 2).min(Duration::from_secs(2));
+    }
+}
+
+fn lost(detail: &str) -> Error {
+    Error::Connection {
+        during: String::new(),
+        detail: detail.to_string(),
+    }
+}
+
+fn pool_error(config: &Config, error: deadpool_postgres::PoolError) -> Error {
+    match error {
+        deadpool_postgres::PoolError::Backend(e) => super::friendly_error(&e, config),
+        other => DbText::DatabaseUnreachable {
+            target: super::describe(config),
+            detail: other.to_string(),
+        }
+        .into(),
     }
 }
 
@@ -28,4 +127,61 @@ impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Session")
     }
+}
+
+/// Runs a read on a leased connection: `read!(db, c => api::thing(c, id))`. When its
+/// connection broke (the database restarted, the backend was killed), the broken connection
+/// is dropped and the read runs once more on a fresh one. (A macro rather than a closure:
+/// a closure over a borrowed client cannot promise its future is `Send`.)
+#[macro_export]
+macro_rules! db_read {
+    ($db:expr, $c:ident => $work:expr) => {{
+        let db: &$crate::db::Session = $db;
+        let mut tries = 0;
+        loop {
+            let result = match db.lease().await {
+                Ok(lease) => {
+                    let result = {
+                        let $c: &tokio_postgres::Client = &lease;
+                        $work.await
+                    };
+                    db.finish(lease, &result);
+                    result
+                }
+                Err(error) => Err(error),
+            };
+            tries += 1;
+            if tries < 2
+                && result
+                    .as_ref()
+                    .is_err_and($crate::error::Error::is_connection_lost)
+            {
+                continue;
+            }
+            db.note(&result);
+            break result;
+        }
+    }};
+}
+
+/// Runs a change once on a leased connection: `write!(db, c => api::claim(c, id))`. A change
+/// whose connection broke is never re-run; it answers [`Session::change_error`].
+#[macro_export]
+macro_rules! db_write {
+    ($db:expr, $c:ident => $work:expr) => {{
+        let db: &$crate::db::Session = $db;
+        let result = match db.lease().await {
+            Ok(lease) => {
+                let result = {
+                    let $c: &tokio_postgres::Client = &lease;
+                    $work.await
+                };
+                db.finish(lease, &result);
+                result
+            }
+            Err(error) => Err(error),
+        };
+        db.note(&result);
+        result.map_err($crate::db::Session::change_error)
+    }};
 }

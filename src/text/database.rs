@@ -17,6 +17,21 @@ pub enum DbText {
         during: String,
         detail: String,
     },
+    /// The connection broke or could not be made while dibs was doing something.
+    ConnectionLost {
+        during: String,
+        detail: String,
+    },
+    /// A change was sent and the connection broke before the answer came.
+    ChangeInterrupted,
+    /// `lock_timeout`: another session holds the row.
+    LockBusy {
+        seconds: f64,
+    },
+    /// `statement_timeout`: the statement was stopped.
+    TooSlow {
+        seconds: f64,
+    },
     WrongPassword {
         user: String,
     },
@@ -81,6 +96,56 @@ impl DbText {
                     format!(
                         "Cannot reach the database at {target}: {detail}\n\
                          Check that the server is running and that DATABASE_URL names the right host and port."
+                    )
+                }
+            }
+            DbText::ConnectionLost { during, detail } => {
+                let during = if during.is_empty() {
+                    String::new()
+                } else if zh {
+                    format!("（{during}）")
+                } else {
+                    format!(" ({during})")
+                };
+                if zh {
+                    format!(
+                        "数据库暂时连不上{during}：{detail} —— 正在自动重连，已输入的内容都保留着。"
+                    )
+                } else {
+                    format!(
+                        "The database is unreachable{during}: {detail} — retrying by itself; your input is kept."
+                    )
+                }
+            }
+            DbText::ChangeInterrupted => {
+                if zh {
+                    "连接在数据库答复前断开：这次修改可能没有生效。重连后屏幕会重新读取，请确认后再试。"
+                        .to_string()
+                } else {
+                    "The connection broke before the database answered: this change may not have gone through. \
+                     The screen re-reads once the database is back — check it before trying again."
+                        .to_string()
+                }
+            }
+            DbText::LockBusy { seconds } => {
+                if zh {
+                    format!(
+                        "另一个会话正在处理这条记录（等了 {seconds:.0} 秒仍未放开）—— 请稍后再试。"
+                    )
+                } else {
+                    format!(
+                        "Another session is holding this record (still busy after {seconds:.0} s) — try again in a moment."
+                    )
+                }
+            }
+            DbText::TooSlow { seconds } => {
+                if zh {
+                    format!(
+                        "数据库在 {seconds:.0} 秒内没有完成，已停止这次操作（statement_timeout）。"
+                    )
+                } else {
+                    format!(
+                        "The database did not finish within {seconds:.0} s, so the work was stopped (statement_timeout)."
                     )
                 }
             }

@@ -8,6 +8,8 @@ use crate::domain::ownership::{Entity, Outcome, Reason};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OwnershipText {
+    /// `dibs worker --once` while another worker holds the leader lock.
+    AnotherWorkerLeads,
     Done {
         entity: Entity,
         id: i64,
@@ -84,6 +86,12 @@ impl OwnershipText {
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            OwnershipText::AnotherWorkerLeads => (if zh {
+                "另一个 worker 正在主导清扫，这次没有运行（它会处理到期的记录）。"
+            } else {
+                "Another worker is leading the sweeps, so this one did not run (the leader handles what is due)."
+            })
+            .to_string(),
             OwnershipText::Done { entity, id } => {
                 if zh {
                     format!("完成：{} {id}", entity_word(*entity, true))

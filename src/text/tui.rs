@@ -16,7 +16,12 @@ pub enum TuiText {
         limit: i64,
     },
     Live,
-    Offline,
+    /// Not live yet: the first connections are being made.
+    Connecting,
+    /// Something broke at `since` (local time, HH:MM:SS) and is being reconnected.
+    Reconnecting {
+        since: String,
+    },
     ConfirmClaim {
         id: i64,
         company: String,
@@ -132,12 +137,14 @@ impl TuiText {
                 }
             }
             TuiText::Live => (if zh { "实时" } else { "live" }).to_string(),
-            TuiText::Offline => (if zh {
-                "实时连接断开，重连中"
-            } else {
-                "live updates disconnected, reconnecting"
-            })
-            .to_string(),
+            TuiText::Connecting => (if zh { "连接中…" } else { "connecting…" }).to_string(),
+            TuiText::Reconnecting { since } => {
+                if zh {
+                    format!("连接断开，自 {since} 起重连中 · 屏幕可能不是最新")
+                } else {
+                    format!("reconnecting since {since} · screen may be stale")
+                }
+            }
             TuiText::ConfirmClaim {
                 id,
                 company,

@@ -26,8 +26,8 @@ const PALETTE: u32 = 0;
 pub enum Msg {
     Key(KeyEvent),
     Resized,
-    /// The live-event connection is up (or not).
-    Live(bool),
+    /// One of the app's connections is up (or not).
+    Link(Link, bool),
     /// Someone changed something: re-read what is shown.
     Changed,
     Figures(Result<Figures, Error>),
@@ -35,6 +35,17 @@ pub enum Msg {
     Exported(Result<(usize, String), Error>),
     /// An answer for the component named.
     To(&'static str, TabMsg),
+}
+
+/// The connections the screen depends on: the status bar says "live" only while all are up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Link {
+    /// The LISTEN connection live events arrive on.
+    Events,
+    /// The pool reads and changes go through.
+    Work,
+    /// The app's own notifier, when it runs one (it publishes everyone's changes as events).
+    Notifier,
 }
 
 /// What the runtime runs for the core; answers come back as `Msg::To(owner, …)`.
@@ -91,7 +102,10 @@ pub struct App {
     /// The last outcome in words ("王芳 claimed it 2 s ago"), or an error.
     pub flash: Option<Note>,
     pub overlay: Option<Overlay>,
-    pub live: bool,
+    /// Since when each broken connection has been down (local time); empty when all are up.
+    pub down: std::collections::BTreeMap<Link, chrono::DateTime<chrono::Local>>,
+    /// The live-event connection has been up at least once.
+    pub connected: bool,
     /// Tabs that missed a live event while not shown: they re-read when shown again.
     stale: Vec<bool>,
     pub quit: bool,
@@ -114,7 +128,8 @@ impl App {
             figures: None,
             flash: None,
             overlay: None,
-            live: false,
+            down: Default::default(),
+            connected: false,
             stale,
             quit: false,
         }
@@ -189,8 +204,20 @@ impl App {
         match msg {
             Msg::Key(key) => self.key(key),
             Msg::Resized => vec![Effect::Redraw],
-            Msg::Live(up) => {
-                self.live = up;
+            Msg::Link(link, up) => {
+                if up {
+                    let was_down = self.down.remove(&link).is_some();
+                    if link == Link::Events {
+                        self.connected = true;
+                    }
+                    // The work connection is back: what is on screen may be stale (the events
+                    // connection re-reads by itself when it comes back).
+                    if was_down && link == Link::Work {
+                        return self.update(Msg::Changed);
+                    }
+                } else {
+                    self.down.entry(link).or_insert_with(chrono::Local::now);
+                }
                 vec![Effect::Redraw]
             }
             Msg::Changed => {
@@ -540,6 +567,18 @@ impl App {
     }
 
     /// Draws the whole screen: chrome, the current tab, what sits over it.
+    /// What the status bar says: live only while every connection is up.
+    pub fn liveness(&self) -> Liveness {
+        if self.scripted {
+            return Liveness::Scripted;
+        }
+        match self.down.values().min() {
+            Some(since) => Liveness::Reconnecting(since.format("%H:%M:%S").to_string()),
+            None if self.connected => Liveness::Live,
+            None => Liveness::Connecting,
+        }
+    }
+
     pub fn render(&self, frame: &mut Frame) {
         let area = frame.area();
         let ctx = self.ctx();
@@ -592,13 +631,7 @@ impl App {
             self.lang,
             &Status {
                 database: &self.database,
-                liveness: if self.scripted {
-                    Liveness::Scripted
-                } else if self.live {
-                    Liveness::Live
-                } else {
-                    Liveness::Offline
-                },
+                liveness: self.liveness(),
                 readonly: self.readonly,
                 hints: self.keymap.hints(&hints, self.lang),
             },

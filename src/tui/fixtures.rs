@@ -41,7 +41,7 @@ pub fn base(lang: Lang, theme: Theme) -> App {
             ..Options::default()
         },
     );
-    app.live = true;
+    app.connected = true;
     let _ = app.update(Msg::Figures(Ok(Figures {
         display_name: "王芳".into(),
         team: "华东一组".into(),

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod terminal;
 
 use dibs::db::api::ownership;

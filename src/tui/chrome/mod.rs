@@ -108,10 +108,13 @@ pub fn outcome_line(frame: &mut Frame, area: Rect, theme: Theme, lang: Lang, not
 }
 
 /// How live the screen is, as the status bar says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Liveness {
     Live,
-    Offline,
+    /// The first connections are being made.
+    Connecting,
+    /// A connection broke at this local time (HH:MM:SS) and is being remade.
+    Reconnecting(String),
     /// Driven by a headless script: no live connection.
     Scripted,
 }
@@ -124,10 +127,14 @@ pub struct Status<'a> {
 }
 
 pub fn status_bar(frame: &mut Frame, area: Rect, theme: Theme, lang: Lang, status: &Status) {
-    let live = match status.liveness {
+    let live = match &status.liveness {
         Liveness::Scripted => "script".to_string(),
         Liveness::Live => TuiText::Live.render(lang),
-        Liveness::Offline => TuiText::Offline.render(lang),
+        Liveness::Connecting => TuiText::Connecting.render(lang),
+        Liveness::Reconnecting(since) => TuiText::Reconnecting {
+            since: since.clone(),
+        }
+        .render(lang),
     };
     let mut parts = vec![status.database.to_string(), live];
     if status.readonly {

@@ -64,9 +64,9 @@ pub async fn run_script(
     timeout: Duration,
 ) -> Result<(String, RunStats), Error> {
     let started = Instant::now();
-    let client = crate::db::connect(&config).await?;
+    let db = Session::open(&config).await?;
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    let runtime = Runtime::start(&config, Session::new(client), tx).without_terminal();
+    let runtime = Runtime::start(&config, db, tx).without_terminal();
     app.scripted = true;
     runtime.run(app.start());
     let deadline = started + timeout;

@@ -6,14 +6,14 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_postgres::Config;
 
-use crate::tui::app::Msg;
+use crate::tui::app::{Link, Msg};
 
 pub async fn listen(config: Config, tx: mpsc::Sender<Msg>) {
     let mut backoff = Duration::from_millis(500);
     loop {
         if let Ok(mut subscription) = crate::db::listen::subscribe(&config, "dibs_events").await {
             backoff = Duration::from_millis(500);
-            let _ = tx.send(Msg::Live(true)).await;
+            let _ = tx.send(Msg::Link(Link::Events, true)).await;
             let _ = tx.send(Msg::Changed).await;
             while subscription.payloads.recv().await.is_some() {
                 // A burst of events is one refresh.
@@ -24,7 +24,7 @@ pub async fn listen(config: Config, tx: mpsc::Sender<Msg>) {
                 }
             }
         }
-        if tx.send(Msg::Live(false)).await.is_err() {
+        if tx.send(Msg::Link(Link::Events, false)).await.is_err() {
             return;
         }
         tokio::time::sleep(backoff).await;

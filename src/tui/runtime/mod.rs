@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_postgres::Config;
 
-use super::app::{App, Effect, Msg};
+use super::app::{App, Effect, Link, Msg};
 use super::cmd::{Lane, TabMsg};
 use crate::db::Session;
 use crate::domain::score::Draft;
@@ -54,14 +54,32 @@ impl Runtime {
             tx.clone(),
             running.clone(),
         ));
-        Runtime {
-            db,
+        let runtime = Runtime {
+            db: db.clone(),
             tx,
             panel,
             search,
             running,
             terminal: true,
-        }
+        };
+        runtime.watch(Link::Work, db.link());
+        runtime
+    }
+
+    /// Tells the app whenever a connection goes down or comes back.
+    pub fn watch(&self, link: Link, mut up: tokio::sync::watch::Receiver<bool>) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let now = *up.borrow_and_update();
+                if tx.send(Msg::Link(link, now)).await.is_err() {
+                    return;
+                }
+                if up.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
     }
 
     /// For headless runs: effects that talk to the terminal itself are skipped.
@@ -129,7 +147,7 @@ impl Runtime {
             Effect::LoadFigures => {
                 let (db, tx) = (self.db.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let figures = crate::db::api::me::figures(db.client()).await;
+                    let figures = crate::db_read!(&db, c => crate::db::api::me::figures(c));
                     let _ = tx.send(Msg::Figures(figures)).await;
                     done();
                 });

@@ -52,10 +52,9 @@ pub enum RepairMsg {
 
 impl RepairRequest {
     async fn execute(self, db: &Session) -> RepairMsg {
-        let client = db.client();
         match self {
-            RepairRequest::Preview { from, to } => RepairMsg::Previewed(
-                async {
+            RepairRequest::Preview { from, to } => {
+                RepairMsg::Previewed(crate::db_read!(db, client => async {
                     let from_id = resolve_user(client, &from).await?;
                     let to_id = resolve_user(client, &to).await?;
                     let items = admin::transfer_all_preview(client, from_id, to_id).await?;
@@ -63,14 +62,13 @@ impl RepairRequest {
                     Ok(Plan {
                         from: from_id,
                         to: to_id,
-                        from_login: from,
-                        to_login: to,
+                        from_login: from.clone(),
+                        to_login: to.clone(),
                         moves,
                         stays: items.len() - moves,
                     })
-                }
-                .await,
-            ),
+                }))
+            }
             RepairRequest::TransferAll {
                 from,
                 to,
@@ -78,11 +76,11 @@ impl RepairRequest {
                 label,
             } => RepairMsg::Done {
                 what: format!("transfer {label}"),
-                result: admin::transfer_all(client, from, to, &reason).await,
+                result: crate::db_write!(db, c => admin::transfer_all(c, from, to, &reason)),
             },
             RepairRequest::Undo { batch, reason } => RepairMsg::Done {
                 what: format!("undo {batch}"),
-                result: admin::undo_transfer(client, batch, &reason).await,
+                result: crate::db_write!(db, c => admin::undo_transfer(c, batch, &reason)),
             },
         }
     }

@@ -30,10 +30,9 @@ pub enum BoardMsg {
 
 impl BoardRequest {
     async fn execute(self, db: &Session) -> BoardMsg {
-        let client = db.client();
         match self {
             BoardRequest::Load(query) => {
-                let result = board::stages(client, &query).await;
+                let result = crate::db_read!(db, c => board::stages(c, &query));
                 BoardMsg::Loaded { query, result }
             }
             BoardRequest::Move {
@@ -43,7 +42,7 @@ impl BoardRequest {
                 reason,
             } => BoardMsg::Moved {
                 id,
-                result: board::move_card(client, id, stage, version, reason.as_deref()).await,
+                result: crate::db_write!(db, c => board::move_card(c, id, stage, version, reason.as_deref())),
             },
         }
     }

@@ -51,36 +51,35 @@ pub enum CustomersMsg {
 
 impl CustomersRequest {
     async fn execute(self, db: &Session) -> CustomersMsg {
-        let client = db.client();
         match self {
             CustomersRequest::Mine { seq } => CustomersMsg::Mine {
                 seq,
-                result: customers::mine(client).await,
+                result: crate::db_read!(db, c => customers::mine(c)),
             },
-            CustomersRequest::Detail(id) => {
-                CustomersMsg::Detail(customers::detail(client, id).await.map(Box::new))
-            }
+            CustomersRequest::Detail(id) => CustomersMsg::Detail(
+                crate::db_read!(db, c => customers::detail(c, id)).map(Box::new),
+            ),
             CustomersRequest::PersonHistory(login) => {
-                let result = customers::person_history(client, &login).await;
+                let result = crate::db_read!(db, c => customers::person_history(c, &login));
                 CustomersMsg::PersonHistory { login, result }
             }
-            CustomersRequest::Tree(id) => CustomersMsg::Tree(tree::around(client, id).await),
+            CustomersRequest::Tree(id) => {
+                CustomersMsg::Tree(crate::db_read!(db, c => tree::around(c, id)))
+            }
             CustomersRequest::Children(parent) => CustomersMsg::Children {
                 parent,
-                result: tree::children(client, parent).await,
+                result: crate::db_read!(db, c => tree::children(c, parent)),
             },
             CustomersRequest::Claim(id) => CustomersMsg::Claimed(
-                perform(client, &Call::ClaimCustomer(id), None)
-                    .await
+                crate::db_write!(db, c => perform(c, &Call::ClaimCustomer(id), None))
                     .map(|o| (o, Utc::now())),
             ),
             CustomersRequest::Save(new) => CustomersMsg::Saved(
-                perform(client, &Call::CreateCustomer(new), None)
-                    .await
+                crate::db_write!(db, c => perform(c, &Call::CreateCustomer(new), None))
                     .map(|o| (o, Utc::now())),
             ),
             CustomersRequest::ClearDraft => {
-                let _ = crate::db::api::dedup::clear_draft(client, Entity::Customer).await;
+                let _ = crate::db_write!(db, c => crate::db::api::dedup::clear_draft(c, Entity::Customer));
                 CustomersMsg::DraftCleared
             }
         }

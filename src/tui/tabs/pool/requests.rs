@@ -51,17 +51,16 @@ pub const PAGE: i64 = 200;
 
 impl PoolRequest {
     async fn execute(self, db: &Session) -> PoolMsg {
-        let client = db.client();
         match self {
             PoolRequest::Load { unclaimed } => {
-                PoolMsg::Loaded(pool::first_pool(client, unclaimed).await)
+                PoolMsg::Loaded(crate::db_read!(db, c => pool::first_pool(c, unclaimed)))
             }
             PoolRequest::More { pool, after } => {
-                PoolMsg::More(pool::unclaimed_after(client, pool, after, PAGE).await)
+                PoolMsg::More(crate::db_read!(db, c => pool::unclaimed_after(c, pool, after, PAGE)))
             }
-            PoolRequest::Change(call) => {
-                PoolMsg::Done(perform(client, &call, None).await.map(|o| (o, Utc::now())))
-            }
+            PoolRequest::Change(call) => PoolMsg::Done(
+                crate::db_write!(db, c => perform(c, &call, None)).map(|o| (o, Utc::now())),
+            ),
             PoolRequest::FollowUp { lead, note } => {
                 let call = Call::Followup {
                     entity: Entity::Lead,
@@ -69,15 +68,15 @@ impl PoolRequest {
                     kind: "call".into(),
                     note: Some(note).filter(|n| !n.is_empty()),
                 };
-                PoolMsg::Done(perform(client, &call, None).await.map(|o| (o, Utc::now())))
+                PoolMsg::Done(
+                    crate::db_write!(db, c => perform(c, &call, None)).map(|o| (o, Utc::now())),
+                )
             }
-            PoolRequest::PreviewAssign { leads, login } => {
-                PoolMsg::AssignPreview(pool::preview_assign(client, leads, &login).await)
-            }
+            PoolRequest::PreviewAssign { leads, login } => PoolMsg::AssignPreview(
+                crate::db_read!(db, c => pool::preview_assign(c, leads.clone(), &login)),
+            ),
             PoolRequest::Assign { leads, to } => PoolMsg::Assigned(
-                pool::assign(client, &leads, to)
-                    .await
-                    .map(|o| (o, Utc::now())),
+                crate::db_write!(db, c => pool::assign(c, &leads, to)).map(|o| (o, Utc::now())),
             ),
         }
     }
