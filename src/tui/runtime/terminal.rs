@@ -35,7 +35,7 @@ pub async fn run(
     let mut signals = Signals::new().map_err(terminal_failed)?;
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, db, config, &mut app, notifier, &mut signals).await;
-    ratatui::restore();
+    hand_back();
     result.map_err(terminal_failed)
 }
 
@@ -87,13 +87,20 @@ impl Signals {
 /// Hands the terminal back to the shell and stops this process; returns once it runs again
 /// (`fg`), with the terminal taken back.
 fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
-    ratatui::restore();
+    hand_back();
     // SAFETY: raising a signal at this process; SIGSTOP cannot be caught, so this returns
     // only when the process is continued.
     unsafe {
         libc::raise(libc::SIGSTOP);
     }
     resume(terminal)
+}
+
+/// Gives the terminal back as the shell had it: cooked mode, main screen, cursor shown.
+fn hand_back() {
+    use ratatui::crossterm::{cursor, execute};
+    ratatui::restore();
+    let _ = execute!(std::io::stdout(), cursor::Show);
 }
 
 /// Takes the terminal (again): raw mode, alternate screen, hidden cursor, and a full redraw
