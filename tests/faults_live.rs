@@ -62,11 +62,10 @@ fn app_command(db: &PrivateCluster) -> String {
 
 /// The app's process: the child of the pane's shell.
 fn app_pid(terminal: &Session) -> i32 {
-    let shell = String::from_utf8_lossy(
-        &tmux(&["display", "-p", "-t", &terminal.0, "#{pane_pid}"]).stdout,
-    )
-    .trim()
-    .to_string();
+    let shell =
+        String::from_utf8_lossy(&tmux(&["display", "-p", "-t", &terminal.0, "#{pane_pid}"]).stdout)
+            .trim()
+            .to_string();
     let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
         .expect("the pane's shell");
     children
@@ -130,7 +129,10 @@ async fn the_app_heals_after_a_restart_and_killed_backends_and_keeps_the_form() 
     let back = Instant::now();
     let screen = terminal.wait_for(" live ", Duration::from_secs(10));
     let healed = back.elapsed();
-    assert!(healed < Duration::from_secs(5), "live again after {healed:?}");
+    assert!(
+        healed < Duration::from_secs(5),
+        "live again after {healed:?}"
+    );
     assert!(
         screen.contains("ZZRestartCo"),
         "the form's input survives:\n{screen}"
@@ -233,7 +235,9 @@ async fn leader(client: &tokio_postgres::Client) -> Option<String> {
 /// Makes `count` leads due for recycling; returns their ids.
 async fn make_due(client: &tokio_postgres::Client, count: i64) -> Vec<i64> {
     client
-        .batch_execute("update dibs.pools set recycle_after_idle = interval '7 days' where kind = 'lead'")
+        .batch_execute(
+            "update dibs.pools set recycle_after_idle = interval '7 days' where kind = 'lead'",
+        )
         .await
         .expect("pools recycle");
     client
@@ -328,8 +332,14 @@ async fn workers_survive_a_restart_and_a_standby_takes_over_within_5_s() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert!(first.try_wait().expect("worker a").is_none(), "worker a exited");
-    assert!(second.try_wait().expect("worker b").is_none(), "worker b exited");
+    assert!(
+        first.try_wait().expect("worker a").is_none(),
+        "worker a exited"
+    );
+    assert!(
+        second.try_wait().expect("worker b").is_none(),
+        "worker b exited"
+    );
 
     // kill -9 of the leader: the standby leads within 5 s.
     let leading = leader(&client).await.expect("a leader after the restart");
@@ -463,7 +473,10 @@ async fn a_held_row_is_said_in_words_and_a_killed_claim_never_commits() {
     // stops the claim, so it cannot commit when the row is freed.
     let mut claim = db
         .command_as("wangfang", &["lead", "claim", &lead.to_string()])
-        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("dibs-no-config"))
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("dibs-no-config"),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -76,7 +76,7 @@ impl Violations {
     }
 }
 
-fn bench_login(index: usize) -> String {
+pub(super) fn bench_login(index: usize) -> String {
     format!("dibs_bench_rep_{index}")
 }
 

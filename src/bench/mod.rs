@@ -12,7 +12,8 @@
 //!   matcher before issue 12 (`legacy`);
 //! - `rls`: what row-level security costs the app's queries;
 //! - `tui`: the app (render, last key → panel, start-up, memory), on the database as it is;
-//! - `render`: frame render times of every pane, with no database at all.
+//! - `render`: frame render times of every pane, with no database at all;
+//! - `soak`: load with a database restart or backend kills every few minutes (faults).
 
 pub mod claims;
 pub mod company;
@@ -21,6 +22,7 @@ pub mod legacy;
 pub mod recycle;
 pub mod render;
 pub mod rls;
+pub mod soak;
 pub mod tui;
 
 pub use claims::{ClaimsOptions, ClaimsReport, check_invariants, claims, setup_pool};

@@ -125,6 +125,21 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 300)]
         frames: usize,
     },
+    /// Reps, a manager, two workers and the app under a database restart or backend kills
+    /// every `fault_every` seconds: invariants, lost rows, the app live again (private
+    /// cluster only: it restarts the server).
+    Soak {
+        #[arg(long, default_value_t = 600.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 120.0)]
+        fault_every: f64,
+        #[arg(long, default_value_t = 50)]
+        reps: usize,
+        #[arg(long, default_value_t = 20_000)]
+        leads: i64,
+        #[arg(long, default_value_t = 20)]
+        limit: i32,
+    },
     /// A recycle sweep over many leads while reps claim: claim p99 with and without it.
     Recycle {
         #[arg(long, default_value_t = 1_000_000)]
@@ -227,6 +242,32 @@ pub async fn bench(
     output: &Output,
 ) -> Result<ExitCode, Error> {
     match which {
+        BenchKind::Soak {
+            seconds,
+            fault_every,
+            reps,
+            leads,
+            limit,
+        } => {
+            let Some(cluster) = &target.local else {
+                return Err(crate::text::SetupText::SoakNeedsPrivateCluster.into());
+            };
+            let options = bench::soak::SoakOptions {
+                seconds,
+                fault_every,
+                reps,
+                leads,
+                holding_limit: limit,
+            };
+            let report = bench::soak::soak(cluster, &target.config, options).await?;
+            let clean = report.violations.total() == 0 && report.lost_rows == 0;
+            print_report(output, &report, || report.text())?;
+            Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_ERROR)
+            })
+        }
         BenchKind::Company {
             reps,
             seconds,

@@ -18,7 +18,6 @@ use crate::domain::ownership::Entity;
 use crate::domain::score::{Draft, Keyed, Weights};
 use crate::domain::{email, phone, uscc};
 use crate::error::Error;
-use crate::text::DbText;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportRow {
@@ -73,9 +72,8 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
     let (mut reader, headers) = super::scan::csv_reader(&body)?;
     let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let Some(name_col) = column(&["name", "company_name", "company"]) else {
-        return Err(DbText::DatabaseError {
-            during: "reading the header row".into(),
-            detail: "the file needs a name (or company_name) column".into(),
+        return Err(crate::text::DedupText::BadFile {
+            detail: "the header row needs a name (or company_name) column".into(),
         }
         .into());
     };
@@ -261,12 +259,9 @@ pub async fn import(
     };
     let pool = pool_for(client, entity, pool_name).await?;
     if entity == Entity::Lead && pool.is_none() {
-        return Err(DbText::DatabaseError {
-            during: "import".into(),
-            detail: format!(
-                "there is no lead pool named {:?} (use --pool)",
-                pool_name.unwrap_or("")
-            ),
+        return Err(crate::text::SetupText::NoSuchThing {
+            what: "lead pool (--pool)".into(),
+            name: pool_name.unwrap_or("").to_string(),
         }
         .into());
     }

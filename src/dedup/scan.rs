@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::domain::matching::{Blocking, duplicates};
 use crate::domain::score::{Draft, Keyed, Weights, Why};
 use crate::error::Error;
-use crate::text::DbText;
+use crate::text::DedupText;
 
 /// One input record: `id,name` and optionally `phone,email,uscc,country`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,8 +50,7 @@ pub fn read_without_bom(mut input: impl Read) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     input
         .read_to_end(&mut bytes)
-        .map_err(|e| DbText::DatabaseError {
-            during: "reading the file".into(),
+        .map_err(|e| DedupText::BadFile {
             detail: e.to_string(),
         })?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -63,15 +62,30 @@ pub fn read_without_bom(mut input: impl Read) -> Result<Vec<u8>, Error> {
 /// A lenient CSV reader over `body` and its header names, trimmed and lower-cased.
 pub fn csv_reader(body: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), Error> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(body);
-    let headers = reader
+    let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| DbText::DatabaseError {
-            during: "reading the header row".into(),
-            detail: e.to_string(),
+        .map_err(|e| DedupText::BadFile {
+            detail: format!("the header row: {e}"),
         })?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
+    // Two columns of one name: which one holds the data is a guess dibs does not make.
+    for (index, name) in headers.iter().enumerate() {
+        if let Some(first) = headers[..index]
+            .iter()
+            .position(|h| h == name && !h.is_empty())
+        {
+            return Err(DedupText::BadFile {
+                detail: format!(
+                    "the header names the column {name:?} twice (columns {} and {}); rename or remove one",
+                    first + 1,
+                    index + 1
+                ),
+            }
+            .into());
+        }
+    }
     Ok((reader, headers))
 }
 
@@ -121,9 +135,8 @@ pub fn read_records(input: impl Read) -> Result<(Vec<Record>, Vec<RowProblem>), 
     let (mut reader, headers) = csv_reader(&body)?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let (Some(id_col), Some(name_col)) = (column("id"), column("name")) else {
-        return Err(DbText::DatabaseError {
-            during: "reading the header row".into(),
-            detail: "the file needs at least the columns id and name".into(),
+        return Err(DedupText::BadFile {
+            detail: "the header row needs at least the columns id and name".into(),
         }
         .into());
     };
@@ -262,8 +275,7 @@ pub fn scan(records: &[Record], weights: &Weights) -> (Vec<Pair>, ScanReport) {
 /// Writes `id_a,id_b,score,reasons` with a header row.
 pub fn write_pairs(pairs: &[Pair], output: impl Write) -> Result<(), Error> {
     let io = |e: csv::Error| {
-        Error::from(DbText::DatabaseError {
-            during: "writing pairs".into(),
+        Error::from(DedupText::BadFile {
             detail: e.to_string(),
         })
     };

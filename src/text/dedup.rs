@@ -5,6 +5,10 @@ use super::{Lang, ago, date_word, entity_word};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DedupText {
+    /// A file that cannot be read as a list at all (no such columns, unreadable header, I/O).
+    BadFile {
+        detail: String,
+    },
     CodeProblem {
         problem: crate::domain::uscc::UsccProblem,
     },
@@ -36,6 +40,13 @@ impl DedupText {
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            DedupText::BadFile { detail } => {
+                if zh {
+                    format!("无法读取这个文件：{detail}")
+                } else {
+                    format!("This file cannot be read: {detail}")
+                }
+            }
             DedupText::CodeProblem { problem } => {
                 use crate::domain::uscc::UsccProblem::*;
                 match (problem, zh) {

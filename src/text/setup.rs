@@ -22,6 +22,8 @@ pub enum SetupText {
     NoSuchUser {
         login: String,
     },
+    /// `dibs bench soak` restarts the server: only the private cluster.
+    SoakNeedsPrivateCluster,
     NoSuchThing {
         what: String,
         name: String,
@@ -88,6 +90,12 @@ impl SetupText {
                     format!("There is no user {login}.")
                 }
             }
+            SetupText::SoakNeedsPrivateCluster => (if zh {
+                "soak 基准会反复重启数据库，只能在 dibs 自己的私有集群上运行（不要设置 DATABASE_URL）。"
+            } else {
+                "The soak benchmark restarts the database again and again, so it runs on dibs's private cluster only (unset DATABASE_URL)."
+            })
+            .to_string(),
             SetupText::NoSuchThing { what, name } => {
                 if zh {
                     format!("找不到{what}「{name}」。")
