@@ -3100,7 +3100,14 @@ begin
     if not found then
         return dibs.result(false, 'not_found', p_entity, p_id, v_action, a.actor_id, null);
     end if;
-    if not (a.actor_role = 'admin' or (v_owner is not null and dibs.may_manage(a.actor_id, a.actor_role, v_owner))) then
+    -- A record nobody owns (released or recycled while locked) is its pool's: a manager of
+    -- any member of the pool may unlock it, or it would stay stuck, claimable by nobody.
+    if not (a.actor_role = 'admin'
+            or (v_owner is not null and dibs.may_manage(a.actor_id, a.actor_role, v_owner))
+            or (v_owner is null and a.actor_role = 'manager' and exists (
+                    select 1 from dibs.pool_members m
+                    where m.pool_id = v_pool
+                      and (m.user_id = a.actor_id or dibs.may_manage(a.actor_id, a.actor_role, m.user_id))))) then
         return dibs.result(false, 'not_permitted', p_entity, p_id, v_action, a.actor_id, v_owner);
     end if;
     if p_entity = 'lead' then
@@ -3191,7 +3198,8 @@ begin
         return dibs.audit('transfer_all', p_from::text, false, 'invalid_argument');
     end if;
     v_batch := nextval('dibs.repair_batches');
-    v_detail := jsonb_build_object('batch', v_batch, 'reason', trim(p_reason));
+    -- Every row of the hand-over, moved or refused (with its own reason), names the receiver.
+    v_detail := jsonb_build_object('batch', v_batch, 'reason', trim(p_reason), 'to', p_to);
     for r in select * from dibs.transfer_all_preview(p_from, p_to) loop
         v_outcome := dibs.move_record(r.entity::dibs.entity_kind, r.id, p_to, 'transfer', null, p_from, v_detail,
                                       true);
@@ -3305,7 +3313,7 @@ begin
     if length(trim(coalesce(p_reason, ''))) = 0 or not exists (select 1 from dibs.users where id = v_from and active) then
         return dibs.audit('undo_transfer', p_batch::text, false, 'invalid_argument');
     end if;
-    v_detail := jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason));
+    v_detail := jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason), 'to', v_from);
     for r in
         select g.entity, g.entity_id from dibs.ownership_log g
         where g.action = 'transfer' and g.outcome = 'ok' and (g.detail ->> 'batch')::bigint = p_batch

@@ -826,3 +826,38 @@ async fn leads_and_customers_answer_alike() {
     );
     assert_eq!(answers[0], answers[1], "leads and customers answer alike");
 }
+
+/// A rep releases a lead a manager had locked: it must not be stuck (claimable by nobody,
+/// unlockable by nobody) — the pool's manager unlocks it, then a rep may claim it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_released_locked_lead_is_unlocked_by_its_pools_manager() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 2, 5).await;
+    let admin = db.client().await;
+    let rep = as_person(&db, &org.reps[0].1).await;
+    let other = as_person(&db, &org.reps[1].1).await;
+    let manager = as_person(&db, &org.manager.1).await;
+    let lead = leads(&admin, org.pool, 1).await[0];
+    assert!(act(&rep, Action::ClaimLead(lead)).await.ok);
+    let locked = Action::SetLocked {
+        entity: Entity::Lead,
+        id: lead,
+        locked: true,
+    };
+    assert!(act(&manager, locked).await.ok);
+    assert!(act(&rep, Action::ReleaseLead(lead)).await.ok);
+    let refused = act(&other, Action::ClaimLead(lead)).await;
+    assert_eq!(refused.reason.code(), "locked");
+    // A rep may not unlock it; the pool's manager may.
+    let unlock = Action::SetLocked {
+        entity: Entity::Lead,
+        id: lead,
+        locked: false,
+    };
+    assert_eq!(
+        act(&other, unlock.clone()).await.reason.code(),
+        "not_permitted"
+    );
+    assert!(act(&manager, unlock).await.ok);
+    assert!(act(&other, Action::ClaimLead(lead)).await.ok);
+}

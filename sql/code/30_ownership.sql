@@ -738,7 +738,14 @@ begin
     if not found then
         return dibs.result(false, 'not_found', p_entity, p_id, v_action, a.actor_id, null);
     end if;
-    if not (a.actor_role = 'admin' or (v_owner is not null and dibs.may_manage(a.actor_id, a.actor_role, v_owner))) then
+    -- A record nobody owns (released or recycled while locked) is its pool's: a manager of
+    -- any member of the pool may unlock it, or it would stay stuck, claimable by nobody.
+    if not (a.actor_role = 'admin'
+            or (v_owner is not null and dibs.may_manage(a.actor_id, a.actor_role, v_owner))
+            or (v_owner is null and a.actor_role = 'manager' and exists (
+                    select 1 from dibs.pool_members m
+                    where m.pool_id = v_pool
+                      and (m.user_id = a.actor_id or dibs.may_manage(a.actor_id, a.actor_role, m.user_id))))) then
         return dibs.result(false, 'not_permitted', p_entity, p_id, v_action, a.actor_id, v_owner);
     end if;
     if p_entity = 'lead' then

@@ -58,7 +58,8 @@ begin
         return dibs.audit('transfer_all', p_from::text, false, 'invalid_argument');
     end if;
     v_batch := nextval('dibs.repair_batches');
-    v_detail := jsonb_build_object('batch', v_batch, 'reason', trim(p_reason));
+    -- Every row of the hand-over, moved or refused (with its own reason), names the receiver.
+    v_detail := jsonb_build_object('batch', v_batch, 'reason', trim(p_reason), 'to', p_to);
     for r in select * from dibs.transfer_all_preview(p_from, p_to) loop
         v_outcome := dibs.move_record(r.entity::dibs.entity_kind, r.id, p_to, 'transfer', null, p_from, v_detail,
                                       true);
@@ -98,7 +99,7 @@ begin
     if length(trim(coalesce(p_reason, ''))) = 0 or not exists (select 1 from dibs.users where id = v_from and active) then
         return dibs.audit('undo_transfer', p_batch::text, false, 'invalid_argument');
     end if;
-    v_detail := jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason));
+    v_detail := jsonb_build_object('undo_of', p_batch, 'reason', trim(p_reason), 'to', v_from);
     for r in
         select g.entity, g.entity_id from dibs.ownership_log g
         where g.action = 'transfer' and g.outcome = 'ok' and (g.detail ->> 'batch')::bigint = p_batch
