@@ -2950,6 +2950,11 @@ begin
                                    case when p_other is null then p_detail
                                         else coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('other', p_other)
                                    end);
+    elsif p_reason in ('already_yours', 'already_theirs') then
+        -- A success that changed nothing is an attempt all the same (the analytics count
+        -- attempts): logged with the owner on both sides, so the log's chain stays whole.
+        perform dibs.log_ownership(p_entity, p_id, p_action, true, p_reason, p_actor, p_owner, p_owner, p_pool,
+                                   p_detail);
     end if;
     return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
                p_detail)::dibs.outcome;

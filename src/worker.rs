@@ -33,7 +33,7 @@ pub struct PassReport {
 /// lock as soon as the server notices the connection is gone, so this bounds the take-over.
 const STANDBY_RETRY: Duration = Duration::from_secs(2);
 /// Longest wait between attempts to reconnect.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Calls a batch function until a batch handles nothing; each call is its own transaction.
 /// (A short batch is no sign of the end: rows another session holds are skipped, not done.)

@@ -16,7 +16,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_postgres::{Client, Config};
 
-use super::claims::{Stop, Violations, check_invariants, setup_pool};
+use super::claims::{LeadRange, Stop, Violations, check_invariants, setup_pool};
 use super::{Scratch, join_error};
 use crate::error::Error;
 use crate::local::LocalCluster;
@@ -40,8 +40,9 @@ pub struct FaultReport {
     /// Seconds from the start of the run.
     pub at: f64,
     /// Seconds from the end of the fault (the database answering again, or the kill) until
-    /// the app's status bar said live again with its connections remade; `None`: not within
-    /// 30 s, or the app never noticed.
+    /// the app's status bar said live again — which it says only once the live-event
+    /// connection is remade and the app's reads work; `None`: not within 30 s, or the app
+    /// never noticed the fault.
     pub app_live_again: Option<f64>,
 }
 
@@ -138,13 +139,13 @@ fn connection_fault(error: &Error) -> bool {
 async fn rep(
     config: Config,
     index: usize,
-    first: i64,
-    span: i64,
-    keep: usize,
+    range: LeadRange,
     stop: Stop,
     acknowledged: Arc<Mutex<HashMap<(i64, i64), u32>>>,
     before_faults: Arc<Mutex<Option<Instant>>>,
 ) -> (Calls, u64) {
+    let LeadRange { first, span, keep } = range;
+    let keep = keep as usize;
     let mut calls = Calls::default();
     let mut calls_before_faults = 0u64;
     let mut rng = SeededRng::new(index as u64 + 7);
@@ -298,9 +299,11 @@ async fn soak_in(
             tokio::spawn(rep(
                 config.clone(),
                 index,
-                first,
-                options.leads,
-                options.holding_limit as usize,
+                LeadRange {
+                    first,
+                    span: options.leads,
+                    keep: options.holding_limit,
+                },
                 stop.clone(),
                 acknowledged.clone(),
                 first_fault.clone(),
@@ -382,7 +385,7 @@ async fn soak_in(
             let live = app.liveness() == Liveness::Live;
             if !live && !noticed {
                 watching = Some((index, ended, true));
-            } else if live && noticed && runtime.settled() {
+            } else if live && noticed {
                 faults[index].app_live_again = Some(ended.elapsed().as_secs_f64());
                 watching = None;
             } else if ended.elapsed() > Duration::from_secs(30) {

@@ -104,14 +104,34 @@ pub async fn import(
     } else {
         Entity::Customer
     };
-    let report = crate::dedup::import::import(
+    // What is done is written down as it commits: an import that is killed leaves a record.
+    let mut journal = super::journal::Journal::create(&args.file, &args.kind, !output.json);
+    if journal.is_written() {
+        eprintln!(
+            "{}",
+            DedupText::ImportJournal {
+                path: journal.path.display().to_string(),
+            }
+        );
+    }
+    let report = crate::dedup::import::import_with(
         &mut client,
         entity,
         args.pool.as_deref(),
         input,
         args.dry_run,
+        &mut journal,
     )
     .await?;
+    journal.finish(&format!(
+        "{} rows, {} imported, {} with errors, {} duplicates in the file, {} already in the database, {} blocked",
+        report.rows,
+        report.imported,
+        report.problems.len(),
+        report.duplicates_in_file.len(),
+        report.duplicates_in_database.len(),
+        report.blocked.len()
+    ));
     if output.json {
         println!(
             "{}",
@@ -172,6 +192,15 @@ pub async fn run(
             country,
             top,
         } => {
+            // The database refuses longer names; say so in words before asking it.
+            let chars = name.chars().count();
+            if chars > MAX_NAME_CHARS {
+                return Err(DedupText::NameTooLong {
+                    chars,
+                    max: MAX_NAME_CHARS,
+                }
+                .into());
+            }
             let client = db::connect(&target.config).await?;
             let kinds = match (leads, customers) {
                 (true, _) => vec![Entity::Lead],
@@ -209,6 +238,8 @@ pub async fn run(
                     "{}",
                     serde_json::to_string_pretty(&matches).unwrap_or_default()
                 );
+            } else if matches.is_empty() {
+                println!("{}", DedupText::NoMatches);
             } else {
                 for m in &matches {
                     println!(
@@ -228,6 +259,9 @@ pub async fn run(
         offline => run_offline(offline, output),
     }
 }
+
+/// The longest company name the database takes (`dibs.dedup_candidates`, the tables).
+const MAX_NAME_CHARS: usize = 200;
 
 /// The actions that need no database.
 pub fn run_offline(action: DedupAction, output: &Output) -> Result<ExitCode, Error> {

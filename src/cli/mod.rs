@@ -1,6 +1,7 @@
 //! Command-line interface: what each `dibs …` command does, as thin calls into the library.
 
 mod dedup;
+mod journal;
 mod operations;
 mod records;
 mod users;

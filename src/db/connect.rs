@@ -76,6 +76,14 @@ pub fn friendly_error(err: &tokio_postgres::Error, config: &Config) -> Error {
 /// How long opening a connection may take when the URL does not say (`connect_timeout`).
 const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long opening a connection may take, start-up and authentication included.
+pub fn opening_limit(config: &Config) -> std::time::Duration {
+    config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+}
+
 /// One connection whose driver task runs on the current runtime. The whole opening — TCP,
 /// TLS, start-up and authentication — is bounded by the connect timeout: the driver's own
 /// timeout covers the TCP connect only, so a server that accepts and never answers would
@@ -85,10 +93,7 @@ pub async fn connect(config: &Config) -> Result<Client, Error> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
     }
-    let limit = config
-        .get_connect_timeout()
-        .copied()
-        .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    let limit = opening_limit(&config);
     match tokio::time::timeout(limit, open(&config)).await {
         Ok(result) => result,
         Err(_) => Err(DbText::DatabaseUnreachable {
@@ -145,12 +150,7 @@ pub fn connect_pool(config: &Config, size: usize) -> Result<Pool, Error> {
         Manager::from_config(config.clone(), NoTls, manager_config)
     };
     // Never wait forever for a connection: not to open one, not for a free one.
-    let limit = Some(
-        config
-            .get_connect_timeout()
-            .copied()
-            .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-    );
+    let limit = Some(opening_limit(&config));
     Pool::builder(manager)
         .max_size(size)
         .runtime(deadpool_postgres::Runtime::Tokio1)

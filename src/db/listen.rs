@@ -43,8 +43,25 @@ where
     })
 }
 
-/// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input).
+/// Opens a connection and LISTENs on `channel` (an identifier chosen by dibs, not user input),
+/// within the connect timeout (a server that accepts and never answers must not hold the
+/// listener forever: it would never try again).
 pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, Error> {
+    let limit = super::connect::opening_limit(config);
+    match tokio::time::timeout(limit, open_and_listen(config, channel)).await {
+        Ok(result) => result,
+        Err(_) => Err(crate::text::DbText::DatabaseUnreachable {
+            target: super::describe(config),
+            detail: crate::text::DbText::NoAnswer {
+                seconds: limit.as_secs_f64(),
+            }
+            .to_string(),
+        }
+        .into()),
+    }
+}
+
+async fn open_and_listen(config: &Config, channel: &str) -> Result<Subscription, Error> {
     let config = super::tls::effective(config);
     let (tx, payloads) = unbounded_channel();
     let (client, driver) = if super::tls::wants_tls(&config) {

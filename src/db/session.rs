@@ -101,7 +101,7 @@ async fn probe(pool: Pool, up: Arc<watch::Sender<bool>>) {
                 }
             }
         }
-        wait = (wait * 2).min(Duration::from_secs(2));
+        wait = (wait * 2).min(Duration::from_secs(1));
     }
 }
 

@@ -55,10 +55,17 @@ pub fn connector() -> Result<MakeRustlsConnect, Error> {
 }
 
 /// The configuration as dibs connects with it: `prefer` is treated as `disable` (an
-/// unverified opportunistic handshake would only pretend to protect).
+/// unverified opportunistic handshake would only pretend to protect), and a connection over
+/// a Unix socket never negotiates TLS, as libpq ignores `sslmode` there (the socket is
+/// local; TLS over it would only fail with "invalid dns name").
 pub fn effective(config: &Config) -> Config {
     let mut config = config.clone();
-    if config.get_ssl_mode() == SslMode::Prefer {
+    let sockets_only = !config.get_hosts().is_empty()
+        && config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)));
+    if config.get_ssl_mode() == SslMode::Prefer || sockets_only {
         config.ssl_mode(SslMode::Disable);
     }
     config

@@ -238,16 +238,45 @@ fn first_of_group(keyed: &[Keyed], weights: &Weights) -> Vec<usize> {
     (0..keyed.len()).map(|i| root(&mut parent, i)).collect()
 }
 
-/// Imports the valid, non-duplicate rows (or only reports, with `dry_run`). Rows are staged
-/// and checked against the database in bulk; each slice of rows to keep is inserted in its
-/// own transaction, and a slice the database refuses is retried row by row, so one refused
-/// row never costs the others.
+/// What an import says while it runs: the rows it will not import once the file is checked,
+/// then each committed slice. The CLI prints progress and keeps a journal on disk written as
+/// rows commit, so an import killed half-way leaves a record of what it did.
+pub trait ImportLog {
+    /// The file is checked: problems and duplicates are in `report`; `to_import` rows follow.
+    fn checked(&mut self, _report: &ImportReport, _to_import: usize) {}
+    /// A slice committed: its lines, and how many rows are imported so far.
+    fn committed(&mut self, _lines: &[i64], _imported: usize) {}
+    /// A row the database refused.
+    fn blocked(&mut self, _line: u64, _why: &str) {}
+}
+
+/// Says nothing while importing.
+pub struct Quiet;
+
+impl ImportLog for Quiet {}
+
+/// [`import_with`], saying nothing while it runs.
 pub async fn import(
     client: &mut Client,
     entity: Entity,
     pool_name: Option<&str>,
     input: impl Read,
     dry_run: bool,
+) -> Result<ImportReport, Error> {
+    import_with(client, entity, pool_name, input, dry_run, &mut Quiet).await
+}
+
+/// Imports the valid, non-duplicate rows (or only reports, with `dry_run`). Rows are staged
+/// and checked against the database in bulk; each slice of rows to keep is inserted in its
+/// own transaction, and a slice the database refuses is retried row by row, so one refused
+/// row never costs the others.
+pub async fn import_with(
+    client: &mut Client,
+    entity: Entity,
+    pool_name: Option<&str>,
+    input: impl Read,
+    dry_run: bool,
+    log: &mut (dyn ImportLog + Send),
 ) -> Result<ImportReport, Error> {
     let started = std::time::Instant::now();
     let (rows, problems) = read_rows(input)?;
@@ -337,6 +366,7 @@ pub async fn import(
     }
     report.seconds.candidates = started.elapsed().as_secs_f64();
     let started = std::time::Instant::now();
+    log.checked(&report, keep.len());
     if dry_run {
         report.imported = keep.len();
         unstage(&*client).await?;
@@ -344,15 +374,23 @@ pub async fn import(
     }
     for slice in keep.chunks(INSERT_SLICE) {
         match insert(client, entity, pool, slice).await {
-            Ok(n) => report.imported += n as usize,
+            Ok(n) => {
+                report.imported += n as usize;
+                log.committed(slice, report.imported);
+            }
             // Someone's row was refused: find whose, one by one.
             Err(err) if err.as_db_error().is_some() => {
                 for line in slice {
                     match insert(client, entity, pool, std::slice::from_ref(line)).await {
-                        Ok(n) => report.imported += n as usize,
-                        Err(err) if err.as_db_error().is_some() => report
-                            .blocked
-                            .push((*line as u64, crate::db::error_detail(&err))),
+                        Ok(n) => {
+                            report.imported += n as usize;
+                            log.committed(std::slice::from_ref(line), report.imported);
+                        }
+                        Err(err) if err.as_db_error().is_some() => {
+                            let why = crate::db::error_detail(&err);
+                            log.blocked(*line as u64, &why);
+                            report.blocked.push((*line as u64, why));
+                        }
                         Err(err) => return Err(Error::db("import", &err)),
                     }
                 }

@@ -105,8 +105,11 @@ pub fn suspicious_record(
 ) -> Option<RowProblem> {
     for (index, field) in record.iter().enumerate() {
         let name = headers.get(index).cloned().unwrap_or_else(|| "-".into());
-        let breaks = field.iter().filter(|b| **b == b'\n').count() as u64;
-        if breaks > 0 || field.contains(&b'\r') {
+        // A quote left open on the last line takes the file's final line break along: that
+        // break ends the last line, it starts no new one.
+        let body = field.strip_suffix(b"\n").unwrap_or(field);
+        let breaks = body.iter().filter(|b| **b == b'\n').count() as u64;
+        if field.contains(&b'\n') || field.contains(&b'\r') {
             return Some(RowProblem {
                 line,
                 field: name,

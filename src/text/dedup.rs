@@ -9,6 +9,17 @@ pub enum DedupText {
     BadFile {
         detail: String,
     },
+    /// A name longer than any company name dibs stores.
+    NameTooLong {
+        chars: usize,
+        max: usize,
+    },
+    /// `dedup check` found nothing similar.
+    NoMatches,
+    /// Where an import writes what it did as it commits.
+    ImportJournal {
+        path: String,
+    },
     CodeProblem {
         problem: crate::domain::uscc::UsccProblem,
     },
@@ -40,6 +51,32 @@ impl DedupText {
     pub fn render(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            DedupText::NameTooLong { chars, max } => {
+                if zh {
+                    format!(
+                        "名称有 {chars} 个字，超过了上限 {max} 个字：请检查是否粘贴了多余的内容。"
+                    )
+                } else {
+                    format!(
+                        "The name has {chars} characters, more than the {max} a company name may have: check for pasted extra text."
+                    )
+                }
+            }
+            DedupText::ImportJournal { path } => {
+                if zh {
+                    format!("导入记录：{path}（每批提交后立即写入；中途中断也能看到已导入哪些行）")
+                } else {
+                    format!(
+                        "Journal: {path} (written as each slice commits: if the import is interrupted, it says which lines are in)"
+                    )
+                }
+            }
+            DedupText::NoMatches => (if zh {
+                "没有找到相似的客户或线索。"
+            } else {
+                "No similar customers or leads found."
+            })
+            .to_string(),
             DedupText::BadFile { detail } => {
                 if zh {
                     format!("无法读取这个文件：{detail}")

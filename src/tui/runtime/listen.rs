@@ -9,10 +9,12 @@ use tokio_postgres::Config;
 use crate::tui::app::{Link, Msg};
 
 pub async fn listen(config: Config, tx: mpsc::Sender<Msg>) {
-    let mut backoff = Duration::from_millis(500);
+    // Capped at 2 s: after a restart the screen is live again within seconds, while a
+    // database that stays down is asked at most every 2 s by each app.
+    let mut backoff = Duration::from_millis(250);
     loop {
         if let Ok(mut subscription) = crate::db::listen::subscribe(&config, "dibs_events").await {
-            backoff = Duration::from_millis(500);
+            backoff = Duration::from_millis(250);
             let _ = tx.send(Msg::Link(Link::Events, true)).await;
             let _ = tx.send(Msg::Changed).await;
             while subscription.payloads.recv().await.is_some() {
@@ -28,6 +30,6 @@ pub async fn listen(config: Config, tx: mpsc::Sender<Msg>) {
             return;
         }
         tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(10));
+        backoff = (backoff * 2).min(Duration::from_secs(2));
     }
 }
