@@ -495,3 +495,47 @@ async fn a_held_row_is_said_in_words_and_a_killed_claim_never_commits() {
         .get(0);
     assert_eq!(owner, None, "a ghost claim committed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quitting_with_the_form_open_withdraws_the_draft_at_once() {
+    let db = PrivateCluster::with_demo("drafts").await;
+    let owner = db.client().await;
+    let terminal = Session::start(
+        &format!("dibs-drafts-{}", std::process::id()),
+        120,
+        30,
+        &app_command(&db),
+    );
+    terminal.wait_for(" live ", Duration::from_secs(60));
+    let pid = app_pid(&terminal);
+    terminal.keys("2");
+    terminal.keys("n");
+    terminal.keys("ZZDraftCo");
+    let drafts = async || -> i64 {
+        owner
+            .query_one(
+                "select count(*) from dibs.drafts d join dibs.users u on u.id = d.user_id
+                 where u.login_role = 'wangfang' and d.name = 'ZZDraftCo'",
+                &[],
+            )
+            .await
+            .expect("drafts")
+            .get(0)
+    };
+    let started = Instant::now();
+    while drafts().await == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "colleagues never saw the draft"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Ctrl-C quits from anywhere, the open form included.
+    terminal.keys("C-c");
+    let started = Instant::now();
+    while process_state(pid).is_some_and(|s| s != 'Z') {
+        assert!(started.elapsed() < Duration::from_secs(5), "still running");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(drafts().await, 0, "the draft outlived the app");
+}
