@@ -192,11 +192,14 @@ async fn lead(config: &Config, interval: Duration, backoff: &mut Backoff) -> Res
         ticker.tick().await;
         match run_pass(&client).await {
             Ok(report) => tracing::info!(?report, "worker pass"),
-            // A deadlock victim or conflict: the rows are still due; the next pass does them.
-            Err(error) if passing(&error) && !error.is_connection_lost() => {
-                tracing::warn!("worker pass: {error}; retried at the next pass");
+            Err(error) if error.is_connection_lost() => return Err(error),
+            // A deadlock victim, a conflict, or a record a sweep could not handle: the rows
+            // are still due and the next pass tries again; a worker that exited here would
+            // leave every other sweep undone.
+            Err(error) => {
+                tracing::warn!("worker pass: {error}; tried again at the next pass");
+                eprintln!("dibs worker: {error}; tried again at the next pass");
             }
-            Err(error) => return Err(error),
         }
     }
 }

@@ -8,7 +8,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::cluster::{PrivateCluster, text};
+use common::cluster::{PrivateCluster, Running, text};
 use common::terminal::{Session, tmux};
 
 const MINE: &str = "o.owner_id = (select id from dibs.users where login_role = 'wangfang')
@@ -209,11 +209,17 @@ async fn signals_restore_the_terminal_and_ctrl_z_suspends_and_resumes() {
     terminal.wait_for(" live ", Duration::from_secs(10));
     assert_eq!(pane_modes(&terminal), "1 0");
 
-    // SIGTERM: the app ends and the terminal is the shell's again.
+    // SIGTERM: the app ends and the terminal is the shell's again. (It may first wait up
+    // to 3 s for its last requests; a loaded CI machine adds to that.)
     signal(pid, "TERM");
     let started = Instant::now();
     while process_state(pid).is_some_and(|s| s != 'Z') {
-        assert!(started.elapsed() < Duration::from_secs(5), "still running");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "still running ({:?}):\n{}",
+            process_state(pid),
+            terminal.screen()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(pane_modes(&terminal), "0 1");
@@ -286,6 +292,8 @@ async fn recycled_once(
 async fn workers_survive_a_restart_and_a_standby_takes_over_within_5_s() {
     let db = PrivateCluster::with_demo("workers").await;
     // The demo's own owners would be recycled too; only ours count.
+    let logs = std::env::temp_dir().join(format!("dibs-workers-{}", std::process::id()));
+    std::fs::create_dir_all(&logs).expect("log dir");
     let spawn = |name: &str| {
         let url = format!("{}&application_name={name}", db.url());
         Command::new(env!("CARGO_BIN_EXE_dibs"))
@@ -297,12 +305,13 @@ async fn workers_survive_a_restart_and_a_standby_takes_over_within_5_s() {
                 std::env::temp_dir().join("dibs-no-config"),
             )
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(logs.join(name)).expect("log"))
             .spawn()
             .expect("worker")
     };
-    let mut first = spawn("worker_a");
-    let mut second = spawn("worker_b");
+    let said = |name: &str| std::fs::read_to_string(logs.join(name)).unwrap_or_default();
+    let mut first = Running(spawn("worker_a"));
+    let mut second = Running(spawn("worker_b"));
     let client = db.client().await;
     let started = Instant::now();
     while leader(&client).await.is_none() {
@@ -333,12 +342,14 @@ async fn workers_survive_a_restart_and_a_standby_takes_over_within_5_s() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(
-        first.try_wait().expect("worker a").is_none(),
-        "worker a exited"
+        first.0.try_wait().expect("worker a").is_none(),
+        "worker a exited: {}",
+        said("worker_a")
     );
     assert!(
-        second.try_wait().expect("worker b").is_none(),
-        "worker b exited"
+        second.0.try_wait().expect("worker b").is_none(),
+        "worker b exited: {}",
+        said("worker_b")
     );
 
     // kill -9 of the leader: the standby leads within 5 s.
@@ -348,8 +359,8 @@ async fn workers_survive_a_restart_and_a_standby_takes_over_within_5_s() {
     } else {
         (&mut second, "worker_a")
     };
-    dead.kill().expect("kill -9");
-    let _ = dead.wait();
+    dead.0.kill().expect("kill -9");
+    let _ = dead.0.wait();
     let killed = Instant::now();
     while leader(&client).await.as_deref() != Some(standby) {
         assert!(
@@ -358,10 +369,6 @@ async fn workers_survive_a_restart_and_a_standby_takes_over_within_5_s() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let _ = first.kill();
-    let _ = second.kill();
-    let _ = first.wait();
-    let _ = second.wait();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -376,7 +383,7 @@ async fn two_once_runs_and_a_leader_recycle_every_due_lead_exactly_once() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
-    let mut leader_run = leader_run.expect("leader");
+    let _leader_run = Running(leader_run.expect("leader"));
     let once: Vec<_> = (0..2)
         .map(|_| {
             db.command_as("dibs", &["worker", "--once"])
@@ -412,8 +419,6 @@ async fn two_once_runs_and_a_leader_recycle_every_due_lead_exactly_once() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let _ = leader_run.kill();
-    let _ = leader_run.wait();
 }
 
 /// A lead another session holds a row lock on.
@@ -534,7 +539,7 @@ async fn quitting_with_the_form_open_withdraws_the_draft_at_once() {
     terminal.keys("C-c");
     let started = Instant::now();
     while process_state(pid).is_some_and(|s| s != 'Z') {
-        assert!(started.elapsed() < Duration::from_secs(5), "still running");
+        assert!(started.elapsed() < Duration::from_secs(15), "still running");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(drafts().await, 0, "the draft outlived the app");

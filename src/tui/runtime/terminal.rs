@@ -46,14 +46,18 @@ fn terminal_failed(e: std::io::Error) -> Error {
     .into()
 }
 
-/// The signals the app answers.
+/// The signals the app answers. The ending ones (TERM, HUP, INT) are watched by a task of
+/// their own: it asks the loop to quit and, should the loop not manage within a few seconds
+/// (stuck writing to a terminal nobody reads), restores the terminal and exits itself — a
+/// handled signal must never leave a process that no longer dies of it.
 struct Signals {
-    terminate: Signal,
-    hangup: Signal,
-    interrupt: Signal,
+    quit: mpsc::Receiver<()>,
     stop: Signal,
     resume: Signal,
 }
+
+/// How long the loop has to quit after an ending signal before the watcher ends the process.
+const QUIT_LIMIT: Duration = Duration::from_secs(5);
 
 /// What a signal asks of the loop.
 enum Asked {
@@ -64,10 +68,26 @@ enum Asked {
 
 impl Signals {
     fn new() -> std::io::Result<Signals> {
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut hangup = signal(SignalKind::hangup())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let (tx, quit) = mpsc::channel(1);
+        tokio::spawn(async move {
+            let code = tokio::select! {
+                _ = terminate.recv() => libc::SIGTERM,
+                _ = hangup.recv() => libc::SIGHUP,
+                _ = interrupt.recv() => libc::SIGINT,
+            };
+            let _ = tx.send(()).await;
+            tokio::time::sleep(QUIT_LIMIT).await;
+            tracing::warn!(
+                "the app did not quit within {QUIT_LIMIT:?} of signal {code}; ending it"
+            );
+            hand_back();
+            std::process::exit(128 + code);
+        });
         Ok(Signals {
-            terminate: signal(SignalKind::terminate())?,
-            hangup: signal(SignalKind::hangup())?,
-            interrupt: signal(SignalKind::interrupt())?,
+            quit,
             stop: signal(SignalKind::from_raw(libc::SIGTSTP))?,
             resume: signal(SignalKind::from_raw(libc::SIGCONT))?,
         })
@@ -75,9 +95,7 @@ impl Signals {
 
     async fn next(&mut self) -> Asked {
         tokio::select! {
-            _ = self.terminate.recv() => Asked::Quit,
-            _ = self.hangup.recv() => Asked::Quit,
-            _ = self.interrupt.recv() => Asked::Quit,
+            Some(()) = self.quit.recv() => Asked::Quit,
             _ = self.stop.recv() => Asked::Suspend,
             _ = self.resume.recv() => Asked::Resume,
         }
