@@ -240,6 +240,36 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.attempt_days(p_from date, p_to date) RETURNS TABLE(day date, user_id bigint, subject text, collided boolean, raced boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with attempts as (
+        select (g.at at time zone current_setting('TimeZone'))::date as day,
+               case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
+               coalesce('company:' || coalesce(ld.company_id, c.company_id),
+                        g.entity::text || ':' || g.entity_id) as subject,
+               g.outcome = 'refused'
+                 and g.reason in ('already_owned_by', 'company_held', 'company_has_customer',
+                                  'protected_by', 'duplicate_blocked', 'duplicate_credit_code') as collided,
+               g.outcome = 'refused'
+                 and g.reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
+                 and (g.detail ->> 'other_since')::timestamptz > g.at - interval '10 minutes' as raced
+        from dibs.ownership_log g
+        left join dibs.leads ld on g.entity = 'lead' and ld.id = g.entity_id
+        left join dibs.customers c on g.entity = 'customer' and c.id = g.entity_id
+        where g.action in ('claim', 'register', 'convert', 'create')
+          and g.at >= p_from::timestamptz and g.at < (p_to + 1)::timestamptz
+    )
+    select a.day, a.user_id, a.subject, bool_or(a.collided), bool_or(coalesce(a.raced, false))
+    from attempts a
+    where a.user_id is not null
+      -- A rep sees her own figures, a manager her teams', an admin everyone's.
+      and case when dibs.my_role() = 'rep' then a.user_id = dibs.my_id()
+               else dibs.sees_everything() or a.user_id = any (dibs.my_scope_users()) end
+    group by a.day, a.user_id, a.subject
+$$;
+
 CREATE FUNCTION dibs.audit(p_action text, p_target text, p_ok boolean, p_reason text, p_detail jsonb DEFAULT NULL::jsonb) RETURNS dibs.admin_result
     LANGUAGE plpgsql
     AS $_$
@@ -580,6 +610,18 @@ CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     AS $$
     delete from dibs.drafts
     where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
+$$;
+
+CREATE FUNCTION dibs.collision_figures(p_from date, p_to date) RETURNS TABLE(day date, attempts bigint, collisions bigint, races bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select d::date, count(a.subject), count(a.subject) filter (where a.collided),
+           count(a.subject) filter (where a.raced)
+    from generate_series(p_from, p_to, interval '1 day') d
+    left join dibs.attempt_days(p_from, p_to) a on a.day = d::date
+    group by d
+    order by d
 $$;
 
 CREATE FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) RETURNS void
@@ -2947,9 +2989,13 @@ begin
         -- A refusal records the owner at that moment and, in detail, the other party.
         perform dibs.log_ownership(p_entity, coalesce(p_id, 0), p_action, false, p_reason, p_actor,
                                    coalesce(p_from, p_owner), null, p_pool,
-                                   case when p_other is null then p_detail
-                                        else coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('other', p_other)
-                                   end);
+                                   -- With when the other party took it: a refusal soon after is a race.
+                                   nullif(coalesce(p_detail, '{}'::jsonb)
+                                          || case when p_other is null then '{}'::jsonb
+                                                  else jsonb_build_object('other', p_other) end
+                                          || case when p_since is null then '{}'::jsonb
+                                                  else jsonb_build_object('other_since', p_since) end,
+                                          '{}'::jsonb));
     elsif p_reason in ('already_yours', 'already_theirs') then
         -- A success that changed nothing is an attempt all the same (the analytics count
         -- attempts): logged with the owner on both sides, so the log's chain stays whole.
@@ -4650,6 +4696,11 @@ GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint)
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.audit(p_action text, p_target text, p_ok boolean, p_reason text, p_detail jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.auto_assign(p_batch integer) FROM PUBLIC;
@@ -4677,6 +4728,11 @@ REVOKE ALL ON FUNCTION dibs.clear_draft(p_entity text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) FROM PUBLIC;
 

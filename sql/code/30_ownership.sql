@@ -143,9 +143,13 @@ begin
         -- A refusal records the owner at that moment and, in detail, the other party.
         perform dibs.log_ownership(p_entity, coalesce(p_id, 0), p_action, false, p_reason, p_actor,
                                    coalesce(p_from, p_owner), null, p_pool,
-                                   case when p_other is null then p_detail
-                                        else coalesce(p_detail, '{}'::jsonb) || jsonb_build_object('other', p_other)
-                                   end);
+                                   -- With when the other party took it: a refusal soon after is a race.
+                                   nullif(coalesce(p_detail, '{}'::jsonb)
+                                          || case when p_other is null then '{}'::jsonb
+                                                  else jsonb_build_object('other', p_other) end
+                                          || case when p_since is null then '{}'::jsonb
+                                                  else jsonb_build_object('other_since', p_since) end,
+                                          '{}'::jsonb));
     elsif p_reason in ('already_yours', 'already_theirs') then
         -- A success that changed nothing is an attempt all the same (the analytics count
         -- attempts): logged with the owner on both sides, so the log's chain stays whole.

@@ -81,6 +81,8 @@ grant execute on function
     dibs.transfer_lead(bigint, bigint, bigint),
     dibs.claim_customer(bigint, bigint, dibs.ownership_action, text),
     dibs.company_collisions(),
+    dibs.attempt_days(date, date),
+    dibs.collision_figures(date, date),
     dibs.same_company(dibs.entity_kind, bigint),
     dibs.release_customer(bigint, bigint),
     dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),

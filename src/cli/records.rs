@@ -374,6 +374,18 @@ pub enum ReportKind {
         #[arg(long)]
         csv: bool,
     },
+    /// Attempts, collisions (撞单), the collision rate (撞单率) and races per day, counted in
+    /// attempt-days (one person, one company or record, one day; your scope). `--json` too.
+    CollisionRate {
+        /// First day (YYYY-MM-DD); default: 27 days before --to.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day (YYYY-MM-DD); default: today.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 pub async fn report(
@@ -382,7 +394,12 @@ pub async fn report(
     output: &Output,
 ) -> Result<ExitCode, Error> {
     let client = db::connect(&target.config).await?;
-    let ReportKind::Collisions { csv } = which;
+    let csv = match which {
+        ReportKind::Collisions { csv } => csv,
+        ReportKind::CollisionRate { from, to, csv } => {
+            return collision_rate(&client, from, to, csv, output).await;
+        }
+    };
     let records = crate::db::api::company::collisions(&client).await?;
     if output.json {
         println!(
@@ -477,4 +494,75 @@ pub async fn company_rule(
         println!("{}", AdminText::AdminRefused { what, reason });
         Ok(ExitCode::from(EXIT_REFUSED))
     }
+}
+
+async fn collision_rate(
+    client: &tokio_postgres::Client,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    csv: bool,
+    output: &Output,
+) -> Result<ExitCode, Error> {
+    let to = to.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let from = from.unwrap_or(to - chrono::Duration::days(27));
+    if from > to {
+        return Err(crate::text::SetupText::BadDateRange {
+            from: from.to_string(),
+            to: to.to_string(),
+        }
+        .into());
+    }
+    let days = crate::db::api::analytics::collision_figures(client, from, to).await?;
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&days).unwrap_or_else(|_| "[]".into())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rate = |d: &crate::db::api::analytics::DayFigures| {
+        d.rate()
+            .map(|r| format!("{:.1}%", r * 100.0))
+            .unwrap_or_else(|| "-".into())
+    };
+    let mut rows = vec![
+        ["day", "attempts", "collisions", "rate", "races"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(days.iter().map(|d| {
+        vec![
+            d.day.to_string(),
+            d.attempts.to_string(),
+            d.collisions.to_string(),
+            rate(d),
+            d.races.to_string(),
+        ]
+    }));
+    if csv {
+        let bytes =
+            crate::tui::export::csv_bytes(&rows).map_err(|e| crate::text::TuiText::FileError {
+                path: "stdout".into(),
+                detail: e.to_string(),
+            })?;
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(&bytes);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for row in &rows {
+        println!(
+            "{:<10}  {:>8}  {:>10}  {:>6}  {:>5}",
+            row[0], row[1], row[2], row[3], row[4]
+        );
+    }
+    let (attempts, collisions): (i64, i64) = days
+        .iter()
+        .fold((0, 0), |(a, c), d| (a + d.attempts, c + d.collisions));
+    if attempts > 0 {
+        println!(
+            "{from} – {to}: {attempts} attempts, {collisions} collisions, rate {:.1}%",
+            collisions as f64 * 100.0 / attempts as f64
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -93,6 +93,7 @@ pub const CODE: &[CodeFile] = &[
     code!("61_users.sql"),
     code!("70_board_tree.sql"),
     code!("71_repair.sql"),
+    code!("80_analytics.sql"),
     code!("90_grants.sql"),
 ];
 

@@ -22,6 +22,11 @@ pub enum SetupText {
     NoSuchUser {
         login: String,
     },
+    /// A report's --from after its --to.
+    BadDateRange {
+        from: String,
+        to: String,
+    },
     /// `dibs bench soak` restarts the server: only the private cluster.
     SoakNeedsPrivateCluster,
     NoSuchThing {
@@ -88,6 +93,13 @@ impl SetupText {
                     format!("没有用户 {login}。")
                 } else {
                     format!("There is no user {login}.")
+                }
+            }
+            SetupText::BadDateRange { from, to } => {
+                if zh {
+                    format!("开始日期 {from} 晚于结束日期 {to}。")
+                } else {
+                    format!("The first day {from} is after the last day {to}.")
                 }
             }
             SetupText::SoakNeedsPrivateCluster => (if zh {

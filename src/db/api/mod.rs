@@ -4,6 +4,7 @@
 //! caller's own login so that row-level security decides what comes back.
 
 pub mod admin;
+pub mod analytics;
 pub mod board;
 pub mod company;
 pub mod customers;
