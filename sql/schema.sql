@@ -612,6 +612,33 @@ CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
 $$;
 
+CREATE FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) RETURNS TABLE(label text, attempts bigint, collisions bigint, races bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if p_by not in ('week', 'rep', 'team') then
+        raise exception 'breakdown by % is not known (week, rep or team)', p_by using errcode = '22023';
+    end if;
+    return query
+    with keyed as (
+        select case p_by
+                   when 'week' then to_char(date_trunc('week', a.day), 'IYYY-"W"IW')
+                   when 'rep' then coalesce(u.display_name, '?')
+                   else coalesce(t.name, '-')
+               end as label,
+               a.collided, a.raced, a.day
+        from dibs.attempt_days(p_from, p_to) a
+        left join dibs.users u on u.id = a.user_id
+        left join dibs.teams t on t.id = u.team_id
+    )
+    select k.label, count(*), count(*) filter (where k.collided), count(*) filter (where k.raced)
+    from keyed k
+    group by k.label
+    order by case when p_by = 'week' then min(k.day) end, count(*) desc, k.label;
+end
+$$;
+
 CREATE FUNCTION dibs.collision_figures(p_from date, p_to date) RETURNS TABLE(day date, attempts bigint, collisions bigint, races bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -4728,6 +4755,11 @@ REVOKE ALL ON FUNCTION dibs.clear_draft(p_entity text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_rep;

@@ -117,6 +117,41 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         })
         .unwrap_or_default();
     assert_eq!(said, vec![(3, 1, 1), (2, 1, 0)]);
+
+    // By rep over both days: rep 1 has 3 attempt-days (lead 1 yesterday and today, lead 2),
+    // 2 collisions, 1 race; rep 0 has 2 attempt-days and none. Biggest first.
+    let names: Vec<String> = admin
+        .query(
+            "select display_name from dibs.users where id = any($1) order by id",
+            &[&vec![rep0, rep1]],
+        )
+        .await
+        .expect("names")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let by_rep: Vec<(String, i64, i64, i64)> = admin
+        .query(
+            "select label, attempts, collisions, races
+             from dibs.collision_breakdown(current_date - 1, current_date, 'rep')",
+            &[],
+        )
+        .await
+        .expect("by rep")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(
+        by_rep,
+        vec![(names[1].clone(), 3, 2, 1), (names[0].clone(), 2, 0, 0)]
+    );
+    let unknown = admin
+        .query(
+            "select * from dibs.collision_breakdown(current_date, current_date, 'planet')",
+            &[],
+        )
+        .await;
+    assert!(unknown.is_err(), "an unknown breakdown is refused");
 }
 
 #[tokio::test(flavor = "multi_thread")]

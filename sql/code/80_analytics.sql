@@ -55,3 +55,31 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
     group by d
     order by d
 $$;
+
+-- The same figures over [p_from, p_to] broken down by 'week' (ISO weeks, Monday first),
+-- 'rep' or 'team' (the person's team now), biggest first for rep and team.
+create or replace function dibs.collision_breakdown(p_from date, p_to date, p_by text)
+returns table (label text, attempts bigint, collisions bigint, races bigint)
+language plpgsql stable security definer set search_path = dibs, pg_temp as $$
+begin
+    if p_by not in ('week', 'rep', 'team') then
+        raise exception 'breakdown by % is not known (week, rep or team)', p_by using errcode = '22023';
+    end if;
+    return query
+    with keyed as (
+        select case p_by
+                   when 'week' then to_char(date_trunc('week', a.day), 'IYYY-"W"IW')
+                   when 'rep' then coalesce(u.display_name, '?')
+                   else coalesce(t.name, '-')
+               end as label,
+               a.collided, a.raced, a.day
+        from dibs.attempt_days(p_from, p_to) a
+        left join dibs.users u on u.id = a.user_id
+        left join dibs.teams t on t.id = u.team_id
+    )
+    select k.label, count(*), count(*) filter (where k.collided), count(*) filter (where k.raced)
+    from keyed k
+    group by k.label
+    order by case when p_by = 'week' then min(k.day) end, count(*) desc, k.label;
+end
+$$;

@@ -83,6 +83,7 @@ grant execute on function
     dibs.company_collisions(),
     dibs.attempt_days(date, date),
     dibs.collision_figures(date, date),
+    dibs.collision_breakdown(date, date, text),
     dibs.same_company(dibs.entity_kind, bigint),
     dibs.release_customer(bigint, bigint),
     dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),

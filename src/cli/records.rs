@@ -383,6 +383,9 @@ pub enum ReportKind {
         /// Last day (YYYY-MM-DD); default: today.
         #[arg(long)]
         to: Option<chrono::NaiveDate>,
+        /// One line per day, ISO week, rep or team.
+        #[arg(long, default_value = "day", value_parser = ["day", "week", "rep", "team"])]
+        by: String,
         #[arg(long)]
         csv: bool,
     },
@@ -396,8 +399,8 @@ pub async fn report(
     let client = db::connect(&target.config).await?;
     let csv = match which {
         ReportKind::Collisions { csv } => csv,
-        ReportKind::CollisionRate { from, to, csv } => {
-            return collision_rate(&client, from, to, csv, output).await;
+        ReportKind::CollisionRate { from, to, by, csv } => {
+            return collision_rate(&client, from, to, &by, csv, output).await;
         }
     };
     let records = crate::db::api::company::collisions(&client).await?;
@@ -500,9 +503,11 @@ async fn collision_rate(
     client: &tokio_postgres::Client,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
+    by: &str,
     csv: bool,
     output: &Output,
 ) -> Result<ExitCode, Error> {
+    use crate::db::api::analytics::{GroupFigures, collision_breakdown, collision_figures};
     let to = to.unwrap_or_else(|| chrono::Local::now().date_naive());
     let from = from.unwrap_or(to - chrono::Duration::days(27));
     if from > to {
@@ -512,31 +517,53 @@ async fn collision_rate(
         }
         .into());
     }
-    let days = crate::db::api::analytics::collision_figures(client, from, to).await?;
-    if output.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&days).unwrap_or_else(|_| "[]".into())
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let rate = |d: &crate::db::api::analytics::DayFigures| {
-        d.rate()
-            .map(|r| format!("{:.1}%", r * 100.0))
-            .unwrap_or_else(|| "-".into())
+    let groups: Vec<GroupFigures> = if by == "day" {
+        let days = collision_figures(client, from, to).await?;
+        if output.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&days).unwrap_or_else(|_| "[]".into())
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        days.into_iter()
+            .map(|d| GroupFigures {
+                label: d.day.to_string(),
+                attempts: d.attempts,
+                collisions: d.collisions,
+                races: d.races,
+            })
+            .collect()
+    } else {
+        let groups = collision_breakdown(client, from, to, by).await?;
+        if output.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&groups).unwrap_or_else(|_| "[]".into())
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        groups
+    };
+    let rate = |g: &GroupFigures| {
+        if g.attempts > 0 {
+            format!("{:.1}%", g.collisions as f64 * 100.0 / g.attempts as f64)
+        } else {
+            "-".into()
+        }
     };
     let mut rows = vec![
-        ["day", "attempts", "collisions", "rate", "races"]
+        [by, "attempts", "collisions", "rate", "races"]
             .map(String::from)
             .to_vec(),
     ];
-    rows.extend(days.iter().map(|d| {
+    rows.extend(groups.iter().map(|g| {
         vec![
-            d.day.to_string(),
-            d.attempts.to_string(),
-            d.collisions.to_string(),
-            rate(d),
-            d.races.to_string(),
+            g.label.clone(),
+            g.attempts.to_string(),
+            g.collisions.to_string(),
+            rate(g),
+            g.races.to_string(),
         ]
     }));
     if csv {
@@ -551,13 +578,17 @@ async fn collision_rate(
     }
     for row in &rows {
         println!(
-            "{:<10}  {:>8}  {:>10}  {:>6}  {:>5}",
-            row[0], row[1], row[2], row[3], row[4]
+            "{}  {:>8}  {:>10}  {:>6}  {:>5}",
+            crate::text::pad_to_width(&row[0], 12),
+            row[1],
+            row[2],
+            row[3],
+            row[4]
         );
     }
-    let (attempts, collisions): (i64, i64) = days
+    let (attempts, collisions): (i64, i64) = groups
         .iter()
-        .fold((0, 0), |(a, c), d| (a + d.attempts, c + d.collisions));
+        .fold((0, 0), |(a, c), g| (a + g.attempts, c + g.collisions));
     if attempts > 0 {
         println!(
             "{from} – {to}: {attempts} attempts, {collisions} collisions, rate {:.1}%",

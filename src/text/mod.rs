@@ -215,3 +215,20 @@ mod tests {
         assert!(text.render(Lang::Zh).contains("找不到"));
     }
 }
+
+/// `text` padded with spaces to `width` terminal columns (a Chinese character takes two), so
+/// columns of mixed Chinese and Latin text line up in a terminal.
+pub fn pad_to_width(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+#[cfg(test)]
+mod width_tests {
+    #[test]
+    fn padding_counts_chinese_characters_as_two_columns() {
+        assert_eq!(super::pad_to_width("王芳", 6), "王芳  ");
+        assert_eq!(super::pad_to_width("ann", 6), "ann   ");
+        assert_eq!(super::pad_to_width("王芳王芳", 6), "王芳王芳");
+    }
+}

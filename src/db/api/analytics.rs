@@ -43,3 +43,36 @@ pub async fn collision_figures<C: GenericClient>(
         })
         .collect())
 }
+
+/// Figures over a period by week, rep or team.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigures {
+    pub label: String,
+    pub attempts: i64,
+    pub collisions: i64,
+    pub races: i64,
+}
+
+/// How figures are grouped: `week`, `rep` or `team` (the database checks it too).
+pub async fn collision_breakdown<C: GenericClient>(
+    client: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: &str,
+) -> Result<Vec<GroupFigures>, Error> {
+    Ok(client
+        .query(
+            "select label, attempts, collisions, races from dibs.collision_breakdown($1, $2, $3)",
+            &[&from, &to, &by],
+        )
+        .await
+        .map_err(Error::doing("reading the collision figures"))?
+        .iter()
+        .map(|r| GroupFigures {
+            label: r.get(0),
+            attempts: r.get(1),
+            collisions: r.get(2),
+            races: r.get(3),
+        })
+        .collect())
+}
