@@ -174,11 +174,30 @@ pub fn canonical(name: &str) -> String {
 
 /// The basic form: comparable across width, script, case, spacing and punctuation.
 pub fn basic_form(name: &str) -> String {
-    canonical(name)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let kept = |text: &str| -> String {
+        canonical(text)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut form = kept(name);
+    // Dropping punctuation or lowercasing can bring combining marks together in an order
+    // normalisation changes (a mark, `{`, another mark): normalise again until the form is a
+    // fixed point, so the basic form of a basic form is itself. A form of ASCII and CJK
+    // ideographs only (nearly every company name) is one already.
+    let plain = |c: char| c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c);
+    for _ in 0..4 {
+        if form.chars().all(plain) {
+            break;
+        }
+        let again = kept(&form);
+        if again == form {
+            break;
+        }
+        form = again;
+    }
+    form
 }
 
 /// Removes bracketed parts that are only a region: 华为技术（深圳）有限公司 → 华为技术有限公司.
