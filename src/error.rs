@@ -92,23 +92,17 @@ impl Error {
         }
     }
 
-    fn during_words(&self) -> String {
-        match self {
-            Error::Database { during, .. } | Error::Connection { during, .. } => during.clone(),
-            Error::Said(_) => String::new(),
-        }
-    }
-
     /// The error in words, in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         match self {
             Error::Said(text) => text.render(lang),
-            Error::Database { code, .. } if self.is_connection_lost() => DbText::ConnectionLost {
-                during: self.during_words(),
-                detail: match self {
-                    Error::Database { message, .. } => format!("{message} ({code})"),
-                    _ => String::new(),
-                },
+            Error::Database {
+                during,
+                code,
+                message,
+            } if self.is_connection_lost() => DbText::ConnectionLost {
+                during: during.clone(),
+                detail: format!("{message} ({code})"),
             }
             .render(lang),
             Error::Database { code, .. } if code == "55P03" => DbText::LockBusy {

@@ -96,6 +96,30 @@ fn process_state(pid: i32) -> Option<char> {
     stat.rsplit_once(')')?.1.trim_start().chars().next()
 }
 
+/// Waits (5 s at most) until the process is stopped (Ctrl-Z, SIGTSTP).
+fn wait_until_stopped(pid: i32) {
+    let started = Instant::now();
+    while process_state(pid) != Some('T') {
+        assert!(started.elapsed() < Duration::from_secs(5), "not stopped");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until the process has exited. It may first wait up to 3 s for its last requests;
+/// a loaded CI machine adds to that, hence 15 s.
+fn wait_until_ended(pid: i32, terminal: &Session) {
+    let started = Instant::now();
+    while process_state(pid).is_some_and(|s| s != 'Z') {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "still running ({:?}):\n{}",
+            process_state(pid),
+            terminal.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn signal(pid: i32, signal: &str) {
     let sent = Command::new("kill")
         .args([&format!("-{signal}"), &pid.to_string()])
@@ -183,11 +207,7 @@ async fn signals_restore_the_terminal_and_ctrl_z_suspends_and_resumes() {
 
     // Ctrl-Z: the terminal goes back to the shell before the process stops.
     terminal.keys("C-z");
-    let started = Instant::now();
-    while process_state(pid) != Some('T') {
-        assert!(started.elapsed() < Duration::from_secs(5), "not stopped");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_stopped(pid);
     assert_eq!(pane_modes(&terminal), "0 1");
     // `fg`: raw mode and the screen come back; a key acts at once (no Enter needed).
     signal(pid, "CONT");
@@ -198,30 +218,16 @@ async fn signals_restore_the_terminal_and_ctrl_z_suspends_and_resumes() {
 
     // An outside SIGTSTP then SIGCONT: the same.
     signal(pid, "TSTP");
-    let started = Instant::now();
-    while process_state(pid) != Some('T') {
-        assert!(started.elapsed() < Duration::from_secs(5), "not stopped");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_stopped(pid);
     assert_eq!(pane_modes(&terminal), "0 1");
     signal(pid, "CONT");
     terminal.keys("1");
     terminal.wait_for(" live ", Duration::from_secs(10));
     assert_eq!(pane_modes(&terminal), "1 0");
 
-    // SIGTERM: the app ends and the terminal is the shell's again. (It may first wait up
-    // to 3 s for its last requests; a loaded CI machine adds to that.)
+    // SIGTERM: the app ends and the terminal is the shell's again.
     signal(pid, "TERM");
-    let started = Instant::now();
-    while process_state(pid).is_some_and(|s| s != 'Z') {
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "still running ({:?}):\n{}",
-            process_state(pid),
-            terminal.screen()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_ended(pid, &terminal);
     assert_eq!(pane_modes(&terminal), "0 1");
 }
 
@@ -537,10 +543,6 @@ async fn quitting_with_the_form_open_withdraws_the_draft_at_once() {
     }
     // Ctrl-C quits from anywhere, the open form included.
     terminal.keys("C-c");
-    let started = Instant::now();
-    while process_state(pid).is_some_and(|s| s != 'Z') {
-        assert!(started.elapsed() < Duration::from_secs(15), "still running");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until_ended(pid, &terminal);
     assert_eq!(drafts().await, 0, "the draft outlived the app");
 }

@@ -435,23 +435,19 @@ async fn soak_in(
         .await
         .map_err(Error::doing("soak"))?
         .get(0);
+    let total = calls.ok + calls.refused + calls.failed;
     Ok(SoakReport {
         seconds: elapsed,
         reps: options.reps,
         faults,
         calls,
         calls_per_s_before_faults: before as f64 / quiet.max(0.001),
-        calls_per_s_overall: 0.0,
+        calls_per_s_overall: total as f64 / elapsed.max(0.001),
         manager_assignments,
         leads_recycled,
         violations,
         lost_rows,
         workers_alive_at_end,
-    })
-    .map(|mut report| {
-        let total = report.calls.ok + report.calls.refused + report.calls.failed;
-        report.calls_per_s_overall = total as f64 / elapsed.max(0.001);
-        report
     })
 }
 

@@ -139,17 +139,7 @@ macro_rules! db_read {
         let db: &$crate::db::Session = $db;
         let mut tries = 0;
         loop {
-            let result = match db.lease().await {
-                Ok(lease) => {
-                    let result = {
-                        let $c: &tokio_postgres::Client = &lease;
-                        $work.await
-                    };
-                    db.finish(lease, &result);
-                    result
-                }
-                Err(error) => Err(error),
-            };
+            let result = $crate::db_attempt!(db, $c => $work);
             tries += 1;
             if tries < 2
                 && result
@@ -170,18 +160,28 @@ macro_rules! db_read {
 macro_rules! db_write {
     ($db:expr, $c:ident => $work:expr) => {{
         let db: &$crate::db::Session = $db;
-        let result = match db.lease().await {
+        let result = $crate::db_attempt!(db, $c => $work);
+        db.note(&result);
+        result.map_err($crate::db::Session::change_error)
+    }};
+}
+
+/// One attempt of [`db_read!`] or [`db_write!`]: lease a connection, run the work on it, and
+/// hand the connection back (or drop it when it broke).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! db_attempt {
+    ($db:expr, $c:ident => $work:expr) => {
+        match $db.lease().await {
             Ok(lease) => {
                 let result = {
                     let $c: &tokio_postgres::Client = &lease;
                     $work.await
                 };
-                db.finish(lease, &result);
+                $db.finish(lease, &result);
                 result
             }
             Err(error) => Err(error),
-        };
-        db.note(&result);
-        result.map_err($crate::db::Session::change_error)
-    }};
+        }
+    };
 }
