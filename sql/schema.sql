@@ -131,6 +131,72 @@ CREATE TYPE dibs.user_role AS ENUM (
     'viewer'
 );
 
+CREATE FUNCTION dibs.analytics_lag() RETURNS TABLE(updated_at timestamp with time zone, rows_behind bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select c.updated_at,
+           (select count(*) from dibs.ownership_log g
+            where g.xid >= c.log_xid and (g.xid, g.id) > (c.log_xid, c.log_id))
+           + (select count(*) from dibs.dedup_decisions d
+              where d.xid >= c.decision_xid and (d.xid, d.id) > (c.decision_xid, c.decision_id))
+    from dibs.analytics_cursor c
+$$;
+
+CREATE FUNCTION dibs.analytics_people() RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select case when dibs.sees_everything() then null
+                when dibs.my_id() is null then '{}'::bigint[]
+                when dibs.my_role() = 'rep' then array[dibs.my_id()]
+                else coalesce(dibs.my_scope_users(), array[dibs.my_id()]) end
+$$;
+
+CREATE FUNCTION dibs.analytics_people(p_user bigint) RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select case when p_user is null then dibs.analytics_people()
+                when dibs.analytics_people() is null or p_user = any (dibs.analytics_people()) then array[p_user]
+                else '{}'::bigint[] end
+$$;
+
+CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with people as (select dibs.analytics_people(p_user) as ids),
+    figures as (
+        select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
+               coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
+               coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released
+        from dibs.daily_figures f, people p
+        where f.day between p_from and p_to and (p.ids is null or f.user_id = any (p.ids))
+    ),
+    refusals as (
+        select coalesce(sum(r.refusals), 0)::bigint as refusals
+        from dibs.daily_refusals r, people p
+        where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+    ),
+    decisions as (
+        select coalesce(sum(d.decisions) filter (where d.decision = 'blocked'), 0)::bigint as blocked,
+               coalesce(sum(d.decisions) filter (where d.decision = 'needs_override'), 0)::bigint as warned,
+               coalesce(sum(d.decisions) filter (where d.decision = 'warned_overridden'), 0)::bigint as overridden
+        from dibs.daily_decisions d, people p
+        where d.day between p_from and p_to and (p.ids is null or d.user_id = any (p.ids))
+    ),
+    contested as (
+        select count(distinct a.subject)::bigint as contested
+        from dibs.attempt_facts a, people p
+        where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
+          and (p.ids is null or a.user_id = any (p.ids))
+    )
+    select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
+           d.blocked, d.warned, d.overridden, c.contested
+    from figures f, refusals r, decisions d, contested c
+$$;
+
 CREATE FUNCTION dibs.assign_company() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -238,36 +304,6 @@ CREATE FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint DEFAUL
 begin
     return dibs.move_record('lead', p_lead, p_to, 'assign', p_for);
 end
-$$;
-
-CREATE FUNCTION dibs.attempt_days(p_from date, p_to date) RETURNS TABLE(day date, user_id bigint, subject text, collided boolean, raced boolean)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
-    AS $$
-    with attempts as (
-        select (g.at at time zone current_setting('TimeZone'))::date as day,
-               case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
-               coalesce('company:' || coalesce(ld.company_id, c.company_id),
-                        g.entity::text || ':' || g.entity_id) as subject,
-               g.outcome = 'refused'
-                 and g.reason in ('already_owned_by', 'company_held', 'company_has_customer',
-                                  'protected_by', 'duplicate_blocked', 'duplicate_credit_code') as collided,
-               g.outcome = 'refused'
-                 and g.reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
-                 and (g.detail ->> 'other_since')::timestamptz > g.at - interval '10 minutes' as raced
-        from dibs.ownership_log g
-        left join dibs.leads ld on g.entity = 'lead' and ld.id = g.entity_id
-        left join dibs.customers c on g.entity = 'customer' and c.id = g.entity_id
-        where g.action in ('claim', 'register', 'convert', 'create')
-          and g.at >= p_from::timestamptz and g.at < (p_to + 1)::timestamptz
-    )
-    select a.day, a.user_id, a.subject, bool_or(a.collided), bool_or(coalesce(a.raced, false))
-    from attempts a
-    where a.user_id is not null
-      -- A rep sees her own figures, a manager her teams', an admin everyone's.
-      and case when dibs.my_role() = 'rep' then a.user_id = dibs.my_id()
-               else dibs.sees_everything() or a.user_id = any (dibs.my_scope_users()) end
-    group by a.day, a.user_id, a.subject
 $$;
 
 CREATE FUNCTION dibs.audit(p_action text, p_target text, p_ok boolean, p_reason text, p_detail jsonb DEFAULT NULL::jsonb) RETURNS dibs.admin_result
@@ -612,41 +648,48 @@ CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
 $$;
 
-CREATE FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) RETURNS TABLE(label text, attempts bigint, collisions bigint, races bigint)
+CREATE FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(label text, attempts bigint, collisions bigint, races bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
 begin
-    if p_by not in ('week', 'rep', 'team') then
-        raise exception 'breakdown by % is not known (week, rep or team)', p_by using errcode = '22023';
+    if p_by not in ('day', 'week', 'rep', 'team') then
+        raise exception 'breakdown by % is not known (day, week, rep or team)', p_by using errcode = '22023';
     end if;
     return query
     with keyed as (
         select case p_by
-                   when 'week' then to_char(date_trunc('week', a.day), 'IYYY-"W"IW')
+                   when 'day' then to_char(f.day, 'YYYY-MM-DD')
+                   when 'week' then to_char(date_trunc('week', f.day), 'IYYY-"W"IW')
                    when 'rep' then coalesce(u.display_name, '?')
                    else coalesce(t.name, '-')
                end as label,
-               a.collided, a.raced, a.day
-        from dibs.attempt_days(p_from, p_to) a
-        left join dibs.users u on u.id = a.user_id
+               f.attempts, f.collisions, f.races, f.day
+        from dibs.daily_figures f
+        left join dibs.users u on u.id = f.user_id
         left join dibs.teams t on t.id = u.team_id
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+          and (f.attempts > 0 or f.collisions > 0)
     )
-    select k.label, count(*), count(*) filter (where k.collided), count(*) filter (where k.raced)
+    select k.label, sum(k.attempts)::bigint, sum(k.collisions)::bigint, sum(k.races)::bigint
     from keyed k
     group by k.label
-    order by case when p_by = 'week' then min(k.day) end, count(*) desc, k.label;
+    order by case when p_by in ('day', 'week') then min(k.day) end, sum(k.attempts) desc, k.label;
 end
 $$;
 
-CREATE FUNCTION dibs.collision_figures(p_from date, p_to date) RETURNS TABLE(day date, attempts bigint, collisions bigint, races bigint)
+CREATE FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(day date, attempts bigint, collisions bigint, races bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
-    select d::date, count(a.subject), count(a.subject) filter (where a.collided),
-           count(a.subject) filter (where a.raced)
+    with people as (select dibs.analytics_people(p_user) as ids)
+    select d::date, coalesce(sum(f.attempts), 0)::bigint, coalesce(sum(f.collisions), 0)::bigint,
+           coalesce(sum(f.races), 0)::bigint
     from generate_series(p_from, p_to, interval '1 day') d
-    left join dibs.attempt_days(p_from, p_to) a on a.day = d::date
+    cross join people p
+    left join dibs.daily_figures f on f.day = d::date and (p.ids is null or f.user_id = any (p.ids))
     group by d
     order by d
 $$;
@@ -834,6 +877,31 @@ CREATE FUNCTION dibs.contacts_unmasked(p_owner bigint) RETURNS boolean
     AS $$
     select coalesce((select dibs.my_role()) = 'admin' or p_owner = any ((select dibs.my_unmasked_users())::bigint[]),
                     false)
+$$;
+
+CREATE FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer DEFAULT 10, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(company_id bigint, name text, collisions bigint, people bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with top as (
+        select a.subject, count(*)::bigint as collisions
+        from dibs.attempt_facts a, (select dibs.analytics_people(p_user) as ids) p
+        where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
+          and (p.ids is null or a.user_id = any (p.ids))
+        group by a.subject
+        order by 2 desc, 1
+        limit least(greatest(p_limit, 1), 100)
+    )
+    select substr(t.subject, 9)::bigint,
+           coalesce((select c.name from dibs.customers c where c.company_id = substr(t.subject, 9)::bigint
+                     order by c.status = 'active' desc, c.id limit 1),
+                    (select l.company_name from dibs.leads l where l.company_id = substr(t.subject, 9)::bigint
+                     order by l.id limit 1), '?'),
+           t.collisions,
+           (select count(distinct a.user_id) from dibs.attempt_facts a
+            where a.subject = t.subject and a.day between p_from and p_to)
+    from top t
+    order by t.collisions desc, 1
 $$;
 
 CREATE FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint DEFAULT NULL::bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
@@ -1431,6 +1499,14 @@ begin
 end
 $_$;
 
+CREATE FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select p_outcome = 'refused'
+       and p_reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by',
+                        'duplicate_blocked', 'duplicate_credit_code')
+$$;
+
 CREATE FUNCTION dibs.is_member(p_pool bigint, p_user bigint) RETURNS boolean
     LANGUAGE plpgsql STABLE
     AS $$
@@ -1438,6 +1514,14 @@ begin
     return (select exists (select 1 from dibs.pool_members m join dibs.users u on u.id = m.user_id
                    where m.pool_id = p_pool and m.user_id = p_user and u.active));
 end
+$$;
+
+CREATE FUNCTION dibs.is_race(p_outcome dibs.ownership_outcome, p_reason text, p_at timestamp with time zone, p_detail jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select coalesce(p_outcome = 'refused'
+                    and p_reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
+                    and (p_detail ->> 'other_since')::timestamptz > p_at - interval '10 minutes', false)
 $$;
 
 CREATE FUNCTION dibs.latin_parts(p_canonical text) RETURNS dibs.name_parts
@@ -2388,6 +2472,13 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.org_time_zone() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select coalesce((select time_zone from dibs.settings), current_setting('TimeZone'))
+$$;
+
 CREATE FUNCTION dibs.parse_name(p text) RETURNS dibs.name_parts
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
@@ -2630,6 +2721,22 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.rebuild_analytics() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if coalesce(dibs.my_role(), '') <> 'admin' and session_user <> (select nspowner::regrole::name
+                                                                      from pg_namespace where nspname = 'dibs') then
+        raise exception 'only an administrator may rebuild the figures' using errcode = '42501';
+    end if;
+    perform 1 from dibs.analytics_cursor for update;
+    truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions;
+    update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
+                                     rows_counted = 0, updated_at = now();
+end
+$$;
+
 CREATE FUNCTION dibs.rebuild_scopes() RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -2638,6 +2745,17 @@ CREATE FUNCTION dibs.rebuild_scopes() RETURNS void
     insert into dibs.user_scopes (login, user_id, role, everything, teams, users, unmasked, pools)
     select u.login_role, (s).user_id, (s).role, (s).everything, (s).teams, (s).users, (s).unmasked, (s).pools
     from (select u.login_role, dibs.compute_scope(u.login_role) as s from dibs.users u where u.active) u;
+$$;
+
+CREATE FUNCTION dibs.record_subject(p_entity dibs.entity_kind, p_id bigint) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select coalesce('company:' || case p_entity
+                        when 'lead' then (select company_id from dibs.leads where id = p_id)
+                        when 'customer' then (select company_id from dibs.customers where id = p_id)
+                    end,
+                    p_entity::text || ':' || p_id)
 $$;
 
 CREATE FUNCTION dibs.recycle(p_entity dibs.entity_kind, p_batch integer) RETURNS integer
@@ -2779,6 +2897,17 @@ begin
     perform dibs.rebuild_scopes();
     return null;
 end
+$$;
+
+CREATE FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(reason text, refusals bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select r.reason, sum(r.refusals)::bigint
+    from dibs.daily_refusals r, (select dibs.analytics_people(p_user) as ids) p
+    where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+    group by r.reason
+    order by 2 desc, 1
 $$;
 
 CREATE FUNCTION dibs.register_customer(p_customer bigint, p_partner text DEFAULT NULL::text, p_note text DEFAULT NULL::text, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
@@ -2942,6 +3071,48 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.rep_figures(p_from date, p_to date) RETURNS TABLE(user_id bigint, name text, team text, attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, limit_refusals bigint, held integer, holding_limit integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with people as (
+        select u.id, u.display_name, t.name as team
+        from dibs.users u left join dibs.teams t on t.id = u.team_id, (select dibs.analytics_people() as ids) p
+        where u.active and u.role in ('rep', 'manager') and (p.ids is null or u.id = any (p.ids))
+    ),
+    figures as (
+        select f.user_id, sum(f.attempts)::bigint as attempts, sum(f.collisions)::bigint as collisions,
+               sum(f.races)::bigint as races, sum(f.taken)::bigint as taken, sum(f.recycled)::bigint as recycled
+        from dibs.daily_figures f join people pe on pe.id = f.user_id
+        where f.day between p_from and p_to
+        group by f.user_id
+    ),
+    limits as (
+        select r.user_id, sum(r.refusals)::bigint as refusals
+        from dibs.daily_refusals r join people pe on pe.id = r.user_id
+        where r.day between p_from and p_to and r.reason in ('over_limit', 'daily_cap', 'cooldown')
+        group by r.user_id
+    ),
+    fullest as (
+        select distinct on (m.user_id) m.user_id, h.held, coalesce(m.holding_limit, pl.holding_limit) as holding_limit
+        from dibs.pool_members m join people pe on pe.id = m.user_id
+        join dibs.pools pl on pl.id = m.pool_id
+        cross join lateral (
+            select case when pl.kind = 'lead' then dibs.lead_holdings(pl.id, m.user_id)
+                        else dibs.customer_holdings(pl.id, m.user_id) end as held
+        ) h
+        order by m.user_id, h.held::float8 / greatest(coalesce(m.holding_limit, pl.holding_limit), 1) desc
+    )
+    select pe.id, pe.display_name, coalesce(pe.team, '-'), coalesce(f.attempts, 0), coalesce(f.collisions, 0),
+           coalesce(f.races, 0), coalesce(f.taken, 0), coalesce(f.recycled, 0), coalesce(l.refusals, 0),
+           fu.held, fu.holding_limit
+    from people pe
+    left join figures f on f.user_id = pe.id
+    left join limits l on l.user_id = pe.id
+    left join fullest fu on fu.user_id = pe.id
+    order by coalesce(f.attempts, 0) desc, pe.display_name
+$$;
+
 CREATE FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) RETURNS dibs.admin_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -3031,6 +3202,131 @@ begin
     end if;
     return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
                p_detail)::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.roll_up_analytics(p_max integer DEFAULT 5000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    v_tz text := dibs.org_time_zone();
+    cur dibs.analytics_cursor;
+    v_log dibs.ownership_log[];
+    v_dec dibs.dedup_decisions[];
+    v_read integer;
+begin
+    select * into cur from dibs.analytics_cursor for update;
+    select coalesce(array_agg(g order by g.xid, g.id), '{}') into v_log from (
+        select * from dibs.ownership_log g
+        where g.xid >= cur.log_xid and (g.xid, g.id) > (cur.log_xid, cur.log_id) and g.xid < v_horizon
+        order by g.xid, g.id limit p_max) g;
+    select coalesce(array_agg(d order by d.xid, d.id), '{}') into v_dec from (
+        select * from dibs.dedup_decisions d
+        where d.xid >= cur.decision_xid and (d.xid, d.id) > (cur.decision_xid, cur.decision_id) and d.xid < v_horizon
+        order by d.xid, d.id limit p_max) d;
+    v_read := cardinality(v_log) + cardinality(v_dec);
+    if v_read = 0 then
+        return 0;
+    end if;
+
+    -- Attempt-days. `before` reads the facts as they were when the statement began (every part
+    -- of one statement shares a snapshot), so a day already counted adds no attempt, and one
+    -- that already collided adds no collision.
+    with seen as (
+        select (g.at at time zone v_tz)::date as day,
+               case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
+               dibs.record_subject(g.entity, g.entity_id) as subject,
+               dibs.is_collision(g.outcome, g.reason) as collided,
+               dibs.is_race(g.outcome, g.reason, g.at, g.detail) as raced
+        from unnest(v_log) g
+        where g.action in ('claim', 'register', 'convert', 'create')
+        union all
+        select (d.at at time zone v_tz)::date, d.user_id,
+               case when d.decision = 'blocked' then 'draft:' || lower(btrim(d.draft_name))
+                    else dibs.record_subject(d.entity, d.created_id) end,
+               true, false
+        from unnest(v_dec) d
+        where d.decision in ('blocked', 'warned_overridden')
+    ), batch as (
+        select s.day, s.user_id, s.subject, bool_or(s.collided) as collided, bool_or(s.raced) as raced
+        from seen s where s.user_id is not null and s.subject is not null
+        group by s.day, s.user_id, s.subject
+    ), before as (
+        select f.* from dibs.attempt_facts f join batch b using (user_id, day, subject)
+    ), upserted as (
+        insert into dibs.attempt_facts as f (user_id, day, subject, collided, raced)
+        select b.user_id, b.day, b.subject, b.collided, b.raced from batch b
+        on conflict (user_id, day, subject) do update
+            set collided = f.collided or excluded.collided, raced = f.raced or excluded.raced
+            where (excluded.collided and not f.collided) or (excluded.raced and not f.raced)
+    )
+    insert into dibs.daily_figures as t (day, user_id, attempts, collisions, races)
+    select b.day, b.user_id,
+           count(*) filter (where o.user_id is null),
+           count(*) filter (where b.collided and not coalesce(o.collided, false)),
+           count(*) filter (where b.raced and not coalesce(o.raced, false))
+    from batch b left join before o using (user_id, day, subject)
+    group by b.day, b.user_id
+    on conflict (day, user_id) do update
+        set attempts = t.attempts + excluded.attempts, collisions = t.collisions + excluded.collisions,
+            races = t.races + excluded.races;
+
+    -- Refusal-days by reason (a blocked create is a refusal too).
+    with seen as (
+        select distinct (g.at at time zone v_tz)::date as day, g.actor_id as user_id,
+               dibs.record_subject(g.entity, g.entity_id) as subject, g.reason
+        from unnest(v_log) g
+        where g.outcome = 'refused' and g.actor_id is not null
+        union
+        select (d.at at time zone v_tz)::date, d.user_id, 'draft:' || lower(btrim(d.draft_name)), 'duplicate_blocked'
+        from unnest(v_dec) d
+        where d.decision = 'blocked' and d.user_id is not null
+    ), fresh as (
+        insert into dibs.refusal_facts (user_id, day, subject, reason)
+        select s.user_id, s.day, s.subject, s.reason from seen s
+        on conflict do nothing
+        returning day, user_id, reason
+    )
+    insert into dibs.daily_refusals as t (day, user_id, reason, refusals)
+    select f.day, f.user_id, f.reason, count(*) from fresh f group by f.day, f.user_id, f.reason
+    on conflict (day, user_id, reason) do update set refusals = t.refusals + excluded.refusals;
+
+    -- Records taken, recycled away and released, per person and day.
+    insert into dibs.daily_figures as t (day, user_id, taken, recycled, released)
+    select x.day, x.user_id, sum(x.taken), sum(x.recycled), sum(x.released)
+    from (
+        select (g.at at time zone v_tz)::date as day, g.to_owner as user_id, 1 as taken, 0 as recycled, 0 as released
+        from unnest(v_log) g
+        where g.outcome = 'ok' and g.to_owner is not null and g.to_owner is distinct from g.from_owner
+          and g.action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
+        union all
+        select (g.at at time zone v_tz)::date, g.from_owner, 0,
+               (g.action = 'recycle')::int, (g.action = 'release')::int
+        from unnest(v_log) g
+        where g.outcome = 'ok' and g.from_owner is not null and g.action in ('recycle', 'release')
+    ) x
+    group by x.day, x.user_id
+    on conflict (day, user_id) do update
+        set taken = t.taken + excluded.taken, recycled = t.recycled + excluded.recycled,
+            released = t.released + excluded.released;
+
+    -- Duplicate-check decisions, each one.
+    insert into dibs.daily_decisions as t (day, user_id, decision, decisions)
+    select (d.at at time zone v_tz)::date, d.user_id, d.decision, count(*)
+    from unnest(v_dec) d where d.user_id is not null
+    group by 1, 2, 3
+    on conflict (day, user_id, decision) do update set decisions = t.decisions + excluded.decisions;
+
+    update dibs.analytics_cursor set
+        log_xid = coalesce(v_log[cardinality(v_log)].xid, log_xid),
+        log_id = coalesce(v_log[cardinality(v_log)].id, log_id),
+        decision_xid = coalesce(v_dec[cardinality(v_dec)].xid, decision_xid),
+        decision_id = coalesce(v_dec[cardinality(v_dec)].id, decision_id),
+        rows_counted = rows_counted + v_read,
+        updated_at = now();
+    return v_read;
 end
 $$;
 
@@ -3655,6 +3951,17 @@ CREATE FUNCTION dibs.without_char(p text, n integer) RETURNS text
     select left(p, n - 1) || substr(p, n + 1)
 $$;
 
+CREATE TABLE dibs.analytics_cursor (
+    singleton boolean DEFAULT true NOT NULL,
+    log_xid bigint DEFAULT 0 NOT NULL,
+    log_id bigint DEFAULT 0 NOT NULL,
+    decision_xid bigint DEFAULT 0 NOT NULL,
+    decision_id bigint DEFAULT 0 NOT NULL,
+    rows_counted bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone,
+    CONSTRAINT analytics_cursor_singleton_check CHECK (singleton)
+);
+
 CREATE TABLE dibs.assignment_cursor (
     rule_id bigint NOT NULL,
     last_user_id bigint
@@ -3667,6 +3974,14 @@ ALTER TABLE dibs.assignment_rules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE dibs.attempt_facts (
+    user_id bigint NOT NULL,
+    day date NOT NULL,
+    subject text NOT NULL,
+    collided boolean NOT NULL,
+    raced boolean NOT NULL
 );
 
 CREATE TABLE dibs.audit_log (
@@ -3899,6 +4214,31 @@ CREATE TABLE dibs.daily_claims (
     claims integer DEFAULT 0 NOT NULL
 );
 
+CREATE TABLE dibs.daily_decisions (
+    day date NOT NULL,
+    user_id bigint NOT NULL,
+    decision text NOT NULL,
+    decisions integer DEFAULT 0 NOT NULL
+);
+
+CREATE TABLE dibs.daily_figures (
+    day date NOT NULL,
+    user_id bigint NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    collisions integer DEFAULT 0 NOT NULL,
+    races integer DEFAULT 0 NOT NULL,
+    taken integer DEFAULT 0 NOT NULL,
+    recycled integer DEFAULT 0 NOT NULL,
+    released integer DEFAULT 0 NOT NULL
+);
+
+CREATE TABLE dibs.daily_refusals (
+    day date NOT NULL,
+    user_id bigint NOT NULL,
+    reason text NOT NULL,
+    refusals integer DEFAULT 0 NOT NULL
+);
+
 CREATE TABLE dibs.dedup_decisions (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
@@ -3910,6 +4250,7 @@ CREATE TABLE dibs.dedup_decisions (
     decision text NOT NULL,
     candidates jsonb,
     override_reason text,
+    xid bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL,
     CONSTRAINT dedup_decisions_decision_check CHECK ((decision = ANY (ARRAY['clean'::text, 'warned_overridden'::text, 'blocked'::text, 'needs_override'::text]))),
     CONSTRAINT dedup_decisions_override_reason_check CHECK ((length(override_reason) <= 1000))
 );
@@ -4175,6 +4516,13 @@ ALTER TABLE dibs.pools ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE dibs.refusal_facts (
+    user_id bigint NOT NULL,
+    day date NOT NULL,
+    subject text NOT NULL,
+    reason text NOT NULL
+);
+
 CREATE TABLE dibs.registrations (
     id bigint NOT NULL,
     customer_id bigint NOT NULL,
@@ -4222,6 +4570,7 @@ CREATE TABLE dibs.schema_migrations (
 CREATE TABLE dibs.settings (
     singleton boolean DEFAULT true NOT NULL,
     reps_see_team boolean DEFAULT true NOT NULL,
+    time_zone text DEFAULT 'UTC'::text NOT NULL,
     CONSTRAINT settings_singleton_check CHECK (singleton)
 );
 
@@ -4265,11 +4614,17 @@ ALTER TABLE dibs.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+ALTER TABLE ONLY dibs.analytics_cursor
+    ADD CONSTRAINT analytics_cursor_pkey PRIMARY KEY (singleton);
+
 ALTER TABLE ONLY dibs.assignment_cursor
     ADD CONSTRAINT assignment_cursor_pkey PRIMARY KEY (rule_id);
 
 ALTER TABLE ONLY dibs.assignment_rules
     ADD CONSTRAINT assignment_rules_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.attempt_facts
+    ADD CONSTRAINT attempt_facts_pkey PRIMARY KEY (user_id, day, subject);
 
 ALTER TABLE ONLY dibs.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
@@ -4294,6 +4649,15 @@ ALTER TABLE ONLY dibs.customers
 
 ALTER TABLE ONLY dibs.daily_claims
     ADD CONSTRAINT daily_claims_pkey PRIMARY KEY (user_id, pool_id, day);
+
+ALTER TABLE ONLY dibs.daily_decisions
+    ADD CONSTRAINT daily_decisions_pkey PRIMARY KEY (day, user_id, decision);
+
+ALTER TABLE ONLY dibs.daily_figures
+    ADD CONSTRAINT daily_figures_pkey PRIMARY KEY (day, user_id);
+
+ALTER TABLE ONLY dibs.daily_refusals
+    ADD CONSTRAINT daily_refusals_pkey PRIMARY KEY (day, user_id, reason);
 
 ALTER TABLE ONLY dibs.dedup_decisions
     ADD CONSTRAINT dedup_decisions_pkey PRIMARY KEY (id);
@@ -4361,6 +4725,9 @@ ALTER TABLE ONLY dibs.pools
 ALTER TABLE ONLY dibs.pools
     ADD CONSTRAINT pools_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY dibs.refusal_facts
+    ADD CONSTRAINT refusal_facts_pkey PRIMARY KEY (user_id, day, subject, reason);
+
 ALTER TABLE ONLY dibs.registrations
     ADD CONSTRAINT registrations_pkey PRIMARY KEY (id);
 
@@ -4389,6 +4756,10 @@ ALTER TABLE ONLY dibs.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 CREATE INDEX assignment_rules_pool_id_position_idx ON dibs.assignment_rules USING btree (pool_id, "position");
+
+CREATE INDEX attempt_facts_collided ON dibs.attempt_facts USING btree (day) INCLUDE (subject, user_id) WHERE collided;
+
+CREATE INDEX attempt_facts_subject ON dibs.attempt_facts USING btree (subject, day);
 
 CREATE INDEX audit_log_at_idx ON dibs.audit_log USING btree (at);
 
@@ -4424,7 +4795,11 @@ CREATE INDEX customers_recycle ON dibs.customers USING btree (pool_id, COALESCE(
 
 CREATE UNIQUE INDEX customers_uscc_live_key ON dibs.customers USING btree (uscc) WHERE (uscc_valid AND (status = 'active'::dibs.record_status));
 
+CREATE INDEX daily_figures_user ON dibs.daily_figures USING btree (user_id, day);
+
 CREATE INDEX dedup_decisions_at_idx ON dibs.dedup_decisions USING btree (at);
+
+CREATE INDEX dedup_decisions_xid ON dibs.dedup_decisions USING btree (xid, id);
 
 CREATE INDEX drafts_core_trgm ON dibs.drafts USING gin (name_core dibs.gin_trgm_ops);
 
@@ -4716,17 +5091,28 @@ GRANT USAGE ON SCHEMA dibs TO dibs_rep;
 GRANT USAGE ON SCHEMA dibs TO dibs_manager;
 GRANT USAGE ON SCHEMA dibs TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.analytics_lag() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.analytics_lag() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.analytics_lag() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.analytics_lag() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.analytics_lag() TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.analytics_people() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.analytics_people(p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.assign_company() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.assign_lead(p_lead bigint, p_to bigint, p_for bigint) TO dibs_admin;
-
-REVOKE ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) FROM PUBLIC;
-GRANT ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) TO dibs_rep;
-GRANT ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) TO dibs_manager;
-GRANT ALL ON FUNCTION dibs.attempt_days(p_from date, p_to date) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.audit(p_action text, p_target text, p_ok boolean, p_reason text, p_detail jsonb) FROM PUBLIC;
 
@@ -4756,15 +5142,17 @@ GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.clear_draft(p_entity text) TO dibs_admin;
 
-REVOKE ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) FROM PUBLIC;
-GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) TO dibs_rep;
-GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) TO dibs_manager;
-GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text) TO dibs_admin;
+REVOKE ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint) TO dibs_admin;
 
-REVOKE ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) FROM PUBLIC;
-GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_rep;
-GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_manager;
-GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date) TO dibs_admin;
+REVOKE ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) FROM PUBLIC;
 
@@ -4803,6 +5191,12 @@ GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.contacts_unmasked(p_owner bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) TO dibs_rep;
@@ -4864,7 +5258,11 @@ GRANT ALL ON FUNCTION dibs.expire_registrations(p_batch integer) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.han_parts(p_canonical text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.is_member(p_pool bigint, p_user bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.is_race(p_outcome dibs.ownership_outcome, p_reason text, p_at timestamp with time zone, p_detail jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.latin_parts(p_canonical text) FROM PUBLIC;
 
@@ -5133,6 +5531,12 @@ REVOKE ALL ON FUNCTION dibs.name_keys(p text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.one_edit(a text, b text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.org_time_zone() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.org_time_zone() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.org_time_zone() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.org_time_zone() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.org_time_zone() TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.parse_name(p text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.phone_e164(p text) FROM PUBLIC;
@@ -5160,7 +5564,12 @@ REVOKE ALL ON FUNCTION dibs.places_of(p_written text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.publish_events(p_max integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.publish_events(p_max integer) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.rebuild_analytics() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.rebuild_analytics() TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.rebuild_scopes() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.record_subject(p_entity dibs.entity_kind, p_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.recycle(p_entity dibs.entity_kind, p_batch integer) FROM PUBLIC;
 
@@ -5182,6 +5591,12 @@ REVOKE ALL ON FUNCTION dibs.recycle_reason(l dibs.leads, p dibs.pools) FROM PUBL
 
 REVOKE ALL ON FUNCTION dibs.refresh_scopes() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_manager;
@@ -5199,6 +5614,12 @@ GRANT ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) TO dibs_rep
 GRANT ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.release_lead(p_lead bigint, p_for bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.rep_figures(p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.rep_figures(p_from date, p_to date) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.rep_figures(p_from date, p_to date) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.rep_figures(p_from date, p_to date) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.rep_figures(p_from date, p_to date) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint) TO dibs_manager;
@@ -5208,6 +5629,9 @@ GRANT ALL ON FUNCTION dibs.reparent_customer(p_customer bigint, p_parent bigint)
 REVOKE ALL ON FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT actor_role dibs.user_role, OUT caller_id bigint, OUT refusal text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.result(p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_actor bigint, p_owner bigint, p_other bigint, p_since timestamp with time zone, p_pool bigint, p_detail jsonb, p_from bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.roll_up_analytics(p_max integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.roll_up_analytics(p_max integer) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.rule_candidates(r dibs.assignment_rules) FROM PUBLIC;
 

@@ -69,6 +69,27 @@ pub async fn publish_events(client: &Client) -> Result<i64, Error> {
     api::publish_events(client).await
 }
 
+/// Log rows per rollup transaction.
+pub const ROLLUP_BATCH: i32 = 5000;
+/// Most batches one rollup turn reads, so a catch-up after a long pause never holds back
+/// the live events published on the same connection for long.
+const ROLLUP_TURN: usize = 20;
+/// How often the analytics rollups are brought up to date.
+pub const ROLLUP_EVERY: Duration = Duration::from_secs(2);
+
+/// Brings the analytics rollups up to date, at most [`ROLLUP_TURN`] batches; rows read.
+pub async fn roll_up(client: &Client) -> Result<i64, Error> {
+    let mut total = 0i64;
+    for _ in 0..ROLLUP_TURN {
+        let read = api::roll_up_analytics(client, ROLLUP_BATCH).await?;
+        total += i64::from(read);
+        if read == 0 {
+            break;
+        }
+    }
+    Ok(total)
+}
+
 /// A failure the worker waits out rather than dies of: the connection broke or the database
 /// is restarting, or this transaction lost a deadlock or serialisation conflict (the work is
 /// still due and the next attempt does it).
@@ -76,12 +97,14 @@ fn passing(error: &Error) -> bool {
     error.is_connection_lost() || matches!(error.sqlstate(), Some("40P01" | "40001"))
 }
 
-/// Runs the notifier for good: every `interval`, one publish call. A lost connection is
-/// logged and remade with back-off; `up`, when given, says whether it is publishing (the app
-/// shows it). Returns only on a failure waiting cannot cure (the login may not publish).
+/// Runs the notifier for good: every `interval`, one publish call, and every `rollup` (when
+/// given) a turn of the analytics rollups. A lost connection is logged and remade with
+/// back-off; `up`, when given, says whether it is publishing (the app shows it). Returns
+/// only on a failure waiting cannot cure (the login may not publish).
 pub async fn notifier_loop(
     config: Config,
     interval: Duration,
+    rollup: Option<Duration>,
     up: Option<watch::Sender<bool>>,
 ) -> Result<(), Error> {
     let say = |now: bool| {
@@ -95,10 +118,19 @@ pub async fn notifier_loop(
             Ok(client) => {
                 let mut ticker = tokio::time::interval(interval);
                 ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                let mut last_rollup: Option<tokio::time::Instant> = None;
                 loop {
                     ticker.tick().await;
-                    match publish_events(&client).await {
-                        Ok(_) => {
+                    let mut result = publish_events(&client).await.map(|_| ());
+                    if let Some(every) = rollup
+                        && result.is_ok()
+                        && last_rollup.is_none_or(|at| at.elapsed() >= every)
+                    {
+                        last_rollup = Some(tokio::time::Instant::now());
+                        result = roll_up(&client).await.map(|_| ());
+                    }
+                    match result {
+                        Ok(()) => {
                             say(true);
                             backoff.reset();
                         }
@@ -135,8 +167,8 @@ impl Backoff {
     }
 }
 
-/// The worker: waits for leadership, then runs passes every `interval` and the notifier
-/// every 200 ms, for good — a lost connection, a database restart or a deadlock is logged
+/// The worker: waits for leadership, then runs passes every `interval`, the notifier
+/// every 200 ms and the analytics rollups every [`ROLLUP_EVERY`], for good — a lost connection, a database restart or a deadlock is logged
 /// and waited out, never fatal. `once` runs a single pass under the leader lock (or says
 /// another worker leads) and returns.
 pub async fn run(
@@ -151,6 +183,7 @@ pub async fn run(
         }
         let report = run_pass(&client).await?;
         publish_events(&client).await?;
+        while roll_up(&client).await? > 0 {}
         return Ok(Some(report));
     }
     let mut backoff = Backoff::new();
@@ -183,6 +216,7 @@ async fn lead(config: &Config, interval: Duration, backoff: &mut Backoff) -> Res
     let notifier = tokio::spawn(notifier_loop(
         config.clone(),
         Duration::from_millis(200),
+        Some(ROLLUP_EVERY),
         None,
     ));
     let _stop_notifier = AbortOnDrop(notifier);

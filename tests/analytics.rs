@@ -1,13 +1,143 @@
-//! Collision analytics, first slice: attempt-days, collisions, races and the rate, checked
-//! against a small hand-made log whose figures are worked out by hand below — through the
-//! function, through `dibs report collision-rate`, and under a rep's narrower scope.
+//! Collision analytics: the rollups the worker keeps are compared with the metrics worked
+//! out by hand and by an independent query over the raw logs — through the functions,
+//! through `dibs report`, under a rep's narrower scope, across two teams, and after the
+//! worker is killed with `kill -9` in the middle of a catch-up.
 
 mod common;
 
 use std::process::Command;
 
-use common::{as_person, leads, org};
+use std::time::{Duration, Instant};
+
+use common::cluster::Running;
+use common::{as_person, leads, org, person, scalar};
 use dibs::testkit::TestDatabase;
+
+/// Brings the rollups up to date, as the worker does. Rows stay uncounted while any older
+/// transaction in the cluster is still open (another test's, running beside this one): wait.
+async fn roll_up(client: &tokio_postgres::Client) {
+    let started = Instant::now();
+    loop {
+        let read: i32 = client
+            .query_one("select dibs.roll_up_analytics(1000)", &[])
+            .await
+            .map(|r| r.get(0))
+            .unwrap_or_else(|e| panic!("roll up: {}", dibs::db::error_detail(&e)));
+        if read == 0 {
+            if scalar(client, "select rows_behind from dibs.analytics_lag()").await == 0 {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "rows stay uncounted"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The metrics' definitions as one query over the raw logs, written apart from the rollup:
+/// per (local day, person) attempt-days, collisions and races.
+const DEFINITION_PER_DAY: &str = "
+    with tz as (select time_zone from dibs.settings),
+    seen as (
+        select (g.at at time zone (select time_zone from tz))::date as day,
+               case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
+               coalesce('company:' || coalesce(ld.company_id, c.company_id), g.entity::text || ':' || g.entity_id) as subject,
+               g.outcome = 'refused' and g.reason in ('already_owned_by', 'company_held', 'company_has_customer',
+                                                       'protected_by', 'duplicate_blocked', 'duplicate_credit_code') as collided,
+               g.outcome = 'refused' and g.reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
+                 and (g.detail ->> 'other_since')::timestamptz > g.at - interval '10 minutes' as raced
+        from dibs.ownership_log g
+        left join dibs.leads ld on g.entity = 'lead' and ld.id = g.entity_id
+        left join dibs.customers c on g.entity = 'customer' and c.id = g.entity_id
+        where g.action in ('claim', 'register', 'convert', 'create')
+        union all
+        select (d.at at time zone (select time_zone from tz))::date, d.user_id,
+               case when d.decision = 'blocked' then 'draft:' || lower(btrim(d.draft_name))
+                    else coalesce('company:' || c.company_id, 'customer:' || d.created_id) end,
+               true, false
+        from dibs.dedup_decisions d left join dibs.customers c on c.id = d.created_id
+        where d.decision in ('blocked', 'warned_overridden')
+    ),
+    days as (
+        select day, user_id, subject, bool_or(collided) as collided, bool_or(coalesce(raced, false)) as raced
+        from seen where user_id is not null group by 1, 2, 3
+    )
+    select day, user_id, count(*), count(*) filter (where collided), count(*) filter (where raced)
+    from days group by 1, 2 order by 1, 2";
+
+const ROLLUP_PER_DAY: &str = "
+    select day, user_id, attempts::bigint, collisions::bigint, races::bigint
+    from dibs.daily_figures where attempts > 0 order by 1, 2";
+
+/// Refusal-days by reason, and records taken, recycled and released, from the raw log.
+const DEFINITION_OTHERS: &str = "
+    with tz as (select time_zone from dibs.settings)
+    select 'refused ' || reason, count(*) from (
+        select distinct (g.at at time zone (select time_zone from tz))::date, g.actor_id,
+               coalesce('company:' || coalesce(ld.company_id, c.company_id), g.entity::text || ':' || g.entity_id), g.reason
+        from dibs.ownership_log g
+        left join dibs.leads ld on g.entity = 'lead' and ld.id = g.entity_id
+        left join dibs.customers c on g.entity = 'customer' and c.id = g.entity_id
+        where g.outcome = 'refused' and g.actor_id is not null
+        union
+        select (d.at at time zone (select time_zone from tz))::date, d.user_id, 'draft:' || lower(btrim(d.draft_name)),
+               'duplicate_blocked'
+        from dibs.dedup_decisions d where d.decision = 'blocked' and d.user_id is not null
+    ) r(day, user_id, subject, reason) group by reason
+    union all
+    select 'taken', count(*) from dibs.ownership_log
+    where outcome = 'ok' and to_owner is not null and to_owner is distinct from from_owner
+      and action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
+    union all
+    select 'recycled', count(*) from dibs.ownership_log where outcome = 'ok' and action = 'recycle' and from_owner is not null
+    union all
+    select 'released', count(*) from dibs.ownership_log where outcome = 'ok' and action = 'release' and from_owner is not null
+    order by 1";
+
+const ROLLUP_OTHERS: &str = "
+    select 'refused ' || reason, sum(refusals)::bigint from dibs.daily_refusals group by reason
+    union all
+    select 'taken', coalesce(sum(taken), 0)::bigint from dibs.daily_figures
+    union all
+    select 'recycled', coalesce(sum(recycled), 0)::bigint from dibs.daily_figures
+    union all
+    select 'released', coalesce(sum(released), 0)::bigint from dibs.daily_figures
+    order by 1";
+
+type PerDay = Vec<(chrono::NaiveDate, i64, i64, i64, i64)>;
+
+async fn per_day(client: &tokio_postgres::Client, sql: &str) -> PerDay {
+    client
+        .query(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{}", dibs::db::error_detail(&e)))
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect()
+}
+
+async fn others(client: &tokio_postgres::Client, sql: &str) -> Vec<(String, i64)> {
+    client
+        .query(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{}", dibs::db::error_detail(&e)))
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+/// The rollup equals the definition, for every day, person and reason.
+async fn assert_rollup_matches_definition(client: &tokio_postgres::Client) {
+    let defined = per_day(client, DEFINITION_PER_DAY).await;
+    assert!(!defined.is_empty(), "the log has attempts");
+    assert_eq!(per_day(client, ROLLUP_PER_DAY).await, defined);
+    assert_eq!(
+        others(client, ROLLUP_OTHERS).await,
+        others(client, DEFINITION_OTHERS).await
+    );
+}
 
 /// (day offset from today, attempts, collisions, races) as `collision_figures` returns them.
 async fn figures(client: &tokio_postgres::Client) -> Vec<(i32, i64, i64, i64)> {
@@ -63,13 +193,49 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         .await
         .expect("hand-made log");
 
+    // Nothing shows before the worker has counted.
+    assert_eq!(figures(&admin).await, vec![(-1, 0, 0, 0), (0, 0, 0, 0)]);
+    roll_up(&admin).await;
+
     // Everyone (an admin's scope): yesterday 3 attempt-days (rep 0/lead 1, rep 1/lead 1,
     // rep 1/lead 2), 1 collision, 1 race; today 2, 1, 0.
     assert_eq!(figures(&admin).await, vec![(-1, 3, 1, 1), (0, 2, 1, 0)]);
+    assert_rollup_matches_definition(&admin).await;
+    // Counting again changes nothing.
+    roll_up(&admin).await;
+    assert_eq!(figures(&admin).await, vec![(-1, 3, 1, 1), (0, 2, 1, 0)]);
+
+    // Duplicate-check decisions today: rep 0 is blocked twice on one drafted name (one
+    // attempt-day, one collision) and saves one customer over a warning (a collision); a
+    // warning she did not save over is counted as a warning, not an attempt.
+    let saved = common::customers(&admin, org.customer_pool, 1).await[0];
+    admin
+        .execute(
+            "insert into dibs.dedup_decisions (user_id, entity, created_id, draft_name, decision, candidates, at)
+             values ($1, 'customer', null, '华为技术', 'blocked', '[]', current_date + time '01:00'),
+                    ($1, 'customer', null, ' 华为技术 ', 'blocked', '[]', current_date + time '01:05'),
+                    ($1, 'customer', $2, '某某科技', 'warned_overridden', '[]', current_date + time '01:10'),
+                    ($1, 'customer', null, '别的公司', 'needs_override', '[]', current_date + time '01:15')",
+            &[&rep0, &saved],
+        )
+        .await
+        .expect("decisions");
+    roll_up(&admin).await;
+    assert_eq!(figures(&admin).await, vec![(-1, 3, 1, 1), (0, 4, 3, 0)]);
+    assert_rollup_matches_definition(&admin).await;
+    let decided: (i64, i64, i64) = admin
+        .query_one(
+            "select blocked, warned, overridden from dibs.analytics_summary(current_date, current_date)",
+            &[],
+        )
+        .await
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .expect("summary");
+    assert_eq!(decided, (2, 1, 1));
 
     // A rep sees only her own attempt-days.
     let rep = as_person(&db, &org.reps[0].1).await;
-    assert_eq!(figures(&rep).await, vec![(-1, 1, 0, 0), (0, 1, 0, 0)]);
+    assert_eq!(figures(&rep).await, vec![(-1, 1, 0, 0), (0, 3, 2, 0)]);
 
     // The command says the same, and the rate.
     // The database's days (its TimeZone), not this machine's.
@@ -116,10 +282,11 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
                 .collect()
         })
         .unwrap_or_default();
-    assert_eq!(said, vec![(3, 1, 1), (2, 1, 0)]);
+    assert_eq!(said, vec![(3, 1, 1), (4, 3, 0)]);
 
-    // By rep over both days: rep 1 has 3 attempt-days (lead 1 yesterday and today, lead 2),
-    // 2 collisions, 1 race; rep 0 has 2 attempt-days and none. Biggest first.
+    // By rep over both days: rep 0 has 4 attempt-days (lead 1, lead 3, the blocked name,
+    // the saved customer) and 2 collisions; rep 1 has 3 (lead 1 yesterday and today, lead 2),
+    // 2 collisions, 1 race. Biggest first.
     let names: Vec<String> = admin
         .query(
             "select display_name from dibs.users where id = any($1) order by id",
@@ -143,7 +310,7 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         .collect();
     assert_eq!(
         by_rep,
-        vec![(names[1].clone(), 3, 2, 1), (names[0].clone(), 2, 0, 0)]
+        vec![(names[0].clone(), 4, 2, 0), (names[1].clone(), 3, 2, 1)]
     );
     let unknown = admin
         .query(
@@ -165,6 +332,7 @@ async fn a_refusal_records_when_the_holder_took_it() {
     let claim = dibs::domain::ownership::Action::ClaimLead(lead);
     assert!(common::act(&first, claim.clone()).await.ok);
     assert!(!common::act(&second, claim).await.ok);
+    roll_up(&admin).await;
     let recorded: bool = admin
         .query_one(
             "select (g.detail ->> 'other_since')::timestamptz = l.owned_since
@@ -186,4 +354,196 @@ async fn a_refusal_records_when_the_holder_took_it() {
         .expect("figures")
         .get(0);
     assert_eq!(races, 1);
+}
+
+/// A rep reads only her own figures, a manager only her team's — through every function —
+/// and nobody but the worker and the functions reads the rollup tables.
+#[tokio::test(flavor = "multi_thread")]
+async fn figures_are_cut_to_the_callers_scope() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 2, 5).await;
+    let admin = db.client().await;
+    let other_team: i64 = admin
+        .query_one(
+            "insert into dibs.teams (name, region) values ('别的组', '华南') returning id",
+            &[],
+        )
+        .await
+        .expect("team")
+        .get(0);
+    let stranger = person(&admin, &db, "stranger", "外组销售", "rep", Some(other_team)).await;
+    let other_manager = person(&admin, &db, "omgr", "外组经理", "manager", Some(other_team)).await;
+    let ids = leads(&admin, org.pool, 2).await;
+    // Our rep 0 and the stranger each collide once today.
+    admin
+        .execute(
+            "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, at)
+             values ('lead', $1, 'claim', 'refused', 'already_owned_by', $3, null, $5, now()),
+                    ('lead', $2, 'claim', 'refused', 'already_owned_by', $4, null, $5, now()),
+                    ('lead', $2, 'claim', 'ok', 'ok', $3, $3, $5, now())",
+            &[&ids[0], &ids[1], &org.reps[0].0, &stranger.0, &org.pool],
+        )
+        .await
+        .expect("log");
+    roll_up(&admin).await;
+
+    let total = "select coalesce(sum(attempts), 0)::bigint from dibs.collision_figures(current_date, current_date)";
+    let contested = "select count(*) from dibs.contested_companies(current_date, current_date, 10)";
+    let people = "select count(*) from dibs.rep_figures(current_date, current_date)";
+    let reasons = "select coalesce(sum(refusals), 0)::bigint from dibs.refusal_reasons(current_date, current_date)";
+    // Everyone: rep 0's two attempt-days on two companies, the stranger's one.
+    assert_eq!(scalar(&admin, total).await, 3);
+    let rep = as_person(&db, &org.reps[0].1).await;
+    assert_eq!(scalar(&rep, total).await, 2);
+    assert_eq!(scalar(&rep, people).await, 1, "a rep sees herself only");
+    assert_eq!(scalar(&rep, reasons).await, 1);
+    let manager = as_person(&db, &org.manager.1).await;
+    assert_eq!(scalar(&manager, total).await, 2, "not the other team's");
+    assert_eq!(scalar(&manager, contested).await, 1);
+    let outsider = as_person(&db, &other_manager.1).await;
+    assert_eq!(scalar(&outsider, total).await, 1);
+    assert_eq!(scalar(&outsider, reasons).await, 1);
+
+    // Narrowing to someone out of scope gives nothing, not her figures.
+    let narrowed = outsider
+        .query_one(
+            "select attempts from dibs.analytics_summary(current_date, current_date, $1)",
+            &[&org.reps[0].0],
+        )
+        .await
+        .expect("summary")
+        .get::<_, i64>(0);
+    assert_eq!(narrowed, 0);
+    let stranger_client = as_person(&db, &stranger.1).await;
+    let peeked = stranger_client
+        .query_one(
+            "select count(*) from dibs.collision_breakdown(current_date, current_date, 'rep', $1)",
+            &[&org.reps[0].0],
+        )
+        .await
+        .expect("breakdown")
+        .get::<_, i64>(0);
+    assert_eq!(peeked, 0);
+
+    // The rollup tables themselves are closed to every person.
+    for table in [
+        "daily_figures",
+        "attempt_facts",
+        "daily_refusals",
+        "daily_decisions",
+    ] {
+        let read = rep.query(&format!("select * from dibs.{table}"), &[]).await;
+        assert!(read.is_err(), "a rep read dibs.{table}");
+    }
+    // Only the worker's login folds the logs.
+    assert!(
+        rep.query("select dibs.roll_up_analytics(10)", &[])
+            .await
+            .is_err()
+    );
+}
+
+/// The worker is killed with `kill -9` halfway through counting a large backlog while
+/// another transaction, begun before, commits late: after a restart every row is counted
+/// exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rollup_is_exact_after_the_worker_is_killed_mid_batch() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 6, 5).await;
+    let admin = db.client().await;
+    let ids = leads(&admin, org.pool, 400).await;
+    let reps: Vec<i64> = org.reps.iter().map(|r| r.0).collect();
+    // 150,000 log rows over three weeks: claims that succeed, refusals for holders (some
+    // within minutes of the take: races), limits, recycles and releases.
+    admin
+        .execute(
+            "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, pool_id, detail, at)
+             select 'lead', ($1::bigint[])[1 + g % 400],
+                    (array['claim', 'claim', 'claim', 'recycle', 'release'])[1 + g % 5]::dibs.ownership_action,
+                    case when g % 5 < 3 and g % 7 < 3 then 'refused' else 'ok' end::dibs.ownership_outcome,
+                    case when g % 5 < 3 and g % 7 < 3 then (array['already_owned_by', 'company_held', 'over_limit'])[1 + g % 3] else 'ok' end,
+                    ($2::bigint[])[1 + g % 6],
+                    case when g % 5 >= 3 then ($2::bigint[])[1 + (g / 7) % 6] end,
+                    case when g % 5 < 3 and g % 7 >= 3 then ($2::bigint[])[1 + g % 6] end,
+                    $3,
+                    jsonb_build_object('other_since', now() - make_interval(mins => g % 30) - make_interval(days => g % 21)),
+                    now() - make_interval(days => g % 21)
+             from generate_series(1, 150000) g",
+            &[&ids, &reps, &org.pool],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("backlog: {}", dibs::db::error_detail(&e)));
+    // A transaction begun now and committed after the restart: its rows must not be missed.
+    let mut late = db.client().await;
+    let late_tx = late.transaction().await.expect("late transaction");
+    late_tx
+        .execute(
+            "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
+             values ('lead', $1, 'claim', 'refused', 'already_owned_by', $2, null, $3,
+                     jsonb_build_object('other_since', now()))",
+            &[&ids[0], &reps[0], &org.pool],
+        )
+        .await
+        .expect("late row");
+
+    let total = scalar(&admin, "select count(*) from dibs.ownership_log").await;
+    let spawn = || {
+        Running(
+            std::process::Command::new(env!("CARGO_BIN_EXE_dibs"))
+                .args(["worker", "--interval", "3600"])
+                .env("DATABASE_URL", db.url())
+                .env("XDG_STATE_HOME", std::env::temp_dir())
+                .env(
+                    "XDG_CONFIG_HOME",
+                    std::env::temp_dir().join("dibs-no-config"),
+                )
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("worker"),
+        )
+    };
+    let counted = "select rows_counted from dibs.analytics_cursor";
+    let mut worker = spawn();
+    let started = Instant::now();
+    loop {
+        let so_far = scalar(&admin, counted).await;
+        if so_far > 0 {
+            assert!(so_far < total, "counted everything before the kill");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the worker counts nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // kill -9: no goodbye, the batch in flight rolls back.
+    worker.0.kill().expect("kill");
+    let _ = worker.0.wait();
+    late_tx.commit().await.expect("late commit");
+    let mut worker = spawn();
+    let started = Instant::now();
+    while scalar(&admin, "select rows_behind from dibs.analytics_lag()").await > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the worker did not catch up"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    worker.0.kill().expect("stop");
+    let _ = worker.0.wait();
+    // Whatever the worker's own pass logged since is counted too, then compared.
+    roll_up(&admin).await;
+    assert_rollup_matches_definition(&admin).await;
+    let everything = scalar(
+        &admin,
+        "select (select count(*) from dibs.ownership_log) + (select count(*) from dibs.dedup_decisions)",
+    )
+    .await;
+    assert_eq!(
+        scalar(&admin, counted).await,
+        everything,
+        "every row read once, killed batch included"
+    );
 }

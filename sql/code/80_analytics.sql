@@ -1,85 +1,398 @@
--- requires: 0002
--- Collision analytics over the ownership log (issue: 撞单驾驶舱). First slice: attempts,
--- collisions, the collision rate and races, computed from the raw log for the caller's scope.
--- (Rollups fed by the worker come next; these functions are the definitions they must match.)
+-- requires: 0010
+-- Collision analytics (撞单驾驶舱; docs/ARCHITECTURE.md, "Analytics"). The worker folds the
+-- ownership log and the duplicate-check decisions into rollups (dibs.roll_up_analytics); the
+-- dashboard functions read only the rollups, cut to the caller's scope.
 --
--- Unit of counting: the attempt-day — one person, one subject, one local day (the server's
--- TimeZone). The subject is the record's company when it has one, else the record, so a rep
--- pressing claim ten times on one lead, or on three leads of one company, counts once.
---   attempt    a claim, register, convert or create, whatever the answer;
+-- Unit of counting: the attempt-day — one person, one subject, one local day (the
+-- organisation's time zone, settings.time_zone). The subject is the record's company when it
+-- has one (as the worker finds it when it counts the row), else the record, and for a create
+-- the duplicate check blocked, the name typed; so a rep pressing claim ten times on one lead,
+-- or on three leads of one company, counts once.
+--   attempt    a claim, register, convert or create, whatever the answer, and a create the
+--              duplicate check blocked;
 --   collision  an attempt-day with at least one refusal because someone else holds the record
---              or its company, or its protection (报备), or a duplicate blocked the create;
+--              or its company, or its protection (报备), or a duplicate blocked the create, or
+--              the person saved over a duplicate warning (warned, then overridden);
 --   race       a collision within 10 minutes of the holder taking it (refusals record
 --              `detail.other_since`, when the holder took it);
 --   rate       collisions ÷ attempts.
 -- The person is the one the attempt was for: the new owner of a success, the actor of a
--- refusal (for an admin acting for a rep, the rep).
+-- refusal (for an admin acting for a rep, the rep), the maker of a duplicate-check decision.
 
-create or replace function dibs.attempt_days(p_from date, p_to date)
-returns table (day date, user_id bigint, subject text, collided boolean, raced boolean)
+-- The first slice computed the figures from the raw log on every call; the rollups replace it.
+drop function if exists dibs.attempt_days(date, date);
+drop function if exists dibs.collision_figures(date, date);
+drop function if exists dibs.collision_breakdown(date, date, text);
+
+create or replace function dibs.org_time_zone() returns text
 language sql stable security definer set search_path = dibs, pg_temp as $$
-    with attempts as (
-        select (g.at at time zone current_setting('TimeZone'))::date as day,
+    select coalesce((select time_zone from dibs.settings), current_setting('TimeZone'))
+$$;
+
+-- The subject of an attempt on a record: its company, else the record itself.
+create or replace function dibs.record_subject(p_entity dibs.entity_kind, p_id bigint) returns text
+language sql stable set search_path = dibs, pg_temp as $$
+    select coalesce('company:' || case p_entity
+                        when 'lead' then (select company_id from dibs.leads where id = p_id)
+                        when 'customer' then (select company_id from dibs.customers where id = p_id)
+                    end,
+                    p_entity::text || ':' || p_id)
+$$;
+
+create or replace function dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) returns boolean
+language sql immutable as $$
+    select p_outcome = 'refused'
+       and p_reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by',
+                        'duplicate_blocked', 'duplicate_credit_code')
+$$;
+
+create or replace function dibs.is_race(p_outcome dibs.ownership_outcome, p_reason text, p_at timestamptz,
+                                        p_detail jsonb) returns boolean
+language sql immutable as $$
+    select coalesce(p_outcome = 'refused'
+                    and p_reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
+                    and (p_detail ->> 'other_since')::timestamptz > p_at - interval '10 minutes', false)
+$$;
+
+-- ---------------------------------------------------------------- the rollup
+-- Folds up to p_max log rows and p_max decisions committed since the last call into the
+-- rollups; returns how many rows it read (0: caught up). Rows are taken by transaction id
+-- below the oldest running transaction, like the live events, so a row whose transaction
+-- commits late is never skipped; the cursor moves in the same transaction as the counts, so
+-- a worker killed mid-batch counts nothing twice. One caller at a time (the cursor row lock).
+create or replace function dibs.roll_up_analytics(p_max integer default 5000) returns integer
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+declare
+    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    v_tz text := dibs.org_time_zone();
+    cur dibs.analytics_cursor;
+    v_log dibs.ownership_log[];
+    v_dec dibs.dedup_decisions[];
+    v_read integer;
+begin
+    select * into cur from dibs.analytics_cursor for update;
+    select coalesce(array_agg(g order by g.xid, g.id), '{}') into v_log from (
+        select * from dibs.ownership_log g
+        where g.xid >= cur.log_xid and (g.xid, g.id) > (cur.log_xid, cur.log_id) and g.xid < v_horizon
+        order by g.xid, g.id limit p_max) g;
+    select coalesce(array_agg(d order by d.xid, d.id), '{}') into v_dec from (
+        select * from dibs.dedup_decisions d
+        where d.xid >= cur.decision_xid and (d.xid, d.id) > (cur.decision_xid, cur.decision_id) and d.xid < v_horizon
+        order by d.xid, d.id limit p_max) d;
+    v_read := cardinality(v_log) + cardinality(v_dec);
+    if v_read = 0 then
+        return 0;
+    end if;
+
+    -- Attempt-days. `before` reads the facts as they were when the statement began (every part
+    -- of one statement shares a snapshot), so a day already counted adds no attempt, and one
+    -- that already collided adds no collision.
+    with seen as (
+        select (g.at at time zone v_tz)::date as day,
                case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
-               coalesce('company:' || coalesce(ld.company_id, c.company_id),
-                        g.entity::text || ':' || g.entity_id) as subject,
-               g.outcome = 'refused'
-                 and g.reason in ('already_owned_by', 'company_held', 'company_has_customer',
-                                  'protected_by', 'duplicate_blocked', 'duplicate_credit_code') as collided,
-               g.outcome = 'refused'
-                 and g.reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
-                 and (g.detail ->> 'other_since')::timestamptz > g.at - interval '10 minutes' as raced
-        from dibs.ownership_log g
-        left join dibs.leads ld on g.entity = 'lead' and ld.id = g.entity_id
-        left join dibs.customers c on g.entity = 'customer' and c.id = g.entity_id
+               dibs.record_subject(g.entity, g.entity_id) as subject,
+               dibs.is_collision(g.outcome, g.reason) as collided,
+               dibs.is_race(g.outcome, g.reason, g.at, g.detail) as raced
+        from unnest(v_log) g
         where g.action in ('claim', 'register', 'convert', 'create')
-          and g.at >= p_from::timestamptz and g.at < (p_to + 1)::timestamptz
+        union all
+        select (d.at at time zone v_tz)::date, d.user_id,
+               case when d.decision = 'blocked' then 'draft:' || lower(btrim(d.draft_name))
+                    else dibs.record_subject(d.entity, d.created_id) end,
+               true, false
+        from unnest(v_dec) d
+        where d.decision in ('blocked', 'warned_overridden')
+    ), batch as (
+        select s.day, s.user_id, s.subject, bool_or(s.collided) as collided, bool_or(s.raced) as raced
+        from seen s where s.user_id is not null and s.subject is not null
+        group by s.day, s.user_id, s.subject
+    ), before as (
+        select f.* from dibs.attempt_facts f join batch b using (user_id, day, subject)
+    ), upserted as (
+        insert into dibs.attempt_facts as f (user_id, day, subject, collided, raced)
+        select b.user_id, b.day, b.subject, b.collided, b.raced from batch b
+        on conflict (user_id, day, subject) do update
+            set collided = f.collided or excluded.collided, raced = f.raced or excluded.raced
+            where (excluded.collided and not f.collided) or (excluded.raced and not f.raced)
     )
-    select a.day, a.user_id, a.subject, bool_or(a.collided), bool_or(coalesce(a.raced, false))
-    from attempts a
-    where a.user_id is not null
-      -- A rep sees her own figures, a manager her teams', an admin everyone's.
-      and case when dibs.my_role() = 'rep' then a.user_id = dibs.my_id()
-               else dibs.sees_everything() or a.user_id = any (dibs.my_scope_users()) end
-    group by a.day, a.user_id, a.subject
+    insert into dibs.daily_figures as t (day, user_id, attempts, collisions, races)
+    select b.day, b.user_id,
+           count(*) filter (where o.user_id is null),
+           count(*) filter (where b.collided and not coalesce(o.collided, false)),
+           count(*) filter (where b.raced and not coalesce(o.raced, false))
+    from batch b left join before o using (user_id, day, subject)
+    group by b.day, b.user_id
+    on conflict (day, user_id) do update
+        set attempts = t.attempts + excluded.attempts, collisions = t.collisions + excluded.collisions,
+            races = t.races + excluded.races;
+
+    -- Refusal-days by reason (a blocked create is a refusal too).
+    with seen as (
+        select distinct (g.at at time zone v_tz)::date as day, g.actor_id as user_id,
+               dibs.record_subject(g.entity, g.entity_id) as subject, g.reason
+        from unnest(v_log) g
+        where g.outcome = 'refused' and g.actor_id is not null
+        union
+        select (d.at at time zone v_tz)::date, d.user_id, 'draft:' || lower(btrim(d.draft_name)), 'duplicate_blocked'
+        from unnest(v_dec) d
+        where d.decision = 'blocked' and d.user_id is not null
+    ), fresh as (
+        insert into dibs.refusal_facts (user_id, day, subject, reason)
+        select s.user_id, s.day, s.subject, s.reason from seen s
+        on conflict do nothing
+        returning day, user_id, reason
+    )
+    insert into dibs.daily_refusals as t (day, user_id, reason, refusals)
+    select f.day, f.user_id, f.reason, count(*) from fresh f group by f.day, f.user_id, f.reason
+    on conflict (day, user_id, reason) do update set refusals = t.refusals + excluded.refusals;
+
+    -- Records taken, recycled away and released, per person and day.
+    insert into dibs.daily_figures as t (day, user_id, taken, recycled, released)
+    select x.day, x.user_id, sum(x.taken), sum(x.recycled), sum(x.released)
+    from (
+        select (g.at at time zone v_tz)::date as day, g.to_owner as user_id, 1 as taken, 0 as recycled, 0 as released
+        from unnest(v_log) g
+        where g.outcome = 'ok' and g.to_owner is not null and g.to_owner is distinct from g.from_owner
+          and g.action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
+        union all
+        select (g.at at time zone v_tz)::date, g.from_owner, 0,
+               (g.action = 'recycle')::int, (g.action = 'release')::int
+        from unnest(v_log) g
+        where g.outcome = 'ok' and g.from_owner is not null and g.action in ('recycle', 'release')
+    ) x
+    group by x.day, x.user_id
+    on conflict (day, user_id) do update
+        set taken = t.taken + excluded.taken, recycled = t.recycled + excluded.recycled,
+            released = t.released + excluded.released;
+
+    -- Duplicate-check decisions, each one.
+    insert into dibs.daily_decisions as t (day, user_id, decision, decisions)
+    select (d.at at time zone v_tz)::date, d.user_id, d.decision, count(*)
+    from unnest(v_dec) d where d.user_id is not null
+    group by 1, 2, 3
+    on conflict (day, user_id, decision) do update set decisions = t.decisions + excluded.decisions;
+
+    update dibs.analytics_cursor set
+        log_xid = coalesce(v_log[cardinality(v_log)].xid, log_xid),
+        log_id = coalesce(v_log[cardinality(v_log)].id, log_id),
+        decision_xid = coalesce(v_dec[cardinality(v_dec)].xid, decision_xid),
+        decision_id = coalesce(v_dec[cardinality(v_dec)].id, decision_id),
+        rows_counted = rows_counted + v_read,
+        updated_at = now();
+    return v_read;
+end
+$$;
+
+-- Forgets the rollups so the worker counts the logs again from the start (after a change of
+-- the organisation's time zone). Administrators only.
+create or replace function dibs.rebuild_analytics() returns void
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    if coalesce(dibs.my_role(), '') <> 'admin' and session_user <> (select nspowner::regrole::name
+                                                                      from pg_namespace where nspname = 'dibs') then
+        raise exception 'only an administrator may rebuild the figures' using errcode = '42501';
+    end if;
+    perform 1 from dibs.analytics_cursor for update;
+    truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions;
+    update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
+                                     rows_counted = 0, updated_at = now();
+end
+$$;
+
+-- ---------------------------------------------------------------- reading, in scope
+-- Whose figures the caller may read: null for everyone (administrators, viewers of all),
+-- a rep only herself, a manager the people of her teams; nobody for a login without a user.
+create or replace function dibs.analytics_people() returns bigint[]
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select case when dibs.sees_everything() then null
+                when dibs.my_id() is null then '{}'::bigint[]
+                when dibs.my_role() = 'rep' then array[dibs.my_id()]
+                else coalesce(dibs.my_scope_users(), array[dibs.my_id()]) end
+$$;
+
+-- The same, narrowed to one person when p_user is given (a drill-down): that person if the
+-- caller may see her, else nobody.
+create or replace function dibs.analytics_people(p_user bigint) returns bigint[]
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select case when p_user is null then dibs.analytics_people()
+                when dibs.analytics_people() is null or p_user = any (dibs.analytics_people()) then array[p_user]
+                else '{}'::bigint[] end
 $$;
 
 -- Per day of [p_from, p_to]: attempts, collisions, races (attempt-days) in the caller's scope.
-create or replace function dibs.collision_figures(p_from date, p_to date)
+create or replace function dibs.collision_figures(p_from date, p_to date, p_user bigint default null)
 returns table (day date, attempts bigint, collisions bigint, races bigint)
 language sql stable security definer set search_path = dibs, pg_temp as $$
-    select d::date, count(a.subject), count(a.subject) filter (where a.collided),
-           count(a.subject) filter (where a.raced)
+    with people as (select dibs.analytics_people(p_user) as ids)
+    select d::date, coalesce(sum(f.attempts), 0)::bigint, coalesce(sum(f.collisions), 0)::bigint,
+           coalesce(sum(f.races), 0)::bigint
     from generate_series(p_from, p_to, interval '1 day') d
-    left join dibs.attempt_days(p_from, p_to) a on a.day = d::date
+    cross join people p
+    left join dibs.daily_figures f on f.day = d::date and (p.ids is null or f.user_id = any (p.ids))
     group by d
     order by d
 $$;
 
--- The same figures over [p_from, p_to] broken down by 'week' (ISO weeks, Monday first),
--- 'rep' or 'team' (the person's team now), biggest first for rep and team.
-create or replace function dibs.collision_breakdown(p_from date, p_to date, p_by text)
+-- The same figures over [p_from, p_to] by 'day', 'week' (ISO weeks, Monday first), 'rep' or
+-- 'team' (the person's team now), biggest first for rep and team.
+create or replace function dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint default null)
 returns table (label text, attempts bigint, collisions bigint, races bigint)
 language plpgsql stable security definer set search_path = dibs, pg_temp as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
 begin
-    if p_by not in ('week', 'rep', 'team') then
-        raise exception 'breakdown by % is not known (week, rep or team)', p_by using errcode = '22023';
+    if p_by not in ('day', 'week', 'rep', 'team') then
+        raise exception 'breakdown by % is not known (day, week, rep or team)', p_by using errcode = '22023';
     end if;
     return query
     with keyed as (
         select case p_by
-                   when 'week' then to_char(date_trunc('week', a.day), 'IYYY-"W"IW')
+                   when 'day' then to_char(f.day, 'YYYY-MM-DD')
+                   when 'week' then to_char(date_trunc('week', f.day), 'IYYY-"W"IW')
                    when 'rep' then coalesce(u.display_name, '?')
                    else coalesce(t.name, '-')
                end as label,
-               a.collided, a.raced, a.day
-        from dibs.attempt_days(p_from, p_to) a
-        left join dibs.users u on u.id = a.user_id
+               f.attempts, f.collisions, f.races, f.day
+        from dibs.daily_figures f
+        left join dibs.users u on u.id = f.user_id
         left join dibs.teams t on t.id = u.team_id
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+          and (f.attempts > 0 or f.collisions > 0)
     )
-    select k.label, count(*), count(*) filter (where k.collided), count(*) filter (where k.raced)
+    select k.label, sum(k.attempts)::bigint, sum(k.collisions)::bigint, sum(k.races)::bigint
     from keyed k
     group by k.label
-    order by case when p_by = 'week' then min(k.day) end, count(*) desc, k.label;
+    order by case when p_by in ('day', 'week') then min(k.day) end, sum(k.attempts) desc, k.label;
 end
+$$;
+
+-- The headline figures of [p_from, p_to] in the caller's scope.
+create or replace function dibs.analytics_summary(p_from date, p_to date, p_user bigint default null)
+returns table (attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint,
+               released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint,
+               contested bigint)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    with people as (select dibs.analytics_people(p_user) as ids),
+    figures as (
+        select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
+               coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
+               coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released
+        from dibs.daily_figures f, people p
+        where f.day between p_from and p_to and (p.ids is null or f.user_id = any (p.ids))
+    ),
+    refusals as (
+        select coalesce(sum(r.refusals), 0)::bigint as refusals
+        from dibs.daily_refusals r, people p
+        where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+    ),
+    decisions as (
+        select coalesce(sum(d.decisions) filter (where d.decision = 'blocked'), 0)::bigint as blocked,
+               coalesce(sum(d.decisions) filter (where d.decision = 'needs_override'), 0)::bigint as warned,
+               coalesce(sum(d.decisions) filter (where d.decision = 'warned_overridden'), 0)::bigint as overridden
+        from dibs.daily_decisions d, people p
+        where d.day between p_from and p_to and (p.ids is null or d.user_id = any (p.ids))
+    ),
+    contested as (
+        select count(distinct a.subject)::bigint as contested
+        from dibs.attempt_facts a, people p
+        where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
+          and (p.ids is null or a.user_id = any (p.ids))
+    )
+    select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
+           d.blocked, d.warned, d.overridden, c.contested
+    from figures f, refusals r, decisions d, contested c
+$$;
+
+-- Refusal-days of [p_from, p_to] by reason, most first.
+create or replace function dibs.refusal_reasons(p_from date, p_to date, p_user bigint default null)
+returns table (reason text, refusals bigint)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select r.reason, sum(r.refusals)::bigint
+    from dibs.daily_refusals r, (select dibs.analytics_people(p_user) as ids) p
+    where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+    group by r.reason
+    order by 2 desc, 1
+$$;
+
+-- Per person in scope over [p_from, p_to], with how full their fullest pool is now
+-- (held ÷ holding limit, 保有量饱和度): everyone in scope who is active, busiest first.
+create or replace function dibs.rep_figures(p_from date, p_to date)
+returns table (user_id bigint, name text, team text, attempts bigint, collisions bigint, races bigint,
+               taken bigint, recycled bigint, limit_refusals bigint, held integer, holding_limit integer)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    with people as (
+        select u.id, u.display_name, t.name as team
+        from dibs.users u left join dibs.teams t on t.id = u.team_id, (select dibs.analytics_people() as ids) p
+        where u.active and u.role in ('rep', 'manager') and (p.ids is null or u.id = any (p.ids))
+    ),
+    figures as (
+        select f.user_id, sum(f.attempts)::bigint as attempts, sum(f.collisions)::bigint as collisions,
+               sum(f.races)::bigint as races, sum(f.taken)::bigint as taken, sum(f.recycled)::bigint as recycled
+        from dibs.daily_figures f join people pe on pe.id = f.user_id
+        where f.day between p_from and p_to
+        group by f.user_id
+    ),
+    limits as (
+        select r.user_id, sum(r.refusals)::bigint as refusals
+        from dibs.daily_refusals r join people pe on pe.id = r.user_id
+        where r.day between p_from and p_to and r.reason in ('over_limit', 'daily_cap', 'cooldown')
+        group by r.user_id
+    ),
+    fullest as (
+        select distinct on (m.user_id) m.user_id, h.held, coalesce(m.holding_limit, pl.holding_limit) as holding_limit
+        from dibs.pool_members m join people pe on pe.id = m.user_id
+        join dibs.pools pl on pl.id = m.pool_id
+        cross join lateral (
+            select case when pl.kind = 'lead' then dibs.lead_holdings(pl.id, m.user_id)
+                        else dibs.customer_holdings(pl.id, m.user_id) end as held
+        ) h
+        order by m.user_id, h.held::float8 / greatest(coalesce(m.holding_limit, pl.holding_limit), 1) desc
+    )
+    select pe.id, pe.display_name, coalesce(pe.team, '-'), coalesce(f.attempts, 0), coalesce(f.collisions, 0),
+           coalesce(f.races, 0), coalesce(f.taken, 0), coalesce(f.recycled, 0), coalesce(l.refusals, 0),
+           fu.held, fu.holding_limit
+    from people pe
+    left join figures f on f.user_id = pe.id
+    left join limits l on l.user_id = pe.id
+    left join fullest fu on fu.user_id = pe.id
+    order by coalesce(f.attempts, 0) desc, pe.display_name
+$$;
+
+-- The companies most collided on in [p_from, p_to] (被争抢客户): collision-days on them by
+-- people in scope, and how many people in all attempted them in the period.
+create or replace function dibs.contested_companies(p_from date, p_to date, p_limit integer default 10, p_user bigint default null)
+returns table (company_id bigint, name text, collisions bigint, people bigint)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    with top as (
+        select a.subject, count(*)::bigint as collisions
+        from dibs.attempt_facts a, (select dibs.analytics_people(p_user) as ids) p
+        where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
+          and (p.ids is null or a.user_id = any (p.ids))
+        group by a.subject
+        order by 2 desc, 1
+        limit least(greatest(p_limit, 1), 100)
+    )
+    select substr(t.subject, 9)::bigint,
+           coalesce((select c.name from dibs.customers c where c.company_id = substr(t.subject, 9)::bigint
+                     order by c.status = 'active' desc, c.id limit 1),
+                    (select l.company_name from dibs.leads l where l.company_id = substr(t.subject, 9)::bigint
+                     order by l.id limit 1), '?'),
+           t.collisions,
+           (select count(distinct a.user_id) from dibs.attempt_facts a
+            where a.subject = t.subject and a.day between p_from and p_to)
+    from top t
+    order by t.collisions desc, 1
+$$;
+
+-- How current the figures are: when the worker last counted, and how many log rows and
+-- decisions committed since are still to count.
+create or replace function dibs.analytics_lag()
+returns table (updated_at timestamptz, rows_behind bigint)
+language sql stable security definer set search_path = dibs, pg_temp as $$
+    select c.updated_at,
+           (select count(*) from dibs.ownership_log g
+            where g.xid >= c.log_xid and (g.xid, g.id) > (c.log_xid, c.log_id))
+           + (select count(*) from dibs.dedup_decisions d
+              where d.xid >= c.decision_xid and (d.xid, d.id) > (c.decision_xid, c.decision_id))
+    from dibs.analytics_cursor c
 $$;

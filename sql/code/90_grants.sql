@@ -1,4 +1,4 @@
--- requires: 0009
+-- requires: 0010
 -- Privileges in their final form. Applied after every other code file whenever code or schema
 -- changes, so they converge: what is written here is what the database grants.
 --
@@ -81,9 +81,6 @@ grant execute on function
     dibs.transfer_lead(bigint, bigint, bigint),
     dibs.claim_customer(bigint, bigint, dibs.ownership_action, text),
     dibs.company_collisions(),
-    dibs.attempt_days(date, date),
-    dibs.collision_figures(date, date),
-    dibs.collision_breakdown(date, date, text),
     dibs.same_company(dibs.entity_kind, bigint),
     dibs.release_customer(bigint, bigint),
     dibs.transfer_customer(bigint, bigint, bigint, dibs.ownership_action),
@@ -99,8 +96,16 @@ to dibs_rep, dibs_manager, dibs_admin;
 grant execute on function
     dibs.recycle_leads(integer), dibs.recycle_customers(integer), dibs.expire_registrations(integer),
     dibs.send_recycle_reminders(integer), dibs.auto_assign(integer), dibs.publish_events(integer),
-    dibs.recycle_candidates(integer)
+    dibs.recycle_candidates(integer), dibs.roll_up_analytics(integer), dibs.rebuild_analytics()
 to dibs_admin;
+
+-- Collision analytics: the rollups are granted to nobody; these cut them to the caller's scope.
+grant execute on function
+    dibs.collision_figures(date, date, bigint), dibs.collision_breakdown(date, date, text, bigint),
+    dibs.analytics_summary(date, date, bigint), dibs.refusal_reasons(date, date, bigint),
+    dibs.rep_figures(date, date), dibs.contested_companies(date, date, integer, bigint),
+    dibs.analytics_lag(), dibs.org_time_zone()
+to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- The duplicate check (the unrestricted candidate search stays private: the public one
 -- withholds others' phones and domains), creating customers, drafts.

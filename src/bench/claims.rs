@@ -416,6 +416,8 @@ pub struct ClaimsOptions {
     pub leads: i64,
     pub holding_limit: i32,
     pub live_events: bool,
+    /// Keep the analytics rollups up to date while the reps work (as the worker does).
+    pub rollup: bool,
 }
 
 /// `dibs bench claims`: ownership calls vs plain updates, same concurrency, same server.
@@ -449,10 +451,11 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
 
     // Ownership calls, with the notifier and a listener running as in production.
     let deadline = Instant::now() + duration;
-    let notifier = options.live_events.then(|| {
+    let notifier = (options.live_events || options.rollup).then(|| {
         tokio::spawn(crate::worker::notifier_loop(
             config.clone(),
             Duration::from_millis(100),
+            options.rollup.then_some(crate::worker::ROLLUP_EVERY),
             None,
         ))
     });

@@ -369,6 +369,7 @@ async fn open_app(
         let publishing = crate::worker::notifier_loop(
             notifier_config,
             std::time::Duration::from_millis(200),
+            Some(crate::worker::ROLLUP_EVERY),
             Some(notifier_up.clone()),
         )
         .await;

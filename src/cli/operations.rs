@@ -302,6 +302,7 @@ pub async fn bench(
                 leads,
                 holding_limit: limit,
                 live_events: !no_events,
+                rollup: false,
             };
             let report = bench::claims(&target.config, options).await?;
             if output.json {

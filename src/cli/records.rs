@@ -518,7 +518,7 @@ async fn collision_rate(
         .into());
     }
     let groups: Vec<GroupFigures> = if by == "day" {
-        let days = collision_figures(client, from, to).await?;
+        let days = collision_figures(client, from, to, None).await?;
         if output.json {
             println!(
                 "{}",

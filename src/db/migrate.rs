@@ -77,6 +77,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_board_tree"),
     migration!(8, "0008_name_keys"),
     migration!(9, "0009_companies"),
+    migration!(10, "0010_analytics"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).

@@ -1,5 +1,6 @@
 //! Pure domain logic: no database, no terminal. Tested on its own.
 
+pub mod analytics;
 pub mod company;
 pub mod compare;
 pub mod email;

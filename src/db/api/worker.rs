@@ -60,6 +60,16 @@ pub async fn publish_events<C: GenericClient>(client: &C) -> Result<i64, Error> 
         .map_err(Error::doing("worker"))
 }
 
+/// Folds up to `max` committed log rows and decisions into the analytics rollups; how many
+/// it read (0: caught up).
+pub async fn roll_up_analytics<C: GenericClient>(client: &C, max: i32) -> Result<i32, Error> {
+    client
+        .query_one("select dibs.roll_up_analytics($1)", &[&max])
+        .await
+        .map(|r| r.get(0))
+        .map_err(Error::doing("worker"))
+}
+
 /// What the next pass would do, and why — without changing anything.
 #[derive(Debug, Clone, Serialize)]
 pub struct Preview {

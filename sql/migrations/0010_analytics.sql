@@ -1,0 +1,84 @@
+-- Collision analytics (docs/ARCHITECTURE.md, "Analytics"): rollups the worker keeps from the
+-- ownership log and the duplicate-check decisions, so dashboards never scan the raw log.
+-- Clients are granted none of these tables: they read them through the functions of
+-- sql/code/80_analytics.sql, which cut them to the caller's scope.
+
+-- The organisation's time zone decides which local day an attempt belongs to. Set from the
+-- server's when this migration runs; changing it later means rebuilding the rollups
+-- (dibs.rebuild_analytics()).
+alter table dibs.settings add column time_zone text not null default 'UTC';
+update dibs.settings set time_zone = current_setting('TimeZone');
+
+-- Decisions are read by the same "below the oldest running transaction" cursor as the log,
+-- so they carry their transaction id too.
+alter table dibs.dedup_decisions
+    add column xid bigint not null default (pg_current_xact_id()::text::bigint);
+create index dedup_decisions_xid on dibs.dedup_decisions (xid, id);
+
+-- How far the rollups have read each stream: (transaction id, row id) of the last row counted.
+create table dibs.analytics_cursor (
+    singleton     boolean primary key default true check (singleton),
+    log_xid       bigint not null default 0,
+    log_id        bigint not null default 0,
+    decision_xid  bigint not null default 0,
+    decision_id   bigint not null default 0,
+    rows_counted  bigint not null default 0,
+    updated_at    timestamptz
+);
+insert into dibs.analytics_cursor default values;
+
+-- One row per attempt-day: a person, a subject (the company, else the record, else the
+-- drafted name of a blocked create) and a local day; whether any attempt that day collided
+-- and whether a collision was a race.
+create table dibs.attempt_facts (
+    user_id   bigint not null,
+    day       date not null,
+    subject   text not null,
+    collided  boolean not null,
+    raced     boolean not null,
+    primary key (user_id, day, subject)
+);
+create index attempt_facts_collided on dibs.attempt_facts (day) include (subject, user_id) where collided;
+create index attempt_facts_subject on dibs.attempt_facts (subject, day);
+
+-- One row per refusal-day: the same person, subject and day refused for one reason counts once.
+create table dibs.refusal_facts (
+    user_id  bigint not null,
+    day      date not null,
+    subject  text not null,
+    reason   text not null,
+    primary key (user_id, day, subject, reason)
+);
+
+-- Per person and local day.
+create table dibs.daily_figures (
+    day          date not null,
+    user_id      bigint not null,
+    attempts     integer not null default 0,   -- attempt-days
+    collisions   integer not null default 0,   -- attempt-days that collided
+    races        integer not null default 0,   -- attempt-days that raced
+    taken        integer not null default 0,   -- records that became hers (claim, assign, transfer in, create …)
+    recycled     integer not null default 0,   -- records the worker took back from her
+    released     integer not null default 0,   -- records she let go
+    primary key (day, user_id)
+);
+create index daily_figures_user on dibs.daily_figures (user_id, day);
+
+-- Refusal-days per person, day and reason.
+create table dibs.daily_refusals (
+    day       date not null,
+    user_id   bigint not null,
+    reason    text not null,
+    refusals  integer not null default 0,
+    primary key (day, user_id, reason)
+);
+
+-- Duplicate-check decisions per person, day and decision (blocked, needs_override = warned,
+-- warned_overridden, clean).
+create table dibs.daily_decisions (
+    day        date not null,
+    user_id    bigint not null,
+    decision   text not null,
+    decisions  integer not null default 0,
+    primary key (day, user_id, decision)
+);
