@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::ownership::Entity;
 
 pub mod admin;
+pub mod analytics;
 pub mod cluster;
 pub mod database;
 pub mod dedup;

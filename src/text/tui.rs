@@ -433,6 +433,7 @@ pub enum Label {
     UndoUsage,
     HistoryUsage,
     TabBoard,
+    TabAnalytics,
     ScopeMine,
     ScopeTeam,
     ScopeAll,
@@ -527,6 +528,7 @@ impl Label {
                 "只显示匹配的卡片（名称、客户、负责人、产品线、地区、预计成交月）",
             ),
             TabBoard => ("Stage board", "商机看板"),
+            TabAnalytics => ("Collisions", "撞单驾驶舱"),
             ScopeMine => ("mine", "我的"),
             ScopeTeam => ("my team", "本团队"),
             ScopeAll => ("all", "全部"),
@@ -584,8 +586,8 @@ pub fn action_words(name: &str, lang: Lang) -> Option<(&'static str, &'static st
             ("筛选", "筛选 / 边输入边搜索"),
         ),
         "open" => (
-            ("open", "open the 360° view / a tree level"),
-            ("打开", "打开 360° 视图 / 展开集团树"),
+            ("open", "open the 360° view / a tree level / drill down"),
+            ("打开", "打开 360° 视图 / 展开集团树 / 下钻"),
         ),
         "new" => (
             ("new customer", "new customer (checked live)"),
@@ -596,12 +598,24 @@ pub fn action_words(name: &str, lang: Lang) -> Option<(&'static str, &'static st
             ("集团树", "客户集团树"),
         ),
         "left" => (
-            ("left", "column left / close a level"),
-            ("左", "左一列 / 收起"),
+            ("left", "column left / close a level / other list"),
+            ("左", "左一列 / 收起 / 切换列表"),
         ),
         "right" => (
-            ("right", "column right / open a level"),
-            ("右", "右一列 / 展开"),
+            ("right", "column right / open a level / other list"),
+            ("右", "右一列 / 展开 / 切换列表"),
+        ),
+        "period_prev" => (
+            ("earlier", "collisions: the period before"),
+            ("上期", "撞单驾驶舱：上一期间"),
+        ),
+        "period_next" => (
+            ("later", "collisions: the period after"),
+            ("下期", "撞单驾驶舱：下一期间"),
+        ),
+        "range" => (
+            ("range", "collisions: a week / 4 weeks / 13 weeks"),
+            ("范围", "撞单驾驶舱：1 周 / 4 周 / 13 周"),
         ),
         "stage_next" => (
             ("next stage", "board: next stage"),

@@ -6,17 +6,20 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::app::{App, Msg, Options};
 use super::chrome::Theme;
 use super::cmd::{Lane, TabMsg};
+use super::tabs::analytics::{AnalyticsTab, Level};
 use super::tabs::board::{Board, BoardTab};
 use super::tabs::customers::CustomersTab;
 use super::tabs::customers::detail::{DetailView, Shown};
 use super::tabs::customers::tree::Tree;
 use super::tabs::pool::{PoolTab, PoolView};
+use crate::db::api::analytics::{Contested, Dashboard, Lag, ReasonCount, RepFigures, Summary};
 use crate::db::api::board::{Card, Stage};
 use crate::db::api::customers::{CustomerDetail, FollowupLine, OpportunityLine, Person};
 use crate::db::api::history::HistoryEntry;
 use crate::db::api::me::Figures;
 use crate::db::api::pool::{LeadRow, PoolPage};
 use crate::db::api::tree::Node;
+use crate::domain::analytics::{Period, Span, Tally};
 use crate::domain::ownership::Entity;
 use crate::domain::score::{InFlight, LiveResult, Match, Why};
 use crate::text::Lang;
@@ -305,6 +308,137 @@ pub fn tree(lang: Lang, theme: Theme) -> App {
     app
 }
 
+/// Four weeks of collision figures for a manager with two teams, the trend falling.
+pub fn analytics(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme);
+    key(&mut app, KeyCode::Char('4'));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+    let period = Period::ending(today, Span::FourWeeks);
+    let window = period.trend_window(12);
+    let trend = (0..12u64)
+        .map(|week| {
+            let monday = window.from + chrono::Days::new(week * 7);
+            let attempts = 180 + week as i64 * 5;
+            let tally = Tally {
+                attempts,
+                collisions: attempts * (30 - week as i64 * 2) / 100,
+                races: 4 - (week as i64 / 3),
+            };
+            (monday, tally)
+        })
+        .collect();
+    let rep =
+        |id: i64, name: &str, team: &str, attempts: i64, collisions: i64, held: i32| RepFigures {
+            user_id: id,
+            name: name.into(),
+            team: team.into(),
+            attempts,
+            collisions,
+            races: collisions / 4,
+            taken: attempts / 2,
+            recycled: attempts / 10,
+            limit_refusals: i64::from(held > 45) * 3,
+            held: Some(held),
+            holding_limit: Some(50),
+        };
+    let reasons = [
+        ("already_owned_by", 96),
+        ("company_held", 41),
+        ("over_limit", 22),
+        ("duplicate_blocked", 12),
+        ("cooldown", 7),
+        ("protected_by", 3),
+    ]
+    .iter()
+    .map(|(reason, refusals)| ReasonCount {
+        reason: reason.to_string(),
+        refusals: *refusals,
+    })
+    .collect();
+    let contested = [
+        ("上海恒信精密机械股份有限公司", 9, 3),
+        ("光宇集团有限公司", 6, 2),
+        ("新星新能源（厦门）有限公司", 4, 2),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (name, collisions, people))| Contested {
+        company_id: i as i64 + 1,
+        name: name.to_string(),
+        collisions: *collisions,
+        people: *people,
+    })
+    .collect();
+    let summary = |attempts: i64, collisions: i64| Summary {
+        attempts,
+        collisions,
+        races: collisions / 5,
+        taken: attempts / 2,
+        recycled: attempts / 12,
+        released: attempts / 20,
+        refusals: collisions + 30,
+        blocked: 12,
+        warned: 20,
+        overridden: 5,
+        contested: 17,
+    };
+    let dashboard = Dashboard {
+        period_from: period.from,
+        period_to: period.to,
+        person: None,
+        now: summary(860, 103),
+        before: summary(790, 142),
+        trend,
+        reasons,
+        reps: vec![
+            rep(11, "欧阳娜娜", "华东一组", 212, 31, 48),
+            rep(12, "王芳", "华东一组", 180, 20, 50),
+            rep(13, "Alexander Hamilton", "华南大客户组", 150, 12, 22),
+            rep(14, "张伟", "华南大客户组", 96, 9, 35),
+            rep(15, "李娜", "华东一组", 77, 4, 10),
+        ],
+        contested,
+        lag: Lag {
+            counted_at: chrono::DateTime::from_timestamp(1_795_600_000, 0),
+            rows_behind: 0,
+        },
+    };
+    if let Some(tab) = app.tab_mut::<AnalyticsTab>() {
+        tab.today = Some(today);
+        tab.span = Span::FourWeeks;
+        tab.show(dashboard);
+    }
+    app
+}
+
+/// The analytics drilled down to one company's ownership history.
+pub fn analytics_history(lang: Lang, theme: Theme) -> App {
+    let mut app = analytics(lang, theme);
+    if let Some(tab) = app.tab_mut::<AnalyticsTab>() {
+        tab.path = vec![
+            Level::Person {
+                id: 11,
+                name: "欧阳娜娜".into(),
+            },
+            Level::Company {
+                id: 1,
+                name: "上海恒信精密机械股份有限公司".into(),
+            },
+        ];
+        let mut events = history(12);
+        for (i, event) in events.iter_mut().enumerate() {
+            if i % 3 == 1 {
+                event.outcome = "refused".into();
+                event.reason = "company_held".into();
+                event.to_owner = None;
+                event.actor = Some("欧阳娜娜".into());
+            }
+        }
+        tab.history = Some(events);
+    }
+    app
+}
+
 /// Every pane: (name, how to build it, words it must show in English, in Chinese).
 pub type Pane = (
     &'static str,
@@ -338,4 +472,16 @@ pub const PANES: &[Pane] = &[
     ("confirm", confirm, "Claim lead 2", "y 确认 / n 取消"),
     ("board", board, "Qualify 30", "初步接洽 30"),
     ("tree", tree, "Group tree", "集团树"),
+    (
+        "analytics",
+        analytics,
+        "Collisions · everyone I see",
+        "撞单驾驶舱 · 我可见的全部",
+    ),
+    (
+        "analytics_history",
+        analytics_history,
+        "ownership history",
+        "归属记录",
+    ),
 ];

@@ -22,6 +22,7 @@ pub enum Context {
     Detail,
     Tree,
     Board,
+    Analytics,
     Form,
     Input,
     Prompt,
@@ -33,7 +34,12 @@ impl Context {
     pub fn takes_global(self) -> bool {
         matches!(
             self,
-            Context::Pool | Context::Customers | Context::Detail | Context::Tree | Context::Board
+            Context::Pool
+                | Context::Customers
+                | Context::Detail
+                | Context::Tree
+                | Context::Board
+                | Context::Analytics
         )
     }
 
@@ -73,6 +79,9 @@ pub enum Action {
     Won,
     Lost,
     Scope,
+    PeriodPrev,
+    PeriodNext,
+    Range,
     Back,
     Save,
     NextField,
@@ -100,13 +109,27 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
     (
         Action::Down,
         "down",
-        &[C::Pool, C::Customers, C::Detail, C::Tree, C::Board],
+        &[
+            C::Pool,
+            C::Customers,
+            C::Detail,
+            C::Tree,
+            C::Board,
+            C::Analytics,
+        ],
         &["j", "Down"],
     ),
     (
         Action::Up,
         "up",
-        &[C::Pool, C::Customers, C::Detail, C::Tree, C::Board],
+        &[
+            C::Pool,
+            C::Customers,
+            C::Detail,
+            C::Tree,
+            C::Board,
+            C::Analytics,
+        ],
         &["k", "Up"],
     ),
     (
@@ -138,14 +161,24 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
         &[C::Pool, C::Customers, C::Board],
         &["/"],
     ),
-    (Action::Open, "open", &[C::Customers, C::Tree], &["Enter"]),
+    (
+        Action::Open,
+        "open",
+        &[C::Customers, C::Tree, C::Analytics],
+        &["Enter"],
+    ),
     (Action::New, "new", &[C::Pool, C::Customers], &["n"]),
     (Action::Tree, "tree", &[C::Customers, C::Detail], &["t"]),
-    (Action::Left, "left", &[C::Board, C::Tree], &["h", "Left"]),
+    (
+        Action::Left,
+        "left",
+        &[C::Board, C::Tree, C::Analytics],
+        &["h", "Left"],
+    ),
     (
         Action::Right,
         "right",
-        &[C::Board, C::Tree],
+        &[C::Board, C::Tree, C::Analytics],
         &["l", "Right"],
     ),
     (Action::StageNext, "stage_next", &[C::Board], &["]", ">"]),
@@ -153,10 +186,21 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
     (Action::Won, "won", &[C::Board], &["w"]),
     (Action::Lost, "lost", &[C::Board], &["x"]),
     (Action::Scope, "scope", &[C::Board], &["m"]),
+    (Action::PeriodPrev, "period_prev", &[C::Analytics], &["["]),
+    (Action::PeriodNext, "period_next", &[C::Analytics], &["]"]),
+    (Action::Range, "range", &[C::Analytics], &["r"]),
     (
         Action::Back,
         "back",
-        &[C::Pool, C::Customers, C::Detail, C::Tree, C::Board, C::Form],
+        &[
+            C::Pool,
+            C::Customers,
+            C::Detail,
+            C::Tree,
+            C::Board,
+            C::Analytics,
+            C::Form,
+        ],
         &["Esc"],
     ),
     (Action::Save, "save", &[C::Form], &["C-s"]),

@@ -27,6 +27,8 @@ pub struct HistoryEntry {
 pub enum HistoryOf {
     Record(Entity, i64),
     Person(i64),
+    /// Every record of one company (the analytics' drill-down).
+    Company(i64),
 }
 
 pub async fn history<C: GenericClient>(
@@ -35,9 +37,10 @@ pub async fn history<C: GenericClient>(
     action: Option<&str>,
     limit: i64,
 ) -> Result<Vec<HistoryEntry>, Error> {
-    let (entity, id, person) = match of {
-        HistoryOf::Record(entity, id) => (Some(entity.as_sql()), Some(id), None),
-        HistoryOf::Person(user) => (None, None, Some(user)),
+    let (entity, id, person, company) = match of {
+        HistoryOf::Record(entity, id) => (Some(entity.as_sql()), Some(id), None, None),
+        HistoryOf::Person(user) => (None, None, Some(user), None),
+        HistoryOf::Company(company) => (None, None, None, Some(company)),
     };
     let rows = client
         .query(
@@ -50,8 +53,11 @@ pub async fn history<C: GenericClient>(
              where ($1::text is null or (g.entity = $1::text::dibs.entity_kind and g.entity_id = $2))
                and ($3::bigint is null or $3 in (g.actor_id, g.from_owner, g.to_owner))
                and ($4::text is null or g.action::text = $4)
+               and ($6::bigint is null
+                    or (g.entity = 'lead' and g.entity_id in (select id from dibs.leads where company_id = $6))
+                    or (g.entity = 'customer' and g.entity_id in (select id from dibs.customers where company_id = $6)))
              order by g.at desc, g.id desc limit $5",
-            &[&entity, &id, &person, &action, &limit],
+            &[&entity, &id, &person, &action, &limit, &company],
         )
         .await
         .map_err(|e| Error::db("history", &e))?;

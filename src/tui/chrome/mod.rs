@@ -2,6 +2,7 @@
 //! the outcome line and the status bar (database · login, live or not, read-only, the keys of
 //! what is on screen — generated from the keymap).
 
+pub mod charts;
 pub mod theme;
 pub mod widgets;
 

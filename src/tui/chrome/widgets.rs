@@ -56,3 +56,41 @@ pub fn caret_after(area: Rect, x: u16, y: u16, text: &str) -> (u16, u16) {
         y.min(area.bottom().saturating_sub(1)),
     )
 }
+
+/// `text` in exactly `width` columns: cut with "…" when too wide (never splitting a
+/// double-width character), padded with spaces when narrower.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return crate::text::pad_to_width(text, width);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out + &" ".repeat(width.saturating_sub(used))
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn fitting_keeps_the_width_exact_with_chinese_text() {
+        assert_eq!(fit("王芳", 6), "王芳  ");
+        assert_eq!(fit("上海恒信精密机械", 7), "上海恒…");
+        assert_eq!(fit("上海恒信精密机械", 8), "上海恒… ");
+        assert_eq!(fit("上海恒信精密机械", 7).width(), 7);
+        assert_eq!(fit("abcdef", 4), "abc…");
+    }
+}
