@@ -244,30 +244,74 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         .await
         .expect("dates");
     let (yesterday, today): (chrono::NaiveDate, chrono::NaiveDate) = (row.get(0), row.get(1));
-    let output = Command::new(env!("CARGO_BIN_EXE_dibs"))
-        .args([
-            "--json",
-            "report",
-            "collision-rate",
-            "--from",
-            &yesterday.to_string(),
-            "--to",
-            &today.to_string(),
-        ])
-        .env("DATABASE_URL", db.url())
-        .env("XDG_STATE_HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("dibs-no-config"),
-        )
-        .output()
-        .expect("report");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let days: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let (from, to) = (yesterday.to_string(), today.to_string());
+    let dibs = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_dibs"))
+            .args(["--lang", "en"])
+            .args(args)
+            .env("DATABASE_URL", db.url())
+            .env("XDG_STATE_HOME", std::env::temp_dir())
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("dibs-no-config"),
+            )
+            .output()
+            .expect("report");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    let output = dibs(&[
+        "--json",
+        "report",
+        "collision-rate",
+        "--from",
+        &from,
+        "--to",
+        &to,
+    ]);
+    // Refusal-days by reason as CSV for Excel: a byte-order mark, then the rows. Rep 1 was
+    // refused lead 1 yesterday and today (two refusal-days), rep 0 lead 3 for her limit and
+    // the blocked name (twice on one day: one).
+    let csv = dibs(&[
+        "report", "refusals", "--from", &from, "--to", &to, "--format", "csv",
+    ]);
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM");
+    let csv = String::from_utf8_lossy(&csv[3..]).to_string();
+    for line in [
+        "already_owned_by,someone holds it,2",
+        "duplicate_blocked,duplicate blocked,1",
+        "over_limit,holding limit,1",
+    ] {
+        assert!(csv.contains(line), "{line} not in\n{csv}");
+    }
+    // The summary as JSON beside the period before (empty).
+    let summary: serde_json::Value = serde_json::from_slice(&dibs(&[
+        "report", "summary", "--from", &from, "--to", &to, "--format", "json",
+    ]))
+    .expect("summary JSON");
+    assert_eq!(summary["now"]["attempts"], 7);
+    assert_eq!(summary["now"]["collisions"], 4);
+    assert_eq!(summary["before"]["attempts"], 0);
+    // The HTML report: one file, nothing to fetch.
+    let page = std::env::temp_dir().join(format!("dibs-report-{}.html", db.name));
+    dibs(&[
+        "report",
+        "--html",
+        &page.display().to_string(),
+        "--from",
+        &from,
+        "--to",
+        &to,
+    ]);
+    let html = std::fs::read_to_string(&page).expect("report file");
+    let _ = std::fs::remove_file(&page);
+    assert!(!html.contains("http") && !html.contains("<script"));
+    assert!(html.contains("57.1%"), "the rate of 4 in 7");
+    let days: serde_json::Value = serde_json::from_slice(&output).expect("JSON");
     let said: Vec<(i64, i64, i64)> = days
         .as_array()
         .map(|days| {

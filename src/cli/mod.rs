@@ -4,6 +4,7 @@ mod dedup;
 mod journal;
 mod operations;
 mod records;
+mod report;
 mod users;
 
 use std::path::PathBuf;
@@ -88,11 +89,9 @@ pub enum Command {
         #[command(subcommand)]
         action: users::UserAction,
     },
-    /// Reports for managers: `collisions` lists companies held by more than one owner today.
-    Report {
-        #[command(subcommand)]
-        which: records::ReportKind,
-    },
+    /// Reports for managers: collision figures by period (collision-rate, refusals, people,
+    /// contested, summary), companies held by two owners today (collisions), or --html FILE.
+    Report(report::ReportArgs),
     /// Set what happens when someone wants a company another person holds (admins):
     /// PAIR is lead_lead, lead_customer or customer_customer; MODE is block, warn or off.
     CompanyRule { pair: String, mode: String },
@@ -195,9 +194,9 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
             let target = ready_target(&settings).await?;
             records::history(&target, entity, &output).await
         }
-        Command::Report { which } => {
+        Command::Report(args) => {
             let target = ready_target(&settings).await?;
-            records::report(&target, which, &output).await
+            report::report(&target, args, &output).await
         }
         Command::CompanyRule { pair, mode } => {
             let target = ready_target(&settings).await?;

@@ -27,6 +27,8 @@ pub enum SetupText {
         from: String,
         to: String,
     },
+    /// `dibs report` with neither a report's name nor --html.
+    ReportNeedsKind,
     /// `dibs bench soak` restarts the server: only the private cluster.
     SoakNeedsPrivateCluster,
     NoSuchThing {
@@ -102,6 +104,12 @@ impl SetupText {
                     format!("The first day {from} is after the last day {to}.")
                 }
             }
+            SetupText::ReportNeedsKind => (if zh {
+                "请指定报表：collisions、collision-rate、refusals、people、contested、summary，或 --html 文件名。"
+            } else {
+                "Name a report — collisions, collision-rate, refusals, people, contested, summary — or --html FILE."
+            })
+            .to_string(),
             SetupText::SoakNeedsPrivateCluster => (if zh {
                 "soak 基准会反复重启数据库，只能在 dibs 自己的私有集群上运行（不要设置 DATABASE_URL）。"
             } else {

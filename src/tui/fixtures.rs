@@ -312,7 +312,22 @@ pub fn tree(lang: Lang, theme: Theme) -> App {
 pub fn analytics(lang: Lang, theme: Theme) -> App {
     let mut app = base(lang, theme);
     key(&mut app, KeyCode::Char('4'));
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+    if let Some(tab) = app.tab_mut::<AnalyticsTab>() {
+        tab.today = Some(ANALYTICS_TODAY);
+        tab.span = Span::FourWeeks;
+        tab.show(analytics_dashboard());
+    }
+    app
+}
+
+const ANALYTICS_TODAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 12, 1) {
+    Some(day) => day,
+    None => chrono::NaiveDate::MIN,
+};
+
+/// The figures of [`analytics`]: four weeks to 2026-12-06, two teams, five people.
+pub fn analytics_dashboard() -> Dashboard {
+    let today = ANALYTICS_TODAY;
     let period = Period::ending(today, Span::FourWeeks);
     let window = period.trend_window(12);
     let trend = (0..12u64)
@@ -382,7 +397,7 @@ pub fn analytics(lang: Lang, theme: Theme) -> App {
         overridden: 5,
         contested: 17,
     };
-    let dashboard = Dashboard {
+    Dashboard {
         period_from: period.from,
         period_to: period.to,
         person: None,
@@ -402,13 +417,7 @@ pub fn analytics(lang: Lang, theme: Theme) -> App {
             counted_at: chrono::DateTime::from_timestamp(1_795_600_000, 0),
             rows_behind: 0,
         },
-    };
-    if let Some(tab) = app.tab_mut::<AnalyticsTab>() {
-        tab.today = Some(today);
-        tab.span = Span::FourWeeks;
-        tab.show(dashboard);
     }
-    app
 }
 
 /// The analytics drilled down to one company's ownership history.
