@@ -139,6 +139,14 @@ pub struct SeedArgs {
     /// The random seed: the same seed gives the same data.
     #[arg(long, default_value_t = seed::DEFAULT_SEED)]
     pub seed: u64,
+    /// Add this many weeks of simulated activity to the ownership log (claims, collisions,
+    /// races, recycles, follow-ups, conversions, duplicate decisions) about the people and
+    /// records already there, for the collision analytics; with --history-rows for scale.
+    #[arg(long, value_name = "WEEKS", conflicts_with_all = ["demo", "customers", "leads"])]
+    pub history: Option<i32>,
+    /// Log rows the history writes in all (default: 600 a week).
+    #[arg(long, value_name = "ROWS", requires = "history")]
+    pub history_rows: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,6 +253,28 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
             let target = db::resolve_target(&settings).await?;
             prepare(&target).await?;
             let mut client = db::connect(&target.config).await?;
+            if let Some(weeks) = args.history {
+                let rows = args
+                    .history_rows
+                    .unwrap_or(i64::from(weeks) * seed::history::DEMO_ROWS_PER_WEEK);
+                let started = std::time::Instant::now();
+                let tx = client
+                    .transaction()
+                    .await
+                    .map_err(|e| seed::seed_error(&e))?;
+                let written = seed::history::write_history(&tx, weeks, rows, args.seed).await?;
+                tx.commit().await.map_err(|e| seed::seed_error(&e))?;
+                println!(
+                    "{}",
+                    SetupText::HistorySeeded {
+                        weeks,
+                        log_rows: written.log_rows,
+                        decisions: written.decisions,
+                        seconds: started.elapsed().as_secs_f64(),
+                    }
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let report = if args.demo || (args.customers == 0 && args.leads == 0) {
                 seed::seed_demo(&mut client, args.seed).await?
             } else {

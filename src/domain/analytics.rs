@@ -8,9 +8,10 @@ use chrono::{Datelike, Days, NaiveDate};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Span {
     /// One ISO week, Monday to Sunday.
-    #[default]
     Week,
-    /// Four ISO weeks.
+    /// Four ISO weeks: the default, long enough that the current week's first days do not
+    /// leave the screen empty.
+    #[default]
     FourWeeks,
     /// Thirteen ISO weeks (a quarter of a year).
     Quarter,

@@ -84,6 +84,14 @@ async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, Er
     let leads = write_leads(&tx, &mut rng.fork(6), &org, &customers, now).await?;
     write_registrations(&tx, &registrations).await?;
     advance_sequences(&tx).await?;
+    // Weeks of activity, so the collision dashboard has a trend to show.
+    crate::seed::history::write_history(
+        &tx,
+        crate::seed::history::DEMO_WEEKS,
+        i64::from(crate::seed::history::DEMO_WEEKS) * crate::seed::history::DEMO_ROWS_PER_WEEK,
+        seed,
+    )
+    .await?;
     crate::seed::end_history(&tx).await?;
     tx.commit().await.map_err(|e| seed_error(&e))?;
     Ok(SeedReport {

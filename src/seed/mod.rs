@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod generate;
+pub mod history;
 pub mod org;
 pub mod scale;
 pub mod vocab;

@@ -29,6 +29,13 @@ pub enum SetupText {
     },
     /// `dibs report` with neither a report's name nor --html.
     ReportNeedsKind,
+    /// `dibs seed --history`: what was written.
+    HistorySeeded {
+        weeks: i32,
+        log_rows: u64,
+        decisions: u64,
+        seconds: f64,
+    },
     /// `dibs bench soak` restarts the server: only the private cluster.
     SoakNeedsPrivateCluster,
     NoSuchThing {
@@ -102,6 +109,18 @@ impl SetupText {
                     format!("开始日期 {from} 晚于结束日期 {to}。")
                 } else {
                     format!("The first day {from} is after the last day {to}.")
+                }
+            }
+            SetupText::HistorySeeded {
+                weeks,
+                log_rows,
+                decisions,
+                seconds,
+            } => {
+                if zh {
+                    format!("已写入 {weeks} 周的模拟历史：{log_rows} 条归属日志、{decisions} 条查重决定（{seconds:.1} 秒）。worker 会把它们计入撞单统计。")
+                } else {
+                    format!("Wrote {weeks} weeks of simulated history: {log_rows} ownership-log rows and {decisions} duplicate-check decisions in {seconds:.1} s. The worker counts them into the collision figures.")
                 }
             }
             SetupText::ReportNeedsKind => (if zh {

@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 use self::requests::{AnalyticsMsg, AnalyticsRequest};
 use crate::db::api::analytics::{Contested, Dashboard, RepFigures};
 use crate::db::api::history::HistoryEntry;
-use crate::domain::analytics::{Period, Span, Tally, rate};
+use crate::domain::analytics::{Period, Span, Tally};
 use crate::text::Label;
 use crate::text::analytics::{Word, percent, reason_words};
 use crate::tui::cmd::{Cmd, Export, Intent, TabMsg};
@@ -495,11 +495,6 @@ impl Tab for AnalyticsTab {
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
-}
-
-/// The rate of recycled ÷ taken, for the headline.
-pub fn recycle_rate(taken: i64, recycled: i64) -> Option<f64> {
-    rate(recycled, taken)
 }
 
 #[cfg(test)]

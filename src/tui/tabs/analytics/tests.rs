@@ -35,7 +35,7 @@ fn showing_the_tab_reads_the_current_period() {
     let (period, person) = asked[0];
     let today = chrono::Local::now().date_naive();
     assert!(period.from <= today && today <= period.to);
-    assert_eq!(period.days(), 7, "a week by default");
+    assert_eq!(period.days(), 28, "four weeks by default");
     assert_eq!(person, None);
 }
 

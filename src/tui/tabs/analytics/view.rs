@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{AnalyticsTab, Focus, Level, Row, recycle_rate};
+use super::{AnalyticsTab, Focus, Level, Row};
 use crate::db::api::analytics::Dashboard;
 use crate::domain::analytics::{change, rate, relative_change};
 use crate::text::Lang;
@@ -212,10 +212,18 @@ fn headline_lines(d: &Dashboard, theme: Theme, lang: Lang) -> Vec<Line<'static>>
         theme,
     ));
     second.push(sep());
-    second.push(Span::raw(format!("{} ", word(Word::RecycleRate, lang))));
-    second.push(Span::styled(
-        percent(recycle_rate(now.taken, now.recycled)),
-        theme.bold(),
+    // Counts, not a rate: a sweep that frees old holdings can recycle more in a period than
+    // was taken in it.
+    second.extend(figure(
+        now.taken.to_string(),
+        word(Word::Taken, lang),
+        theme,
+    ));
+    second.push(Span::raw(" "));
+    second.extend(figure(
+        now.recycled.to_string(),
+        word(Word::Recycled, lang),
+        theme,
     ));
     second.push(sep());
     second.push(Span::raw(format!("{} ", word(Word::Duplicates, lang))));
