@@ -134,18 +134,22 @@ CREATE TYPE dibs.user_role AS ENUM (
 CREATE FUNCTION dibs.analytics_lag() RETURNS TABLE(updated_at timestamp with time zone, rows_behind bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
     select c.updated_at,
-           (select count(*) from dibs.ownership_log g
-            where g.xid >= c.log_xid and (g.xid, g.id) > (c.log_xid, c.log_id))
-           + (select count(*) from dibs.dedup_decisions d
-              where d.xid >= c.decision_xid and (d.xid, d.id) > (c.decision_xid, c.decision_id))
+           (select count(*) from (select 1 from dibs.ownership_log g
+                                  where g.xid >= c.log_xid and (g.xid, g.id) > (c.log_xid, c.log_id)
+                                  limit 100000) l)
+           + (select count(*) from (select 1 from dibs.dedup_decisions d
+                                    where d.xid >= c.decision_xid and (d.xid, d.id) > (c.decision_xid, c.decision_id)
+                                    limit 100000) d)
     from dibs.analytics_cursor c
 $$;
 
 CREATE FUNCTION dibs.analytics_people() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
     select case when dibs.sees_everything() then null
                 when dibs.my_id() is null then '{}'::bigint[]
@@ -156,6 +160,7 @@ $$;
 CREATE FUNCTION dibs.analytics_people(p_user bigint) RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
     select case when p_user is null then dibs.analytics_people()
                 when dibs.analytics_people() is null or p_user = any (dibs.analytics_people()) then array[p_user]
@@ -163,38 +168,43 @@ CREATE FUNCTION dibs.analytics_people(p_user bigint) RETURNS bigint[]
 $$;
 
 CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
-    with people as (select dibs.analytics_people(p_user) as ids),
-    figures as (
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    with figures as (
         select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
                coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
                coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released
-        from dibs.daily_figures f, people p
-        where f.day between p_from and p_to and (p.ids is null or f.user_id = any (p.ids))
+        from dibs.daily_figures f
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
     ),
     refusals as (
         select coalesce(sum(r.refusals), 0)::bigint as refusals
-        from dibs.daily_refusals r, people p
-        where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+        from dibs.daily_refusals r
+        where r.day between p_from and p_to and (v_people is null or r.user_id = any (v_people))
     ),
     decisions as (
         select coalesce(sum(d.decisions) filter (where d.decision = 'blocked'), 0)::bigint as blocked,
                coalesce(sum(d.decisions) filter (where d.decision = 'needs_override'), 0)::bigint as warned,
                coalesce(sum(d.decisions) filter (where d.decision = 'warned_overridden'), 0)::bigint as overridden
-        from dibs.daily_decisions d, people p
-        where d.day between p_from and p_to and (p.ids is null or d.user_id = any (p.ids))
+        from dibs.daily_decisions d
+        where d.day between p_from and p_to and (v_people is null or d.user_id = any (v_people))
     ),
     contested as (
         select count(distinct a.subject)::bigint as contested
-        from dibs.attempt_facts a, people p
+        from dibs.attempt_facts a
         where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
-          and (p.ids is null or a.user_id = any (p.ids))
+          and (v_people is null or a.user_id = any (v_people))
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
            d.blocked, d.warned, d.overridden, c.contested
-    from figures f, refusals r, decisions d, contested c
+    from figures f, refusals r, decisions d, contested c;
+end
 $$;
 
 CREATE FUNCTION dibs.assign_company() RETURNS trigger
@@ -651,6 +661,7 @@ $$;
 CREATE FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(label text, attempts bigint, collisions bigint, races bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     v_people bigint[] := dibs.analytics_people(p_user);
@@ -681,17 +692,25 @@ end
 $$;
 
 CREATE FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(day date, attempts bigint, collisions bigint, races bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
-    with people as (select dibs.analytics_people(p_user) as ids)
-    select d::date, coalesce(sum(f.attempts), 0)::bigint, coalesce(sum(f.collisions), 0)::bigint,
-           coalesce(sum(f.races), 0)::bigint
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    with f as (
+        select f.day, sum(f.attempts) as attempts, sum(f.collisions) as collisions, sum(f.races) as races
+        from dibs.daily_figures f
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+        group by f.day
+    )
+    select d::date, coalesce(f.attempts, 0)::bigint, coalesce(f.collisions, 0)::bigint, coalesce(f.races, 0)::bigint
     from generate_series(p_from, p_to, interval '1 day') d
-    cross join people p
-    left join dibs.daily_figures f on f.day = d::date and (p.ids is null or f.user_id = any (p.ids))
-    group by d
-    order by d
+    left join f on f.day = d::date
+    order by 1;
+end
 $$;
 
 CREATE FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) RETURNS void
@@ -880,14 +899,19 @@ CREATE FUNCTION dibs.contacts_unmasked(p_owner bigint) RETURNS boolean
 $$;
 
 CREATE FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer DEFAULT 10, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(company_id bigint, name text, collisions bigint, people bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
     with top as (
         select a.subject, count(*)::bigint as collisions
-        from dibs.attempt_facts a, (select dibs.analytics_people(p_user) as ids) p
+        from dibs.attempt_facts a
         where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
-          and (p.ids is null or a.user_id = any (p.ids))
+          and (v_people is null or a.user_id = any (v_people))
         group by a.subject
         order by 2 desc, 1
         limit least(greatest(p_limit, 1), 100)
@@ -901,7 +925,8 @@ CREATE FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer
            (select count(distinct a.user_id) from dibs.attempt_facts a
             where a.subject = t.subject and a.day between p_from and p_to)
     from top t
-    order by t.collisions desc, 1
+    order by t.collisions desc, 1;
+end
 $$;
 
 CREATE FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint DEFAULT NULL::bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
@@ -2475,6 +2500,7 @@ $$;
 CREATE FUNCTION dibs.org_time_zone() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
     select coalesce((select time_zone from dibs.settings), current_setting('TimeZone'))
 $$;
@@ -2724,6 +2750,7 @@ $$;
 CREATE FUNCTION dibs.rebuild_analytics() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 begin
     if coalesce(dibs.my_role(), '') <> 'admin' and session_user <> (select nspowner::regrole::name
@@ -2900,14 +2927,20 @@ end
 $$;
 
 CREATE FUNCTION dibs.refusal_reasons(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(reason text, refusals bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
     select r.reason, sum(r.refusals)::bigint
-    from dibs.daily_refusals r, (select dibs.analytics_people(p_user) as ids) p
-    where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+    from dibs.daily_refusals r
+    where r.day between p_from and p_to and (v_people is null or r.user_id = any (v_people))
     group by r.reason
-    order by 2 desc, 1
+    order by 2 desc, 1;
+end
 $$;
 
 CREATE FUNCTION dibs.register_customer(p_customer bigint, p_partner text DEFAULT NULL::text, p_note text DEFAULT NULL::text, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
@@ -3074,6 +3107,7 @@ $$;
 CREATE FUNCTION dibs.rep_figures(p_from date, p_to date) RETURNS TABLE(user_id bigint, name text, team text, attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, limit_refusals bigint, held integer, holding_limit integer)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
     with people as (
         select u.id, u.display_name, t.name as team
@@ -3208,6 +3242,7 @@ $$;
 CREATE FUNCTION dibs.roll_up_analytics(p_max integer DEFAULT 5000) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
     AS $$
 declare
     v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
@@ -4855,7 +4890,7 @@ CREATE INDEX ownership_log_cooldown ON dibs.ownership_log USING btree (entity, e
 
 CREATE INDEX ownership_log_entity_entity_id_at_idx ON dibs.ownership_log USING btree (entity, entity_id, at DESC);
 
-CREATE INDEX ownership_log_xid_brin ON dibs.ownership_log USING brin (xid);
+CREATE INDEX ownership_log_xid_id ON dibs.ownership_log USING btree (xid, id);
 
 CREATE INDEX pool_members_user_id_idx ON dibs.pool_members USING btree (user_id);
 

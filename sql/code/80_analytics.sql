@@ -25,7 +25,7 @@ drop function if exists dibs.collision_figures(date, date);
 drop function if exists dibs.collision_breakdown(date, date, text);
 
 create or replace function dibs.org_time_zone() returns text
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language sql stable security definer set search_path = dibs, pg_temp set jit = off as $$
     select coalesce((select time_zone from dibs.settings), current_setting('TimeZone'))
 $$;
 
@@ -61,7 +61,7 @@ $$;
 -- commits late is never skipped; the cursor moves in the same transaction as the counts, so
 -- a worker killed mid-batch counts nothing twice. One caller at a time (the cursor row lock).
 create or replace function dibs.roll_up_analytics(p_max integer default 5000) returns integer
-language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+language plpgsql volatile security definer set search_path = dibs, pg_temp set jit = off as $$
 declare
     v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
     v_tz text := dibs.org_time_zone();
@@ -186,7 +186,7 @@ $$;
 -- Forgets the rollups so the worker counts the logs again from the start (after a change of
 -- the organisation's time zone). Administrators only.
 create or replace function dibs.rebuild_analytics() returns void
-language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+language plpgsql volatile security definer set search_path = dibs, pg_temp set jit = off as $$
 begin
     if coalesce(dibs.my_role(), '') <> 'admin' and session_user <> (select nspowner::regrole::name
                                                                       from pg_namespace where nspname = 'dibs') then
@@ -203,7 +203,7 @@ $$;
 -- Whose figures the caller may read: null for everyone (administrators, viewers of all),
 -- a rep only herself, a manager the people of her teams; nobody for a login without a user.
 create or replace function dibs.analytics_people() returns bigint[]
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language sql stable security definer set search_path = dibs, pg_temp set jit = off as $$
     select case when dibs.sees_everything() then null
                 when dibs.my_id() is null then '{}'::bigint[]
                 when dibs.my_role() = 'rep' then array[dibs.my_id()]
@@ -213,31 +213,40 @@ $$;
 -- The same, narrowed to one person when p_user is given (a drill-down): that person if the
 -- caller may see her, else nobody.
 create or replace function dibs.analytics_people(p_user bigint) returns bigint[]
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language sql stable security definer set search_path = dibs, pg_temp set jit = off as $$
     select case when p_user is null then dibs.analytics_people()
                 when dibs.analytics_people() is null or p_user = any (dibs.analytics_people()) then array[p_user]
                 else '{}'::bigint[] end
 $$;
 
 -- Per day of [p_from, p_to]: attempts, collisions, races (attempt-days) in the caller's scope.
+-- (The reading functions are PL/pgSQL so the scope is worked out once per call, not per row;
+-- every function here runs without JIT, whose compiling took longer than the queries.)
 create or replace function dibs.collision_figures(p_from date, p_to date, p_user bigint default null)
 returns table (day date, attempts bigint, collisions bigint, races bigint)
-language sql stable security definer set search_path = dibs, pg_temp as $$
-    with people as (select dibs.analytics_people(p_user) as ids)
-    select d::date, coalesce(sum(f.attempts), 0)::bigint, coalesce(sum(f.collisions), 0)::bigint,
-           coalesce(sum(f.races), 0)::bigint
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    with f as (
+        select f.day, sum(f.attempts) as attempts, sum(f.collisions) as collisions, sum(f.races) as races
+        from dibs.daily_figures f
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+        group by f.day
+    )
+    select d::date, coalesce(f.attempts, 0)::bigint, coalesce(f.collisions, 0)::bigint, coalesce(f.races, 0)::bigint
     from generate_series(p_from, p_to, interval '1 day') d
-    cross join people p
-    left join dibs.daily_figures f on f.day = d::date and (p.ids is null or f.user_id = any (p.ids))
-    group by d
-    order by d
+    left join f on f.day = d::date
+    order by 1;
+end
 $$;
 
 -- The same figures over [p_from, p_to] by 'day', 'week' (ISO weeks, Monday first), 'rep' or
 -- 'team' (the person's team now), biggest first for rep and team.
 create or replace function dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint default null)
 returns table (label text, attempts bigint, collisions bigint, races bigint)
-language plpgsql stable security definer set search_path = dibs, pg_temp as $$
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
 declare
     v_people bigint[] := dibs.analytics_people(p_user);
 begin
@@ -271,47 +280,56 @@ create or replace function dibs.analytics_summary(p_from date, p_to date, p_user
 returns table (attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint,
                released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint,
                contested bigint)
-language sql stable security definer set search_path = dibs, pg_temp as $$
-    with people as (select dibs.analytics_people(p_user) as ids),
-    figures as (
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    with figures as (
         select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
                coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
                coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released
-        from dibs.daily_figures f, people p
-        where f.day between p_from and p_to and (p.ids is null or f.user_id = any (p.ids))
+        from dibs.daily_figures f
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
     ),
     refusals as (
         select coalesce(sum(r.refusals), 0)::bigint as refusals
-        from dibs.daily_refusals r, people p
-        where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+        from dibs.daily_refusals r
+        where r.day between p_from and p_to and (v_people is null or r.user_id = any (v_people))
     ),
     decisions as (
         select coalesce(sum(d.decisions) filter (where d.decision = 'blocked'), 0)::bigint as blocked,
                coalesce(sum(d.decisions) filter (where d.decision = 'needs_override'), 0)::bigint as warned,
                coalesce(sum(d.decisions) filter (where d.decision = 'warned_overridden'), 0)::bigint as overridden
-        from dibs.daily_decisions d, people p
-        where d.day between p_from and p_to and (p.ids is null or d.user_id = any (p.ids))
+        from dibs.daily_decisions d
+        where d.day between p_from and p_to and (v_people is null or d.user_id = any (v_people))
     ),
     contested as (
         select count(distinct a.subject)::bigint as contested
-        from dibs.attempt_facts a, people p
+        from dibs.attempt_facts a
         where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
-          and (p.ids is null or a.user_id = any (p.ids))
+          and (v_people is null or a.user_id = any (v_people))
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
            d.blocked, d.warned, d.overridden, c.contested
-    from figures f, refusals r, decisions d, contested c
+    from figures f, refusals r, decisions d, contested c;
+end
 $$;
 
 -- Refusal-days of [p_from, p_to] by reason, most first.
 create or replace function dibs.refusal_reasons(p_from date, p_to date, p_user bigint default null)
 returns table (reason text, refusals bigint)
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
     select r.reason, sum(r.refusals)::bigint
-    from dibs.daily_refusals r, (select dibs.analytics_people(p_user) as ids) p
-    where r.day between p_from and p_to and (p.ids is null or r.user_id = any (p.ids))
+    from dibs.daily_refusals r
+    where r.day between p_from and p_to and (v_people is null or r.user_id = any (v_people))
     group by r.reason
-    order by 2 desc, 1
+    order by 2 desc, 1;
+end
 $$;
 
 -- Per person in scope over [p_from, p_to], with how full their fullest pool is now
@@ -319,7 +337,7 @@ $$;
 create or replace function dibs.rep_figures(p_from date, p_to date)
 returns table (user_id bigint, name text, team text, attempts bigint, collisions bigint, races bigint,
                taken bigint, recycled bigint, limit_refusals bigint, held integer, holding_limit integer)
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language sql stable security definer set search_path = dibs, pg_temp set jit = off as $$
     with people as (
         select u.id, u.display_name, t.name as team
         from dibs.users u left join dibs.teams t on t.id = u.team_id, (select dibs.analytics_people() as ids) p
@@ -360,14 +378,19 @@ $$;
 
 -- The companies most collided on in [p_from, p_to] (被争抢客户): collision-days on them by
 -- people in scope, and how many people in all attempted them in the period.
-create or replace function dibs.contested_companies(p_from date, p_to date, p_limit integer default 10, p_user bigint default null)
+create or replace function dibs.contested_companies(p_from date, p_to date, p_limit integer default 10,
+                                                    p_user bigint default null)
 returns table (company_id bigint, name text, collisions bigint, people bigint)
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
     with top as (
         select a.subject, count(*)::bigint as collisions
-        from dibs.attempt_facts a, (select dibs.analytics_people(p_user) as ids) p
+        from dibs.attempt_facts a
         where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
-          and (p.ids is null or a.user_id = any (p.ids))
+          and (v_people is null or a.user_id = any (v_people))
         group by a.subject
         order by 2 desc, 1
         limit least(greatest(p_limit, 1), 100)
@@ -381,18 +404,21 @@ language sql stable security definer set search_path = dibs, pg_temp as $$
            (select count(distinct a.user_id) from dibs.attempt_facts a
             where a.subject = t.subject and a.day between p_from and p_to)
     from top t
-    order by t.collisions desc, 1
+    order by t.collisions desc, 1;
+end
 $$;
 
 -- How current the figures are: when the worker last counted, and how many log rows and
--- decisions committed since are still to count.
+-- decisions committed since are still to count (counted up to 100,000: "that many or more").
 create or replace function dibs.analytics_lag()
 returns table (updated_at timestamptz, rows_behind bigint)
-language sql stable security definer set search_path = dibs, pg_temp as $$
+language sql stable security definer set search_path = dibs, pg_temp set jit = off as $$
     select c.updated_at,
-           (select count(*) from dibs.ownership_log g
-            where g.xid >= c.log_xid and (g.xid, g.id) > (c.log_xid, c.log_id))
-           + (select count(*) from dibs.dedup_decisions d
-              where d.xid >= c.decision_xid and (d.xid, d.id) > (c.decision_xid, c.decision_id))
+           (select count(*) from (select 1 from dibs.ownership_log g
+                                  where g.xid >= c.log_xid and (g.xid, g.id) > (c.log_xid, c.log_id)
+                                  limit 100000) l)
+           + (select count(*) from (select 1 from dibs.dedup_decisions d
+                                    where d.xid >= c.decision_xid and (d.xid, d.id) > (c.decision_xid, c.decision_id)
+                                    limit 100000) d)
     from dibs.analytics_cursor c
 $$;

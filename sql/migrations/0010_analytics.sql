@@ -14,6 +14,11 @@ update dibs.settings set time_zone = current_setting('TimeZone');
 alter table dibs.dedup_decisions
     add column xid bigint not null default (pg_current_xact_id()::text::bigint);
 create index dedup_decisions_xid on dibs.dedup_decisions (xid, id);
+-- The rollup and the live events read the log in (xid, id) order from a cursor: a b-tree
+-- serves that directly, where the range index made every batch sort all rows of the
+-- transactions still ahead (a bulk load is one transaction: millions of rows per batch).
+create index ownership_log_xid_id on dibs.ownership_log (xid, id);
+drop index dibs.ownership_log_xid_brin;
 
 -- How far the rollups have read each stream: (transaction id, row id) of the last row counted.
 create table dibs.analytics_cursor (

@@ -13,8 +13,11 @@
 //! - `rls`: what row-level security costs the app's queries;
 //! - `tui`: the app (render, last key → panel, start-up, memory), on the database as it is;
 //! - `render`: frame render times of every pane, with no database at all;
-//! - `soak`: load with a database restart or backend kills every few minutes (faults).
+//! - `soak`: load with a database restart or backend kills every few minutes (faults);
+//! - `analytics`: the collision rollups at 10 million log rows: catch-up, dashboard queries,
+//!   and their cost on claims.
 
+pub mod analytics;
 pub mod claims;
 pub mod company;
 pub mod dedup;

@@ -31,6 +31,23 @@ pub struct WorkerArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchKind {
+    /// Collision analytics at scale: rollup catch-up (rows/s) beside a raw recount, each
+    /// dashboard query's p50/p95 beside the raw-log query, and the rollup's cost on claims.
+    Analytics {
+        #[arg(long, default_value_t = 10_000_000)]
+        log_rows: i64,
+        #[arg(long, default_value_t = 52)]
+        weeks: i32,
+        #[arg(long, default_value_t = 30)]
+        rounds: usize,
+        #[arg(long, default_value_t = 20.0)]
+        claims_seconds: f64,
+        #[arg(long, default_value_t = 16)]
+        claims_reps: usize,
+        /// Skip the claims comparison.
+        #[arg(long)]
+        no_claims: bool,
+    },
     /// Concurrent reps claiming/releasing under holding limits vs plain single-row updates.
     Claims {
         #[arg(long, default_value_t = 32)]
@@ -242,6 +259,25 @@ pub async fn bench(
     output: &Output,
 ) -> Result<ExitCode, Error> {
     match which {
+        BenchKind::Analytics {
+            log_rows,
+            weeks,
+            rounds,
+            claims_seconds,
+            claims_reps,
+            no_claims,
+        } => {
+            let options = bench::analytics::AnalyticsOptions {
+                log_rows,
+                weeks,
+                rounds,
+                claims_seconds,
+                claims_reps,
+                no_claims,
+            };
+            let report = bench::analytics::run(&target.config, options).await?;
+            print_report(output, &report, || report.text())
+        }
         BenchKind::Soak {
             seconds,
             fault_every,
