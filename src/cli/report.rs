@@ -474,16 +474,7 @@ impl Table {
 async fn html(client: &Client, period: Period, path: &std::path::Path) -> Result<ExitCode, Error> {
     let lang = crate::text::lang();
     let dashboard = analytics::dashboard(client, period, None).await?;
-    // Whose scope the figures are: the signed-in person and her role, or the login.
-    let me: Option<String> = client
-        .query_one(
-            "select coalesce((select display_name || ' (' || role || ')' from dibs.users
-                              where login_role = session_user), session_user::text)",
-            &[],
-        )
-        .await
-        .ok()
-        .map(|r| r.get(0));
+    let me = analytics::signed_in_as(client).await.ok();
     let now = chrono::Local::now();
     let counted = freshness(
         dashboard

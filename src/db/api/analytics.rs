@@ -360,3 +360,17 @@ pub async fn dashboard<C: GenericClient>(
         lag: lag(client).await?,
     })
 }
+
+/// Whose scope the figures are: the signed-in person and her role ("王芳 (manager)"), or the
+/// login when it has no person.
+pub async fn signed_in_as<C: GenericClient>(client: &C) -> Result<String, Error> {
+    Ok(client
+        .query_one(
+            "select coalesce((select display_name || ' (' || role || ')' from dibs.users
+                              where login_role = session_user), session_user::text)",
+            &[],
+        )
+        .await
+        .map_err(reading)?
+        .get(0))
+}
