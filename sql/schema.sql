@@ -929,6 +929,25 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.conversion_cohorts(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(week date, pool text, taken bigint, converted bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    select c.week, coalesce(p.name, '-'), sum(c.taken)::bigint, sum(c.converted)::bigint
+    from dibs.weekly_lead_cohorts c
+    left join dibs.pools p on p.id = c.pool_id
+    where c.week between date_trunc('week', p_from)::date and p_to
+      and (v_people is null or c.user_id = any (v_people))
+    group by c.week, p.name
+    order by c.week, 2;
+end
+$$;
+
 CREATE FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint DEFAULT NULL::bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -1399,6 +1418,48 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(taken bigint, followed bigint, within_24h bigint, p50_hours integer, p90_hours integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    with buckets as (
+        select f.bucket, sum(f.followed)::bigint as n
+        from dibs.daily_first_followups f
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+        group by f.bucket
+    ), running as (
+        select b.bucket, b.n, sum(b.n) over (order by b.bucket) as upto, sum(b.n) over () as total from buckets b
+    )
+    select (select coalesce(sum(d.taken), 0)::bigint from dibs.daily_figures d
+            where d.day between p_from and p_to and (v_people is null or d.user_id = any (v_people))),
+           coalesce((select max(r.total) from running r), 0)::bigint,
+           coalesce((select sum(r.n) from running r where r.bucket <= 3), 0)::bigint,
+           (select dibs.followup_bucket_hours(min(r.bucket)) from running r where r.upto >= 0.5 * r.total),
+           (select dibs.followup_bucket_hours(min(r.bucket)) from running r where r.upto >= 0.9 * r.total);
+end
+$$;
+
+CREATE FUNCTION dibs.followup_bucket(p_after interval) RETURNS smallint
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select case when p_after <= interval '1 hour' then 0 when p_after <= interval '4 hours' then 1
+                when p_after <= interval '8 hours' then 2 when p_after <= interval '24 hours' then 3
+                when p_after <= interval '48 hours' then 4 when p_after <= interval '72 hours' then 5
+                when p_after <= interval '7 days' then 6 when p_after <= interval '14 days' then 7
+                else 8 end::smallint
+$$;
+
+CREATE FUNCTION dibs.followup_bucket_hours(p_bucket smallint) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select (array[1, 4, 8, 24, 48, 72, 168, 336])[p_bucket + 1]
+$$;
+
 CREATE FUNCTION dibs.han_parts(p_canonical text) RETURNS dibs.name_parts
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
@@ -1547,6 +1608,13 @@ CREATE FUNCTION dibs.is_race(p_outcome dibs.ownership_outcome, p_reason text, p_
     select coalesce(p_outcome = 'refused'
                     and p_reason in ('already_owned_by', 'company_held', 'company_has_customer', 'protected_by')
                     and (p_detail ->> 'other_since')::timestamptz > p_at - interval '10 minutes', false)
+$$;
+
+CREATE FUNCTION dibs.is_take(p_outcome dibs.ownership_outcome, p_action dibs.ownership_action, p_from bigint, p_to bigint) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select p_outcome = 'ok' and p_to is not null and p_to is distinct from p_from
+       and p_action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
 $$;
 
 CREATE FUNCTION dibs.latin_parts(p_canonical text) RETURNS dibs.name_parts
@@ -2758,7 +2826,8 @@ begin
         raise exception 'only an administrator may rebuild the figures' using errcode = '42501';
     end if;
     perform 1 from dibs.analytics_cursor for update;
-    truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions;
+    truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
+             dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -3334,8 +3403,7 @@ begin
     from (
         select (g.at at time zone v_tz)::date as day, g.to_owner as user_id, 1 as taken, 0 as recycled, 0 as released
         from unnest(v_log) g
-        where g.outcome = 'ok' and g.to_owner is not null and g.to_owner is distinct from g.from_owner
-          and g.action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
+        where dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
         union all
         select (g.at at time zone v_tz)::date, g.from_owner, 0,
                (g.action = 'recycle')::int, (g.action = 'release')::int
@@ -3346,6 +3414,71 @@ begin
     on conflict (day, user_id) do update
         set taken = t.taken + excluded.taken, recycled = t.recycled + excluded.recycled,
             released = t.released + excluded.released;
+
+    -- Takes wait for their first follow-up; a record let go first stops waiting.
+    insert into dibs.open_takes as o (entity, entity_id, user_id, taken_at)
+    select g.entity, g.entity_id, g.to_owner, max(g.at)
+    from unnest(v_log) g
+    where dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
+    group by g.entity, g.entity_id, g.to_owner
+    on conflict (entity, entity_id, user_id) do update set taken_at = greatest(o.taken_at, excluded.taken_at);
+    with followed as (
+        select o.entity, o.entity_id, o.user_id, o.taken_at, min(g.at) as at
+        from unnest(v_log) g
+        join dibs.open_takes o on o.entity = g.entity and o.entity_id = g.entity_id and o.user_id = g.actor_id
+        where g.action = 'followup' and g.outcome = 'ok' and g.at >= o.taken_at
+        group by o.entity, o.entity_id, o.user_id, o.taken_at
+    ), done as (
+        delete from dibs.open_takes o using followed f
+        where o.entity = f.entity and o.entity_id = f.entity_id and o.user_id = f.user_id
+        returning f.user_id, f.taken_at, f.at
+    )
+    insert into dibs.daily_first_followups as t (day, user_id, bucket, followed)
+    select (d.taken_at at time zone v_tz)::date, d.user_id, dibs.followup_bucket(d.at - d.taken_at), count(*)
+    from done d
+    group by 1, 2, 3
+    on conflict (day, user_id, bucket) do update set followed = t.followed + excluded.followed;
+    delete from dibs.open_takes o
+    using unnest(v_log) g
+    where g.outcome = 'ok' and g.action in ('release', 'recycle', 'transfer') and g.from_owner = o.user_id
+      and g.to_owner is distinct from g.from_owner
+      and o.entity = g.entity and o.entity_id = g.entity_id and o.taken_at <= g.at;
+
+    -- Conversion cohorts: leads taken, by the week of the take; a conversion within 90 days
+    -- of the lead's last take counts for that take's week.
+    with takes as (
+        select g.entity_id, g.to_owner, g.pool_id, g.at
+        from unnest(v_log) g
+        where g.entity = 'lead' and g.action in ('claim', 'assign', 'auto_assign', 'transfer')
+          and dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
+    ), latest as (
+        insert into dibs.lead_takes as l (lead_id, user_id, pool_id, taken_at)
+        select distinct on (t.entity_id) t.entity_id, t.to_owner, t.pool_id, t.at
+        from takes t order by t.entity_id, t.at desc
+        on conflict (lead_id) do update set user_id = excluded.user_id, pool_id = excluded.pool_id,
+                                            taken_at = excluded.taken_at
+            where excluded.taken_at >= l.taken_at
+    )
+    insert into dibs.weekly_lead_cohorts as c (week, pool_id, user_id, taken)
+    select date_trunc('week', t.at at time zone v_tz)::date, coalesce(t.pool_id, 0), t.to_owner, count(*)
+    from takes t
+    group by 1, 2, 3
+    on conflict (week, pool_id, user_id) do update set taken = c.taken + excluded.taken;
+    with converted as (
+        select g.entity_id as lead_id, min(g.at) as at
+        from unnest(v_log) g
+        where g.entity = 'lead' and g.action = 'convert' and g.outcome = 'ok'
+        group by g.entity_id
+    ), counted as (
+        delete from dibs.lead_takes l using converted v
+        where l.lead_id = v.lead_id and v.at >= l.taken_at and v.at <= l.taken_at + interval '90 days'
+        returning l.user_id, l.pool_id, l.taken_at
+    )
+    insert into dibs.weekly_lead_cohorts as c (week, pool_id, user_id, converted)
+    select date_trunc('week', k.taken_at at time zone v_tz)::date, coalesce(k.pool_id, 0), k.user_id, count(*)
+    from counted k
+    group by 1, 2, 3
+    on conflict (week, pool_id, user_id) do update set converted = c.converted + excluded.converted;
 
     -- Duplicate-check decisions, each one.
     insert into dibs.daily_decisions as t (day, user_id, decision, decisions)
@@ -4267,6 +4400,13 @@ CREATE TABLE dibs.daily_figures (
     released integer DEFAULT 0 NOT NULL
 );
 
+CREATE TABLE dibs.daily_first_followups (
+    day date NOT NULL,
+    user_id bigint NOT NULL,
+    bucket smallint NOT NULL,
+    followed integer DEFAULT 0 NOT NULL
+);
+
 CREATE TABLE dibs.daily_refusals (
     day date NOT NULL,
     user_id bigint NOT NULL,
@@ -4392,6 +4532,13 @@ CREATE VIEW dibs.lead_contacts WITH (security_barrier='true') AS
            FROM dibs.user_scopes s
           WHERE (s.login = SESSION_USER))::bigint[]))));
 
+CREATE TABLE dibs.lead_takes (
+    lead_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    pool_id bigint,
+    taken_at timestamp with time zone NOT NULL
+);
+
 ALTER TABLE dibs.leads ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME dibs.leads_id_seq
     START WITH 1
@@ -4441,6 +4588,13 @@ ALTER TABLE dibs.notices ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE dibs.open_takes (
+    entity dibs.entity_kind NOT NULL,
+    entity_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    taken_at timestamp with time zone NOT NULL
 );
 
 CREATE TABLE dibs.opportunities (
@@ -4649,6 +4803,14 @@ ALTER TABLE dibs.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE dibs.weekly_lead_cohorts (
+    week date NOT NULL,
+    pool_id bigint DEFAULT 0 NOT NULL,
+    user_id bigint NOT NULL,
+    taken integer DEFAULT 0 NOT NULL,
+    converted integer DEFAULT 0 NOT NULL
+);
+
 ALTER TABLE ONLY dibs.analytics_cursor
     ADD CONSTRAINT analytics_cursor_pkey PRIMARY KEY (singleton);
 
@@ -4691,6 +4853,9 @@ ALTER TABLE ONLY dibs.daily_decisions
 ALTER TABLE ONLY dibs.daily_figures
     ADD CONSTRAINT daily_figures_pkey PRIMARY KEY (day, user_id);
 
+ALTER TABLE ONLY dibs.daily_first_followups
+    ADD CONSTRAINT daily_first_followups_pkey PRIMARY KEY (day, user_id, bucket);
+
 ALTER TABLE ONLY dibs.daily_refusals
     ADD CONSTRAINT daily_refusals_pkey PRIMARY KEY (day, user_id, reason);
 
@@ -4715,6 +4880,9 @@ ALTER TABLE ONLY dibs.followups
 ALTER TABLE ONLY dibs.free_mail_domains
     ADD CONSTRAINT free_mail_domains_pkey PRIMARY KEY (domain);
 
+ALTER TABLE ONLY dibs.lead_takes
+    ADD CONSTRAINT lead_takes_pkey PRIMARY KEY (lead_id);
+
 ALTER TABLE ONLY dibs.leads
     ADD CONSTRAINT leads_pkey PRIMARY KEY (id);
 
@@ -4732,6 +4900,9 @@ ALTER TABLE ONLY dibs.notices
 
 ALTER TABLE ONLY dibs.notices
     ADD CONSTRAINT notices_user_id_entity_entity_id_kind_due_at_key UNIQUE (user_id, entity, entity_id, kind, due_at);
+
+ALTER TABLE ONLY dibs.open_takes
+    ADD CONSTRAINT open_takes_pkey PRIMARY KEY (entity, entity_id, user_id);
 
 ALTER TABLE ONLY dibs.opportunities
     ADD CONSTRAINT opportunities_pkey PRIMARY KEY (id);
@@ -4789,6 +4960,9 @@ ALTER TABLE ONLY dibs.users
 
 ALTER TABLE ONLY dibs.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.weekly_lead_cohorts
+    ADD CONSTRAINT weekly_lead_cohorts_pkey PRIMARY KEY (week, pool_id, user_id);
 
 CREATE INDEX assignment_rules_pool_id_position_idx ON dibs.assignment_rules USING btree (pool_id, "position");
 
@@ -5233,6 +5407,12 @@ GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit i
 GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.contested_companies(p_from date, p_to date, p_limit integer, p_user bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.conversion_cohorts(p_from date, p_to date, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.conversion_cohorts(p_from date, p_to date, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.conversion_cohorts(p_from date, p_to date, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.conversion_cohorts(p_from date, p_to date, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.conversion_cohorts(p_from date, p_to date, p_user bigint) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.convert_lead(p_lead bigint, p_customer bigint, p_for bigint) TO dibs_manager;
@@ -5291,6 +5471,16 @@ REVOKE ALL ON FUNCTION dibs.enforce_customer_block_rules() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.expire_registrations(p_batch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.expire_registrations(p_batch integer) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.followup_bucket(p_after interval) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.followup_bucket_hours(p_bucket smallint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.han_parts(p_canonical text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) FROM PUBLIC;
@@ -5298,6 +5488,8 @@ REVOKE ALL ON FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_rea
 REVOKE ALL ON FUNCTION dibs.is_member(p_pool bigint, p_user bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.is_race(p_outcome dibs.ownership_outcome, p_reason text, p_at timestamp with time zone, p_detail jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.is_take(p_outcome dibs.ownership_outcome, p_action dibs.ownership_action, p_from bigint, p_to bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.latin_parts(p_canonical text) FROM PUBLIC;
 

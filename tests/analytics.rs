@@ -363,6 +363,46 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         )
         .await;
     assert!(unknown.is_err(), "an unknown breakdown is refused");
+
+    // First follow-up and conversion: rep 1 follows lead 2 up five hours after taking it
+    // (the "≤ 8 h" bucket), and converts it today; rep 0's follow-up of lead 2 is not hers.
+    admin
+        .execute(
+            "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, pool_id, at)
+             values ('lead', $1, 'followup', 'ok', 'ok', $3, $3, null, $4, (current_date - 1) + time '15:00'),
+                    ('lead', $1, 'followup', 'ok', 'ok', $2, $3, null, $4, (current_date - 1) + time '16:00'),
+                    ('lead', $1, 'convert', 'ok', 'ok', $3, $3, $3, $4, current_date + time '00:50')",
+            &[&l2, &rep0, &rep1, &org.pool],
+        )
+        .await
+        .expect("follow-up and conversion");
+    roll_up(&admin).await;
+    let followed: (i64, i64, i64, Option<i32>, Option<i32>) = admin
+        .query_one(
+            "select taken, followed, within_24h, p50_hours, p90_hours
+             from dibs.first_followup(current_date - 1, current_date - 1)",
+            &[],
+        )
+        .await
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .expect("first follow-up");
+    // Yesterday's takes: lead 1 by rep 0, lead 2 by rep 1; one followed up, within 8 hours.
+    assert_eq!(followed, (2, 1, 1, Some(8), Some(8)));
+    let cohort: (i64, i64) = admin
+        .query_one(
+            "select sum(taken)::bigint, sum(converted)::bigint
+             from dibs.conversion_cohorts(current_date - 1, current_date)",
+            &[],
+        )
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("cohorts");
+    assert_eq!(
+        cohort,
+        (2, 1),
+        "two leads taken, one converted within 90 days"
+    );
+    assert_rollup_matches_definition(&admin).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -54,6 +54,31 @@ language sql immutable as $$
                     and (p_detail ->> 'other_since')::timestamptz > p_at - interval '10 minutes', false)
 $$;
 
+-- How long after a take its first follow-up came: 0 ≤ 1 h, 1 ≤ 4 h, 2 ≤ 8 h, 3 ≤ 24 h,
+-- 4 ≤ 48 h, 5 ≤ 72 h, 6 ≤ 7 days, 7 ≤ 14 days, 8 later.
+create or replace function dibs.followup_bucket(p_after interval) returns smallint
+language sql immutable as $$
+    select case when p_after <= interval '1 hour' then 0 when p_after <= interval '4 hours' then 1
+                when p_after <= interval '8 hours' then 2 when p_after <= interval '24 hours' then 3
+                when p_after <= interval '48 hours' then 4 when p_after <= interval '72 hours' then 5
+                when p_after <= interval '7 days' then 6 when p_after <= interval '14 days' then 7
+                else 8 end::smallint
+$$;
+
+-- The upper bound of a bucket in hours (none for the last).
+create or replace function dibs.followup_bucket_hours(p_bucket smallint) returns integer
+language sql immutable as $$
+    select (array[1, 4, 8, 24, 48, 72, 168, 336])[p_bucket + 1]
+$$;
+
+-- A record becoming someone's: the takes counted as "taken".
+create or replace function dibs.is_take(p_outcome dibs.ownership_outcome, p_action dibs.ownership_action,
+                                        p_from bigint, p_to bigint) returns boolean
+language sql immutable as $$
+    select p_outcome = 'ok' and p_to is not null and p_to is distinct from p_from
+       and p_action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
+$$;
+
 -- ---------------------------------------------------------------- the rollup
 -- Folds up to p_max log rows and p_max decisions committed since the last call into the
 -- rollups; returns how many rows it read (0: caught up). Rows are taken by transaction id
@@ -152,8 +177,7 @@ begin
     from (
         select (g.at at time zone v_tz)::date as day, g.to_owner as user_id, 1 as taken, 0 as recycled, 0 as released
         from unnest(v_log) g
-        where g.outcome = 'ok' and g.to_owner is not null and g.to_owner is distinct from g.from_owner
-          and g.action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
+        where dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
         union all
         select (g.at at time zone v_tz)::date, g.from_owner, 0,
                (g.action = 'recycle')::int, (g.action = 'release')::int
@@ -164,6 +188,71 @@ begin
     on conflict (day, user_id) do update
         set taken = t.taken + excluded.taken, recycled = t.recycled + excluded.recycled,
             released = t.released + excluded.released;
+
+    -- Takes wait for their first follow-up; a record let go first stops waiting.
+    insert into dibs.open_takes as o (entity, entity_id, user_id, taken_at)
+    select g.entity, g.entity_id, g.to_owner, max(g.at)
+    from unnest(v_log) g
+    where dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
+    group by g.entity, g.entity_id, g.to_owner
+    on conflict (entity, entity_id, user_id) do update set taken_at = greatest(o.taken_at, excluded.taken_at);
+    with followed as (
+        select o.entity, o.entity_id, o.user_id, o.taken_at, min(g.at) as at
+        from unnest(v_log) g
+        join dibs.open_takes o on o.entity = g.entity and o.entity_id = g.entity_id and o.user_id = g.actor_id
+        where g.action = 'followup' and g.outcome = 'ok' and g.at >= o.taken_at
+        group by o.entity, o.entity_id, o.user_id, o.taken_at
+    ), done as (
+        delete from dibs.open_takes o using followed f
+        where o.entity = f.entity and o.entity_id = f.entity_id and o.user_id = f.user_id
+        returning f.user_id, f.taken_at, f.at
+    )
+    insert into dibs.daily_first_followups as t (day, user_id, bucket, followed)
+    select (d.taken_at at time zone v_tz)::date, d.user_id, dibs.followup_bucket(d.at - d.taken_at), count(*)
+    from done d
+    group by 1, 2, 3
+    on conflict (day, user_id, bucket) do update set followed = t.followed + excluded.followed;
+    delete from dibs.open_takes o
+    using unnest(v_log) g
+    where g.outcome = 'ok' and g.action in ('release', 'recycle', 'transfer') and g.from_owner = o.user_id
+      and g.to_owner is distinct from g.from_owner
+      and o.entity = g.entity and o.entity_id = g.entity_id and o.taken_at <= g.at;
+
+    -- Conversion cohorts: leads taken, by the week of the take; a conversion within 90 days
+    -- of the lead's last take counts for that take's week.
+    with takes as (
+        select g.entity_id, g.to_owner, g.pool_id, g.at
+        from unnest(v_log) g
+        where g.entity = 'lead' and g.action in ('claim', 'assign', 'auto_assign', 'transfer')
+          and dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
+    ), latest as (
+        insert into dibs.lead_takes as l (lead_id, user_id, pool_id, taken_at)
+        select distinct on (t.entity_id) t.entity_id, t.to_owner, t.pool_id, t.at
+        from takes t order by t.entity_id, t.at desc
+        on conflict (lead_id) do update set user_id = excluded.user_id, pool_id = excluded.pool_id,
+                                            taken_at = excluded.taken_at
+            where excluded.taken_at >= l.taken_at
+    )
+    insert into dibs.weekly_lead_cohorts as c (week, pool_id, user_id, taken)
+    select date_trunc('week', t.at at time zone v_tz)::date, coalesce(t.pool_id, 0), t.to_owner, count(*)
+    from takes t
+    group by 1, 2, 3
+    on conflict (week, pool_id, user_id) do update set taken = c.taken + excluded.taken;
+    with converted as (
+        select g.entity_id as lead_id, min(g.at) as at
+        from unnest(v_log) g
+        where g.entity = 'lead' and g.action = 'convert' and g.outcome = 'ok'
+        group by g.entity_id
+    ), counted as (
+        delete from dibs.lead_takes l using converted v
+        where l.lead_id = v.lead_id and v.at >= l.taken_at and v.at <= l.taken_at + interval '90 days'
+        returning l.user_id, l.pool_id, l.taken_at
+    )
+    insert into dibs.weekly_lead_cohorts as c (week, pool_id, user_id, converted)
+    select date_trunc('week', k.taken_at at time zone v_tz)::date, coalesce(k.pool_id, 0), k.user_id, count(*)
+    from counted k
+    group by 1, 2, 3
+    on conflict (week, pool_id, user_id) do update set converted = c.converted + excluded.converted;
 
     -- Duplicate-check decisions, each one.
     insert into dibs.daily_decisions as t (day, user_id, decision, decisions)
@@ -193,7 +282,8 @@ begin
         raise exception 'only an administrator may rebuild the figures' using errcode = '42501';
     end if;
     perform 1 from dibs.analytics_cursor for update;
-    truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions;
+    truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
+             dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -405,6 +495,52 @@ begin
             where a.subject = t.subject and a.day between p_from and p_to)
     from top t
     order by t.collisions desc, 1;
+end
+$$;
+
+-- First follow-up time of takes in [p_from, p_to] (by the day of the take): takes, those
+-- followed up by the taker, those within 24 hours, and the hours within which half and nine
+-- in ten of the followed-up ones came (a bucket's bound; none past 14 days).
+create or replace function dibs.first_followup(p_from date, p_to date, p_user bigint default null)
+returns table (taken bigint, followed bigint, within_24h bigint, p50_hours integer, p90_hours integer)
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    with buckets as (
+        select f.bucket, sum(f.followed)::bigint as n
+        from dibs.daily_first_followups f
+        where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+        group by f.bucket
+    ), running as (
+        select b.bucket, b.n, sum(b.n) over (order by b.bucket) as upto, sum(b.n) over () as total from buckets b
+    )
+    select (select coalesce(sum(d.taken), 0)::bigint from dibs.daily_figures d
+            where d.day between p_from and p_to and (v_people is null or d.user_id = any (v_people))),
+           coalesce((select max(r.total) from running r), 0)::bigint,
+           coalesce((select sum(r.n) from running r where r.bucket <= 3), 0)::bigint,
+           (select dibs.followup_bucket_hours(min(r.bucket)) from running r where r.upto >= 0.5 * r.total),
+           (select dibs.followup_bucket_hours(min(r.bucket)) from running r where r.upto >= 0.9 * r.total);
+end
+$$;
+
+-- Conversion cohorts of leads taken in the weeks of [p_from, p_to]: per week and pool, leads
+-- taken and converted within 90 days of the take (so far: a young cohort is still converting).
+create or replace function dibs.conversion_cohorts(p_from date, p_to date, p_user bigint default null)
+returns table (week date, pool text, taken bigint, converted bigint)
+language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
+declare
+    v_people bigint[] := dibs.analytics_people(p_user);
+begin
+    return query
+    select c.week, coalesce(p.name, '-'), sum(c.taken)::bigint, sum(c.converted)::bigint
+    from dibs.weekly_lead_cohorts c
+    left join dibs.pools p on p.id = c.pool_id
+    where c.week between date_trunc('week', p_from)::date and p_to
+      and (v_people is null or c.user_id = any (v_people))
+    group by c.week, p.name
+    order by c.week, 2;
 end
 $$;
 

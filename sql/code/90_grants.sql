@@ -104,7 +104,8 @@ grant execute on function
     dibs.collision_figures(date, date, bigint), dibs.collision_breakdown(date, date, text, bigint),
     dibs.analytics_summary(date, date, bigint), dibs.refusal_reasons(date, date, bigint),
     dibs.rep_figures(date, date), dibs.contested_companies(date, date, integer, bigint),
-    dibs.analytics_lag(), dibs.org_time_zone()
+    dibs.analytics_lag(), dibs.org_time_zone(), dibs.first_followup(date, date, bigint),
+    dibs.conversion_cohorts(date, date, bigint)
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- The duplicate check (the unrestricted candidate search stays private: the public one

@@ -87,3 +87,40 @@ create table dibs.daily_decisions (
     decisions  integer not null default 0,
     primary key (day, user_id, decision)
 );
+
+-- First follow-up time (首次跟进时长): takes still waiting for the taker's first follow-up on
+-- that record (dropped when she lets it go first) …
+create table dibs.open_takes (
+    entity     dibs.entity_kind not null,
+    entity_id  bigint not null,
+    user_id    bigint not null,
+    taken_at   timestamptz not null,
+    primary key (entity, entity_id, user_id)
+);
+-- … and first follow-ups per person and local day of the take, by how long after the take
+-- (bucket: dibs.followup_bucket).
+create table dibs.daily_first_followups (
+    day       date not null,
+    user_id   bigint not null,
+    bucket    smallint not null,
+    followed  integer not null default 0,
+    primary key (day, user_id, bucket)
+);
+
+-- Conversion cohorts (转化率): the last take of each lead, and per ISO week of the take
+-- (Monday, local), pool and person, the leads taken and how many of them were converted
+-- within 90 days of that take.
+create table dibs.lead_takes (
+    lead_id   bigint primary key,
+    user_id   bigint not null,
+    pool_id   bigint,
+    taken_at  timestamptz not null
+);
+create table dibs.weekly_lead_cohorts (
+    week       date not null,
+    pool_id    bigint not null default 0,
+    user_id    bigint not null,
+    taken      integer not null default 0,
+    converted  integer not null default 0,
+    primary key (week, pool_id, user_id)
+);

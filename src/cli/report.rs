@@ -16,7 +16,7 @@ use crate::db::api::analytics;
 use crate::db::{self, DatabaseTarget};
 use crate::domain::analytics::{Period, rate};
 use crate::error::Error;
-use crate::text::analytics::{Word, freshness, percent, reason_words};
+use crate::text::analytics::{Word, freshness, hours, percent, reason_words};
 use crate::text::{AdminText, SetupText};
 
 #[derive(Debug, Args)]
@@ -126,6 +126,14 @@ pub enum ReportKind {
         range: RangeArgs,
         #[arg(long, default_value_t = 20)]
         limit: i32,
+        #[command(flatten)]
+        format: FormatArgs,
+    },
+    /// Conversion cohorts: leads taken per ISO week and pool, and how many were converted
+    /// within 90 days of the take (so far).
+    Cohorts {
+        #[command(flatten)]
+        range: RangeArgs,
         #[command(flatten)]
         format: FormatArgs,
     },
@@ -299,11 +307,41 @@ pub async fn report(
                 format: format.chosen(output),
             }
         }
+        ReportKind::Cohorts { range, format } => {
+            let cohorts = analytics::conversion_cohorts(&client, range.period()?, None).await?;
+            Table {
+                head: vec![
+                    w(Word::Week),
+                    w(Word::Pool),
+                    w(Word::Taken),
+                    w(Word::Converted),
+                    "%".into(),
+                ],
+                rows: cohorts
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.week.to_string(),
+                            c.pool.clone(),
+                            c.taken.to_string(),
+                            c.converted.to_string(),
+                            percent(rate(c.converted, c.taken)),
+                        ]
+                    })
+                    .collect(),
+                json: serde_json::to_value(&cohorts).unwrap_or_default(),
+                total: None,
+                format: format.chosen(output),
+            }
+        }
         ReportKind::Summary { range, format } => {
             let period = range.period()?;
             let now = analytics::summary(&client, period, None).await?;
             let before = analytics::summary(&client, period.previous(), None).await?;
-            let pairs: [(Word, String, String); 11] = [
+            let followed = analytics::first_followup(&client, period, None).await?;
+            let followed_before =
+                analytics::first_followup(&client, period.previous(), None).await?;
+            let pairs: [(Word, String, String); 14] = [
                 (
                     Word::Attempts,
                     now.attempts.to_string(),
@@ -351,6 +389,21 @@ pub async fn report(
                     now.overridden.to_string(),
                     before.overridden.to_string(),
                 ),
+                (
+                    Word::FollowedIn24h,
+                    percent(rate(followed.within_24h, followed.taken)),
+                    percent(rate(followed_before.within_24h, followed_before.taken)),
+                ),
+                (
+                    Word::FollowUpP50,
+                    hours(followed.p50_hours, lang),
+                    hours(followed_before.p50_hours, lang),
+                ),
+                (
+                    Word::FollowUpP90,
+                    hours(followed.p90_hours, lang),
+                    hours(followed_before.p90_hours, lang),
+                ),
             ];
             #[derive(Serialize)]
             struct Both {
@@ -358,6 +411,8 @@ pub async fn report(
                 to: NaiveDate,
                 now: analytics::Summary,
                 before: analytics::Summary,
+                followup: analytics::FollowUpFigures,
+                followup_before: analytics::FollowUpFigures,
             }
             Table {
                 head: vec![
@@ -374,6 +429,8 @@ pub async fn report(
                     to: period.to,
                     now,
                     before,
+                    followup: followed,
+                    followup_before: followed_before,
                 })
                 .unwrap_or_default(),
                 total: None,

@@ -10,7 +10,7 @@ use crate::db::api::analytics::{Dashboard, RepFigures, Summary};
 use crate::domain::analytics::{change, rate, relative_change};
 use crate::text::Lang;
 use crate::text::analytics::{
-    Word, definitions, is_collision_reason, percent, points, reason_words, relative,
+    Word, definitions, hours, is_collision_reason, percent, points, reason_words, relative,
 };
 
 const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;\
@@ -254,6 +254,41 @@ pub fn render(d: &Dashboard, ctx: &ReportContext) -> String {
         }
         out.push_str("</table>");
     }
+
+    // First follow-up and conversion cohorts.
+    let f = &d.followup;
+    let _ = write!(
+        out,
+        "<h2>{}</h2><p>{} {} ({} {}, {} {}) · {} / {}</p>",
+        escape(Word::FirstFollowUp.render(lang).trim_end_matches(':')),
+        percent(rate(f.within_24h, f.taken)),
+        w(Word::Within24h, lang),
+        w(Word::HalfWithin, lang),
+        escape(&hours(f.p50_hours, lang)),
+        w(Word::NineInTenWithin, lang),
+        escape(&hours(f.p90_hours, lang)),
+        f.followed,
+        f.taken,
+    );
+    let _ = write!(out, "<h2>{}</h2>", w(Word::Cohorts, lang));
+    out.push_str("<table>");
+    out.push_str(&head(&[
+        w(Word::Week, lang),
+        w(Word::Pool, lang),
+        w(Word::Taken, lang),
+        w(Word::Converted, lang),
+        "%".into(),
+    ]));
+    for c in &d.cohorts {
+        out.push_str(&row(&[
+            c.week.to_string(),
+            escape(&c.pool),
+            c.taken.to_string(),
+            c.converted.to_string(),
+            percent(rate(c.converted, c.taken)),
+        ]));
+    }
+    out.push_str("</table>");
 
     // Per team: its people.
     let mut teams: Vec<&str> = d.reps.iter().map(|r| r.team.as_str()).collect();

@@ -71,6 +71,33 @@ select s.at,
 from shaped s, people p, leads l, customers c, pools pl
 where s.headcount > 0 and cardinality(l.ids) > 0 and cardinality(c.ids) > 0";
 
+/// Follow-ups and conversions of the simulated takes: most takes are followed up by the
+/// taker, sooner in recent weeks (a mean of about 30 hours in the oldest week, 6 in the
+/// newest); about one lead take in eight converts within 80 days. Only what has happened by
+/// now is written.
+const FOLLOW_ROWS: &str = "
+with takes as (
+    select t.at, t.entity, t.entity_id, t.to_owner, t.pool_id,
+           extract(epoch from now() - t.at) / ($1::int * 7 * 86400.0) as age, random() as chance, random() as delay
+    from dibs.ownership_log t
+    where t.detail ? 'simulated' and t.outcome = 'ok' and t.action = 'claim' and t.at > now() - make_interval(weeks => $1::int)
+), events as (
+    select k.at + make_interval(secs => -ln(1 - k.delay * 0.999) * (6 + 24 * k.age) * 3600) as at, k.entity, k.entity_id,
+           'followup'::dibs.ownership_action as action, k.to_owner as actor_id, k.to_owner as from_owner,
+           null::bigint as to_owner, k.pool_id
+    from takes k where k.chance < 0.85
+    union all
+    select k.at + make_interval(days => 1 + floor(k.delay * 80)::int), k.entity, k.entity_id, 'convert', k.to_owner,
+           k.to_owner, k.to_owner, k.pool_id
+    from takes k where k.entity = 'lead' and k.chance > 0.875
+)
+insert into dibs.ownership_log (at, entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner,
+                                pool_id, detail)
+select e.at, e.entity, e.entity_id, e.action, 'ok', 'ok', e.actor_id, e.from_owner, e.to_owner, e.pool_id,
+       jsonb_build_object('simulated', true)
+from events e
+where e.at < now()";
+
 /// Duplicate-check decisions: a warning for about one create in twelve, fewer saved over
 /// as weeks go by, and a few blocked.
 const DECISION_ROWS: &str = "
@@ -122,7 +149,10 @@ pub async fn write_history(
     let log_rows = tx
         .execute(LOG_ROWS, &[&weeks, &rows])
         .await
-        .map_err(|e| seed_error(&e))?;
+        .map_err(|e| seed_error(&e))?
+        + tx.execute(FOLLOW_ROWS, &[&weeks])
+            .await
+            .map_err(|e| seed_error(&e))?;
     let decisions = tx
         .execute(DECISION_ROWS, &[&weeks, &(rows / 25).max(1)])
         .await

@@ -43,6 +43,17 @@ pub enum Word {
     Generated,
     Scope,
     ColTries,
+    FirstFollowUp,
+    FollowedIn24h,
+    FollowUpP50,
+    FollowUpP90,
+    Within24h,
+    HalfWithin,
+    NineInTenWithin,
+    Converted90,
+    Cohorts,
+    Pool,
+    Converted,
     ThisPeriod,
     PreviousPeriod,
     Change,
@@ -103,6 +114,20 @@ impl Word {
             Generated => ("generated", "生成于"),
             Scope => ("scope", "范围"),
             ColTries => ("tries", "尝试"),
+            FirstFollowUp => ("followed up:", "首次跟进"),
+            FollowedIn24h => ("takes followed up in 24 h", "24 小时内首次跟进"),
+            FollowUpP50 => ("first follow-up, half within", "首次跟进（半数）"),
+            FollowUpP90 => ("first follow-up, 90% within", "首次跟进（九成）"),
+            Within24h => ("in 24 h", "在 24 小时内"),
+            HalfWithin => ("half", "半数"),
+            NineInTenWithin => ("90%", "九成"),
+            Converted90 => ("converted (90 d):", "90 天转化率"),
+            Cohorts => (
+                "Conversion of leads by week taken (within 90 days, so far)",
+                "线索转化（按领取周，90 天内，截至目前）",
+            ),
+            Pool => ("pool", "线索池"),
+            Converted => ("converted", "已转化"),
             ThisPeriod => ("this period", "本期"),
             PreviousPeriod => ("period before", "上期"),
             Change => ("change", "变化"),
@@ -202,6 +227,14 @@ pub fn definitions(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("回收率", "被回收的记录 ÷ 领取的记录。"),
             ("强制率", "提示重复后仍创建 ÷ 提示重复的次数。"),
             ("保有量", "负责人最满的一个池：当前持有 ÷ 保有量上限。"),
+            (
+                "首次跟进时长",
+                "从领取到领取人第一次跟进该记录的时长（放弃前未跟进的不计入“已跟进”）；按领取日计。",
+            ),
+            (
+                "转化率",
+                "某周领取的线索中，在该次领取后 90 天内转化的比例（新近的周仍在转化中）。",
+            ),
         ]
     } else {
         &[
@@ -231,6 +264,14 @@ pub fn definitions(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "Holding",
                 "The person's fullest pool: held now ÷ holding limit.",
             ),
+            (
+                "First follow-up",
+                "From a take to the taker's first follow-up of that record (a record let go first is not followed up), by the day of the take.",
+            ),
+            (
+                "Conversion",
+                "Of the leads taken in a week, the share converted within 90 days of that take (recent weeks are still converting).",
+            ),
         ]
     }
 }
@@ -246,4 +287,15 @@ pub fn is_collision_reason(reason: &str) -> bool {
             | "duplicate_blocked"
             | "duplicate_credit_code"
     )
+}
+
+/// A follow-up time bound: "≤ 8 h", "≤ 3 d"; "–" when there is none.
+pub fn hours(bound: Option<i32>, lang: Lang) -> String {
+    match (bound, lang) {
+        (None, _) => "–".into(),
+        (Some(h), Lang::En) if h < 48 => format!("≤ {h} h"),
+        (Some(h), Lang::En) => format!("≤ {} d", h / 24),
+        (Some(h), Lang::Zh) if h < 48 => format!("{h} 小时内"),
+        (Some(h), Lang::Zh) => format!("{} 天内", h / 24),
+    }
 }

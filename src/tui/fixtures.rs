@@ -12,7 +12,9 @@ use super::tabs::customers::CustomersTab;
 use super::tabs::customers::detail::{DetailView, Shown};
 use super::tabs::customers::tree::Tree;
 use super::tabs::pool::{PoolTab, PoolView};
-use crate::db::api::analytics::{Contested, Dashboard, Lag, ReasonCount, RepFigures, Summary};
+use crate::db::api::analytics::{
+    Cohort, Contested, Dashboard, FollowUpFigures, Lag, ReasonCount, RepFigures, Summary,
+};
 use crate::db::api::board::{Card, Stage};
 use crate::db::api::customers::{CustomerDetail, FollowupLine, OpportunityLine, Person};
 use crate::db::api::history::HistoryEntry;
@@ -413,6 +415,24 @@ pub fn analytics_dashboard() -> Dashboard {
             rep(15, "李娜", "华东一组", 77, 4, 10),
         ],
         contested,
+        followup: FollowUpFigures {
+            taken: 430,
+            followed: 371,
+            within_24h: 268,
+            p50_hours: Some(8),
+            p90_hours: Some(72),
+        },
+        cohorts: (0..4u64)
+            .flat_map(|week| {
+                let monday = period.from + chrono::Days::new(week * 7);
+                [("华东制造业线索池", 60), ("华南互联网线索池", 40)].map(|(pool, taken)| Cohort {
+                    week: monday,
+                    pool: pool.into(),
+                    taken,
+                    converted: taken * (4 - week as i64) / 20,
+                })
+            })
+            .collect(),
         lag: Lag {
             counted_at: chrono::DateTime::from_timestamp(1_795_600_000, 0),
             rows_behind: 0,

@@ -277,6 +277,71 @@ pub async fn contested_companies<C: GenericClient>(
         .collect())
 }
 
+/// First follow-up time (首次跟进时长) of the takes of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct FollowUpFigures {
+    pub taken: i64,
+    /// Takes the taker followed up (before letting the record go).
+    pub followed: i64,
+    pub within_24h: i64,
+    /// Half / nine in ten of the followed-up takes were followed up within this many hours
+    /// (a bucket's bound: 1, 4, 8, 24, 48, 72, 168, 336; none when later or none followed).
+    pub p50_hours: Option<i32>,
+    pub p90_hours: Option<i32>,
+}
+
+pub async fn first_followup<C: GenericClient>(
+    client: &C,
+    period: Period,
+    user: Option<i64>,
+) -> Result<FollowUpFigures, Error> {
+    let r = client
+        .query_one(
+            "select taken, followed, within_24h, p50_hours, p90_hours from dibs.first_followup($1, $2, $3)",
+            &[&period.from, &period.to, &user],
+        )
+        .await
+        .map_err(reading)?;
+    Ok(FollowUpFigures {
+        taken: r.get(0),
+        followed: r.get(1),
+        within_24h: r.get(2),
+        p50_hours: r.get(3),
+        p90_hours: r.get(4),
+    })
+}
+
+/// Leads taken in one week from one pool, and how many were converted within 90 days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cohort {
+    pub week: NaiveDate,
+    pub pool: String,
+    pub taken: i64,
+    pub converted: i64,
+}
+
+pub async fn conversion_cohorts<C: GenericClient>(
+    client: &C,
+    period: Period,
+    user: Option<i64>,
+) -> Result<Vec<Cohort>, Error> {
+    Ok(client
+        .query(
+            "select week, pool, taken, converted from dibs.conversion_cohorts($1, $2, $3)",
+            &[&period.from, &period.to, &user],
+        )
+        .await
+        .map_err(reading)?
+        .iter()
+        .map(|r| Cohort {
+            week: r.get(0),
+            pool: r.get(1),
+            taken: r.get(2),
+            converted: r.get(3),
+        })
+        .collect())
+}
+
 /// How current the rollups are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Lag {
@@ -319,6 +384,8 @@ pub struct Dashboard {
     pub reasons: Vec<ReasonCount>,
     pub reps: Vec<RepFigures>,
     pub contested: Vec<Contested>,
+    pub followup: FollowUpFigures,
+    pub cohorts: Vec<Cohort>,
     pub lag: Lag,
 }
 
@@ -328,6 +395,13 @@ impl Dashboard {
             from: self.period_from,
             to: self.period_to,
         }
+    }
+
+    /// Leads of the period's cohorts converted within 90 days, over those taken (so far).
+    pub fn conversion(&self) -> (i64, i64) {
+        self.cohorts
+            .iter()
+            .fold((0, 0), |(c, t), k| (c + k.converted, t + k.taken))
     }
 }
 
@@ -357,6 +431,8 @@ pub async fn dashboard<C: GenericClient>(
         reasons: refusal_reasons(client, period, person).await?,
         reps,
         contested: contested_companies(client, period, TOP_CONTESTED, person).await?,
+        followup: first_followup(client, period, person).await?,
+        cohorts: conversion_cohorts(client, period, person).await?,
         lag: lag(client).await?,
     })
 }

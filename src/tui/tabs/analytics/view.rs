@@ -15,7 +15,7 @@ use super::{AnalyticsTab, Focus, Level, Row};
 use crate::db::api::analytics::Dashboard;
 use crate::domain::analytics::{change, rate, relative_change};
 use crate::text::Lang;
-use crate::text::analytics::{Word, freshness, percent, points, reason_words, relative};
+use crate::text::analytics::{Word, freshness, hours, percent, points, reason_words, relative};
 use crate::tui::chrome::Theme;
 use crate::tui::chrome::charts::{columns, gauge, hbar};
 use crate::tui::chrome::widgets::fit;
@@ -65,7 +65,7 @@ pub(super) fn render(tab: &AnalyticsTab, ctx: &Ctx, frame: &mut Frame, area: Rec
     };
     let [period, headline, charts, list] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(chart_height),
         Constraint::Min(2),
     ])
@@ -248,7 +248,27 @@ fn headline_lines(d: &Dashboard, theme: Theme, lang: Lang) -> Vec<Line<'static>>
         format!(" ({})", percent(rate(now.overridden, now.warned))),
         theme.dim(),
     ));
-    vec![Line::from(first), Line::from(second)]
+    let f = &d.followup;
+    let (converted, taken) = d.conversion();
+    let third = vec![
+        Span::raw(format!("{} ", word(Word::FirstFollowUp, lang))),
+        Span::styled(percent(rate(f.within_24h, f.taken)), theme.bold()),
+        Span::raw(format!(" {} ", word(Word::Within24h, lang))),
+        Span::styled(
+            format!(
+                "({} {}, {} {})",
+                word(Word::HalfWithin, lang),
+                hours(f.p50_hours, lang),
+                word(Word::NineInTenWithin, lang),
+                hours(f.p90_hours, lang)
+            ),
+            theme.dim(),
+        ),
+        sep(),
+        Span::raw(format!("{} ", word(Word::Converted90, lang))),
+        Span::styled(percent(rate(converted, taken)), theme.bold()),
+    ];
+    vec![Line::from(first), Line::from(second), Line::from(third)]
 }
 
 fn trend_lines(d: &Dashboard, area: Rect, theme: Theme, lang: Lang) -> Vec<Line<'static>> {
