@@ -71,23 +71,49 @@ pub async fn publish_events(client: &Client) -> Result<i64, Error> {
 
 /// Log rows per rollup transaction.
 pub const ROLLUP_BATCH: i32 = 5000;
-/// Most batches one rollup turn reads, so a catch-up after a long pause never holds back
-/// the live events published on the same connection for long.
-const ROLLUP_TURN: usize = 20;
 /// How often the analytics rollups are brought up to date.
 pub const ROLLUP_EVERY: Duration = Duration::from_secs(2);
 
-/// Brings the analytics rollups up to date, at most [`ROLLUP_TURN`] batches; rows read.
+/// Brings the analytics rollups up to date, batch after batch; rows read.
 pub async fn roll_up(client: &Client) -> Result<i64, Error> {
     let mut total = 0i64;
-    for _ in 0..ROLLUP_TURN {
+    loop {
         let read = api::roll_up_analytics(client, ROLLUP_BATCH).await?;
         total += i64::from(read);
         if read == 0 {
-            break;
+            return Ok(total);
         }
     }
-    Ok(total)
+}
+
+/// Keeps the analytics rollups up to date for good, on a connection of its own (a catch-up
+/// of millions of rows never holds back the live events): every `every`, everything
+/// committed since. A lost connection is remade with back-off; returns only on a failure
+/// waiting cannot cure (the login may not fold the logs).
+pub async fn rollup_loop(config: Config, every: Duration) -> Result<(), Error> {
+    let mut backoff = Backoff::new();
+    loop {
+        let failure = match crate::db::connect(&config).await {
+            Ok(client) => {
+                let mut ticker = tokio::time::interval(every);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticker.tick().await;
+                    match roll_up(&client).await {
+                        Ok(_) => backoff.reset(),
+                        Err(error) if passing(&error) && !error.is_connection_lost() => {}
+                        Err(error) => break error,
+                    }
+                }
+            }
+            Err(error) => error,
+        };
+        if !failure.is_connection_lost() {
+            return Err(failure);
+        }
+        tracing::warn!("analytics rollup: {failure}; reconnecting");
+        backoff.wait().await;
+    }
 }
 
 /// A failure the worker waits out rather than dies of: the connection broke or the database
@@ -97,14 +123,12 @@ fn passing(error: &Error) -> bool {
     error.is_connection_lost() || matches!(error.sqlstate(), Some("40P01" | "40001"))
 }
 
-/// Runs the notifier for good: every `interval`, one publish call, and every `rollup` (when
-/// given) a turn of the analytics rollups. A lost connection is logged and remade with
-/// back-off; `up`, when given, says whether it is publishing (the app shows it). Returns
-/// only on a failure waiting cannot cure (the login may not publish).
+/// Runs the notifier for good: every `interval`, one publish call. A lost connection is
+/// logged and remade with back-off; `up`, when given, says whether it is publishing (the app
+/// shows it). Returns only on a failure waiting cannot cure (the login may not publish).
 pub async fn notifier_loop(
     config: Config,
     interval: Duration,
-    rollup: Option<Duration>,
     up: Option<watch::Sender<bool>>,
 ) -> Result<(), Error> {
     let say = |now: bool| {
@@ -118,19 +142,10 @@ pub async fn notifier_loop(
             Ok(client) => {
                 let mut ticker = tokio::time::interval(interval);
                 ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                let mut last_rollup: Option<tokio::time::Instant> = None;
                 loop {
                     ticker.tick().await;
-                    let mut result = publish_events(&client).await.map(|_| ());
-                    if let Some(every) = rollup
-                        && result.is_ok()
-                        && last_rollup.is_none_or(|at| at.elapsed() >= every)
-                    {
-                        last_rollup = Some(tokio::time::Instant::now());
-                        result = roll_up(&client).await.map(|_| ());
-                    }
-                    match result {
-                        Ok(()) => {
+                    match publish_events(&client).await {
+                        Ok(_) => {
                             say(true);
                             backoff.reset();
                         }
@@ -216,10 +231,11 @@ async fn lead(config: &Config, interval: Duration, backoff: &mut Backoff) -> Res
     let notifier = tokio::spawn(notifier_loop(
         config.clone(),
         Duration::from_millis(200),
-        Some(ROLLUP_EVERY),
         None,
     ));
     let _stop_notifier = AbortOnDrop(notifier);
+    let rollup = tokio::spawn(rollup_loop(config.clone(), ROLLUP_EVERY));
+    let _stop_rollup = AbortOnDrop(rollup);
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

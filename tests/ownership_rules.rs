@@ -654,7 +654,6 @@ async fn live_events_reach_a_listener_within_a_second() {
         db.config.clone(),
         Duration::from_millis(200),
         None,
-        None,
     ));
     let rep = as_person(&db, &org.reps[0].1).await;
     let started = std::time::Instant::now();

@@ -451,12 +451,17 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
 
     // Ownership calls, with the notifier and a listener running as in production.
     let deadline = Instant::now() + duration;
-    let notifier = (options.live_events || options.rollup).then(|| {
+    let notifier = options.live_events.then(|| {
         tokio::spawn(crate::worker::notifier_loop(
             config.clone(),
             Duration::from_millis(100),
-            options.rollup.then_some(crate::worker::ROLLUP_EVERY),
             None,
+        ))
+    });
+    let rollup = options.rollup.then(|| {
+        tokio::spawn(crate::worker::rollup_loop(
+            config.clone(),
+            crate::worker::ROLLUP_EVERY,
         ))
     });
     let listener = options
@@ -505,6 +510,9 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
         None => 0,
     };
     if let Some(handle) = notifier {
+        handle.abort();
+    }
+    if let Some(handle) = rollup {
         handle.abort();
     }
     let events_published = crate::worker::publish_events(&client).await?;

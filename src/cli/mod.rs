@@ -398,13 +398,21 @@ async fn open_app(
         let publishing = crate::worker::notifier_loop(
             notifier_config,
             std::time::Duration::from_millis(200),
-            Some(crate::worker::ROLLUP_EVERY),
             Some(notifier_up.clone()),
         )
         .await;
         if let Err(error) = publishing {
             tracing::info!("this app publishes no live events: {error}");
             notifier_up.send_replace(true);
+        }
+    });
+    // The same login keeps the collision figures current (a worker does too; several are safe).
+    let rollup_config = target.config.clone();
+    tokio::spawn(async move {
+        if let Err(error) =
+            crate::worker::rollup_loop(rollup_config, crate::worker::ROLLUP_EVERY).await
+        {
+            tracing::info!("this app keeps no collision figures: {error}");
         }
     });
     let app = crate::tui::App::new(label, crate::text::lang(), options);
