@@ -44,7 +44,6 @@ create table dibs.attempt_facts (
     primary key (user_id, day, subject)
 );
 create index attempt_facts_collided on dibs.attempt_facts (day) include (subject, user_id) where collided;
-create index attempt_facts_subject on dibs.attempt_facts (subject, day);
 
 -- One row per refusal-day: the same person, subject and day refused for one reason counts once.
 create table dibs.refusal_facts (

@@ -25,6 +25,8 @@ pub struct AnalyticsOptions {
     pub rounds: usize,
     pub claims_seconds: f64,
     pub claims_reps: usize,
+    /// Alternating rounds of claims without and with the rollup.
+    pub claims_rounds: usize,
     /// Leave out the claims comparison (it takes 4 × claims_seconds).
     pub no_claims: bool,
 }
@@ -81,7 +83,7 @@ pub async fn run(target: &Config, options: AnalyticsOptions) -> Result<Analytics
     let mut report = result?;
     if !options.no_claims {
         // Alternating, so drift on the machine falls on both sides alike.
-        for _ in 0..2 {
+        for _ in 0..options.claims_rounds.max(1) {
             for rollup in [false, true] {
                 let claims = super::claims(
                     target,

@@ -44,6 +44,9 @@ pub enum BenchKind {
         claims_seconds: f64,
         #[arg(long, default_value_t = 16)]
         claims_reps: usize,
+        /// Alternating rounds of claims without and with the rollup (the figure is noisy).
+        #[arg(long, default_value_t = 3)]
+        claims_rounds: usize,
         /// Skip the claims comparison.
         #[arg(long)]
         no_claims: bool,
@@ -265,6 +268,7 @@ pub async fn bench(
             rounds,
             claims_seconds,
             claims_reps,
+            claims_rounds,
             no_claims,
         } => {
             let options = bench::analytics::AnalyticsOptions {
@@ -273,6 +277,7 @@ pub async fn bench(
                 rounds,
                 claims_seconds,
                 claims_reps,
+                claims_rounds,
                 no_claims,
             };
             let report = bench::analytics::run(&target.config, options).await?;

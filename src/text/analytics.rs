@@ -222,7 +222,7 @@ pub fn definitions(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("抢单", "持有人取得后 10 分钟内发生的撞单。"),
             (
                 "被争抢客户",
-                "本期间有撞单的公司；人数为本期间尝试过它的人数。",
+                "本期间有撞单的公司；人数为本期间在它上撞单的人数。",
             ),
             ("回收率", "被回收的记录 ÷ 领取的记录。"),
             ("强制率", "提示重复后仍创建 ÷ 提示重复的次数。"),
@@ -253,7 +253,7 @@ pub fn definitions(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ),
             (
                 "Contested company",
-                "A company collided on in the period; people: how many attempted it in the period.",
+                "A company collided on in the period; people: how many collided on it in the period.",
             ),
             ("Recycle rate", "Records recycled away ÷ records taken."),
             (

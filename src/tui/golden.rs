@@ -65,3 +65,26 @@ fn monochrome_uses_no_colour_and_ascii_no_box_drawing() {
         "the default theme colours risks:\n{text}"
     );
 }
+
+#[test]
+fn the_analytics_tab_in_monochrome_ascii() {
+    // Terminals without colour or without block and box characters: every chart has a form.
+    let theme = Theme {
+        color: false,
+        ascii: true,
+    };
+    for lang in [Lang::En, Lang::Zh] {
+        for (width, height) in [(80u16, 24u16), (120, 40)] {
+            let app = super::fixtures::analytics(lang, theme);
+            let (text, _) = screen(&app, width, height);
+            for block in ['█', '▏', '▁', '░', '│', '─'] {
+                assert!(!text.contains(block), "{block:?} in:\n{text}");
+            }
+            let name = format!(
+                "analytics_ascii_{}_{width}x{height}",
+                if lang == Lang::Zh { "zh" } else { "en" }
+            );
+            insta::assert_snapshot!(name, text);
+        }
+    }
+}

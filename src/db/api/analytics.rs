@@ -249,7 +249,7 @@ pub struct Contested {
     pub name: String,
     /// Collision-days on it by people in scope.
     pub collisions: i64,
-    /// People who attempted it in the period, in all.
+    /// People who collided on it in the period, in all (whoever's scope).
     pub people: i64,
 }
 
