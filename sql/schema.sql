@@ -167,7 +167,7 @@ CREATE FUNCTION dibs.analytics_people(p_user bigint) RETURNS bigint[]
                 else '{}'::bigint[] end
 $$;
 
-CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint)
+CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint, reclaimed bigint, bad_overrides bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     SET jit TO 'off'
@@ -179,9 +179,19 @@ begin
     with figures as (
         select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
                coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
-               coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released
+               coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released,
+               coalesce(sum(f.reclaimed), 0)::bigint as reclaimed
         from dibs.daily_figures f
         where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+    ),
+    -- Saved over a duplicate warning in the period, and merged away since (not undone).
+    bad as (
+        select count(*)::bigint as bad_overrides
+        from dibs.dedup_decisions d
+        where d.decision = 'warned_overridden'
+          and d.at >= p_from::timestamptz and d.at < (p_to + 1)::timestamptz
+          and (v_people is null or d.user_id = any (v_people))
+          and exists (select 1 from dibs.customer_merges m where m.drop_id = d.created_id and m.undone_at is null)
     ),
     refusals as (
         select coalesce(sum(r.refusals), 0)::bigint as refusals
@@ -202,8 +212,8 @@ begin
           and (v_people is null or a.user_id = any (v_people))
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested
-    from figures f, refusals r, decisions d, contested c;
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides
+    from figures f, refusals r, decisions d, contested c, bad b;
 end
 $$;
 
@@ -2827,7 +2837,8 @@ begin
     end if;
     perform 1 from dibs.analytics_cursor for update;
     truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
-             dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts;
+             dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts,
+             dibs.recent_recycles;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -3417,6 +3428,24 @@ begin
     on conflict (day, user_id) do update
         set taken = t.taken + excluded.taken, recycled = t.recycled + excluded.recycled,
             released = t.released + excluded.released;
+
+    -- Re-claims: a take by someone else within 7 days of the record's last recycle.
+    insert into dibs.recent_recycles as r (entity, entity_id, from_owner, at)
+    select distinct on (g.entity, g.entity_id) g.entity, g.entity_id, g.from_owner, g.at
+    from unnest(v_log) g
+    where g.outcome = 'ok' and g.action = 'recycle' and g.from_owner is not null
+    order by g.entity, g.entity_id, g.at desc
+    on conflict (entity, entity_id) do update set from_owner = excluded.from_owner, at = excluded.at
+        where excluded.at >= r.at;
+    insert into dibs.daily_figures as t (day, user_id, reclaimed)
+    select (g.at at time zone v_tz)::date, g.to_owner, count(*)
+    from unnest(v_log) g
+    join dibs.recent_recycles r on r.entity = g.entity and r.entity_id = g.entity_id
+    where g.action in ('claim', 'assign', 'auto_assign') and dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
+      and g.to_owner <> r.from_owner and g.at >= r.at and g.at <= r.at + interval '7 days'
+    group by 1, 2
+    on conflict (day, user_id) do update set reclaimed = t.reclaimed + excluded.reclaimed;
+    delete from dibs.recent_recycles where at < now() - interval '8 days';
 
     -- Takes wait for their first follow-up; a record let go first stops waiting.
     insert into dibs.open_takes as o (entity, entity_id, user_id, taken_at)
@@ -4400,7 +4429,8 @@ CREATE TABLE dibs.daily_figures (
     races integer DEFAULT 0 NOT NULL,
     taken integer DEFAULT 0 NOT NULL,
     recycled integer DEFAULT 0 NOT NULL,
-    released integer DEFAULT 0 NOT NULL
+    released integer DEFAULT 0 NOT NULL,
+    reclaimed integer DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE dibs.daily_first_followups (
@@ -4708,6 +4738,13 @@ ALTER TABLE dibs.pools ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE dibs.recent_recycles (
+    entity dibs.entity_kind NOT NULL,
+    entity_id bigint NOT NULL,
+    from_owner bigint NOT NULL,
+    at timestamp with time zone NOT NULL
+);
+
 CREATE TABLE dibs.refusal_facts (
     user_id bigint NOT NULL,
     day date NOT NULL,
@@ -4934,6 +4971,9 @@ ALTER TABLE ONLY dibs.pools
 ALTER TABLE ONLY dibs.pools
     ADD CONSTRAINT pools_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY dibs.recent_recycles
+    ADD CONSTRAINT recent_recycles_pkey PRIMARY KEY (entity, entity_id);
+
 ALTER TABLE ONLY dibs.refusal_facts
     ADD CONSTRAINT refusal_facts_pkey PRIMARY KEY (user_id, day, subject, reason);
 
@@ -4977,6 +5017,8 @@ CREATE INDEX contacts_customer_id_idx ON dibs.contacts USING btree (customer_id)
 
 CREATE INDEX contacts_reports_to_idx ON dibs.contacts USING btree (reports_to);
 
+CREATE INDEX customer_merges_drop ON dibs.customer_merges USING btree (drop_id) WHERE (undone_at IS NULL);
+
 CREATE INDEX customers_company ON dibs.customers USING btree (company_id) WHERE (status = 'active'::dibs.record_status);
 
 CREATE INDEX customers_core_exact ON dibs.customers USING btree (name_core) WHERE (status = 'active'::dibs.record_status);
@@ -5008,6 +5050,8 @@ CREATE UNIQUE INDEX customers_uscc_live_key ON dibs.customers USING btree (uscc)
 CREATE INDEX daily_figures_user ON dibs.daily_figures USING btree (user_id, day);
 
 CREATE INDEX dedup_decisions_at_idx ON dibs.dedup_decisions USING btree (at);
+
+CREATE INDEX dedup_decisions_overridden ON dibs.dedup_decisions USING btree (at) WHERE (decision = 'warned_overridden'::text);
 
 CREATE INDEX dedup_decisions_xid ON dibs.dedup_decisions USING btree (xid, id);
 
@@ -5068,6 +5112,8 @@ CREATE INDEX ownership_log_entity_entity_id_at_idx ON dibs.ownership_log USING b
 CREATE INDEX ownership_log_xid_id ON dibs.ownership_log USING btree (xid, id);
 
 CREATE INDEX pool_members_user_id_idx ON dibs.pool_members USING btree (user_id);
+
+CREATE INDEX recent_recycles_at ON dibs.recent_recycles USING btree (at);
 
 CREATE INDEX registrations_expiry ON dibs.registrations USING btree (expires_at) WHERE (status = 'active'::dibs.registration_status);
 

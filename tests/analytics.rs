@@ -403,6 +403,37 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         "two leads taken, one converted within 90 days"
     );
     assert_rollup_matches_definition(&admin).await;
+
+    // Lead 3 is recycled from rep 0 yesterday and claimed by rep 1 today: a re-claim. The
+    // customer rep 0 saved over a warning is merged away today: a bad override.
+    let keep = common::customers(&admin, org.customer_pool, 1).await[0];
+    admin
+        .execute(
+            "insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, to_owner, pool_id, at)
+             values ('lead', $1, 'recycle', 'ok', 'idle', null, $2, null, $4, (current_date - 1) + time '11:00'),
+                    ('lead', $1, 'claim', 'ok', 'ok', $3, null, $3, $4, current_date + time '00:20')",
+            &[&l3, &rep0, &rep1, &org.pool],
+        )
+        .await
+        .expect("recycle and re-claim");
+    admin
+        .execute(
+            "insert into dibs.customer_merges (keep_id, drop_id, moved) values ($1, $2, '{}')",
+            &[&keep, &saved],
+        )
+        .await
+        .expect("merge");
+    roll_up(&admin).await;
+    let later: (i64, i64) = admin
+        .query_one(
+            "select reclaimed, bad_overrides from dibs.analytics_summary(current_date - 1, current_date)",
+            &[],
+        )
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("summary");
+    assert_eq!(later, (1, 1));
+    assert_rollup_matches_definition(&admin).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

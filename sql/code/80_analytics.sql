@@ -192,6 +192,24 @@ begin
         set taken = t.taken + excluded.taken, recycled = t.recycled + excluded.recycled,
             released = t.released + excluded.released;
 
+    -- Re-claims: a take by someone else within 7 days of the record's last recycle.
+    insert into dibs.recent_recycles as r (entity, entity_id, from_owner, at)
+    select distinct on (g.entity, g.entity_id) g.entity, g.entity_id, g.from_owner, g.at
+    from unnest(v_log) g
+    where g.outcome = 'ok' and g.action = 'recycle' and g.from_owner is not null
+    order by g.entity, g.entity_id, g.at desc
+    on conflict (entity, entity_id) do update set from_owner = excluded.from_owner, at = excluded.at
+        where excluded.at >= r.at;
+    insert into dibs.daily_figures as t (day, user_id, reclaimed)
+    select (g.at at time zone v_tz)::date, g.to_owner, count(*)
+    from unnest(v_log) g
+    join dibs.recent_recycles r on r.entity = g.entity and r.entity_id = g.entity_id
+    where g.action in ('claim', 'assign', 'auto_assign') and dibs.is_take(g.outcome, g.action, g.from_owner, g.to_owner)
+      and g.to_owner <> r.from_owner and g.at >= r.at and g.at <= r.at + interval '7 days'
+    group by 1, 2
+    on conflict (day, user_id) do update set reclaimed = t.reclaimed + excluded.reclaimed;
+    delete from dibs.recent_recycles where at < now() - interval '8 days';
+
     -- Takes wait for their first follow-up; a record let go first stops waiting.
     insert into dibs.open_takes as o (entity, entity_id, user_id, taken_at)
     select g.entity, g.entity_id, g.to_owner, max(g.at)
@@ -286,7 +304,8 @@ begin
     end if;
     perform 1 from dibs.analytics_cursor for update;
     truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
-             dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts;
+             dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts,
+             dibs.recent_recycles;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -369,10 +388,11 @@ end
 $$;
 
 -- The headline figures of [p_from, p_to] in the caller's scope.
+drop function if exists dibs.analytics_summary(date, date, bigint);
 create or replace function dibs.analytics_summary(p_from date, p_to date, p_user bigint default null)
 returns table (attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint,
                released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint,
-               contested bigint)
+               contested bigint, reclaimed bigint, bad_overrides bigint)
 language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
 declare
     v_people bigint[] := dibs.analytics_people(p_user);
@@ -381,9 +401,19 @@ begin
     with figures as (
         select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
                coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
-               coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released
+               coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released,
+               coalesce(sum(f.reclaimed), 0)::bigint as reclaimed
         from dibs.daily_figures f
         where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
+    ),
+    -- Saved over a duplicate warning in the period, and merged away since (not undone).
+    bad as (
+        select count(*)::bigint as bad_overrides
+        from dibs.dedup_decisions d
+        where d.decision = 'warned_overridden'
+          and d.at >= p_from::timestamptz and d.at < (p_to + 1)::timestamptz
+          and (v_people is null or d.user_id = any (v_people))
+          and exists (select 1 from dibs.customer_merges m where m.drop_id = d.created_id and m.undone_at is null)
     ),
     refusals as (
         select coalesce(sum(r.refusals), 0)::bigint as refusals
@@ -404,8 +434,8 @@ begin
           and (v_people is null or a.user_id = any (v_people))
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested
-    from figures f, refusals r, decisions d, contested c;
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides
+    from figures f, refusals r, decisions d, contested c, bad b;
 end
 $$;
 

@@ -123,3 +123,19 @@ create table dibs.weekly_lead_cohorts (
     converted  integer not null default 0,
     primary key (week, pool_id, user_id)
 );
+
+-- Re-claims (回收后被他人领取): each record's last recycle, for a take by someone else within
+-- 7 days of it; counted in daily_figures.reclaimed (by the day of the take, for the taker).
+create table dibs.recent_recycles (
+    entity      dibs.entity_kind not null,
+    entity_id   bigint not null,
+    from_owner  bigint not null,
+    at          timestamptz not null,
+    primary key (entity, entity_id)
+);
+create index recent_recycles_at on dibs.recent_recycles (at);
+alter table dibs.daily_figures add column reclaimed integer not null default 0;
+
+-- Bad overrides: a record saved over a duplicate warning and later merged away.
+create index dedup_decisions_overridden on dibs.dedup_decisions (at) where decision = 'warned_overridden';
+create index customer_merges_drop on dibs.customer_merges (drop_id) where undone_at is null;

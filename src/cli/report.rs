@@ -341,7 +341,7 @@ pub async fn report(
             let followed = analytics::first_followup(&client, period, None).await?;
             let followed_before =
                 analytics::first_followup(&client, period.previous(), None).await?;
-            let pairs: [(Word, String, String); 14] = [
+            let pairs: [(Word, String, String); 16] = [
                 (
                     Word::Attempts,
                     now.attempts.to_string(),
@@ -388,6 +388,16 @@ pub async fn report(
                     Word::Overridden,
                     now.overridden.to_string(),
                     before.overridden.to_string(),
+                ),
+                (
+                    Word::Reclaimed,
+                    now.reclaimed.to_string(),
+                    before.reclaimed.to_string(),
+                ),
+                (
+                    Word::BadOverrides,
+                    now.bad_overrides.to_string(),
+                    before.bad_overrides.to_string(),
                 ),
                 (
                     Word::FollowedIn24h,

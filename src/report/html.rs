@@ -98,6 +98,12 @@ fn headline(now: &Summary, before: &Summary, lang: Lang) -> String {
     out.push_str(&count(Word::Blocked, now.blocked, before.blocked));
     out.push_str(&count(Word::Warned, now.warned, before.warned));
     out.push_str(&count(Word::Overridden, now.overridden, before.overridden));
+    out.push_str(&count(
+        Word::BadOverrides,
+        now.bad_overrides,
+        before.bad_overrides,
+    ));
+    out.push_str(&count(Word::Reclaimed, now.reclaimed, before.reclaimed));
     out.push_str(&row(&[
         w(Word::OverrideRate, lang),
         percent(rate(now.overridden, now.warned)),

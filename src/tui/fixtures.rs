@@ -398,6 +398,8 @@ pub fn analytics_dashboard() -> Dashboard {
         warned: 20,
         overridden: 5,
         contested: 17,
+        reclaimed: 9,
+        bad_overrides: 2,
     };
     Dashboard {
         period_from: period.from,

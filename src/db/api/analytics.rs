@@ -107,6 +107,10 @@ pub struct Summary {
     pub warned: i64,
     pub overridden: i64,
     pub contested: i64,
+    /// Taken by someone else within 7 days of being recycled (回收后被他人领取).
+    pub reclaimed: i64,
+    /// Saved over a duplicate warning, then merged away: the warning was right.
+    pub bad_overrides: i64,
 }
 
 impl Summary {
@@ -127,7 +131,7 @@ pub async fn summary<C: GenericClient>(
     let r = client
         .query_one(
             "select attempts, collisions, races, taken, recycled, released, refusals, blocked,
-                    warned, overridden, contested
+                    warned, overridden, contested, reclaimed, bad_overrides
              from dibs.analytics_summary($1, $2, $3)",
             &[&period.from, &period.to, &user],
         )
@@ -145,6 +149,8 @@ pub async fn summary<C: GenericClient>(
         warned: r.get(8),
         overridden: r.get(9),
         contested: r.get(10),
+        reclaimed: r.get(11),
+        bad_overrides: r.get(12),
     })
 }
 
