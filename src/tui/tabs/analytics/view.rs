@@ -476,7 +476,11 @@ fn list_lines(
             Row::Person(r) => {
                 let holding = match (r.held, r.holding_limit, r.saturation()) {
                     (Some(held), Some(limit), Some(ratio)) => {
-                        format!("{} {held}/{limit}", gauge(ratio, 8, theme.ascii))
+                        format!(
+                            "{} {:>7}",
+                            gauge(ratio, 8, theme.ascii),
+                            format!("{held}/{limit}")
+                        )
                     }
                     _ => "-".into(),
                 };
@@ -591,6 +595,9 @@ fn team_cells(name: &str, people: String, figures: [String; 6], width: usize) ->
     fit(&format!("{} {tail}", fit(name, name_width)), width)
 }
 
+/// A gauge of 8, a space, and up to "999/999".
+const HOLDING_WIDTH: usize = 16;
+
 fn person_cells(
     name: &str,
     team: &str,
@@ -598,7 +605,12 @@ fn person_cells(
     holding: String,
     width: usize,
 ) -> String {
-    let tail = format!("{} {}", numbers(&figures, [6, 6, 7, 5, 5]), holding);
+    // The holding gauge and "held/limit" take a fixed width, so every row lines up.
+    let tail = format!(
+        "{} {}",
+        numbers(&figures, [6, 6, 7, 5, 5]),
+        fit_right(&holding, HOLDING_WIDTH)
+    );
     let room = width.saturating_sub(tail_width(&tail) + 2);
     let name_width = (room / 2).max(6);
     let team_width = room.saturating_sub(name_width).max(4);
