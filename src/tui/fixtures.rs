@@ -442,6 +442,13 @@ pub fn analytics_dashboard() -> Dashboard {
     }
 }
 
+/// The analytics drilled down to the people of the busiest team.
+pub fn analytics_people(lang: Lang, theme: Theme) -> App {
+    let mut app = analytics(lang, theme);
+    key(&mut app, KeyCode::Enter);
+    app
+}
+
 /// The analytics drilled down to one company's ownership history.
 pub fn analytics_history(lang: Lang, theme: Theme) -> App {
     let mut app = analytics(lang, theme);
@@ -509,6 +516,7 @@ pub const PANES: &[Pane] = &[
         "Collisions · everyone I see",
         "撞单驾驶舱 · 我可见的全部",
     ),
+    ("analytics_people", analytics_people, "欧阳娜娜", "欧阳娜娜"),
     (
         "analytics_history",
         analytics_history,
