@@ -167,7 +167,7 @@ CREATE FUNCTION dibs.analytics_people(p_user bigint) RETURNS bigint[]
                 else '{}'::bigint[] end
 $$;
 
-CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint, reclaimed bigint, bad_overrides bigint)
+CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint, reclaimed bigint, bad_overrides bigint, shadow bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     SET jit TO 'off'
@@ -212,7 +212,10 @@ begin
           and (v_people is null or a.user_id = any (v_people))
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides,
+           (select count(distinct s.subject)::bigint from dibs.shadow_people s
+            where s.week between date_trunc('week', p_from)::date and p_to
+              and (v_people is null or s.user_id = any (v_people)))
     from figures f, refusals r, decisions d, contested c, bad b;
 end
 $$;
@@ -2838,7 +2841,7 @@ begin
     perform 1 from dibs.analytics_cursor for update;
     truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
              dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts,
-             dibs.recent_recycles;
+             dibs.recent_recycles, dibs.followup_facts, dibs.shadow_people;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -3331,6 +3334,8 @@ declare
     v_log dibs.ownership_log[];
     v_dec dibs.dedup_decisions[];
     v_read integer;
+    v_subjects text[];
+    v_weeks date[];
 begin
     select * into cur from dibs.analytics_cursor for update;
     -- The counts and the cursor commit together, so a commit lost in a crash loses both and
@@ -3475,6 +3480,28 @@ begin
     where g.outcome = 'ok' and g.action in ('release', 'recycle', 'transfer') and g.from_owner = o.user_id
       and g.to_owner is distinct from g.from_owner
       and o.entity = g.entity and o.entity_id = g.entity_id and o.taken_at <= g.at;
+
+    -- Shadow collisions: company-weeks followed up by two or more people. A new follower of a
+    -- company-week is recorded; once it has two, every follower of it is a shadow.
+    with followers as (
+        select distinct dibs.record_subject(g.entity, g.entity_id) as subject,
+               date_trunc('week', g.at at time zone v_tz)::date as week, g.actor_id as user_id
+        from unnest(v_log) g
+        where g.action = 'followup' and g.outcome = 'ok' and g.actor_id is not null
+    ), fresh as (
+        insert into dibs.followup_facts (subject, week, user_id)
+        select f.subject, f.week, f.user_id from followers f where f.subject like 'company:%'
+        on conflict do nothing
+        returning subject, week
+    )
+    select coalesce(array_agg(k.subject), '{}'), coalesce(array_agg(k.week), '{}') into v_subjects, v_weeks
+    from (select distinct subject, week from fresh) k;
+    insert into dibs.shadow_people (week, subject, user_id)
+    select f.week, f.subject, f.user_id
+    from unnest(v_subjects, v_weeks) k(subject, week)
+    join dibs.followup_facts f on f.subject = k.subject and f.week = k.week
+    where (select count(*) from dibs.followup_facts x where x.subject = k.subject and x.week = k.week) >= 2
+    on conflict do nothing;
 
     -- Conversion cohorts: leads taken, by the week of the take; a conversion within 90 days
     -- of the lead's last take counts for that take's week.
@@ -4515,6 +4542,12 @@ CREATE TABLE dibs.event_cursor (
     CONSTRAINT event_cursor_singleton_check CHECK (singleton)
 );
 
+CREATE TABLE dibs.followup_facts (
+    subject text NOT NULL,
+    week date NOT NULL,
+    user_id bigint NOT NULL
+);
+
 CREATE TABLE dibs.followups (
     id bigint NOT NULL,
     lead_id bigint,
@@ -4803,6 +4836,12 @@ CREATE TABLE dibs.settings (
     CONSTRAINT settings_singleton_check CHECK (singleton)
 );
 
+CREATE TABLE dibs.shadow_people (
+    week date NOT NULL,
+    subject text NOT NULL,
+    user_id bigint NOT NULL
+);
+
 CREATE TABLE dibs.teams (
     id bigint NOT NULL,
     name text NOT NULL,
@@ -4914,6 +4953,9 @@ ALTER TABLE ONLY dibs.drafts
 ALTER TABLE ONLY dibs.event_cursor
     ADD CONSTRAINT event_cursor_pkey PRIMARY KEY (singleton);
 
+ALTER TABLE ONLY dibs.followup_facts
+    ADD CONSTRAINT followup_facts_pkey PRIMARY KEY (subject, week, user_id);
+
 ALTER TABLE ONLY dibs.followups
     ADD CONSTRAINT followups_pkey PRIMARY KEY (id);
 
@@ -4988,6 +5030,9 @@ ALTER TABLE ONLY dibs.schema_migrations
 
 ALTER TABLE ONLY dibs.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (singleton);
+
+ALTER TABLE ONLY dibs.shadow_people
+    ADD CONSTRAINT shadow_people_pkey PRIMARY KEY (week, subject, user_id);
 
 ALTER TABLE ONLY dibs.teams
     ADD CONSTRAINT teams_name_key UNIQUE (name);

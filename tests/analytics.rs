@@ -388,6 +388,11 @@ async fn attempt_days_collisions_and_races_match_a_hand_made_log() {
         .expect("first follow-up");
     // Yesterday's takes: lead 1 by rep 0, lead 2 by rep 1; one followed up, within 8 hours.
     assert_eq!(followed, (2, 1, 1, Some(8), Some(8)));
+    // Two people followed lead 2's company up in one week: a shadow collision (双跟进), which
+    // rep 0 sees too (she is one of them).
+    let shadow = "select shadow from dibs.analytics_summary(current_date - 1, current_date)";
+    assert_eq!(scalar(&admin, shadow).await, 1);
+    assert_eq!(scalar(&rep, shadow).await, 1);
     let cohort: (i64, i64) = admin
         .query_one(
             "select sum(taken)::bigint, sum(converted)::bigint

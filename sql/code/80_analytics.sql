@@ -94,6 +94,8 @@ declare
     v_log dibs.ownership_log[];
     v_dec dibs.dedup_decisions[];
     v_read integer;
+    v_subjects text[];
+    v_weeks date[];
 begin
     select * into cur from dibs.analytics_cursor for update;
     -- The counts and the cursor commit together, so a commit lost in a crash loses both and
@@ -239,6 +241,28 @@ begin
       and g.to_owner is distinct from g.from_owner
       and o.entity = g.entity and o.entity_id = g.entity_id and o.taken_at <= g.at;
 
+    -- Shadow collisions: company-weeks followed up by two or more people. A new follower of a
+    -- company-week is recorded; once it has two, every follower of it is a shadow.
+    with followers as (
+        select distinct dibs.record_subject(g.entity, g.entity_id) as subject,
+               date_trunc('week', g.at at time zone v_tz)::date as week, g.actor_id as user_id
+        from unnest(v_log) g
+        where g.action = 'followup' and g.outcome = 'ok' and g.actor_id is not null
+    ), fresh as (
+        insert into dibs.followup_facts (subject, week, user_id)
+        select f.subject, f.week, f.user_id from followers f where f.subject like 'company:%'
+        on conflict do nothing
+        returning subject, week
+    )
+    select coalesce(array_agg(k.subject), '{}'), coalesce(array_agg(k.week), '{}') into v_subjects, v_weeks
+    from (select distinct subject, week from fresh) k;
+    insert into dibs.shadow_people (week, subject, user_id)
+    select f.week, f.subject, f.user_id
+    from unnest(v_subjects, v_weeks) k(subject, week)
+    join dibs.followup_facts f on f.subject = k.subject and f.week = k.week
+    where (select count(*) from dibs.followup_facts x where x.subject = k.subject and x.week = k.week) >= 2
+    on conflict do nothing;
+
     -- Conversion cohorts: leads taken, by the week of the take; a conversion within 90 days
     -- of the lead's last take counts for that take's week.
     with takes as (
@@ -305,7 +329,7 @@ begin
     perform 1 from dibs.analytics_cursor for update;
     truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
              dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts,
-             dibs.recent_recycles;
+             dibs.recent_recycles, dibs.followup_facts, dibs.shadow_people;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -392,7 +416,7 @@ drop function if exists dibs.analytics_summary(date, date, bigint);
 create or replace function dibs.analytics_summary(p_from date, p_to date, p_user bigint default null)
 returns table (attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint,
                released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint,
-               contested bigint, reclaimed bigint, bad_overrides bigint)
+               contested bigint, reclaimed bigint, bad_overrides bigint, shadow bigint)
 language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
 declare
     v_people bigint[] := dibs.analytics_people(p_user);
@@ -434,7 +458,10 @@ begin
           and (v_people is null or a.user_id = any (v_people))
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides,
+           (select count(distinct s.subject)::bigint from dibs.shadow_people s
+            where s.week between date_trunc('week', p_from)::date and p_to
+              and (v_people is null or s.user_id = any (v_people)))
     from figures f, refusals r, decisions d, contested c, bad b;
 end
 $$;

@@ -139,3 +139,18 @@ alter table dibs.daily_figures add column reclaimed integer not null default 0;
 -- Bad overrides: a record saved over a duplicate warning and later merged away.
 create index dedup_decisions_overridden on dibs.dedup_decisions (at) where decision = 'warned_overridden';
 create index customer_merges_drop on dibs.customer_merges (drop_id) where undone_at is null;
+
+-- Shadow collisions (双跟进): who followed up which company in which ISO week (Monday, local),
+-- and, once a company-week has two or more of them, each of its followers.
+create table dibs.followup_facts (
+    subject  text not null,
+    week     date not null,
+    user_id  bigint not null,
+    primary key (subject, week, user_id)
+);
+create table dibs.shadow_people (
+    week     date not null,
+    subject  text not null,
+    user_id  bigint not null,
+    primary key (week, subject, user_id)
+);

@@ -341,7 +341,7 @@ pub async fn report(
             let followed = analytics::first_followup(&client, period, None).await?;
             let followed_before =
                 analytics::first_followup(&client, period.previous(), None).await?;
-            let pairs: [(Word, String, String); 16] = [
+            let pairs: [(Word, String, String); 17] = [
                 (
                     Word::Attempts,
                     now.attempts.to_string(),
@@ -393,6 +393,11 @@ pub async fn report(
                     Word::Reclaimed,
                     now.reclaimed.to_string(),
                     before.reclaimed.to_string(),
+                ),
+                (
+                    Word::Shadow,
+                    now.shadow.to_string(),
+                    before.shadow.to_string(),
                 ),
                 (
                     Word::BadOverrides,

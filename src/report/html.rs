@@ -104,6 +104,7 @@ fn headline(now: &Summary, before: &Summary, lang: Lang) -> String {
         before.bad_overrides,
     ));
     out.push_str(&count(Word::Reclaimed, now.reclaimed, before.reclaimed));
+    out.push_str(&count(Word::Shadow, now.shadow, before.shadow));
     out.push_str(&row(&[
         w(Word::OverrideRate, lang),
         percent(rate(now.overridden, now.warned)),

@@ -45,6 +45,7 @@ pub enum Word {
     ColTries,
     FirstFollowUp,
     Reclaimed,
+    Shadow,
     BadOverrides,
     FollowedIn24h,
     FollowUpP50,
@@ -122,6 +123,10 @@ impl Word {
                 "回收后 7 天内被他人领取",
             ),
             BadOverrides => ("saved over a warning, then merged", "强制创建后被合并"),
+            Shadow => (
+                "shadow collisions (two following up one company in a week)",
+                "双跟进（同周两人跟进同一公司）",
+            ),
             FollowedIn24h => ("takes followed up in 24 h", "24 小时内首次跟进"),
             FollowUpP50 => ("first follow-up, half within", "首次跟进（半数）"),
             FollowUpP90 => ("first follow-up, 90% within", "首次跟进（九成）"),

@@ -400,6 +400,7 @@ pub fn analytics_dashboard() -> Dashboard {
         contested: 17,
         reclaimed: 9,
         bad_overrides: 2,
+        shadow: 4,
     };
     Dashboard {
         period_from: period.from,

@@ -111,6 +111,8 @@ pub struct Summary {
     pub reclaimed: i64,
     /// Saved over a duplicate warning, then merged away: the warning was right.
     pub bad_overrides: i64,
+    /// Companies followed up by two or more people in one ISO week of the period (双跟进).
+    pub shadow: i64,
 }
 
 impl Summary {
@@ -131,7 +133,7 @@ pub async fn summary<C: GenericClient>(
     let r = client
         .query_one(
             "select attempts, collisions, races, taken, recycled, released, refusals, blocked,
-                    warned, overridden, contested, reclaimed, bad_overrides
+                    warned, overridden, contested, reclaimed, bad_overrides, shadow
              from dibs.analytics_summary($1, $2, $3)",
             &[&period.from, &period.to, &user],
         )
@@ -151,6 +153,7 @@ pub async fn summary<C: GenericClient>(
         contested: r.get(10),
         reclaimed: r.get(11),
         bad_overrides: r.get(12),
+        shadow: r.get(13),
     })
 }
 
