@@ -68,6 +68,10 @@ fn headline(now: &Summary, before: &Summary, lang: Lang) -> String {
             relative(relative_change(n, b)),
         ])
     };
+    // A rate now, before, and its change in points.
+    let ratio = |word: Word, n: Option<f64>, b: Option<f64>| {
+        row(&[w(word, lang), percent(n), percent(b), points(change(n, b))])
+    };
     let mut out = String::from("<table>");
     out.push_str(&head(&[
         String::new(),
@@ -86,15 +90,11 @@ fn headline(now: &Summary, before: &Summary, lang: Lang) -> String {
     ));
     out.push_str(&count(Word::Races, now.races, before.races));
     out.push_str(&count(Word::Contested, now.contested, before.contested));
-    out.push_str(&row(&[
-        w(Word::RecycleRate, lang),
-        percent(rate(now.recycled, now.taken)),
-        percent(rate(before.recycled, before.taken)),
-        points(change(
-            rate(now.recycled, now.taken),
-            rate(before.recycled, before.taken),
-        )),
-    ]));
+    out.push_str(&ratio(
+        Word::RecycleRate,
+        rate(now.recycled, now.taken),
+        rate(before.recycled, before.taken),
+    ));
     out.push_str(&count(Word::Blocked, now.blocked, before.blocked));
     out.push_str(&count(Word::Warned, now.warned, before.warned));
     out.push_str(&count(Word::Overridden, now.overridden, before.overridden));
@@ -105,15 +105,11 @@ fn headline(now: &Summary, before: &Summary, lang: Lang) -> String {
     ));
     out.push_str(&count(Word::Reclaimed, now.reclaimed, before.reclaimed));
     out.push_str(&count(Word::Shadow, now.shadow, before.shadow));
-    out.push_str(&row(&[
-        w(Word::OverrideRate, lang),
-        percent(rate(now.overridden, now.warned)),
-        percent(rate(before.overridden, before.warned)),
-        points(change(
-            rate(now.overridden, now.warned),
-            rate(before.overridden, before.warned),
-        )),
-    ]));
+    out.push_str(&ratio(
+        Word::OverrideRate,
+        rate(now.overridden, now.warned),
+        rate(before.overridden, before.warned),
+    ));
     out.push_str("</table>");
     out
 }

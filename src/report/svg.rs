@@ -21,6 +21,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The opening of a chart: its frame, labelled for screen readers, and its title.
+fn open(title: &str, width: f64, height: f64) -> String {
+    let title = escape(title);
+    format!(
+        r#"<svg role="img" aria-label="{title}" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><text x="0" y="16" class="title">{title}</text>"#
+    )
+}
+
 /// A column chart: (label under the column, value in 0..=1 or none, text above it).
 pub fn columns(title: &str, bars: &[(String, Option<f64>, String)]) -> String {
     let (width, height, top, bottom) = (640.0, 220.0, 28.0, 30.0);
@@ -31,17 +39,7 @@ pub fn columns(title: &str, bars: &[(String, Option<f64>, String)]) -> String {
         .fold(0.0f64, f64::max)
         .max(0.05);
     let step = width / bars.len().max(1) as f64;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg role="img" aria-label="{}" viewBox="0 0 {width} {height}" width="{width}" height="{height}">"#,
-        escape(title)
-    );
-    let _ = write!(
-        svg,
-        r#"<text x="0" y="16" class="title">{}</text>"#,
-        escape(title)
-    );
+    let mut svg = open(title, width, height);
     let _ = write!(
         svg,
         r##"<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="#999" stroke-width="1"/>"##,
@@ -84,17 +82,7 @@ pub fn bars(title: &str, items: &[(String, i64, bool)]) -> String {
     let height = top + row * items.len().max(1) as f64 + 8.0;
     let max = items.iter().map(|i| i.1).max().unwrap_or(1).max(1) as f64;
     let room = width - left - 60.0;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg role="img" aria-label="{}" viewBox="0 0 {width} {height}" width="{width}" height="{height}">"#,
-        escape(title)
-    );
-    let _ = write!(
-        svg,
-        r#"<text x="0" y="16" class="title">{}</text>"#,
-        escape(title)
-    );
+    let mut svg = open(title, width, height);
     for (index, (label, value, collision)) in items.iter().enumerate() {
         let y = top + index as f64 * row;
         let w = (*value as f64 / max) * room;
