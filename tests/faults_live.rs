@@ -165,6 +165,7 @@ async fn the_app_heals_after_a_restart_and_killed_backends_and_keeps_the_form() 
     // After the restart: her own change goes through, and a colleague's shows up live.
     let owner = db.client().await;
     terminal.keys("Escape");
+    terminal.wait_until_gone("New customer", Duration::from_secs(10));
     terminal.keys("3");
     let before = needs(&owner).await;
     terminal.wait_for(&format!("Needs {before}"), Duration::from_secs(10));

@@ -45,6 +45,23 @@ impl Session {
         }
     }
 
+    /// Polls the pane until `needle` is gone — e.g. after `Escape`, before the next key, because
+    /// an escape byte followed at once by another key reads as Alt+key to any terminal program.
+    pub fn wait_until_gone(&self, needle: &str, limit: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "waited {limit:?} for {needle:?} to go; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.0]).stdout).into_owned()
     }
