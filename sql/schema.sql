@@ -205,18 +205,26 @@ begin
         from dibs.daily_decisions d
         where d.day between p_from and p_to and (v_people is null or d.user_id = any (v_people))
     ),
+    -- Distinct counts as a hashed distinct below a count: count(distinct) would sort every row.
     contested as (
-        select count(distinct a.subject)::bigint as contested
-        from dibs.attempt_facts a
-        where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
-          and (v_people is null or a.user_id = any (v_people))
+        select count(*)::bigint as contested
+        from (select distinct a.subject
+              from dibs.attempt_facts a
+              where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
+                and (v_people is null or a.user_id = any (v_people))) k
+    ),
+    shadow as (
+        select count(*)::bigint as shadow
+        from (select distinct s.subject from dibs.shadow_companies s
+              where v_people is null and s.week between date_trunc('week', p_from)::date and p_to
+              union
+              select s.subject from dibs.shadow_people s
+              where v_people is not null and s.user_id = any (v_people)
+                and s.week between date_trunc('week', p_from)::date and p_to) k
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides,
-           (select count(distinct s.subject)::bigint from dibs.shadow_people s
-            where s.week between date_trunc('week', p_from)::date and p_to
-              and (v_people is null or s.user_id = any (v_people)))
-    from figures f, refusals r, decisions d, contested c, bad b;
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides, s.shadow
+    from figures f, refusals r, decisions d, contested c, bad b, shadow s;
 end
 $$;
 
@@ -935,8 +943,11 @@ begin
                     (select l.company_name from dibs.leads l where l.company_id = substr(t.subject, 9)::bigint
                      order by l.id limit 1), '?'),
            t.collisions,
-           (select count(distinct a.user_id) from dibs.attempt_facts a
-            where a.collided and a.day between p_from and p_to and a.subject = t.subject)
+           -- Everyone who collided on it, in scope or not (a count, never who): read per company
+           -- through attempt_facts_by_company, not by scanning the period again.
+           (select count(*) from (select distinct a.user_id from dibs.attempt_facts a
+                                  where a.collided and a.subject like 'company:%' and a.subject = t.subject
+                                    and a.day between p_from and p_to) k)
     from top t
     order by t.collisions desc, 1;
 end
@@ -2841,7 +2852,8 @@ begin
     perform 1 from dibs.analytics_cursor for update;
     truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
              dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts,
-             dibs.recent_recycles, dibs.followup_facts, dibs.shadow_people;
+             dibs.recent_recycles, dibs.followup_facts, dibs.shadow_people,
+             dibs.shadow_companies;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -3496,11 +3508,17 @@ begin
     )
     select coalesce(array_agg(k.subject), '{}'), coalesce(array_agg(k.week), '{}') into v_subjects, v_weeks
     from (select distinct subject, week from fresh) k;
-    insert into dibs.shadow_people (week, subject, user_id)
-    select f.week, f.subject, f.user_id
-    from unnest(v_subjects, v_weeks) k(subject, week)
-    join dibs.followup_facts f on f.subject = k.subject and f.week = k.week
-    where (select count(*) from dibs.followup_facts x where x.subject = k.subject and x.week = k.week) >= 2
+    with shadows as (
+        insert into dibs.shadow_people (week, subject, user_id)
+        select f.week, f.subject, f.user_id
+        from unnest(v_subjects, v_weeks) k(subject, week)
+        join dibs.followup_facts f on f.subject = k.subject and f.week = k.week
+        where (select count(*) from dibs.followup_facts x where x.subject = k.subject and x.week = k.week) >= 2
+        on conflict do nothing
+        returning week, subject
+    )
+    insert into dibs.shadow_companies (week, subject)
+    select distinct s.week, s.subject from shadows s
     on conflict do nothing;
 
     -- Conversion cohorts: leads taken, by the week of the take; a conversion within 90 days
@@ -4836,6 +4854,11 @@ CREATE TABLE dibs.settings (
     CONSTRAINT settings_singleton_check CHECK (singleton)
 );
 
+CREATE TABLE dibs.shadow_companies (
+    week date NOT NULL,
+    subject text NOT NULL
+);
+
 CREATE TABLE dibs.shadow_people (
     week date NOT NULL,
     subject text NOT NULL,
@@ -5031,6 +5054,9 @@ ALTER TABLE ONLY dibs.schema_migrations
 ALTER TABLE ONLY dibs.settings
     ADD CONSTRAINT settings_pkey PRIMARY KEY (singleton);
 
+ALTER TABLE ONLY dibs.shadow_companies
+    ADD CONSTRAINT shadow_companies_pkey PRIMARY KEY (week, subject);
+
 ALTER TABLE ONLY dibs.shadow_people
     ADD CONSTRAINT shadow_people_pkey PRIMARY KEY (week, subject, user_id);
 
@@ -5054,7 +5080,9 @@ ALTER TABLE ONLY dibs.weekly_lead_cohorts
 
 CREATE INDEX assignment_rules_pool_id_position_idx ON dibs.assignment_rules USING btree (pool_id, "position");
 
-CREATE INDEX attempt_facts_collided ON dibs.attempt_facts USING btree (day) INCLUDE (subject, user_id) WHERE collided;
+CREATE INDEX attempt_facts_by_company ON dibs.attempt_facts USING btree (subject, day) INCLUDE (user_id) WHERE (collided AND (subject ~~ 'company:%'::text));
+
+CREATE INDEX attempt_facts_contested ON dibs.attempt_facts USING btree (day) INCLUDE (subject, user_id) WHERE (collided AND (subject ~~ 'company:%'::text));
 
 CREATE INDEX audit_log_at_idx ON dibs.audit_log USING btree (at);
 
@@ -5163,6 +5191,8 @@ CREATE INDEX recent_recycles_at ON dibs.recent_recycles USING btree (at);
 CREATE INDEX registrations_expiry ON dibs.registrations USING btree (expires_at) WHERE (status = 'active'::dibs.registration_status);
 
 CREATE UNIQUE INDEX registrations_one_active ON dibs.registrations USING btree (customer_id) WHERE (status = 'active'::dibs.registration_status);
+
+CREATE INDEX shadow_people_by_person ON dibs.shadow_people USING btree (user_id, week) INCLUDE (subject);
 
 CREATE TRIGGER customers_10_forms BEFORE INSERT OR UPDATE OF name, phone, email, email_domain ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_forms();
 

@@ -551,6 +551,9 @@ async fn figures_are_cut_to_the_callers_scope() {
         "attempt_facts",
         "daily_refusals",
         "daily_decisions",
+        "followup_facts",
+        "shadow_people",
+        "shadow_companies",
     ] {
         let read = rep.query(&format!("select * from dibs.{table}"), &[]).await;
         assert!(read.is_err(), "a rep read dibs.{table}");

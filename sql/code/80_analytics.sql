@@ -256,11 +256,17 @@ begin
     )
     select coalesce(array_agg(k.subject), '{}'), coalesce(array_agg(k.week), '{}') into v_subjects, v_weeks
     from (select distinct subject, week from fresh) k;
-    insert into dibs.shadow_people (week, subject, user_id)
-    select f.week, f.subject, f.user_id
-    from unnest(v_subjects, v_weeks) k(subject, week)
-    join dibs.followup_facts f on f.subject = k.subject and f.week = k.week
-    where (select count(*) from dibs.followup_facts x where x.subject = k.subject and x.week = k.week) >= 2
+    with shadows as (
+        insert into dibs.shadow_people (week, subject, user_id)
+        select f.week, f.subject, f.user_id
+        from unnest(v_subjects, v_weeks) k(subject, week)
+        join dibs.followup_facts f on f.subject = k.subject and f.week = k.week
+        where (select count(*) from dibs.followup_facts x where x.subject = k.subject and x.week = k.week) >= 2
+        on conflict do nothing
+        returning week, subject
+    )
+    insert into dibs.shadow_companies (week, subject)
+    select distinct s.week, s.subject from shadows s
     on conflict do nothing;
 
     -- Conversion cohorts: leads taken, by the week of the take; a conversion within 90 days
@@ -329,7 +335,8 @@ begin
     perform 1 from dibs.analytics_cursor for update;
     truncate dibs.attempt_facts, dibs.refusal_facts, dibs.daily_figures, dibs.daily_refusals, dibs.daily_decisions,
              dibs.open_takes, dibs.daily_first_followups, dibs.lead_takes, dibs.weekly_lead_cohorts,
-             dibs.recent_recycles, dibs.followup_facts, dibs.shadow_people;
+             dibs.recent_recycles, dibs.followup_facts, dibs.shadow_people,
+             dibs.shadow_companies;
     update dibs.analytics_cursor set log_xid = 0, log_id = 0, decision_xid = 0, decision_id = 0,
                                      rows_counted = 0, updated_at = now();
 end
@@ -451,18 +458,26 @@ begin
         from dibs.daily_decisions d
         where d.day between p_from and p_to and (v_people is null or d.user_id = any (v_people))
     ),
+    -- Distinct counts as a hashed distinct below a count: count(distinct) would sort every row.
     contested as (
-        select count(distinct a.subject)::bigint as contested
-        from dibs.attempt_facts a
-        where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
-          and (v_people is null or a.user_id = any (v_people))
+        select count(*)::bigint as contested
+        from (select distinct a.subject
+              from dibs.attempt_facts a
+              where a.collided and a.day between p_from and p_to and a.subject like 'company:%'
+                and (v_people is null or a.user_id = any (v_people))) k
+    ),
+    shadow as (
+        select count(*)::bigint as shadow
+        from (select distinct s.subject from dibs.shadow_companies s
+              where v_people is null and s.week between date_trunc('week', p_from)::date and p_to
+              union
+              select s.subject from dibs.shadow_people s
+              where v_people is not null and s.user_id = any (v_people)
+                and s.week between date_trunc('week', p_from)::date and p_to) k
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides,
-           (select count(distinct s.subject)::bigint from dibs.shadow_people s
-            where s.week between date_trunc('week', p_from)::date and p_to
-              and (v_people is null or s.user_id = any (v_people)))
-    from figures f, refusals r, decisions d, contested c, bad b;
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides, s.shadow
+    from figures f, refusals r, decisions d, contested c, bad b, shadow s;
 end
 $$;
 
@@ -551,8 +566,11 @@ begin
                     (select l.company_name from dibs.leads l where l.company_id = substr(t.subject, 9)::bigint
                      order by l.id limit 1), '?'),
            t.collisions,
-           (select count(distinct a.user_id) from dibs.attempt_facts a
-            where a.collided and a.day between p_from and p_to and a.subject = t.subject)
+           -- Everyone who collided on it, in scope or not (a count, never who): read per company
+           -- through attempt_facts_by_company, not by scanning the period again.
+           (select count(*) from (select distinct a.user_id from dibs.attempt_facts a
+                                  where a.collided and a.subject like 'company:%' and a.subject = t.subject
+                                    and a.day between p_from and p_to) k)
     from top t
     order by t.collisions desc, 1;
 end

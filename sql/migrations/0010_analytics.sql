@@ -43,7 +43,12 @@ create table dibs.attempt_facts (
     raced     boolean not null,
     primary key (user_id, day, subject)
 );
-create index attempt_facts_collided on dibs.attempt_facts (day) include (subject, user_id) where collided;
+-- Collisions on companies, read by the summary and the contested list over a period.
+create index attempt_facts_contested on dibs.attempt_facts (day) include (subject, user_id)
+    where collided and subject like 'company:%';
+-- Everyone who collided on one company in a period (the contested list's people count).
+create index attempt_facts_by_company on dibs.attempt_facts (subject, day) include (user_id)
+    where collided and subject like 'company:%';
 
 -- One row per refusal-day: the same person, subject and day refused for one reason counts once.
 create table dibs.refusal_facts (
@@ -153,4 +158,12 @@ create table dibs.shadow_people (
     subject  text not null,
     user_id  bigint not null,
     primary key (week, subject, user_id)
+);
+-- A manager's count reads her people's rows only.
+create index shadow_people_by_person on dibs.shadow_people (user_id, week) include (subject);
+-- One row per shadow company-week: the administrator's count reads these, not every follower.
+create table dibs.shadow_companies (
+    week     date not null,
+    subject  text not null,
+    primary key (week, subject)
 );

@@ -161,7 +161,7 @@ async fn run_in(config: &Config, options: AnalyticsOptions) -> Result<AnalyticsR
         .map_err(db)?
         .get(0);
     client
-        .batch_execute("analyze dibs.attempt_facts; analyze dibs.daily_figures; analyze dibs.daily_refusals; analyze dibs.daily_decisions")
+        .batch_execute("analyze dibs.attempt_facts; analyze dibs.daily_figures; analyze dibs.daily_refusals; analyze dibs.daily_decisions; analyze dibs.shadow_people; analyze dibs.shadow_companies")
         .await
         .map_err(db)?;
 
