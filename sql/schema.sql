@@ -128,7 +128,8 @@ CREATE TYPE dibs.user_role AS ENUM (
     'rep',
     'manager',
     'admin',
-    'viewer'
+    'viewer',
+    'partner'
 );
 
 CREATE FUNCTION dibs.analytics_lag() RETURNS TABLE(updated_at timestamp with time zone, rows_behind bigint)
@@ -904,6 +905,12 @@ begin
     end if;
     select coalesce(array_agg(id), '{}') into s.users
     from dibs.users where id = s.user_id or team_id = any (s.teams);
+    -- A partner's person: the people of the same partner, no team, no pool.
+    if s.role = 'partner' then
+        select coalesce(array_agg(id), '{}') into s.users
+        from dibs.users where partner_id = (select partner_id from dibs.users where id = s.user_id);
+        s.teams := '{}';
+    end if;
     s.unmasked := case when s.role = 'manager' then s.users
                        when s.user_id is not null then array[s.user_id]
                        else '{}' end;
@@ -1240,6 +1247,31 @@ CREATE FUNCTION dibs.customer_root(p_customer bigint) RETURNS bigint
     select (dibs.customer_path(p_customer))[1]
 $$;
 
+CREATE FUNCTION dibs.decide_review(p_review bigint, p_approve boolean, p_reason text) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v dibs.partner_reviews;
+    v_me bigint := dibs.my_id();
+    v_out dibs.outcome;
+    v_detail jsonb;
+    k record;
+begin
+    select * into v from dibs.partner_reviews where id = p_review;
+    if v.id is null then
+        return dibs.result(false, 'not_found', 'customer', 0, 'register', v_me, null);
+    end if;
+    if not dibs.may_review(p_review) and not (v_me is null and dibs.my_role() = 'admin') then
+        return dibs.result(false, 'not_permitted', 'customer', v.customer_id, 'register', v_me, null);
+    end if;
+    if p_reason is null or length(btrim(p_reason)) not between 1 and 500 then
+        return dibs.result(false, 'invalid_argument', 'customer', v.customer_id, 'register', v_me, null);
+    end if;
+    return dibs.settle_review(p_review, p_approve, btrim(p_reason), v_me);
+end
+$$;
+
 CREATE FUNCTION dibs.dedup_candidates(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -1368,6 +1400,39 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.end_registration(p_registration bigint, p_status dibs.registration_status) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    r dibs.registrations;
+    v_owner bigint;
+    v_pool bigint;
+begin
+    update dibs.registrations set status = p_status, ended_at = now()
+    where id = p_registration and status = 'active'
+    returning * into r;
+    if r.id is null then
+        return;
+    end if;
+    select owner_id, pool_id into v_owner, v_pool from dibs.customers where id = r.customer_id;
+    if r.partner_id is not null
+       and exists (select 1 from dibs.users u where u.id = v_owner and u.partner_id = r.partner_id) then
+        update dibs.customers
+        set owner_id = null, owned_since = null, team_id = null, protected_until = null,
+            version = version + 1, updated_at = now()
+        where id = r.customer_id;
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner, pool_id, detail)
+        values ('customer', r.customer_id, 'expire', 'ok', 'registration_expired', v_owner, null, v_pool,
+                jsonb_build_object('partner', r.partner_id));
+    else
+        update dibs.customers set protected_until = null where id = r.customer_id;
+        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner, pool_id)
+        values ('customer', r.customer_id, 'expire', 'ok', 'registration_expired', r.registered_by, null, v_pool);
+    end if;
+end
+$$;
+
 CREATE FUNCTION dibs.enforce_customer_block_rules() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1418,27 +1483,36 @@ CREATE FUNCTION dibs.expire_registrations(p_batch integer DEFAULT 500) RETURNS i
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
 declare
-    v_count integer;
+    g record;
+    v_count integer := 0;
 begin
-    with due as (
-        select id, customer_id, registered_by from dibs.registrations
+    -- One at a time through end_registration: a partner's registration takes its hold on the
+    -- customer with it (sql/code/85_partners.sql); a rep's ends its protection only.
+    for g in
+        select id from dibs.registrations
         where status = 'active' and expires_at <= now()
         limit p_batch for update skip locked
-    ), expired as (
-        update dibs.registrations r set status = 'expired' from due where r.id = due.id
-        returning due.customer_id, due.registered_by
-    ), unprotected as (
-        -- One live registration per customer: when it ends, so does the protection.
-        update dibs.customers c set protected_until = null from expired
-        where c.id = expired.customer_id
-        returning c.id
-    ), logged as (
-        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner)
-        select 'customer', customer_id, 'expire', 'ok', 'registration_expired', registered_by, null from expired
-        returning 1
-    )
-    select count(*) into v_count from logged;
+    loop
+        perform dibs.end_registration(g.id, 'expired');
+        v_count := v_count + 1;
+    end loop;
     return v_count;
+end
+$$;
+
+CREATE FUNCTION dibs.expire_registrations_of(p_company bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    g record;
+begin
+    for g in
+        select r.id from dibs.registrations r join dibs.customers c on c.id = r.customer_id
+        where c.company_id = p_company and r.status = 'active' and r.expires_at <= now()
+    loop
+        perform dibs.end_registration(g.id, 'expired');
+    end loop;
 end
 $$;
 
@@ -1482,6 +1556,22 @@ CREATE FUNCTION dibs.followup_bucket_hours(p_bucket smallint) RETURNS integer
     LANGUAGE sql IMMUTABLE
     AS $$
     select (array[1, 4, 8, 24, 48, 72, 168, 336])[p_bucket + 1]
+$$;
+
+CREATE FUNCTION dibs.for_partner(o dibs.outcome, p_partner bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    if o.other_user_id is not null
+       and not exists (select 1 from dibs.users u where u.id = o.other_user_id and u.partner_id = p_partner) then
+        o.other_user_id := null;
+        o.other_user_name := null;
+        o.other_since := null;
+        o.detail := (coalesce(o.detail, '{}'::jsonb) - 'other' - 'other_since' - 'record_id' - 'record_name' - 'team'
+                     - 'partner' - 'record_entity');
+    end if;
+    return o;
+end
 $$;
 
 CREATE FUNCTION dibs.han_parts(p_canonical text) RETURNS dibs.name_parts
@@ -1772,6 +1862,13 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.local_day_start() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select date_trunc('day', now() at time zone dibs.org_time_zone()) at time zone dibs.org_time_zone()
+$$;
+
 CREATE FUNCTION dibs.lock_company(p_company bigint) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -1793,6 +1890,14 @@ begin
     loop
         execute format('revoke all on function %s from public', f);
     end loop;
+end
+$$;
+
+CREATE FUNCTION dibs.lock_partner(p_partner bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform pg_advisory_xact_lock(1151, p_partner::int);
 end
 $$;
 
@@ -1849,11 +1954,19 @@ begin
         update dibs.customers set last_followup_at = now(), updated_at = now() where id = p_id;
         update dibs.contacts set last_touched_by = a.actor_id, last_touched_at = now() where id = p_contact;
         select coalesce(registration_period, '30 days') into v_period from dibs.pools where id = v_pool;
+        -- Real activity extends the protection, up to the registration's maximum: a rep's own
+        -- registration by the pool's period, a partner's (whoever of its people follows up,
+        -- or a channel manager's 代报备 for it) by the partner's.
         with extended as (
-            update dibs.registrations
-            set expires_at = least(max_until, greatest(expires_at, now() + coalesce(v_period, '30 days')))
-            where customer_id = p_id and status = 'active' and registered_by = a.actor_id and expires_at > now()
-            returning expires_at)
+            update dibs.registrations g
+            set expires_at = least(g.max_until, greatest(g.expires_at, now() + coalesce(
+                    case when g.partner_id is not null then (dibs.partner_terms(g.partner_id)).protection end,
+                    v_period, '30 days')))
+            where g.customer_id = p_id and g.status = 'active' and g.expires_at > now()
+              and (g.registered_by = a.actor_id
+                   or (g.partner_id is not null
+                       and g.partner_id = (select u.partner_id from dibs.users u where u.id = a.actor_id)))
+            returning g.expires_at)
         update dibs.customers set protected_until = (select expires_at from extended)
         where id = p_id and exists (select 1 from extended);
     end if;
@@ -2019,6 +2132,29 @@ declare
 begin
     return me.role = 'admin'
         or (me.role = 'manager' and p_from = any (me.users) and p_to = any (me.users));
+end
+$$;
+
+CREATE FUNCTION dibs.may_review(p_review bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v dibs.partner_reviews;
+    u dibs.users;
+begin
+    select * into v from dibs.partner_reviews where id = p_review;
+    select * into u from dibs.users where login_role = session_user and active;
+    if v.id is null then
+        return false;
+    end if;
+    if u.id is null then
+        -- An administrator's login without a dibs user (the on-call account).
+        return dibs.my_role() = 'admin';
+    end if;
+    return u.role = 'admin'
+        or exists (select 1 from dibs.partners p where p.id = v.partner_id and p.channel_manager_id = u.id)
+        or (u.role = 'manager' and not dibs.may_manage(u.id, u.role, v.rival_id) and u.id <> v.rival_id);
 end
 $$;
 
@@ -2332,12 +2468,51 @@ CREATE FUNCTION dibs.my_id() RETURNS bigint
     select id from dibs.users where login_role = session_user and active
 $$;
 
+CREATE FUNCTION dibs.my_partner() RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select partner_id from dibs.users where login_role = session_user and active
+$$;
+
 CREATE FUNCTION dibs.my_pools() RETURNS bigint[]
     LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
 begin
     return (dibs.my_scope()).pools;
+end
+$$;
+
+CREATE FUNCTION dibs.my_registrations() RETURNS TABLE(registration_id bigint, review_id bigint, customer_id bigint, company text, status text, registered_at timestamp with time zone, expires_at timestamp with time zone, max_until timestamp with time zone, days_left integer, last_followup_at timestamp with time zone, review_state text, review_reason text, registered_by text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_partner constant bigint := dibs.my_partner();
+begin
+    if v_partner is null then
+        return;
+    end if;
+    return query
+    select * from (
+        select g.id as registration_id, null::bigint as review_id, g.customer_id, c.name as company,
+               case when g.status = 'active' and g.expires_at <= now() then 'expired' else g.status::text end
+                   as status,
+               g.starts_at as registered_at, g.expires_at, g.max_until,
+               greatest(0, ceil(extract(epoch from g.expires_at - now()) / 86400))::integer as days_left,
+               c.last_followup_at, null::text as review_state, null::text as review_reason,
+               dibs.user_display_name(g.registered_by) as registered_by
+        from dibs.registrations g join dibs.customers c on c.id = g.customer_id
+        where g.partner_id = v_partner
+        union all
+        select null::bigint, v.id, v.customer_id, c.name, 'review', v.requested_at, null, null, null,
+               null, v.state, v.reason, dibs.user_display_name(v.requested_by)
+        from dibs.partner_reviews v join dibs.customers c on c.id = v.customer_id
+        where v.partner_id = v_partner and v.state in ('pending', 'rejected')
+    ) x
+    order by (x.status = 'active' or x.review_state = 'pending') desc, x.registered_at desc
+    limit 1000;
 end
 $$;
 
@@ -2616,6 +2791,309 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.partner_actor(p_partner bigint, OUT actor bigint, OUT partner bigint, OUT owner bigint, OUT refusal text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    u dibs.users;
+begin
+    select * into u from dibs.users where login_role = session_user and active;
+    if u.partner_id is not null then
+        if p_partner is not null and p_partner <> u.partner_id then
+            refusal := 'not_permitted';
+        end if;
+        actor := u.id; partner := u.partner_id; owner := u.id;
+    elsif u.id is not null and (u.role = 'admin'
+            or exists (select 1 from dibs.partners p where p.id = p_partner and p.channel_manager_id = u.id)) then
+        actor := u.id; partner := p_partner;
+        select x.id into owner from dibs.users x where x.partner_id = p_partner and x.active order by x.id limit 1;
+        if owner is null then
+            refusal := 'partner_has_no_people';
+        end if;
+    else
+        actor := u.id;
+        refusal := case when p_partner is null then 'not_a_partner' else 'not_permitted' end;
+    end if;
+    if refusal is null and not exists (select 1 from dibs.partners where id = partner and active) then
+        refusal := 'partner_disabled';
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.partner_add(p_name text, p_tier text, p_credit_code text DEFAULT NULL::text, p_channel_manager bigint DEFAULT NULL::bigint) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_id bigint;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('partner_add', null, false, 'not_permitted');
+    end if;
+    if p_name is null or length(btrim(p_name)) not between 1 and 200
+       or not exists (select 1 from dibs.partner_tiers where tier = p_tier)
+       or (p_credit_code is not null and not coalesce(dibs.uscc_is_valid(upper(btrim(p_credit_code))), false))
+       or (p_channel_manager is not null and not exists (
+               select 1 from dibs.users where id = p_channel_manager and active and role in ('manager', 'admin'))) then
+        return dibs.audit('partner_add', p_name, false, 'invalid_argument');
+    end if;
+    if exists (select 1 from dibs.partners where name = btrim(p_name)) then
+        return dibs.audit('partner_add', p_name, false, 'already_exists');
+    end if;
+    insert into dibs.partners (name, credit_code, tier, channel_manager_id)
+    values (btrim(p_name), upper(btrim(p_credit_code)), p_tier, p_channel_manager)
+    returning id into v_id;
+    return dibs.audit('partner_add', v_id::text, true, 'ok',
+                      jsonb_build_object('name', btrim(p_name), 'tier', p_tier, 'channel_manager', p_channel_manager));
+end
+$$;
+
+CREATE FUNCTION dibs.partner_check_answer(p_user bigint, p_partner bigint, p_name text, p_code text, p_phone text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_cap integer;
+    v_answer text;
+    v_company bigint;
+    o record;
+begin
+    select check_cap into v_cap from dibs.partners where id = p_partner and active;
+    if v_cap is null then
+        v_answer := 'invalid';
+    else
+        perform pg_advisory_xact_lock(1152, p_partner::int);
+        if (select count(*) from dibs.partner_checks c
+            where c.partner_id = p_partner and c.at >= dibs.local_day_start()
+              and c.answer <> 'over_cap') >= v_cap then
+            v_answer := 'over_cap';
+        elsif length(btrim(coalesce(p_name, ''))) < 2 or length(p_name) > 200
+              or (nullif(btrim(p_code), '') is not null and dibs.valid_code(upper(btrim(p_code))) is null)
+              or (nullif(btrim(p_phone), '') is not null and dibs.phone_e164(p_phone) is null) then
+            v_answer := 'invalid';
+        else
+            v_company := dibs.probe_company(p_name, nullif(btrim(p_code), ''), nullif(btrim(p_phone), ''));
+            if v_company is null then
+                v_answer := 'available';
+            else
+                select * into o from dibs.partner_obstacle(v_company, p_partner);
+                v_answer := case when o.obstacle is null then 'available'
+                                 when o.obstacle = 'yours' then 'yours'
+                                 else 'unavailable' end;
+            end if;
+        end if;
+    end if;
+    insert into dibs.partner_checks (partner_id, user_id, name, code, phone, answer)
+    values (coalesce(p_partner, 0), p_user, left(p_name, 200), left(p_code, 40), left(p_phone, 40), v_answer);
+    return v_answer;
+end
+$$;
+
+CREATE FUNCTION dibs.partner_check_for(p_partner bigint, p_name text, p_code text DEFAULT NULL::text, p_phone text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if not (dibs.my_role() = 'admin'
+            or exists (select 1 from dibs.partners p where p.id = p_partner and p.channel_manager_id = dibs.my_id())) then
+        raise exception using errcode = '42501', message = 'only the partner''s channel manager or an admin';
+    end if;
+    return dibs.partner_check_answer(dibs.my_id(), p_partner, p_name, p_code, p_phone);
+end
+$$;
+
+CREATE FUNCTION dibs.partner_disable(p_partner bigint) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('partner_disable', null, false, 'not_permitted');
+    end if;
+    update dibs.partners set active = false where id = p_partner;
+    if not found then
+        return dibs.audit('partner_disable', p_partner::text, false, 'invalid_argument');
+    end if;
+    return dibs.audit('partner_disable', p_partner::text, true, 'ok');
+end
+$$;
+
+CREATE FUNCTION dibs.partner_list() RETURNS TABLE(id bigint, name text, tier text, active boolean, channel_manager text, people bigint, registered bigint, capacity integer, today bigint, daily_cap integer, protection_days integer, max_days integer, pending_reviews bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if coalesce(dibs.my_role(), '') not in ('admin', 'manager', 'viewer') then
+        return;
+    end if;
+    return query
+    select p.id, p.name, p.tier, p.active, dibs.user_display_name(p.channel_manager_id),
+           (select count(*) from dibs.users u where u.partner_id = p.id and u.active),
+           (select count(*) from dibs.registrations r
+            where r.partner_id = p.id and r.status = 'active' and r.expires_at > now()),
+           t.capacity,
+           (select count(*) from dibs.registrations r where r.partner_id = p.id and r.created_at >= dibs.local_day_start()),
+           t.daily_cap, extract(day from t.protection)::integer, extract(day from t.max_protection)::integer,
+           (select count(*) from dibs.partner_reviews v where v.partner_id = p.id and v.state = 'pending')
+    from dibs.partners p, dibs.partner_terms(p.id) t
+    order by p.channel_manager_id is distinct from dibs.my_id(), p.name;
+end
+$$;
+
+CREATE FUNCTION dibs.partner_obstacle(p_company bigint, p_partner bigint, OUT obstacle text, OUT holder bigint, OUT since timestamp with time zone, OUT record_entity dibs.entity_kind, OUT record_id bigint) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    r record;
+begin
+    select g.registered_by, g.partner_id, g.starts_at, g.customer_id into r
+    from dibs.registrations g join dibs.customers c on c.id = g.customer_id
+    where c.company_id = p_company and c.status = 'active' and g.status = 'active' and g.expires_at > now()
+    order by g.starts_at limit 1;
+    if found then
+        obstacle := case when r.partner_id = p_partner then 'yours' else 'protected_by' end;
+        holder := r.registered_by; since := r.starts_at; record_entity := 'customer'; record_id := r.customer_id;
+        return;
+    end if;
+    if exists (select 1 from dibs.customers c where c.company_id = p_company and c.status = 'active' and c.locked) then
+        obstacle := 'house_account';
+        return;
+    end if;
+    select k.owner_id, k.owned_since, k.entity, k.id, u.partner_id as owner_partner into r
+    from dibs.company_records(p_company) k join dibs.users u on u.id = k.owner_id
+    where k.owner_id is not null
+    order by (u.partner_id is not distinct from p_partner), k.owned_since limit 1;
+    if found and r.owner_partner is distinct from p_partner then
+        obstacle := case when r.owner_partner is null then 'company_held' else 'held_by_partner' end;
+        holder := r.owner_id; since := r.owned_since; record_entity := r.entity; record_id := r.id;
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.partner_person_add(p_login text, p_name text, p_partner bigint, p_password_verifier text DEFAULT NULL::text, p_email text DEFAULT NULL::text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $_$
+declare
+    v_id bigint;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('user_add', null, false, 'not_permitted');
+    end if;
+    if p_login is null or not dibs.valid_login(p_login) or p_login = 'dibs_partner' or p_name is null
+       or length(trim(p_name)) not between 1 and 100 or length(p_email) > 200
+       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$')
+       or not exists (select 1 from dibs.partners where id = p_partner and active) then
+        return dibs.audit('user_add', p_login, false, 'invalid_argument');
+    end if;
+    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
+        return dibs.audit('user_add', p_login, false, 'already_exists');
+    end if;
+    if p_password_verifier is null then
+        execute format('create role %I login in role dibs_partner', p_login);
+    else
+        execute format('create role %I login password %L in role dibs_partner', p_login, p_password_verifier);
+    end if;
+    insert into dibs.users (login_role, display_name, email, role, partner_id)
+    values (p_login, trim(p_name), p_email, 'partner', p_partner)
+    returning id into v_id;
+    return dibs.audit('user_add', v_id::text, true, 'ok',
+                      jsonb_build_object('login', p_login, 'role', 'partner', 'partner', p_partner));
+end
+$_$;
+
+CREATE FUNCTION dibs.partner_register(p_name text, p_code text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_note text DEFAULT NULL::text, p_review boolean DEFAULT false, p_partner bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+    v_company bigint;
+    v_customer bigint;
+    v_code constant text := nullif(upper(btrim(p_code)), '');
+    v_pool bigint;
+begin
+    select * into a from dibs.partner_actor(p_partner);
+    if a.refusal is not null then
+        return dibs.result(false, a.refusal, 'customer', null, 'register', a.actor, null);
+    end if;
+    if length(btrim(coalesce(p_name, ''))) not between 2 and 200 or length(p_note) > 2000
+       or (v_code is not null and dibs.valid_code(v_code) is null)
+       or (nullif(btrim(p_phone), '') is not null and dibs.phone_e164(p_phone) is null) then
+        return dibs.result(false, 'invalid_argument', 'customer', null, 'register', a.actor, null,
+                           null, null, null, jsonb_build_object('partner', a.partner, 'name', left(p_name, 200)));
+    end if;
+    v_company := dibs.probe_company(p_name, v_code, nullif(btrim(p_phone), ''));
+    if v_company is not null then
+        -- The company's customer record: this partner's, else an unowned one, else the oldest.
+        select c.id into v_customer from dibs.customers c left join dibs.users u on u.id = c.owner_id
+        where c.company_id = v_company and c.status = 'active'
+        order by u.partner_id is not distinct from a.partner desc, c.owner_id is null desc, c.id limit 1;
+    end if;
+    if v_customer is null then
+        select id into v_pool from dibs.pools where kind = 'customer' order by id limit 1;
+        insert into dibs.customers (name, uscc, phone, pool_id, created_by, source)
+        values (btrim(p_name), v_code, nullif(btrim(p_phone), ''), v_pool, a.actor, 'partner')
+        returning id into v_customer;
+    end if;
+    return dibs.for_partner(dibs.register_for_partner(v_customer, a.partner, a.owner, a.actor, p_note, p_review),
+                            a.partner);
+end
+$$;
+
+CREATE FUNCTION dibs.partner_register_customer(p_customer bigint, p_partner bigint DEFAULT NULL::bigint, p_note text DEFAULT NULL::text, p_review boolean DEFAULT false) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    a record;
+begin
+    select * into a from dibs.partner_actor(p_partner);
+    if a.refusal is not null then
+        return dibs.for_partner(dibs.result(false, a.refusal, 'customer', p_customer, 'register', a.actor, null),
+                                a.partner);
+    end if;
+    if length(p_note) > 2000 then
+        return dibs.result(false, 'invalid_argument', 'customer', p_customer, 'register', a.actor, null);
+    end if;
+    return dibs.for_partner(dibs.register_for_partner(p_customer, a.partner, a.owner, a.actor, p_note, p_review),
+                            a.partner);
+end
+$$;
+
+CREATE FUNCTION dibs.partner_set_tier(p_partner bigint, p_tier text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_old text;
+begin
+    if dibs.my_role() <> 'admin' then
+        return dibs.audit('partner_set_tier', null, false, 'not_permitted');
+    end if;
+    select tier into v_old from dibs.partners where id = p_partner for update;
+    if not found or not exists (select 1 from dibs.partner_tiers where tier = p_tier) then
+        return dibs.audit('partner_set_tier', p_partner::text, false, 'invalid_argument');
+    end if;
+    -- Running registrations keep the terms they were given; new ones get the new tier's.
+    update dibs.partners set tier = p_tier where id = p_partner;
+    return dibs.audit('partner_set_tier', p_partner::text, true, 'ok', jsonb_build_object('from', v_old, 'to', p_tier));
+end
+$$;
+
+CREATE FUNCTION dibs.partner_terms(p_partner bigint, OUT protection interval, OUT max_protection interval, OUT capacity integer, OUT daily_cap integer) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select coalesce(p.protection, t.protection), greatest(coalesce(p.max_protection, t.max_protection),
+                                                          coalesce(p.protection, t.protection)),
+           coalesce(p.capacity, t.capacity), coalesce(p.daily_cap, t.daily_cap)
+    from dibs.partners p join dibs.partner_tiers t on t.tier = p.tier
+    where p.id = p_partner
+$$;
+
 CREATE FUNCTION dibs.phone_e164(p text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
@@ -2782,6 +3260,55 @@ CREATE FUNCTION dibs.places_of(p_written text) RETURNS text[]
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     AS $$
     select coalesce(array_agg(place order by ord), '{}') from dibs.lex_places where written = p_written
+$$;
+
+CREATE FUNCTION dibs.probe_company(p_name text, p_code text, p_phone text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_code constant text := dibs.valid_code(upper(btrim(p_code)));
+    v_phone constant text := dibs.phone_e164(p_phone);
+    v_company bigint;
+    v_probe bigint;
+    v_known boolean := false;
+begin
+    if v_code is not null then
+        select company_id into v_company from (
+            select c.company_id from dibs.customers c where c.uscc = v_code and c.uscc_valid and c.status = 'active'
+            union all
+            select l.company_id from dibs.leads l where l.uscc = v_code and l.uscc_valid and l.status in ('new', 'working')
+        ) k where company_id is not null limit 1;
+        if v_company is not null then
+            return v_company;
+        end if;
+    end if;
+    if length(btrim(coalesce(p_name, ''))) >= 2 then
+        begin
+            insert into dibs.customers (name, uscc) values (btrim(p_name), v_code)
+            returning id, company_id into v_probe, v_company;
+            v_known := exists (select 1 from dibs.customers c where c.company_id = v_company and c.id <> v_probe
+                                                               and c.status = 'active')
+                       or exists (select 1 from dibs.leads l where l.company_id = v_company
+                                                           and l.status in ('new', 'working'));
+            raise exception using errcode = 'DBPRB';
+        exception when sqlstate 'DBPRB' then
+            null;
+        end;
+        if v_known then
+            return v_company;
+        end if;
+    end if;
+    if v_phone is not null then
+        select company_id into v_company from (
+            select c.company_id from dibs.customers c where c.phone_e164 = v_phone and c.status = 'active'
+            union all
+            select l.company_id from dibs.leads l where l.phone_e164 = v_phone and l.status in ('new', 'working')
+        ) k where company_id is not null limit 1;
+        return v_company;
+    end if;
+    return null;
+end
 $$;
 
 CREATE FUNCTION dibs.publish_events(p_max integer DEFAULT 5000) RETURNS integer
@@ -3109,6 +3636,114 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.register_for_partner(p_customer bigint, p_partner bigint, p_owner bigint, p_actor bigint, p_note text, p_review boolean) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    c dibs.customers;
+    t record;
+    o record;
+    v_review bigint;
+    v_cooldown interval;
+    v_expires timestamptz;
+    v_detail jsonb := jsonb_build_object('partner', p_partner);
+begin
+    select * into c from dibs.customers where id = p_customer and status = 'active';
+    if c.id is null then
+        return dibs.result(false, 'not_found', 'customer', p_customer, 'register', p_actor, null, null, null, null, v_detail);
+    end if;
+    perform dibs.lock_company(c.company_id);
+    perform dibs.lock_partner(p_partner);
+    -- Registrations past their end that the worker has not expired yet protect nothing.
+    perform dibs.expire_registrations_of(c.company_id);
+    select * into c from dibs.customers where id = p_customer;
+    select * into o from dibs.partner_obstacle(c.company_id, p_partner);
+    if o.obstacle = 'yours' then
+        return dibs.result(true, 'already_yours', 'customer', o.record_id, 'register', p_actor, c.owner_id,
+                           null, o.since, c.pool_id, v_detail);
+    elsif o.obstacle = 'house_account' then
+        return dibs.result(false, 'house_account', 'customer', p_customer, 'register', p_actor, c.owner_id,
+                           null, null, c.pool_id, v_detail);
+    elsif o.obstacle in ('protected_by', 'held_by_partner') then
+        return dibs.result(false, 'protected_by', 'customer', p_customer, 'register', p_actor, c.owner_id,
+                           o.holder, o.since, c.pool_id, v_detail);
+    elsif o.obstacle = 'company_held' then
+        if p_review then
+            begin
+                insert into dibs.partner_reviews (customer_id, company_id, partner_id, requested_by, rival_id,
+                                                  rival_since, note)
+                values (p_customer, c.company_id, p_partner, p_owner, o.holder, o.since, left(p_note, 2000))
+                returning id into v_review;
+            exception when unique_violation then
+                select id into v_review from dibs.partner_reviews
+                where customer_id = p_customer and partner_id = p_partner and state = 'pending';
+            end;
+            v_detail := v_detail || jsonb_build_object('review', v_review);
+        end if;
+        perform dibs.result(false, 'company_held', 'customer', p_customer, 'register', p_actor, c.owner_id,
+                            o.holder, o.since, c.pool_id, v_detail || jsonb_build_object('direct', true));
+        return row(false, case when v_review is null then 'company_held' else 'review_requested' end,
+                   'customer', p_customer, c.owner_id, o.holder, dibs.user_display_name(o.holder), o.since,
+                   v_detail)::dibs.outcome;
+    end if;
+    -- Cooldown: this partner's registration of the company ended (expired, cancelled) lately.
+    select partner_cooldown into v_cooldown from dibs.settings;
+    if exists (select 1 from dibs.registrations g join dibs.customers x on x.id = g.customer_id
+               where x.company_id = c.company_id and g.partner_id = p_partner
+                 and g.status in ('expired', 'cancelled')
+                 and least(g.expires_at, coalesce(g.ended_at, g.expires_at)) > now() - coalesce(v_cooldown, interval '7 days')) then
+        return dibs.result(false, 'cooldown', 'customer', p_customer, 'register', p_actor, c.owner_id,
+                           null, null, c.pool_id, v_detail);
+    end if;
+    select * into t from dibs.partner_terms(p_partner);
+    if (select count(*) from dibs.registrations g
+        where g.partner_id = p_partner and g.status = 'active' and g.expires_at > now()) >= t.capacity then
+        return dibs.result(false, 'over_capacity', 'customer', p_customer, 'register', p_actor, c.owner_id,
+                           null, null, c.pool_id, v_detail || jsonb_build_object('capacity', t.capacity));
+    end if;
+    if (select count(*) from dibs.registrations g
+        where g.partner_id = p_partner and g.created_at >= dibs.local_day_start()) >= t.daily_cap then
+        return dibs.result(false, 'daily_cap', 'customer', p_customer, 'register', p_actor, c.owner_id,
+                           null, null, c.pool_id, v_detail || jsonb_build_object('cap', t.daily_cap));
+    end if;
+    v_expires := now() + t.protection;
+    insert into dibs.registrations (customer_id, registered_by, partner_id, partner_name, note, expires_at, max_until)
+    values (p_customer, p_actor, p_partner, (select name from dibs.partners where id = p_partner), left(p_note, 2000),
+            v_expires, now() + t.max_protection);
+    perform dibs.company_checked(c.company_id, p_owner);
+    update dibs.customers
+    set owner_id = p_owner, owned_since = now(), team_id = null, protected_until = v_expires,
+        version = version + 1, updated_at = now()
+    where id = p_customer;
+    perform dibs.log_ownership('customer', p_customer, 'register', true, 'ok', p_actor, c.owner_id, p_owner,
+                               c.pool_id, v_detail || jsonb_build_object('until', v_expires));
+    return dibs.result(true, 'ok', 'customer', p_customer, 'register', p_actor, p_owner, null, now(), c.pool_id,
+                       v_detail || jsonb_build_object('until', v_expires));
+end
+$$;
+
+CREATE FUNCTION dibs.registration_check(p_name text, p_code text DEFAULT NULL::text, p_phone text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_user bigint;
+    v_partner bigint;
+    v_cap integer;
+    v_answer text;
+    v_company bigint;
+    o record;
+begin
+    select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = session_user and u.active;
+    if v_partner is null then
+        -- A channel manager checks for a partner with partner_check_for (below).
+        raise exception using errcode = '42501', message = 'registration_check is for partner logins';
+    end if;
+    return dibs.partner_check_answer(v_user, v_partner, p_name, p_code, p_phone);
+end
+$$;
+
 CREATE FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -3331,6 +3966,63 @@ begin
     end if;
     return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
                p_detail)::dibs.outcome;
+end
+$$;
+
+CREATE FUNCTION dibs.review_evidence(p_review bigint, OUT partner_first timestamp with time zone, OUT direct_first timestamp with time zone, OUT partner_followups bigint, OUT direct_followups bigint, OUT suggested text, OUT why text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v dibs.partner_reviews;
+    v_tz constant text := dibs.org_time_zone();
+begin
+    select * into v from dibs.partner_reviews where id = p_review;
+    if v.id is null then
+        return;
+    end if;
+    partner_first := v.requested_at;
+    direct_first := coalesce(v.rival_since, v.requested_at);
+    select count(*) filter (where u.partner_id = v.partner_id), count(*) filter (where f.user_id = v.rival_id)
+    into partner_followups, direct_followups
+    from dibs.followups f join dibs.users u on u.id = f.user_id
+    where f.happened_at > now() - interval '30 days'
+      and (f.customer_id in (select c.id from dibs.customers c where c.company_id = v.company_id)
+           or f.lead_id in (select l.id from dibs.leads l where l.company_id = v.company_id));
+    if (partner_first at time zone v_tz)::date < (direct_first at time zone v_tz)::date then
+        suggested := 'partner'; why := 'first';
+    elsif (direct_first at time zone v_tz)::date < (partner_first at time zone v_tz)::date then
+        suggested := 'direct'; why := 'first';
+    elsif partner_followups > direct_followups then
+        suggested := 'partner'; why := 'followups';
+    else
+        suggested := 'direct'; why := 'followups';
+    end if;
+end
+$$;
+
+CREATE FUNCTION dibs.review_queue(p_all boolean DEFAULT false) RETURNS TABLE(id bigint, customer_id bigint, company text, partner text, requested_by text, requested_at timestamp with time zone, direct_rep text, direct_team text, direct_since timestamp with time zone, partner_followups bigint, direct_followups bigint, suggested text, why text, state text, reviewer text, decided_at timestamp with time zone, reason text, overdue boolean, note text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if coalesce(dibs.my_role(), '') not in ('admin', 'manager') then
+        return;
+    end if;
+    return query
+    select v.id, v.customer_id, c.name, p.name, dibs.user_display_name(v.requested_by), v.requested_at,
+           dibs.user_display_name(v.rival_id), t.name, v.rival_since, e.partner_followups, e.direct_followups,
+           e.suggested, e.why, v.state, dibs.user_display_name(v.reviewer_id), v.decided_at, v.reason,
+           v.state = 'pending' and v.requested_at + (select review_sla from dibs.settings) < now(), v.note
+    from dibs.partner_reviews v
+    join dibs.customers c on c.id = v.customer_id
+    join dibs.partners p on p.id = v.partner_id
+    left join dibs.users ru on ru.id = v.rival_id
+    left join dibs.teams t on t.id = ru.team_id
+    cross join lateral dibs.review_evidence(v.id) e
+    where (p_all or v.state = 'pending') and dibs.may_review(v.id)
+    order by v.state <> 'pending', v.requested_at
+    limit 500;
 end
 $$;
 
@@ -3742,6 +4434,91 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.settle_overdue_reviews(p_batch integer DEFAULT 100) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v record;
+    e record;
+    n integer := 0;
+begin
+    for v in
+        select r.id from dibs.partner_reviews r
+        where r.state = 'pending' and r.requested_at + (select review_sla from dibs.settings) < now()
+        order by r.requested_at limit p_batch
+    loop
+        select * into e from dibs.review_evidence(v.id);
+        begin
+            perform dibs.settle_review(v.id, e.suggested = 'partner', 'sla:' || e.why, null);
+        exception when sqlstate 'DB016' then
+            perform dibs.settle_review(v.id, false, 'sla:blocked', null);
+        end;
+        n := n + 1;
+    end loop;
+    return n;
+end
+$$;
+
+CREATE FUNCTION dibs.settle_review(p_review bigint, p_approve boolean, p_reason text, p_reviewer bigint) RETURNS dibs.outcome
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v dibs.partner_reviews;
+    v_out dibs.outcome;
+    v_detail jsonb;
+    k record;
+begin
+    perform dibs.lock_company((select company_id from dibs.customers where id = (
+        select customer_id from dibs.partner_reviews where id = p_review)));
+    select * into v from dibs.partner_reviews where id = p_review for update;
+    if v.state <> 'pending' then
+        return row(false, 'already_decided', 'customer', v.customer_id, null, v.reviewer_id,
+                   dibs.user_display_name(v.reviewer_id), v.decided_at, null)::dibs.outcome;
+    end if;
+    v_detail := jsonb_build_object('review', v.id, 'partner', v.partner_id, 'rival', v.rival_id, 'reason', p_reason,
+                                   'decision', case when p_approve then 'approved' else 'rejected' end);
+    if p_approve then
+        -- The direct side lets the company go: every live record of it held by the rival.
+        for k in select * from dibs.company_records(v.company_id) r where r.owner_id = v.rival_id loop
+            if k.entity = 'lead' then
+                update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                                      updated_at = now()
+                where id = k.id;
+            else
+                update dibs.customers set owner_id = null, owned_since = null, team_id = null, protected_until = null,
+                                          version = version + 1, updated_at = now()
+                where id = k.id;
+            end if;
+            perform dibs.log_ownership(k.entity, k.id, 'release', true, 'review_lost', p_reviewer, v.rival_id, null,
+                                       k.pool_id, v_detail);
+        end loop;
+        v_out := dibs.register_for_partner(v.customer_id, v.partner_id, v.requested_by, coalesce(p_reviewer, v.requested_by),
+                                           v.note, false);
+        if not v_out.ok then
+            -- Something else stands in the way now (a rival partner registered in between,
+            -- capacity): the approval cannot take effect, and says why.
+            raise exception using errcode = 'DB016', message = v_out.reason;
+        end if;
+    end if;
+    update dibs.partner_reviews
+    set state = case when p_approve then 'approved' else 'rejected' end, reviewer_id = p_reviewer,
+        decided_at = now(), reason = p_reason
+    where id = v.id;
+    insert into dibs.notices (user_id, entity, entity_id, kind, due_at)
+    values (v.requested_by, 'customer', v.customer_id, case when p_approve then 'review_won' else 'review_lost' end, now()),
+           (v.rival_id, 'customer', v.customer_id, case when p_approve then 'review_lost' else 'review_won' end, now())
+    on conflict do nothing;
+    perform dibs.log_ownership('customer', v.customer_id, 'register', true,
+                               case when p_approve then 'review_approved' else 'review_rejected' end,
+                               p_reviewer, null, null, null, v_detail);
+    return row(true, case when p_approve then 'review_approved' else 'review_rejected' end, 'customer',
+               v.customer_id, case when p_approve then v.requested_by else v.rival_id end, null, null, null,
+               v_detail)::dibs.outcome;
+end
+$$;
+
 CREATE FUNCTION dibs.split_company(p_entity dibs.entity_kind, p_id bigint) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -4128,7 +4905,8 @@ begin
         return dibs.audit('user_set_role', null, false, 'not_permitted');
     end if;
     select * into u from dibs.users where id = p_user;
-    if not found or p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer') then
+    -- A partner's person stays one (their partner is part of who they are): disable instead.
+    if not found or p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer') or u.role = 'partner' then
         return dibs.audit('user_set_role', p_user::text, false, 'invalid_argument');
     end if;
     execute format('revoke %I from %I', 'dibs_' || u.role::text, u.login_role);
@@ -4168,7 +4946,7 @@ CREATE FUNCTION dibs.valid_login(p text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $_$
     select p ~ '^[a-z_][a-z0-9_]{0,62}$' and p not like 'pg\_%'
-       and p not in ('dibs_rep', 'dibs_manager', 'dibs_admin', 'dibs_viewer', 'public')
+       and p not in ('dibs_rep', 'dibs_manager', 'dibs_admin', 'dibs_viewer', 'dibs_partner', 'public')
 $_$;
 
 CREATE FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) RETURNS text
@@ -4770,6 +5548,100 @@ ALTER TABLE dibs.ownership_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     CACHE 1
 );
 
+CREATE TABLE dibs.partner_checks (
+    id bigint NOT NULL,
+    partner_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    name text,
+    code text,
+    phone text,
+    answer text NOT NULL,
+    CONSTRAINT partner_checks_answer_check CHECK ((answer = ANY (ARRAY['available'::text, 'unavailable'::text, 'invalid'::text, 'yours'::text, 'over_cap'::text])))
+);
+
+ALTER TABLE dibs.partner_checks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.partner_checks_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.partner_reviews (
+    id bigint NOT NULL,
+    customer_id bigint NOT NULL,
+    company_id bigint,
+    partner_id bigint NOT NULL,
+    requested_by bigint NOT NULL,
+    requested_at timestamp with time zone DEFAULT now() NOT NULL,
+    rival_id bigint NOT NULL,
+    rival_since timestamp with time zone,
+    note text,
+    state text DEFAULT 'pending'::text NOT NULL,
+    reviewer_id bigint,
+    decided_at timestamp with time zone,
+    reason text,
+    CONSTRAINT partner_reviews_check CHECK (((state = 'pending'::text) = (decided_at IS NULL))),
+    CONSTRAINT partner_reviews_note_check CHECK ((length(note) <= 2000)),
+    CONSTRAINT partner_reviews_reason_check CHECK ((length(reason) <= 500)),
+    CONSTRAINT partner_reviews_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text, 'withdrawn'::text])))
+);
+
+ALTER TABLE dibs.partner_reviews ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.partner_reviews_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE dibs.partner_tiers (
+    tier text NOT NULL,
+    protection interval NOT NULL,
+    max_protection interval NOT NULL,
+    capacity integer NOT NULL,
+    daily_cap integer NOT NULL,
+    CONSTRAINT partner_tiers_capacity_check CHECK (((capacity >= 0) AND (capacity <= 100000))),
+    CONSTRAINT partner_tiers_check CHECK (((max_protection >= protection) AND (max_protection <= '730 days'::interval))),
+    CONSTRAINT partner_tiers_daily_cap_check CHECK (((daily_cap >= 0) AND (daily_cap <= 10000))),
+    CONSTRAINT partner_tiers_protection_check CHECK (((protection >= '1 day'::interval) AND (protection <= '365 days'::interval))),
+    CONSTRAINT partner_tiers_tier_check CHECK ((tier ~ '^[a-z][a-z0-9_]{0,30}$'::text))
+);
+
+CREATE TABLE dibs.partners (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    credit_code text,
+    tier text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    channel_manager_id bigint,
+    protection interval,
+    max_protection interval,
+    capacity integer,
+    daily_cap integer,
+    check_cap integer DEFAULT 100 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT partners_capacity_check CHECK (((capacity >= 0) AND (capacity <= 100000))),
+    CONSTRAINT partners_check_cap_check CHECK (((check_cap >= 0) AND (check_cap <= 100000))),
+    CONSTRAINT partners_credit_code_check CHECK ((length(credit_code) <= 18)),
+    CONSTRAINT partners_daily_cap_check CHECK (((daily_cap >= 0) AND (daily_cap <= 10000))),
+    CONSTRAINT partners_max_protection_check CHECK ((max_protection <= '730 days'::interval)),
+    CONSTRAINT partners_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT partners_protection_check CHECK (((protection >= '1 day'::interval) AND (protection <= '365 days'::interval)))
+);
+
+ALTER TABLE dibs.partners ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME dibs.partners_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE dibs.pool_members (
     pool_id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -4814,6 +5686,8 @@ CREATE TABLE dibs.registrations (
     max_until timestamp with time zone NOT NULL,
     note text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    partner_id bigint,
+    ended_at timestamp with time zone,
     CONSTRAINT registrations_check CHECK (((expires_at > starts_at) AND (max_until >= expires_at))),
     CONSTRAINT registrations_partner_name_check CHECK ((length(partner_name) <= 200))
 );
@@ -4851,6 +5725,10 @@ CREATE TABLE dibs.settings (
     singleton boolean DEFAULT true NOT NULL,
     reps_see_team boolean DEFAULT true NOT NULL,
     time_zone text DEFAULT 'UTC'::text NOT NULL,
+    partner_cooldown interval DEFAULT '7 days'::interval NOT NULL,
+    review_sla interval DEFAULT '2 days'::interval NOT NULL,
+    CONSTRAINT settings_partner_cooldown_check CHECK (((partner_cooldown >= '00:00:00'::interval) AND (partner_cooldown <= '365 days'::interval))),
+    CONSTRAINT settings_review_sla_check CHECK (((review_sla >= '01:00:00'::interval) AND (review_sla <= '30 days'::interval))),
     CONSTRAINT settings_singleton_check CHECK (singleton)
 );
 
@@ -4893,7 +5771,9 @@ CREATE TABLE dibs.users (
     team_id bigint,
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 100)))
+    partner_id bigint,
+    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 100))),
+    CONSTRAINT users_partner_people CHECK ((((role)::text = 'partner'::text) = (partner_id IS NOT NULL)))
 );
 
 ALTER TABLE dibs.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -5026,6 +5906,21 @@ ALTER TABLE ONLY dibs.opportunity_stages
 
 ALTER TABLE ONLY dibs.ownership_log
     ADD CONSTRAINT ownership_log_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.partner_checks
+    ADD CONSTRAINT partner_checks_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.partner_tiers
+    ADD CONSTRAINT partner_tiers_pkey PRIMARY KEY (tier);
+
+ALTER TABLE ONLY dibs.partners
+    ADD CONSTRAINT partners_name_key UNIQUE (name);
+
+ALTER TABLE ONLY dibs.partners
+    ADD CONSTRAINT partners_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY dibs.pool_members
     ADD CONSTRAINT pool_members_pkey PRIMARY KEY (pool_id, user_id);
@@ -5184,6 +6079,12 @@ CREATE INDEX ownership_log_entity_entity_id_at_idx ON dibs.ownership_log USING b
 
 CREATE INDEX ownership_log_xid_id ON dibs.ownership_log USING btree (xid, id);
 
+CREATE INDEX partner_checks_day ON dibs.partner_checks USING btree (partner_id, at);
+
+CREATE UNIQUE INDEX partner_reviews_one_open ON dibs.partner_reviews USING btree (customer_id, partner_id) WHERE (state = 'pending'::text);
+
+CREATE INDEX partner_reviews_pending ON dibs.partner_reviews USING btree (requested_at) WHERE (state = 'pending'::text);
+
 CREATE INDEX pool_members_user_id_idx ON dibs.pool_members USING btree (user_id);
 
 CREATE INDEX recent_recycles_at ON dibs.recent_recycles USING btree (at);
@@ -5192,7 +6093,11 @@ CREATE INDEX registrations_expiry ON dibs.registrations USING btree (expires_at)
 
 CREATE UNIQUE INDEX registrations_one_active ON dibs.registrations USING btree (customer_id) WHERE (status = 'active'::dibs.registration_status);
 
+CREATE INDEX registrations_partner ON dibs.registrations USING btree (partner_id, status, created_at) WHERE (partner_id IS NOT NULL);
+
 CREATE INDEX shadow_people_by_person ON dibs.shadow_people USING btree (user_id, week) INCLUDE (subject);
+
+CREATE INDEX users_partner ON dibs.users USING btree (partner_id) WHERE (partner_id IS NOT NULL);
 
 CREATE TRIGGER customers_10_forms BEFORE INSERT OR UPDATE OF name, phone, email, email_domain ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_forms();
 
@@ -5321,6 +6226,36 @@ ALTER TABLE ONLY dibs.opportunities
 ALTER TABLE ONLY dibs.opportunities
     ADD CONSTRAINT opportunities_team_id_fkey FOREIGN KEY (team_id) REFERENCES dibs.teams(id);
 
+ALTER TABLE ONLY dibs.partner_checks
+    ADD CONSTRAINT partner_checks_partner_id_fkey FOREIGN KEY (partner_id) REFERENCES dibs.partners(id);
+
+ALTER TABLE ONLY dibs.partner_checks
+    ADD CONSTRAINT partner_checks_user_id_fkey FOREIGN KEY (user_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_company_id_fkey FOREIGN KEY (company_id) REFERENCES dibs.companies(id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_partner_id_fkey FOREIGN KEY (partner_id) REFERENCES dibs.partners(id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_reviewer_id_fkey FOREIGN KEY (reviewer_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.partner_reviews
+    ADD CONSTRAINT partner_reviews_rival_id_fkey FOREIGN KEY (rival_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.partners
+    ADD CONSTRAINT partners_channel_manager_id_fkey FOREIGN KEY (channel_manager_id) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.partners
+    ADD CONSTRAINT partners_tier_fkey FOREIGN KEY (tier) REFERENCES dibs.partner_tiers(tier);
+
 ALTER TABLE ONLY dibs.pool_members
     ADD CONSTRAINT pool_members_pool_id_fkey FOREIGN KEY (pool_id) REFERENCES dibs.pools(id) ON DELETE CASCADE;
 
@@ -5331,10 +6266,16 @@ ALTER TABLE ONLY dibs.registrations
     ADD CONSTRAINT registrations_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id);
 
 ALTER TABLE ONLY dibs.registrations
+    ADD CONSTRAINT registrations_partner_id_fkey FOREIGN KEY (partner_id) REFERENCES dibs.partners(id);
+
+ALTER TABLE ONLY dibs.registrations
     ADD CONSTRAINT registrations_registered_by_fkey FOREIGN KEY (registered_by) REFERENCES dibs.users(id);
 
 ALTER TABLE ONLY dibs.teams
     ADD CONSTRAINT teams_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES dibs.teams(id);
+
+ALTER TABLE ONLY dibs.users
+    ADD CONSTRAINT users_partner_id_fkey FOREIGN KEY (partner_id) REFERENCES dibs.partners(id);
 
 ALTER TABLE ONLY dibs.users
     ADD CONSTRAINT users_team_id_fkey FOREIGN KEY (team_id) REFERENCES dibs.teams(id);
@@ -5367,7 +6308,27 @@ ALTER TABLE dibs.opportunity_log ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE dibs.ownership_log ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE dibs.partner_checks ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY partner_registrations ON dibs.registrations FOR SELECT USING (((partner_id IS NOT NULL) AND (partner_id = ( SELECT dibs.my_partner() AS my_partner))));
+
+ALTER TABLE dibs.partner_reviews ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.partners ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY partners_only_theirs ON dibs.customers AS RESTRICTIVE FOR SELECT USING (((COALESCE(( SELECT s.role
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER)), ''::text) <> 'partner'::text) OR (owner_id = ANY (( SELECT s.users
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER))::bigint[]))));
+
+CREATE POLICY partners_only_theirs ON dibs.leads AS RESTRICTIVE FOR SELECT USING ((COALESCE(( SELECT s.role
+   FROM dibs.user_scopes s
+  WHERE (s.login = SESSION_USER)), ''::text) <> 'partner'::text));
+
 ALTER TABLE dibs.registrations ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE dibs.user_scopes ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY visible ON dibs.audit_log FOR SELECT USING (((( SELECT dibs.my_role() AS my_role) = 'admin'::text) OR (actor_id = ( SELECT dibs.my_id() AS my_id))));
 
@@ -5415,12 +6376,21 @@ CREATE POLICY visible ON dibs.opportunity_log FOR SELECT USING ((( SELECT dibs.s
 
 CREATE POLICY visible ON dibs.ownership_log FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (actor_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (from_owner = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (to_owner = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
 
+CREATE POLICY visible ON dibs.partner_checks FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ( SELECT dibs.my_id() AS my_id))));
+
+CREATE POLICY visible ON dibs.partner_reviews FOR SELECT USING (((( SELECT dibs.my_role() AS my_role) = ANY (ARRAY['admin'::text, 'viewer'::text, 'manager'::text])) OR (requested_by = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[])) OR (rival_id = ( SELECT dibs.my_id() AS my_id))));
+
+CREATE POLICY visible ON dibs.partners FOR SELECT USING (((( SELECT dibs.my_role() AS my_role) IS DISTINCT FROM 'partner'::text) OR (id = ( SELECT dibs.my_partner() AS my_partner))));
+
 CREATE POLICY visible ON dibs.registrations FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (registered_by = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
+
+CREATE POLICY visible ON dibs.user_scopes FOR SELECT USING (((login = SESSION_USER) OR (( SELECT dibs.my_role() AS my_role) IS DISTINCT FROM 'partner'::text)));
 
 GRANT USAGE ON SCHEMA dibs TO dibs_viewer;
 GRANT USAGE ON SCHEMA dibs TO dibs_rep;
 GRANT USAGE ON SCHEMA dibs TO dibs_manager;
 GRANT USAGE ON SCHEMA dibs TO dibs_admin;
+GRANT USAGE ON SCHEMA dibs TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.analytics_lag() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.analytics_lag() TO dibs_viewer;
@@ -5577,6 +6547,10 @@ GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_admin;
 GRANT ALL ON FUNCTION dibs.customer_root(p_customer bigint) TO dibs_viewer;
 
+REVOKE ALL ON FUNCTION dibs.decide_review(p_review bigint, p_approve boolean, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.decide_review(p_review bigint, p_approve boolean, p_reason text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.decide_review(p_review bigint, p_approve boolean, p_reason text) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.dedup_candidates(p_name text, p_uscc text, p_phone text, p_email text, p_against text, p_limit integer) TO dibs_manager;
@@ -5588,10 +6562,14 @@ REVOKE ALL ON FUNCTION dibs.effective_limit(p_pool bigint, p_user bigint) FROM P
 
 REVOKE ALL ON FUNCTION dibs.end_draft_on_create() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.end_registration(p_registration bigint, p_status dibs.registration_status) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.enforce_customer_block_rules() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.expire_registrations(p_batch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.expire_registrations(p_batch integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.expire_registrations_of(p_company bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint) TO dibs_viewer;
@@ -5602,6 +6580,8 @@ GRANT ALL ON FUNCTION dibs.first_followup(p_from date, p_to date, p_user bigint)
 REVOKE ALL ON FUNCTION dibs.followup_bucket(p_after interval) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.followup_bucket_hours(p_bucket smallint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.for_partner(o dibs.outcome, p_partner bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.han_parts(p_canonical text) FROM PUBLIC;
 
@@ -5621,9 +6601,13 @@ REVOKE ALL ON FUNCTION dibs.lead_holdings(p_pool bigint, p_user bigint) FROM PUB
 
 REVOKE ALL ON FUNCTION dibs.lead_keys() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.local_day_start() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.lock_company(p_company bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lock_down_functions() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.lock_partner(p_partner bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.lock_rep(p_user bigint) FROM PUBLIC;
 
@@ -5631,6 +6615,7 @@ REVOKE ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint,
 GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text, p_contact bigint, p_for bigint) TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.log_ownership(p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_ok boolean, p_reason text, p_actor bigint, p_from bigint, p_to bigint, p_pool bigint, p_detail jsonb) FROM PUBLIC;
 
@@ -5651,6 +6636,7 @@ GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.uscc_is_valid(code text) TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.assignment_rules TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.assignment_rules TO dibs_rep;
@@ -5797,6 +6783,8 @@ REVOKE ALL ON FUNCTION dibs.may_manage(p_caller bigint, p_caller_role dibs.user_
 
 REVOKE ALL ON FUNCTION dibs.may_repair(p_from bigint, p_to bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.may_review(p_review bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.merge_customer_ownership(p_keep bigint, p_drop bigint, p_for bigint) TO dibs_manager;
@@ -5825,42 +6813,59 @@ GRANT ALL ON FUNCTION dibs.my_id() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_id() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_id() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_id() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_id() TO dibs_partner;
+
+REVOKE ALL ON FUNCTION dibs.my_partner() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_partner() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_partner() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_partner() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_partner() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_partner() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_pools() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_pools() TO dibs_partner;
+
+REVOKE ALL ON FUNCTION dibs.my_registrations() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_registrations() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_role() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_role() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_role() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_role() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_role() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_role() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_scope() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_scope() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_scope_users() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_scope_users() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_team_scope() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_team_scope() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_unmasked_users() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_unmasked_users() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.name_basic(p text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.name_basic(p text) TO dibs_rep;
@@ -5888,6 +6893,53 @@ GRANT ALL ON FUNCTION dibs.org_time_zone() TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.parse_name(p text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.partner_actor(p_partner bigint, OUT actor bigint, OUT partner bigint, OUT owner bigint, OUT refusal text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.partner_add(p_name text, p_tier text, p_credit_code text, p_channel_manager bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_add(p_name text, p_tier text, p_credit_code text, p_channel_manager bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.partner_add(p_name text, p_tier text, p_credit_code text, p_channel_manager bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_add(p_name text, p_tier text, p_credit_code text, p_channel_manager bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_check_answer(p_user bigint, p_partner bigint, p_name text, p_code text, p_phone text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.partner_check_for(p_partner bigint, p_name text, p_code text, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_check_for(p_partner bigint, p_name text, p_code text, p_phone text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_check_for(p_partner bigint, p_name text, p_code text, p_phone text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_disable(p_partner bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_disable(p_partner bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.partner_disable(p_partner bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_disable(p_partner bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_list() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_list() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_list() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.partner_list() TO dibs_viewer;
+
+REVOKE ALL ON FUNCTION dibs.partner_obstacle(p_company bigint, p_partner bigint, OUT obstacle text, OUT holder bigint, OUT since timestamp with time zone, OUT record_entity dibs.entity_kind, OUT record_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.partner_person_add(p_login text, p_name text, p_partner bigint, p_password_verifier text, p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_person_add(p_login text, p_name text, p_partner bigint, p_password_verifier text, p_email text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.partner_person_add(p_login text, p_name text, p_partner bigint, p_password_verifier text, p_email text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_person_add(p_login text, p_name text, p_partner bigint, p_password_verifier text, p_email text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_register(p_name text, p_code text, p_phone text, p_note text, p_review boolean, p_partner bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_register(p_name text, p_code text, p_phone text, p_note text, p_review boolean, p_partner bigint) TO dibs_partner;
+GRANT ALL ON FUNCTION dibs.partner_register(p_name text, p_code text, p_phone text, p_note text, p_review boolean, p_partner bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_register(p_name text, p_code text, p_phone text, p_note text, p_review boolean, p_partner bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_register_customer(p_customer bigint, p_partner bigint, p_note text, p_review boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_register_customer(p_customer bigint, p_partner bigint, p_note text, p_review boolean) TO dibs_partner;
+GRANT ALL ON FUNCTION dibs.partner_register_customer(p_customer bigint, p_partner bigint, p_note text, p_review boolean) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_register_customer(p_customer bigint, p_partner bigint, p_note text, p_review boolean) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_set_tier(p_partner bigint, p_tier text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.partner_set_tier(p_partner bigint, p_tier text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.partner_set_tier(p_partner bigint, p_tier text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.partner_set_tier(p_partner bigint, p_tier text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_terms(p_partner bigint, OUT protection interval, OUT max_protection interval, OUT capacity integer, OUT daily_cap integer) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.phone_e164(p text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.phone_e164(p text) TO dibs_manager;
@@ -5909,6 +6961,8 @@ REVOKE ALL ON FUNCTION dibs.places_compatible(a text[], b text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.places_mention(p_places text[], p_found text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.places_of(p_written text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.probe_company(p_name text, p_code text, p_phone text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.publish_events(p_max integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.publish_events(p_max integer) TO dibs_admin;
@@ -5951,6 +7005,11 @@ GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, 
 GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.register_customer(p_customer bigint, p_partner text, p_note text, p_for bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.register_for_partner(p_customer bigint, p_partner bigint, p_owner bigint, p_actor bigint, p_note text, p_review boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.registration_check(p_name text, p_code text, p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.registration_check(p_name text, p_code text, p_phone text) TO dibs_partner;
+
 REVOKE ALL ON FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) FROM PUBLIC;
@@ -5979,6 +7038,12 @@ REVOKE ALL ON FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT
 
 REVOKE ALL ON FUNCTION dibs.result(p_ok boolean, p_reason text, p_entity dibs.entity_kind, p_id bigint, p_action dibs.ownership_action, p_actor bigint, p_owner bigint, p_other bigint, p_since timestamp with time zone, p_pool bigint, p_detail jsonb, p_from bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.review_evidence(p_review bigint, OUT partner_first timestamp with time zone, OUT direct_first timestamp with time zone, OUT partner_followups bigint, OUT direct_followups bigint, OUT suggested text, OUT why text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.review_queue(p_all boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.review_queue(p_all boolean) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.review_queue(p_all boolean) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.roll_up_analytics(p_max integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.roll_up_analytics(p_max integer) TO dibs_admin;
 
@@ -5994,6 +7059,7 @@ GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_viewer;
 GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.sees_everything() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.send_recycle_reminders(p_batch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.send_recycle_reminders(p_batch integer) TO dibs_admin;
@@ -6012,6 +7078,11 @@ REVOKE ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p
 GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.set_locked(p_entity dibs.entity_kind, p_id bigint, p_locked boolean, p_for bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.settle_overdue_reviews(p_batch integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.settle_overdue_reviews(p_batch integer) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.settle_review(p_review bigint, p_approve boolean, p_reason text, p_reviewer bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.split_company(p_entity dibs.entity_kind, p_id bigint) FROM PUBLIC;
 
@@ -6172,139 +7243,173 @@ GRANT SELECT ON TABLE dibs.customers TO dibs_admin;
 GRANT SELECT(id) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(id) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(id) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(id) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(name) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(name) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(name_basic) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(name_core) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(uscc) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(uscc_valid) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(email_domain) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(website) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(website) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(website) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(website) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(address) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(address) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(address) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(address) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(region) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(region) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(region) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(region) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(industry) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(source) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(source) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(source) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(source) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(parent_id) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(pool_id) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(owner_id) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(team_id) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(owned_since) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(last_followup_at) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(locked) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(locked_by) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(protected_until) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(status) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(status) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(status) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(status) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(merged_into) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(version) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(version) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(version) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(version) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(created_by) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(created_at) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(updated_at) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(country) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(country) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(country) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(country) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(name_keys) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(company_id) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(name_places) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(name_branch) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_rep;
 GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_manager;
 GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_viewer;
+GRANT SELECT(company_pinned) ON TABLE dibs.customers TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_rep;
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_manager;
 GRANT SELECT ON TABLE dibs.user_scopes TO dibs_admin;
+GRANT SELECT ON TABLE dibs.user_scopes TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.contact_details TO dibs_rep;
 GRANT SELECT ON TABLE dibs.contact_details TO dibs_manager;
@@ -6350,6 +7455,7 @@ GRANT SELECT ON TABLE dibs.followups TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.followups TO dibs_rep;
 GRANT SELECT ON TABLE dibs.followups TO dibs_manager;
 GRANT SELECT ON TABLE dibs.followups TO dibs_admin;
+GRANT SELECT ON TABLE dibs.followups TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.free_mail_domains TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.free_mail_domains TO dibs_rep;
@@ -6406,6 +7512,28 @@ GRANT SELECT ON TABLE dibs.ownership_log TO dibs_rep;
 GRANT SELECT ON TABLE dibs.ownership_log TO dibs_manager;
 GRANT SELECT ON TABLE dibs.ownership_log TO dibs_admin;
 
+GRANT SELECT ON TABLE dibs.partner_checks TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.partner_checks TO dibs_rep;
+GRANT SELECT ON TABLE dibs.partner_checks TO dibs_manager;
+GRANT SELECT ON TABLE dibs.partner_checks TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.partner_reviews TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.partner_reviews TO dibs_rep;
+GRANT SELECT ON TABLE dibs.partner_reviews TO dibs_manager;
+GRANT SELECT ON TABLE dibs.partner_reviews TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.partner_tiers TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.partner_tiers TO dibs_rep;
+GRANT SELECT ON TABLE dibs.partner_tiers TO dibs_manager;
+GRANT SELECT ON TABLE dibs.partner_tiers TO dibs_admin;
+GRANT SELECT ON TABLE dibs.partner_tiers TO dibs_partner;
+
+GRANT SELECT ON TABLE dibs.partners TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.partners TO dibs_rep;
+GRANT SELECT ON TABLE dibs.partners TO dibs_manager;
+GRANT SELECT ON TABLE dibs.partners TO dibs_admin;
+GRANT SELECT ON TABLE dibs.partners TO dibs_partner;
+
 GRANT SELECT ON TABLE dibs.pool_members TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.pool_members TO dibs_rep;
 GRANT SELECT ON TABLE dibs.pool_members TO dibs_manager;
@@ -6415,16 +7543,19 @@ GRANT SELECT ON TABLE dibs.registrations TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.registrations TO dibs_rep;
 GRANT SELECT ON TABLE dibs.registrations TO dibs_manager;
 GRANT SELECT ON TABLE dibs.registrations TO dibs_admin;
+GRANT SELECT ON TABLE dibs.registrations TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.schema_code TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.schema_code TO dibs_rep;
 GRANT SELECT ON TABLE dibs.schema_code TO dibs_manager;
 GRANT SELECT ON TABLE dibs.schema_code TO dibs_admin;
+GRANT SELECT ON TABLE dibs.schema_code TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_rep;
 GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_manager;
 GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_admin;
+GRANT SELECT ON TABLE dibs.schema_migrations TO dibs_partner;
 
 GRANT SELECT ON TABLE dibs.settings TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.settings TO dibs_rep;

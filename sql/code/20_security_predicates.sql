@@ -101,3 +101,10 @@ language sql immutable as $$
             ' or (%1$s.owner_id is null and %1$s.status = ''active''))'
     end, p_alias)
 $$;
+
+-- The caller's partner (channel partners, migration 11), for the policies that show a
+-- partner's people their partner's rows; null for everyone else.
+create or replace function dibs.my_partner() returns bigint
+language sql stable parallel safe security definer set search_path = dibs, pg_temp as $$
+    select partner_id from dibs.users where login_role = session_user and active
+$$;

@@ -816,11 +816,19 @@ begin
         update dibs.customers set last_followup_at = now(), updated_at = now() where id = p_id;
         update dibs.contacts set last_touched_by = a.actor_id, last_touched_at = now() where id = p_contact;
         select coalesce(registration_period, '30 days') into v_period from dibs.pools where id = v_pool;
+        -- Real activity extends the protection, up to the registration's maximum: a rep's own
+        -- registration by the pool's period, a partner's (whoever of its people follows up,
+        -- or a channel manager's 代报备 for it) by the partner's.
         with extended as (
-            update dibs.registrations
-            set expires_at = least(max_until, greatest(expires_at, now() + coalesce(v_period, '30 days')))
-            where customer_id = p_id and status = 'active' and registered_by = a.actor_id and expires_at > now()
-            returning expires_at)
+            update dibs.registrations g
+            set expires_at = least(g.max_until, greatest(g.expires_at, now() + coalesce(
+                    case when g.partner_id is not null then (dibs.partner_terms(g.partner_id)).protection end,
+                    v_period, '30 days')))
+            where g.customer_id = p_id and g.status = 'active' and g.expires_at > now()
+              and (g.registered_by = a.actor_id
+                   or (g.partner_id is not null
+                       and g.partner_id = (select u.partner_id from dibs.users u where u.id = a.actor_id)))
+            returning g.expires_at)
         update dibs.customers set protected_until = (select expires_at from extended)
         where id = p_id and exists (select 1 from extended);
     end if;
@@ -1079,26 +1087,19 @@ $$;
 create or replace function dibs.expire_registrations(p_batch integer default 500) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
-    v_count integer;
+    g record;
+    v_count integer := 0;
 begin
-    with due as (
-        select id, customer_id, registered_by from dibs.registrations
+    -- One at a time through end_registration: a partner's registration takes its hold on the
+    -- customer with it (sql/code/85_partners.sql); a rep's ends its protection only.
+    for g in
+        select id from dibs.registrations
         where status = 'active' and expires_at <= now()
         limit p_batch for update skip locked
-    ), expired as (
-        update dibs.registrations r set status = 'expired' from due where r.id = due.id
-        returning due.customer_id, due.registered_by
-    ), unprotected as (
-        -- One live registration per customer: when it ends, so does the protection.
-        update dibs.customers c set protected_until = null from expired
-        where c.id = expired.customer_id
-        returning c.id
-    ), logged as (
-        insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, from_owner, to_owner)
-        select 'customer', customer_id, 'expire', 'ok', 'registration_expired', registered_by, null from expired
-        returning 1
-    )
-    select count(*) into v_count from logged;
+    loop
+        perform dibs.end_registration(g.id, 'expired');
+        v_count := v_count + 1;
+    end loop;
     return v_count;
 end
 $$;

@@ -34,6 +34,12 @@ begin
     end if;
     select coalesce(array_agg(id), '{}') into s.users
     from dibs.users where id = s.user_id or team_id = any (s.teams);
+    -- A partner's person: the people of the same partner, no team, no pool.
+    if s.role = 'partner' then
+        select coalesce(array_agg(id), '{}') into s.users
+        from dibs.users where partner_id = (select partner_id from dibs.users where id = s.user_id);
+        s.teams := '{}';
+    end if;
     s.unmasked := case when s.role = 'manager' then s.users
                        when s.user_id is not null then array[s.user_id]
                        else '{}' end;

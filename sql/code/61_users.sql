@@ -19,7 +19,7 @@ $$;
 
 create or replace function dibs.valid_login(p text) returns boolean language sql immutable as $$
     select p ~ '^[a-z_][a-z0-9_]{0,62}$' and p not like 'pg\_%'
-       and p not in ('dibs_rep', 'dibs_manager', 'dibs_admin', 'dibs_viewer', 'public')
+       and p not in ('dibs_rep', 'dibs_manager', 'dibs_admin', 'dibs_viewer', 'dibs_partner', 'public')
 $$;
 
 -- A new person: their PostgreSQL login (password given as a SCRAM verifier computed by the
@@ -67,7 +67,8 @@ begin
         return dibs.audit('user_set_role', null, false, 'not_permitted');
     end if;
     select * into u from dibs.users where id = p_user;
-    if not found or p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer') then
+    -- A partner's person stays one (their partner is part of who they are): disable instead.
+    if not found or p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer') or u.role = 'partner' then
         return dibs.audit('user_set_role', p_user::text, false, 'invalid_argument');
     end if;
     execute format('revoke %I from %I', 'dibs_' || u.role::text, u.login_role);

@@ -1,4 +1,4 @@
--- requires: 0010
+-- requires: 0011
 -- Privileges in their final form. Applied after every other code file whenever code or schema
 -- changes, so they converge: what is written here is what the database grants.
 --
@@ -8,7 +8,7 @@
 
 revoke create on schema public from public;
 revoke all on schema dibs from public;
-grant usage on schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+grant usage on schema dibs to dibs_viewer, dibs_rep, dibs_manager, dibs_admin, dibs_partner;
 
 -- Every dibs function is private to its owner unless granted below (extension functions such
 -- as pg_trgm's keep their own grants).
@@ -32,6 +32,9 @@ select dibs.lock_down_functions();
 -- No direct writes, for anyone: whatever an earlier version granted is taken back here.
 revoke insert, update, delete, truncate, references, trigger on all tables in schema dibs
     from dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+-- Partners' people read only these, each cut by row-level security to their own partner
+-- (migration 11); everything else of theirs comes through the partner functions below.
+revoke all on all tables in schema dibs from dibs_partner;
 grant select on
     dibs.schema_migrations, dibs.schema_code, dibs.teams, dibs.users, dibs.pools, dibs.pool_members,
     dibs.opportunity_stages, dibs.opportunities, dibs.followups, dibs.registrations, dibs.dedup_rules,
@@ -39,8 +42,11 @@ grant select on
     dibs.event_cursor, dibs.free_mail_domains, dibs.dedup_decisions, dibs.drafts, dibs.customer_merges,
     dibs.settings, dibs.user_scopes, dibs.audit_log, dibs.opportunity_log,
     dibs.lex_places, dibs.lex_industries, dibs.lex_pinyin, dibs.lex_generic_en,
-    dibs.companies, dibs.company_rules, dibs.company_overrides
+    dibs.companies, dibs.company_rules, dibs.company_overrides,
+    dibs.partner_tiers, dibs.partners, dibs.partner_reviews, dibs.partner_checks
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+grant select on dibs.registrations, dibs.followups, dibs.partners, dibs.partner_tiers,
+    dibs.schema_migrations, dibs.schema_code, dibs.user_scopes to dibs_partner;
 
 -- Contact columns (phone, phone_e164, email) of leads, customers and contacts are readable by
 -- admins only; everyone else reads them masked through the views below. A column added by a
@@ -59,6 +65,12 @@ begin
           and attname not in ('phone', 'phone_e164', 'email');
         execute format('grant select (%s) on dibs.%I to dibs_rep, dibs_manager, dibs_viewer', cols, t);
     end loop;
+    -- Partners: their own customers (row-level security), without contact columns.
+    select string_agg(quote_ident(attname), ', ' order by attnum) into cols
+    from pg_attribute
+    where attrelid = 'dibs.customers'::regclass and attnum > 0 and not attisdropped
+      and attname not in ('phone', 'phone_e164', 'email');
+    execute format('grant select (%s) on dibs.customers to dibs_partner', cols);
 end
 $$;
 grant select on dibs.lead_contacts, dibs.customer_contacts, dibs.contact_details
@@ -70,7 +82,8 @@ grant execute on function
     dibs.uscc_is_valid(text),
     dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(), dibs.my_scope_users(),
     dibs.my_unmasked_users(), dibs.my_pools(), dibs.contacts_unmasked(bigint),
-    dibs.mask_phone(text), dibs.mask_email(text), dibs.my_figures(), dibs.company_holder_name(bigint)
+    dibs.mask_phone(text), dibs.mask_email(text), dibs.my_figures(), dibs.company_holder_name(bigint),
+    dibs.my_partner()
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 
 -- Ownership: each function checks who may do what and logs refusals.
@@ -151,3 +164,28 @@ grant execute on function
     dibs.move_opportunity(bigint, smallint, integer, text),
     dibs.reparent_customer(bigint, bigint)
 to dibs_viewer;
+
+-- Channel partners. A partner's person: the reading helpers the policies call, their own
+-- registrations, the availability check, registering and following up — nothing else.
+grant execute on function
+    dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(),
+    dibs.my_scope_users(), dibs.my_unmasked_users(), dibs.my_pools(), dibs.uscc_is_valid(text),
+    dibs.my_partner(), dibs.my_registrations(), dibs.registration_check(text, text, text),
+    dibs.partner_register(text, text, text, text, boolean, bigint),
+    dibs.partner_register_customer(bigint, bigint, text, boolean),
+    dibs.log_followup(dibs.entity_kind, bigint, text, text, bigint, bigint)
+to dibs_partner;
+-- Channel managers and admins: 代报备, checks on a partner's behalf, reviews.
+grant execute on function
+    dibs.partner_register(text, text, text, text, boolean, bigint),
+    dibs.partner_register_customer(bigint, bigint, text, boolean),
+    dibs.partner_check_for(bigint, text, text, text), dibs.partner_list(),
+    dibs.review_queue(boolean), dibs.decide_review(bigint, boolean, text), dibs.my_partner()
+to dibs_manager, dibs_admin;
+grant execute on function dibs.partner_list() to dibs_viewer;
+-- Administration (refused and audited for anyone but an admin, like the user functions).
+grant execute on function
+    dibs.partner_add(text, text, text, bigint), dibs.partner_set_tier(bigint, text), dibs.partner_disable(bigint),
+    dibs.partner_person_add(text, text, bigint, text, text)
+to dibs_rep, dibs_manager, dibs_admin;
+grant execute on function dibs.settle_overdue_reviews(integer) to dibs_admin;

@@ -3,6 +3,7 @@
 mod dedup;
 mod journal;
 mod operations;
+mod partners;
 mod records;
 mod report;
 mod users;
@@ -88,6 +89,17 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: users::UserAction,
+    },
+    /// Channel partners (渠道报备): add, list, set-tier, disable (admins); check and register
+    /// (a partner's people, channel managers with --for); mine (a partner's registrations).
+    Partner {
+        #[command(subcommand)]
+        action: partners::PartnerAction,
+    },
+    /// Partner-vs-direct reviews: list (with both sides' evidence), approve, reject.
+    Review {
+        #[command(subcommand)]
+        action: partners::ReviewAction,
     },
     /// Reports for managers: collision figures by period (collision-rate, refusals, people,
     /// contested, summary), companies held by two owners today (collisions), or --html FILE.
@@ -182,6 +194,14 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
         Command::Lead { action } => {
             let target = ready_target(&settings).await?;
             records::lead(&target, action, &output).await
+        }
+        Command::Partner { action } => {
+            let target = ready_target(&settings).await?;
+            partners::partner(&target, action, &output).await
+        }
+        Command::Review { action } => {
+            let target = ready_target(&settings).await?;
+            partners::review(&target, action, &output).await
         }
         Command::Customer { action } => {
             let target = ready_target(&settings).await?;

@@ -105,13 +105,18 @@ pub enum CustomerAction {
     Claim(ClaimArgs),
     Release(Ids),
     /// Register (报备) a customer: protection for the pool's period, extended by activity.
+    /// With --partner: for that channel partner (by its people, or a channel manager's 代报备),
+    /// under the partner's rules and terms.
     Register {
         id: i64,
-        /// The channel partner registering it, if any.
+        /// The channel partner (name or id) it is registered for.
         #[arg(long)]
         partner: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// With --partner: if direct sales hold the company, ask a neutral manager to review.
+        #[arg(long, requires = "partner")]
+        review: bool,
     },
     Lock(Ids),
     Unlock(Ids),
@@ -175,7 +180,7 @@ struct Reported<'a> {
     message: String,
 }
 
-async fn run_actions(
+pub(super) async fn run_actions(
     target: &DatabaseTarget,
     actions: Vec<Action>,
     output: &Output,
@@ -287,9 +292,29 @@ pub async fn customer(
         CustomerAction::Reparent { .. } => Vec::new(),
         CustomerAction::Claim(args) => args.actions(Entity::Customer),
         CustomerAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseCustomer).collect(),
-        CustomerAction::Register { id, partner, note } => vec![Action::RegisterCustomer {
+        CustomerAction::Register {
+            id,
+            partner: Some(partner),
+            note,
+            review,
+        } => {
+            let client = db::connect(&target.config).await?;
+            let partner = crate::db::api::partners::resolve(&client, &partner).await?;
+            vec![Action::PartnerRegisterCustomer {
+                customer: id,
+                partner: Some(partner),
+                note,
+                review,
+            }]
+        }
+        CustomerAction::Register {
+            id,
+            partner: None,
+            note,
+            ..
+        } => vec![Action::RegisterCustomer {
             customer: id,
-            partner,
+            partner: None,
             note,
         }],
         CustomerAction::Lock(ids) => locks(Entity::Customer, ids, true),

@@ -64,8 +64,12 @@ pub struct AddArgs {
     /// The name colleagues see (e.g. 王芳).
     #[arg(long)]
     pub name: String,
+    /// rep, manager, admin, viewer, or partner (with --partner).
     #[arg(long, default_value = "rep")]
     pub role: String,
+    /// For --role partner: the partner organisation (name or id) this person works for.
+    #[arg(long)]
+    pub partner: Option<String>,
     /// Team name or id.
     #[arg(long)]
     pub team: Option<String>,
@@ -79,12 +83,12 @@ pub struct AddArgs {
     pub no_password: bool,
 }
 
-async fn user_id(client: &tokio_postgres::Client, login: &str) -> Result<i64, Error> {
+pub(super) async fn user_id(client: &tokio_postgres::Client, login: &str) -> Result<i64, Error> {
     crate::db::api::ownership::resolve_user(client, login).await
 }
 
 /// 20 characters from an alphabet without look-alikes, from the OS's random source.
-fn generate_password() -> Result<String, Error> {
+pub(super) fn generate_password() -> Result<String, Error> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 20];
     std::fs::File::open("/dev/urandom")
@@ -126,7 +130,7 @@ fn read_hidden(prompt: &str) -> std::io::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-fn password_from_prompt() -> Result<String, Error> {
+pub(super) fn password_from_prompt() -> Result<String, Error> {
     let io = |e: std::io::Error| -> Error {
         DbText::DatabaseError {
             during: "reading the password".into(),
@@ -145,7 +149,7 @@ fn password_from_prompt() -> Result<String, Error> {
     Ok(first)
 }
 
-fn print(outcome: &AdminOutcome, output: &Output, what: &str) -> ExitCode {
+pub(super) fn print(outcome: &AdminOutcome, output: &Output, what: &str) -> ExitCode {
     if output.json {
         println!(
             "{}",
@@ -197,18 +201,35 @@ pub async fn run(
             let verifier = password
                 .as_ref()
                 .map(|p| postgres_protocol::password::scram_sha_256(p.as_bytes()));
-            let outcome = admin::user_add(
-                &client,
-                &NewUser {
-                    login: &args.login,
-                    name: &args.name,
-                    role: &args.role,
-                    team,
+            let outcome = if args.role == "partner" || args.partner.is_some() {
+                let partner = crate::db::api::partners::resolve(
+                    &client,
+                    args.partner.as_deref().unwrap_or_default(),
+                )
+                .await?;
+                crate::db::api::partners::person_add(
+                    &client,
+                    &args.login,
+                    &args.name,
+                    partner,
                     verifier,
-                    email: args.email.as_deref(),
-                },
-            )
-            .await?;
+                    args.email.as_deref(),
+                )
+                .await?
+            } else {
+                admin::user_add(
+                    &client,
+                    &NewUser {
+                        login: &args.login,
+                        name: &args.name,
+                        role: &args.role,
+                        team,
+                        verifier,
+                        email: args.email.as_deref(),
+                    },
+                )
+                .await?
+            };
             let code = print(&outcome, output, &format!("user add {}", args.login));
             if outcome.ok
                 && generated

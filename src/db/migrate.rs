@@ -78,6 +78,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_name_keys"),
     migration!(9, "0009_companies"),
     migration!(10, "0010_analytics"),
+    migration!(11, "0011_partners"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).
@@ -95,6 +96,7 @@ pub const CODE: &[CodeFile] = &[
     code!("70_board_tree.sql"),
     code!("71_repair.sql"),
     code!("80_analytics.sql"),
+    code!("85_partners.sql"),
     code!("90_grants.sql"),
 ];
 

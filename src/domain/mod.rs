@@ -12,6 +12,7 @@ pub mod matching;
 pub mod model;
 pub mod names;
 pub mod ownership;
+pub mod partners;
 pub mod phone;
 pub mod score;
 mod t2s_table;

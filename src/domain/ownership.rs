@@ -53,6 +53,20 @@ pub enum Reason {
     CompanyHeld,
     /// Converting a lead into a new customer where the company is a customer already.
     CompanyHasCustomer,
+    /// Channel partners (sql/code/85_partners.sql): the company keeps this account itself
+    /// (a locked, house account); the partner's capacity of registered companies is full;
+    /// a review of a direct rep's hold was filed; the partner is disabled; the caller is no
+    /// partner's person; a partner without people cannot be registered for; a review's
+    /// decision (approved, rejected, or decided already).
+    HouseAccount,
+    OverCapacity,
+    ReviewRequested,
+    PartnerDisabled,
+    NotAPartner,
+    PartnerHasNoPeople,
+    ReviewApproved,
+    ReviewRejected,
+    AlreadyDecided,
     /// A code this client does not know yet (a newer server): shown as is.
     Other(String),
 }
@@ -82,6 +96,15 @@ impl Reason {
             "duplicate_blocked" => Reason::DuplicateBlocked,
             "company_held" => Reason::CompanyHeld,
             "company_has_customer" => Reason::CompanyHasCustomer,
+            "house_account" => Reason::HouseAccount,
+            "over_capacity" => Reason::OverCapacity,
+            "review_requested" => Reason::ReviewRequested,
+            "partner_disabled" => Reason::PartnerDisabled,
+            "not_a_partner" => Reason::NotAPartner,
+            "partner_has_no_people" => Reason::PartnerHasNoPeople,
+            "review_approved" => Reason::ReviewApproved,
+            "review_rejected" => Reason::ReviewRejected,
+            "already_decided" => Reason::AlreadyDecided,
             other => Reason::Other(other.to_string()),
         }
     }
@@ -110,6 +133,15 @@ impl Reason {
             Reason::DuplicateBlocked => "duplicate_blocked",
             Reason::CompanyHeld => "company_held",
             Reason::CompanyHasCustomer => "company_has_customer",
+            Reason::HouseAccount => "house_account",
+            Reason::OverCapacity => "over_capacity",
+            Reason::ReviewRequested => "review_requested",
+            Reason::PartnerDisabled => "partner_disabled",
+            Reason::NotAPartner => "not_a_partner",
+            Reason::PartnerHasNoPeople => "partner_has_no_people",
+            Reason::ReviewApproved => "review_approved",
+            Reason::ReviewRejected => "review_rejected",
+            Reason::AlreadyDecided => "already_decided",
             Reason::Other(code) => code,
         }
     }
@@ -234,6 +266,33 @@ pub enum Action {
     },
     /// A new customer, owned by its creator; warn rules need `override_reason`.
     CreateCustomer(NewCustomer),
+    /// 渠道报备 of a company by what the partner knows of it (name, credit code, phone); a
+    /// channel manager names the partner (代报备). `review`: ask for one if direct sales hold it.
+    PartnerRegister(PartnerRegistration),
+    /// 渠道报备 of a customer dibs has, by id.
+    PartnerRegisterCustomer {
+        customer: i64,
+        partner: Option<i64>,
+        note: Option<String>,
+        review: bool,
+    },
+    /// A manager's decision on a partner's review, with the reason both sides are shown.
+    DecideReview {
+        review: i64,
+        approve: bool,
+        reason: String,
+    },
+}
+
+/// What a partner registers a company by.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PartnerRegistration {
+    pub name: String,
+    pub code: Option<String>,
+    pub phone: Option<String>,
+    pub note: Option<String>,
+    pub review: bool,
+    pub partner: Option<i64>,
 }
 
 /// What the new-customer form sends.

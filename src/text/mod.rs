@@ -22,6 +22,7 @@ pub mod cluster;
 pub mod database;
 pub mod dedup;
 pub mod ownership;
+pub mod partners;
 pub mod setup;
 pub mod tui;
 
@@ -30,6 +31,7 @@ pub use cluster::ClusterText;
 pub use database::DbText;
 pub use dedup::{DedupText, why_words};
 pub use ownership::OwnershipText;
+pub use partners::PartnerText;
 pub use setup::SetupText;
 pub use tui::{Label, TuiText};
 
@@ -85,6 +87,7 @@ pub enum Text {
     Db(DbText),
     Setup(SetupText),
     Ownership(OwnershipText),
+    Partner(PartnerText),
     Admin(AdminText),
     Dedup(DedupText),
     Tui(TuiText),
@@ -98,6 +101,7 @@ impl Text {
             Text::Db(t) => t.render(lang),
             Text::Setup(t) => t.render(lang),
             Text::Ownership(t) => t.render(lang),
+            Text::Partner(t) => t.render(lang),
             Text::Admin(t) => t.render(lang),
             Text::Dedup(t) => t.render(lang),
             Text::Tui(t) => t.render(lang),
@@ -127,6 +131,7 @@ worded!(
     DbText => Db,
     SetupText => Setup,
     OwnershipText => Ownership,
+    PartnerText => Partner,
     AdminText => Admin,
     DedupText => Dedup,
     TuiText => Tui,

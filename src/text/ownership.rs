@@ -77,6 +77,26 @@ pub enum OwnershipText {
         existing: Option<i64>,
         name: Option<String>,
     },
+    /// A partner is told a company is registered, not by whom.
+    RegisteredBySomeone,
+    /// A partner is told direct sales hold the company, not who: a review may be asked.
+    HeldByDirectSales,
+    HouseAccount,
+    OverCapacity {
+        capacity: i64,
+    },
+    ReviewRequested {
+        review: Option<i64>,
+    },
+    PartnerDisabled,
+    NotAPartner,
+    PartnerHasNoPeople,
+    ReviewDecided {
+        approved: bool,
+    },
+    AlreadyDecided {
+        by: Option<String>,
+    },
     Other {
         code: String,
     },
@@ -298,6 +318,76 @@ impl OwnershipText {
                     )
                 }
             }
+            OwnershipText::RegisteredBySomeone => (if zh {
+                "这家公司已被他人报备，暂不可报备。"
+            } else {
+                "This company is registered by someone else and cannot be registered now."
+            })
+            .to_string(),
+            OwnershipText::HeldByDirectSales => (if zh {
+                "这家公司由直销团队跟进中。如你方更早接触，可申请复核（--review），由中立主管裁定。"
+            } else {
+                "Direct sales hold this company. If you were there first, ask for a review (--review): a neutral manager decides."
+            })
+            .to_string(),
+            OwnershipText::HouseAccount => (if zh {
+                "这是公司自营的大客户（已锁定），不接受渠道报备。"
+            } else {
+                "This is a house account (locked by the company) and cannot be registered by a partner."
+            })
+            .to_string(),
+            OwnershipText::OverCapacity { capacity } => {
+                if zh {
+                    format!("你方已报备 {capacity} 家公司，达到容量上限。等有报备到期或转化后再报。")
+                } else {
+                    format!(
+                        "Your partner holds {capacity} registrations, its capacity. Register more when some end or convert."
+                    )
+                }
+            }
+            OwnershipText::ReviewRequested { review } => {
+                let review = review.map(|r| format!(" #{r}")).unwrap_or_default();
+                if zh {
+                    format!("已提交复核申请{review}：主管裁定后会通知双方。")
+                } else {
+                    format!("Review{review} requested: both sides are told when a manager decides.")
+                }
+            }
+            OwnershipText::PartnerDisabled => (if zh {
+                "该渠道伙伴已停用，不能查询或报备。"
+            } else {
+                "This partner is disabled: it can neither check nor register."
+            })
+            .to_string(),
+            OwnershipText::NotAPartner => (if zh {
+                "只有渠道伙伴的账号可以这样报备（渠道经理请用 --partner 代报备）。"
+            } else {
+                "Only a partner's login registers this way (channel managers: --partner to register on a partner's behalf)."
+            })
+            .to_string(),
+            OwnershipText::PartnerHasNoPeople => (if zh {
+                "该渠道伙伴还没有账号，无法代报备：请先为其添加人员。"
+            } else {
+                "This partner has no people yet, so nothing can be registered for it: add a person first."
+            })
+            .to_string(),
+            OwnershipText::ReviewDecided { approved } => match (zh, approved) {
+                (true, true) => "复核通过：报备生效，直销方的记录已退回公海。".to_string(),
+                (true, false) => "复核驳回：公司仍由直销方跟进。".to_string(),
+                (false, true) => {
+                    "Review approved: the registration runs, the direct side's records went back to their pools."
+                        .to_string()
+                }
+                (false, false) => "Review rejected: direct sales keep the company.".to_string(),
+            },
+            OwnershipText::AlreadyDecided { by } => {
+                let by = by.clone().unwrap_or_else(|| "the deadline".into());
+                if zh {
+                    format!("该复核已由 {by} 裁定。")
+                } else {
+                    format!("This review was decided already (by {by}).")
+                }
+            }
             OwnershipText::Other { code } => code.clone(),
         }
     }
@@ -338,9 +428,31 @@ impl OwnershipText {
             Reason::DailyCap => OwnershipText::DailyCap {
                 cap: this.detail_i64("cap").unwrap_or_default(),
             },
+            // A partner's answers carry no other party: who holds it is not theirs to know.
+            Reason::ProtectedBy if this.other_user_name.is_none() => {
+                OwnershipText::RegisteredBySomeone
+            }
             Reason::ProtectedBy => OwnershipText::ProtectedBy {
                 who: other,
                 until: this.detail_time("until"),
+            },
+            Reason::CompanyHeld if this.other_user_name.is_none() => {
+                OwnershipText::HeldByDirectSales
+            }
+            Reason::HouseAccount => OwnershipText::HouseAccount,
+            Reason::OverCapacity => OwnershipText::OverCapacity {
+                capacity: this.detail_i64("capacity").unwrap_or_default(),
+            },
+            Reason::ReviewRequested => OwnershipText::ReviewRequested {
+                review: this.detail_i64("review"),
+            },
+            Reason::PartnerDisabled => OwnershipText::PartnerDisabled,
+            Reason::NotAPartner => OwnershipText::NotAPartner,
+            Reason::PartnerHasNoPeople => OwnershipText::PartnerHasNoPeople,
+            Reason::ReviewApproved => OwnershipText::ReviewDecided { approved: true },
+            Reason::ReviewRejected => OwnershipText::ReviewDecided { approved: false },
+            Reason::AlreadyDecided => OwnershipText::AlreadyDecided {
+                by: this.other_user_name.clone(),
             },
             Reason::Locked => OwnershipText::Locked,
             Reason::NotMember => OwnershipText::NotMember,

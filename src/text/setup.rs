@@ -22,6 +22,10 @@ pub enum SetupText {
     NoSuchUser {
         login: String,
     },
+    /// `--partner NAME` that names no partner.
+    NoSuchPartner {
+        name: String,
+    },
     /// A report's --from after its --to.
     BadDateRange {
         from: String,
@@ -95,6 +99,13 @@ impl SetupText {
                     format!(
                         "Warning: the config file {path} holds a password but other users can read it. Run chmod 600 {path}."
                     )
+                }
+            }
+            SetupText::NoSuchPartner { name } => {
+                if zh {
+                    format!("没有名为「{name}」的渠道伙伴（dibs partner list 可查看）。")
+                } else {
+                    format!("There is no partner \"{name}\" (dibs partner list shows them).")
                 }
             }
             SetupText::NoSuchUser { login } => {

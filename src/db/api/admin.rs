@@ -35,7 +35,7 @@ impl AdminOutcome {
     }
 }
 
-async fn call<C: GenericClient>(
+pub(crate) async fn call<C: GenericClient>(
     client: &C,
     function_call: &str,
     params: &[&(dyn ToSql + Sync)],

@@ -13,6 +13,7 @@ pub mod history;
 pub mod import;
 pub mod me;
 pub mod ownership;
+pub mod partners;
 pub mod pool;
 pub mod tree;
 pub mod worker;

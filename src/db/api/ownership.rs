@@ -149,6 +149,39 @@ pub async fn perform<C: GenericClient>(
             )
             .await
         }
+        Action::PartnerRegister(r) => {
+            query(
+                client,
+                "dibs.partner_register($1, $2, $3, $4, $5, $6)",
+                &[&r.name, &r.code, &r.phone, &r.note, &r.review, &r.partner],
+            )
+            .await
+        }
+        Action::PartnerRegisterCustomer {
+            customer,
+            partner,
+            note,
+            review,
+        } => {
+            query(
+                client,
+                "dibs.partner_register_customer($1, $2, $3, $4)",
+                &[customer, partner, note, review],
+            )
+            .await
+        }
+        Action::DecideReview {
+            review,
+            approve,
+            reason,
+        } => {
+            query(
+                client,
+                "dibs.decide_review($1, $2, $3)",
+                &[review, approve, reason],
+            )
+            .await
+        }
     }?;
     Ok(outcome_from_row(&row))
 }
