@@ -23,6 +23,8 @@ const ASSIGN_BATCH: i32 = 100;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct PassReport {
     pub registrations_expired: i64,
+    /// Partner reviews nobody decided within the SLA, settled by the tie-break.
+    pub reviews_settled: i64,
     pub leads_recycled: i64,
     pub customers_recycled: i64,
     pub reminders: i64,
@@ -53,6 +55,7 @@ async fn drain(client: &Client, sweep: Sweep, batch: i32) -> Result<i64, Error> 
 pub async fn run_pass(client: &Client) -> Result<PassReport, Error> {
     Ok(PassReport {
         registrations_expired: drain(client, Sweep::ExpireRegistrations, SWEEP_BATCH).await?,
+        reviews_settled: drain(client, Sweep::SettleReviews, 100).await?,
         leads_recycled: drain(client, Sweep::RecycleLeads, SWEEP_BATCH).await?,
         customers_recycled: drain(client, Sweep::RecycleCustomers, SWEEP_BATCH).await?,
         reminders: drain(client, Sweep::Reminders, 1000).await?,

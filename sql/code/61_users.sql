@@ -200,21 +200,35 @@ $$;
 
 -- The app's header: counts within the caller's own scope, read by index in a definer
 -- function rather than row by row through the policies (it shows only the caller's own).
+-- The header line. A partner's person: their customers, and for holdings the partner's
+-- registered companies against its capacity (a partner has no lead pools).
+drop function if exists dibs.my_figures();
 create or replace function dibs.my_figures(out display_name text, out team text, out customers bigint,
-                                out pool_leads bigint, out holding bigint, out holding_limit bigint)
+                                out pool_leads bigint, out holding bigint, out holding_limit bigint,
+                                out partner boolean)
 language sql stable parallel safe security definer set search_path = dibs, pg_temp as $$
     with me as (
-        select u.id, u.display_name, coalesce(t.name, '-') as team
+        select u.id, u.display_name, coalesce(t.name, p.name, '-') as team, u.partner_id
         from dibs.users u left join dibs.teams t on t.id = u.team_id
+        left join dibs.partners p on p.id = u.partner_id
         where u.login_role = session_user and u.active
     )
     select me.display_name, me.team,
            (select count(*) from dibs.customers c where c.owner_id = me.id and c.status = 'active'),
            (select count(*) from dibs.leads l join dibs.pool_members m on m.pool_id = l.pool_id
              where m.user_id = me.id and l.owner_id is null and l.status = 'new'),
-           (select count(*) from dibs.leads l where l.owner_id = me.id and l.status in ('new', 'working')),
-           (select coalesce(sum(coalesce(m.holding_limit, p.holding_limit)), 0)::bigint
-              from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
-             where m.user_id = me.id and p.kind = 'lead')
+           case when me.partner_id is null then
+               (select count(*) from dibs.leads l where l.owner_id = me.id and l.status in ('new', 'working'))
+           else
+               (select count(*) from dibs.registrations g
+                where g.partner_id = me.partner_id and g.status = 'active' and g.expires_at > now())
+           end,
+           case when me.partner_id is null then
+               (select coalesce(sum(coalesce(m.holding_limit, p.holding_limit)), 0)::bigint
+                  from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
+                 where m.user_id = me.id and p.kind = 'lead')
+           else (dibs.partner_terms(me.partner_id)).capacity::bigint
+           end,
+           me.partner_id is not null
     from me
 $$;

@@ -806,7 +806,7 @@ begin
         from dibs.partner_reviews v join dibs.customers c on c.id = v.customer_id
         where v.partner_id = v_partner and v.state in ('pending', 'rejected')
     ) x
-    order by (x.status = 'active' or x.review_state = 'pending') desc, x.registered_at desc
+    order by coalesce(x.status = 'active' or x.review_state = 'pending', false) desc, x.registered_at desc
     limit 1000;
 end
 $$;

@@ -170,7 +170,7 @@ to dibs_viewer;
 grant execute on function
     dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(),
     dibs.my_scope_users(), dibs.my_unmasked_users(), dibs.my_pools(), dibs.uscc_is_valid(text),
-    dibs.my_partner(), dibs.my_registrations(), dibs.registration_check(text, text, text),
+    dibs.my_partner(), dibs.my_registrations(), dibs.registration_check(text, text, text), dibs.my_figures(),
     dibs.partner_register(text, text, text, text, boolean, bigint),
     dibs.partner_register_customer(bigint, bigint, text, boolean),
     dibs.log_followup(dibs.entity_kind, bigint, text, text, bigint, bigint)

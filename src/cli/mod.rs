@@ -435,7 +435,15 @@ async fn open_app(
             tracing::info!("this app keeps no collision figures: {error}");
         }
     });
-    let app = crate::tui::App::new(label, crate::text::lang(), options);
+    // Which tabs: by the person's role (a partner sees only their registrations). The
+    // database enforces what each may do; a role that cannot be read opens the usual tabs.
+    let role = match db::connect(&config).await {
+        Ok(client) => crate::db::api::me::role(&client)
+            .await
+            .unwrap_or_else(|_| "rep".into()),
+        Err(_) => "rep".into(),
+    };
+    let app = crate::tui::App::new(label, crate::text::lang(), options).for_role(&role);
     if let Some(script) = &args.keys {
         let keys = crate::tui::runtime::headless::parse_script(script)?;
         let size = parse_size(&args.size).ok_or_else(|| SetupText::BadScript {

@@ -227,8 +227,9 @@ pub async fn worker(
             );
         } else {
             println!(
-                "registrations expired {}, leads recycled {}, customers recycled {}, reminders {}, leads assigned {}",
+                "registrations expired {}, reviews settled {}, leads recycled {}, customers recycled {}, reminders {}, leads assigned {}",
                 report.registrations_expired,
+                report.reviews_settled,
                 report.leads_recycled,
                 report.customers_recycled,
                 report.reminders,

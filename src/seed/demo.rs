@@ -84,6 +84,7 @@ async fn seed_demo_once(client: &mut Client, seed: u64) -> Result<SeedReport, Er
     let leads = write_leads(&tx, &mut rng.fork(6), &org, &customers, now).await?;
     write_registrations(&tx, &registrations).await?;
     advance_sequences(&tx).await?;
+    crate::seed::partners::write_demo_partners(&tx).await?;
     // Weeks of activity, so the collision dashboard has a trend to show.
     crate::seed::history::write_history(
         &tx,

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod generate;
 pub mod history;
 pub mod org;
+pub mod partners;
 pub mod scale;
 pub mod vocab;
 

@@ -156,7 +156,11 @@ impl Org {
 
 /// Creates the login role of a person if the cluster lacks it. Roles are cluster-wide, so
 /// several databases of one cluster (tests) may race here: a lost race is not an error.
-async fn ensure_login_role(tx: &Transaction<'_>, login: &str, group: &str) -> Result<(), Error> {
+pub(crate) async fn ensure_login_role(
+    tx: &Transaction<'_>,
+    login: &str,
+    group: &str,
+) -> Result<(), Error> {
     let login_lit = format!("'{}'", login.replace('\'', "''"));
     let group_lit = format!("'{}'", group.replace('\'', "''"));
     let (login, group) = (crate::db::quote_ident(login), crate::db::quote_ident(group));

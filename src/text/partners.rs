@@ -156,9 +156,14 @@ impl PartnerText {
                         v.reason.clone().unwrap_or_default()
                     ),
                 };
+                let note = v
+                    .note
+                    .as_ref()
+                    .map(|n| if zh { format!("\n    渠道说明：{n}") } else { format!("\n    partner's note: {n}") })
+                    .unwrap_or_default();
                 if zh {
                     format!(
-                        "#{} 客户 {} {}\n    渠道 {}（{}，{} 提交，近 30 天跟进 {}）\n    直销 {}（{}，自 {} 起，近 30 天跟进 {}）\n    建议：{}{}{}",
+                        "#{} 客户 {} {}\n    渠道 {}（{}，{} 提交，近 30 天跟进 {}）\n    直销 {}（{}，自 {} 起，近 30 天跟进 {}）\n    建议：{}{}{}{note}",
                         v.id,
                         v.customer_id,
                         v.company,
@@ -176,7 +181,7 @@ impl PartnerText {
                     )
                 } else {
                     format!(
-                        "#{} customer {} {}\n    partner {} ({}, submitted {}, follow-ups in 30 days: {})\n    direct  {} ({}, since {}, follow-ups in 30 days: {})\n    suggested: {}{}{}",
+                        "#{} customer {} {}\n    partner {} ({}, submitted {}, follow-ups in 30 days: {})\n    direct  {} ({}, since {}, follow-ups in 30 days: {})\n    suggested: {}{}{}{note}",
                         v.id,
                         v.customer_id,
                         v.company,

@@ -15,6 +15,22 @@ pub enum TuiText {
         holding: i64,
         limit: i64,
     },
+    /// A partner's header: its registered companies against its capacity.
+    PartnerFigures {
+        registered: i64,
+        capacity: i64,
+    },
+    /// A partner's registration or review request in words.
+    RegistrationStatus {
+        status: String,
+        days_left: Option<i32>,
+        review: Option<String>,
+        reason: Option<String>,
+    },
+    PartnerNameNeeded,
+    PartnerFieldInvalid {
+        field: Label,
+    },
     Live,
     /// Not live yet: the first connections are being made.
     Connecting,
@@ -134,6 +150,57 @@ impl TuiText {
                     format!(
                         "my customers {customers} · leads in my pools {pool_leads} · my holdings {holding}/{limit}"
                     )
+                }
+            }
+            TuiText::PartnerFigures {
+                registered,
+                capacity,
+            } => {
+                if zh {
+                    format!("我方报备 {registered}/{capacity}（容量）")
+                } else {
+                    format!("registered by my partner {registered}/{capacity} (capacity)")
+                }
+            }
+            TuiText::RegistrationStatus {
+                status,
+                days_left,
+                review,
+                reason,
+            } => {
+                let reason = reason.clone().unwrap_or_default();
+                match (review.as_deref(), status.as_str(), zh) {
+                    (Some("pending"), _, false) => "review pending".into(),
+                    (Some("pending"), _, true) => "复核中".into(),
+                    (Some("rejected"), _, false) => format!("review rejected: {reason}"),
+                    (Some("rejected"), _, true) => format!("复核驳回：{reason}"),
+                    (Some(other), _, _) => other.to_string(),
+                    (None, "active", false) => {
+                        format!("protected · {} days left", days_left.unwrap_or_default())
+                    }
+                    (None, "active", true) => {
+                        format!("保护中 · 剩 {} 天", days_left.unwrap_or_default())
+                    }
+                    (None, "expired", false) => "expired".into(),
+                    (None, "expired", true) => "已到期".into(),
+                    (None, "converted", false) => "converted".into(),
+                    (None, "converted", true) => "已成交".into(),
+                    (None, "cancelled", false) => "cancelled".into(),
+                    (None, "cancelled", true) => "已取消".into(),
+                    (None, other, _) => other.to_string(),
+                }
+            }
+            TuiText::PartnerNameNeeded => (if zh {
+                "请填写公司名称（至少 2 个字）。"
+            } else {
+                "Type the company's name (2 characters or more)."
+            })
+            .to_string(),
+            TuiText::PartnerFieldInvalid { field } => {
+                if zh {
+                    format!("{}格式不对", field.render(lang))
+                } else {
+                    format!("{} is not valid", field.render(lang))
                 }
             }
             TuiText::Live => (if zh { "实时" } else { "live" }).to_string(),
@@ -452,6 +519,22 @@ pub enum Label {
     ColSource,
     ColAge,
     ColOwner,
+    TabPartner,
+    TabReviews,
+    FieldNote,
+    NoRegistrations,
+    ColRegistered,
+    ColProtection,
+    NewRegistration,
+    Availability,
+    CheckHint,
+    CheckPrivacy,
+    AskReviewHint,
+    ReviewReasonPrompt,
+    Partner,
+    DirectSide,
+    Suggested,
+    Evidence,
 }
 
 impl Label {
@@ -529,6 +612,34 @@ impl Label {
             ),
             TabBoard => ("Stage board", "商机看板"),
             TabAnalytics => ("Collisions", "撞单驾驶舱"),
+            TabPartner => ("My registrations", "我的报备"),
+            FieldNote => ("Note", "备注"),
+            TabReviews => ("Reviews", "报备复核"),
+            NoRegistrations => (
+                "Nothing registered yet: n registers a company.",
+                "还没有报备：按 n 报备一家公司。",
+            ),
+            ColRegistered => ("registered", "报备日"),
+            ColProtection => ("protected until", "保护至"),
+            NewRegistration => ("Register a company (报备)", "报备新公司"),
+            Availability => ("Available?", "能否报备"),
+            CheckHint => (
+                "Checked as you type (each check counts toward your partner's daily number).",
+                "输入时自动查询（每次查询计入你方当日次数）。",
+            ),
+            CheckPrivacy => (
+                "The answer never says who holds a company.",
+                "查询结果不会透露公司由谁跟进。",
+            ),
+            AskReviewHint => (
+                "Direct sales hold it: C-r asks a neutral manager to review.",
+                "直销团队跟进中：按 C-r 申请中立主管复核。",
+            ),
+            ReviewReasonPrompt => ("reason (both sides see it)", "裁定理由（双方可见）"),
+            Partner => ("partner", "渠道"),
+            DirectSide => ("direct side", "直销方"),
+            Suggested => ("suggested", "建议"),
+            Evidence => ("Evidence", "双方依据"),
             ScopeMine => ("mine", "我的"),
             ScopeTeam => ("my team", "本团队"),
             ScopeAll => ("all", "全部"),
@@ -590,8 +701,11 @@ pub fn action_words(name: &str, lang: Lang) -> Option<(&'static str, &'static st
             ("打开", "打开 360° 视图 / 展开集团树 / 下钻"),
         ),
         "new" => (
-            ("new customer", "new customer (checked live)"),
-            ("新建客户", "新建客户（实时查重）"),
+            (
+                "new",
+                "new customer (checked live); a partner: register a company",
+            ),
+            ("新建", "新建客户（实时查重）；渠道：报备新公司"),
         ),
         "tree" => (
             ("tree", "the customer's group tree"),
@@ -616,6 +730,21 @@ pub fn action_words(name: &str, lang: Lang) -> Option<(&'static str, &'static st
         "range" => (
             ("range", "collisions: a week / 4 weeks / 13 weeks"),
             ("范围", "撞单驾驶舱：1 周 / 4 周 / 13 周"),
+        ),
+        "ask_review" => (
+            (
+                "ask for review",
+                "registration: ask a neutral manager to review",
+            ),
+            ("申请复核", "报备：申请中立主管复核"),
+        ),
+        "approve" => (
+            ("approve", "review: the partner wins (asks for a reason)"),
+            ("通过", "复核：渠道胜出（需填写理由）"),
+        ),
+        "reject" => (
+            ("reject", "review: direct sales keep it (asks for a reason)"),
+            ("驳回", "复核：直销保留（需填写理由）"),
         ),
         "stage_next" => (
             ("next stage", "board: next stage"),

@@ -112,6 +112,15 @@ pub struct App {
 }
 
 impl App {
+    /// The tabs of this person's role (a partner's person sees only their registrations;
+    /// managers and admins get the review queue too).
+    pub fn for_role(mut self, role: &str) -> App {
+        self.tabs = super::tabs::for_role(role);
+        self.stale = vec![false; self.tabs.len()];
+        self.current = 0;
+        self
+    }
+
     pub fn new(database: String, lang: Lang, options: Options) -> App {
         let tabs = super::tabs::all();
         let stale = vec![false; tabs.len()];

@@ -11,7 +11,9 @@ use super::tabs::board::{Board, BoardTab};
 use super::tabs::customers::CustomersTab;
 use super::tabs::customers::detail::{DetailView, Shown};
 use super::tabs::customers::tree::Tree;
+use super::tabs::partner::PartnerTab;
 use super::tabs::pool::{PoolTab, PoolView};
+use super::tabs::reviews::ReviewsTab;
 use crate::db::api::analytics::{
     Cohort, Contested, Dashboard, FollowUpFigures, Lag, ReasonCount, RepFigures, Summary,
 };
@@ -23,6 +25,7 @@ use crate::db::api::pool::{LeadRow, PoolPage};
 use crate::db::api::tree::Node;
 use crate::domain::analytics::{Period, Span, Tally};
 use crate::domain::ownership::Entity;
+use crate::domain::partners::{MyRegistration, ReviewLine};
 use crate::domain::score::{InFlight, LiveResult, Match, Why};
 use crate::text::Lang;
 
@@ -54,6 +57,7 @@ pub fn base(lang: Lang, theme: Theme) -> App {
         pool_leads: 812,
         holding: 50,
         limit: 50,
+        partner: false,
     })));
     let rows = (1..=60)
         .map(|id| LeadRow {
@@ -478,6 +482,168 @@ pub fn analytics_history(lang: Lang, theme: Theme) -> App {
     app
 }
 
+fn at(day: u32) -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, day.clamp(1, 30))
+        .and_then(|d| d.and_hms_opt(9, 30, 0))
+        .map(|t| t.and_utc())
+        .unwrap_or_default()
+}
+
+/// A partner's person (李强 of 华信智联渠道) on their registrations: protected ones with days
+/// left, one near its end, a pending review, a rejected one, an expired one.
+pub fn partner(lang: Lang, theme: Theme) -> App {
+    let mut app = App::new(
+        "dibs · hx_liqiang".into(),
+        lang,
+        Options {
+            theme,
+            ..Options::default()
+        },
+    )
+    .for_role("partner");
+    app.connected = true;
+    let _ = app.update(Msg::Figures(Ok(Figures {
+        display_name: "李强".into(),
+        team: "华信智联渠道".into(),
+        customers: 5,
+        pool_leads: 0,
+        holding: 5,
+        limit: 200,
+        partner: true,
+    })));
+    let row = |id: i64,
+               company: &str,
+               status: &str,
+               day: u32,
+               left: Option<i32>,
+               review: Option<&str>| {
+        MyRegistration {
+            registration_id: review.is_none().then_some(id * 10),
+            review_id: review.map(|_| id),
+            customer_id: id,
+            company: company.into(),
+            status: status.into(),
+            registered_at: at(day),
+            expires_at: left.map(|l| at(30) + chrono::Duration::days(i64::from(l))),
+            max_until: left.map(|_| at(30) + chrono::Duration::days(180)),
+            days_left: left,
+            last_followup_at: day.is_multiple_of(2).then(|| at(day + 2)),
+            review_state: review.map(str::to_string),
+            review_reason: (review == Some("rejected"))
+                .then(|| "直销方已于 7 月签约试用".to_string()),
+            registered_by: Some("李强".into()),
+        }
+    };
+    if let Some(tab) = app.tab_mut::<PartnerTab>() {
+        tab.rows = Some(vec![
+            row(
+                2,
+                "新星新能源（厦门）有限公司",
+                "review",
+                29,
+                None,
+                Some("pending"),
+            ),
+            row(
+                13,
+                "威新供应链管理（厦门）有限公司",
+                "active",
+                28,
+                Some(87),
+                None,
+            ),
+            row(
+                7,
+                "禾方新能源（厦门）有限公司",
+                "active",
+                23,
+                Some(82),
+                None,
+            ),
+            row(10, "禾方新能源（青岛）有限公司", "active", 2, Some(5), None),
+            row(
+                31,
+                "上海恒信精密机械股份有限公司",
+                "review",
+                12,
+                None,
+                Some("rejected"),
+            ),
+            row(
+                2495,
+                "QINGDAO HENGHONG PRECISION MACHINERY CO., LTD.",
+                "expired",
+                1,
+                Some(0),
+                None,
+            ),
+        ]);
+    }
+    app
+}
+
+/// The partner's registration form: a company direct sales hold, the review offered.
+pub fn partner_form(lang: Lang, theme: Theme) -> App {
+    let mut app = partner(lang, theme);
+    key(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "新星新能源（厦门）有限公司");
+    if let Some(tab) = app.tab_mut::<PartnerTab>() {
+        tab.form.checking = false;
+        tab.form.answer = Some("unavailable".into());
+        tab.form.review_possible = true;
+    }
+    app
+}
+
+/// A channel manager's review queue: two conflicts, the first one's evidence below.
+pub fn reviews(lang: Lang, theme: Theme) -> App {
+    let mut app = base(lang, theme).for_role("manager");
+    let _ = app.update(Msg::Figures(Ok(Figures {
+        display_name: "郭娟".into(),
+        team: "华东一组".into(),
+        customers: 12,
+        pool_leads: 812,
+        holding: 3,
+        limit: 50,
+        partner: false,
+    })));
+    key(&mut app, KeyCode::Char('5'));
+    let review = |id: i64, company: &str, partner: &str, rep: &str, overdue: bool| ReviewLine {
+        id,
+        customer_id: id * 7,
+        company: company.into(),
+        partner: partner.into(),
+        requested_by: Some("赵敏".into()),
+        requested_at: at(29),
+        direct_rep: Some(rep.into()),
+        direct_team: Some("华东一组".into()),
+        direct_since: Some(at(3)),
+        partner_followups: 4,
+        direct_followups: 1,
+        suggested: "direct".into(),
+        why: "first".into(),
+        state: "pending".into(),
+        reviewer: None,
+        decided_at: None,
+        reason: None,
+        overdue,
+        note: Some("我方三个月前已与客户采购部接洽，有会议纪要".into()),
+    };
+    if let Some(tab) = app.tab_mut::<ReviewsTab>() {
+        tab.rows = Some(vec![
+            review(1, "新星新能源（厦门）有限公司", "蓝海伟业", "王芳", false),
+            review(
+                2,
+                "光宇精密机械（苏州）有限公司",
+                "华信智联渠道",
+                "李娜",
+                true,
+            ),
+        ]);
+    }
+    app
+}
+
 /// Every pane: (name, how to build it, words it must show in English, in Chinese).
 pub type Pane = (
     &'static str,
@@ -524,4 +690,12 @@ pub const PANES: &[Pane] = &[
         "ownership history",
         "归属记录",
     ),
+    (
+        "partner",
+        partner,
+        "protected · 87 days left",
+        "保护中 · 剩 87 天",
+    ),
+    ("partner_form", partner_form, "unavailable", "不可报备"),
+    ("reviews", reviews, "蓝海伟业", "蓝海伟业"),
 ];

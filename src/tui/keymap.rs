@@ -23,6 +23,10 @@ pub enum Context {
     Tree,
     Board,
     Analytics,
+    /// A partner's registrations.
+    Partner,
+    /// The review queue.
+    Reviews,
     Form,
     Input,
     Prompt,
@@ -40,6 +44,8 @@ impl Context {
                 | Context::Tree
                 | Context::Board
                 | Context::Analytics
+                | Context::Partner
+                | Context::Reviews
         )
     }
 
@@ -82,6 +88,9 @@ pub enum Action {
     PeriodPrev,
     PeriodNext,
     Range,
+    AskReview,
+    Approve,
+    Reject,
     Back,
     Save,
     NextField,
@@ -116,6 +125,8 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
             C::Tree,
             C::Board,
             C::Analytics,
+            C::Partner,
+            C::Reviews,
         ],
         &["j", "Down"],
     ),
@@ -129,6 +140,8 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
             C::Tree,
             C::Board,
             C::Analytics,
+            C::Partner,
+            C::Reviews,
         ],
         &["k", "Up"],
     ),
@@ -153,7 +166,12 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
     (Action::Release, "release", &[C::Pool], &["r"]),
     (Action::Mark, "mark", &[C::Pool], &["Space"]),
     (Action::Assign, "assign", &[C::Pool], &["a"]),
-    (Action::FollowUp, "follow_up", &[C::Pool], &["f"]),
+    (
+        Action::FollowUp,
+        "follow_up",
+        &[C::Pool, C::Partner],
+        &["f"],
+    ),
     (Action::Sort, "sort", &[C::Pool], &["s"]),
     (
         Action::Filter,
@@ -167,7 +185,12 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
         &[C::Customers, C::Tree, C::Analytics],
         &["Enter"],
     ),
-    (Action::New, "new", &[C::Pool, C::Customers], &["n"]),
+    (
+        Action::New,
+        "new",
+        &[C::Pool, C::Customers, C::Partner],
+        &["n"],
+    ),
     (Action::Tree, "tree", &[C::Customers, C::Detail], &["t"]),
     (
         Action::Left,
@@ -189,6 +212,9 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
     (Action::PeriodPrev, "period_prev", &[C::Analytics], &["["]),
     (Action::PeriodNext, "period_next", &[C::Analytics], &["]"]),
     (Action::Range, "range", &[C::Analytics], &["r"]),
+    (Action::AskReview, "ask_review", &[C::Form], &["C-r"]),
+    (Action::Approve, "approve", &[C::Reviews], &["a"]),
+    (Action::Reject, "reject", &[C::Reviews], &["x"]),
     (
         Action::Back,
         "back",
@@ -199,6 +225,8 @@ const DEFAULTS: &[(Action, &str, &[Context], &[&str])] = &[
             C::Tree,
             C::Board,
             C::Analytics,
+            C::Partner,
+            C::Reviews,
             C::Form,
         ],
         &["Esc"],

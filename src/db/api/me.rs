@@ -13,12 +13,14 @@ pub struct Figures {
     pub pool_leads: i64,
     pub holding: i64,
     pub limit: i64,
+    /// A partner's person: holding is the partner's registered companies, limit its capacity.
+    pub partner: bool,
 }
 
 pub async fn figures<C: GenericClient>(client: &C) -> Result<Figures, Error> {
     let row = client
         .query_one(
-            "select display_name, team, customers, pool_leads, holding, holding_limit
+            "select display_name, team, customers, pool_leads, holding, holding_limit, partner
              from dibs.my_figures()",
             &[],
         )
@@ -31,6 +33,7 @@ pub async fn figures<C: GenericClient>(client: &C) -> Result<Figures, Error> {
         pool_leads: row.get(3),
         holding: row.get(4),
         limit: row.get(5),
+        partner: row.get(6),
     })
 }
 
@@ -41,4 +44,14 @@ pub async fn user_exists<C: GenericClient>(client: &C, login: &str) -> Result<bo
         .await
         .map_err(|e| Error::db("looking up a user", &e))?
         .is_some())
+}
+
+/// The caller's role (rep, manager, admin, viewer, partner; none for a login that is none):
+/// which tabs the app opens with. What each may do is decided in the database regardless.
+pub async fn role<C: GenericClient>(client: &C) -> Result<String, Error> {
+    Ok(client
+        .query_one("select coalesce(dibs.my_role(), 'none')", &[])
+        .await
+        .map_err(|e| Error::db("reading your role", &e))?
+        .get(0))
 }

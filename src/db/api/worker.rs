@@ -10,6 +10,7 @@ use crate::error::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sweep {
     ExpireRegistrations,
+    SettleReviews,
     RecycleLeads,
     RecycleCustomers,
     Reminders,
@@ -20,6 +21,7 @@ impl Sweep {
     fn function(self) -> &'static str {
         match self {
             Sweep::ExpireRegistrations => "select dibs.expire_registrations($1)",
+            Sweep::SettleReviews => "select dibs.settle_overdue_reviews($1)",
             Sweep::RecycleLeads => "select dibs.recycle_leads($1)",
             Sweep::RecycleCustomers => "select dibs.recycle_customers($1)",
             Sweep::Reminders => "select dibs.send_recycle_reminders($1)",

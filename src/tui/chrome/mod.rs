@@ -83,11 +83,18 @@ pub fn figures_line(
             Line::styled(
                 format!(
                     " {}",
-                    TuiText::Figures {
-                        customers: f.customers,
-                        pool_leads: f.pool_leads,
-                        holding: f.holding,
-                        limit: f.limit,
+                    if f.partner {
+                        TuiText::PartnerFigures {
+                            registered: f.holding,
+                            capacity: f.limit,
+                        }
+                    } else {
+                        TuiText::Figures {
+                            customers: f.customers,
+                            pool_leads: f.pool_leads,
+                            holding: f.holding,
+                            limit: f.limit,
+                        }
                     }
                     .render(lang)
                 ),
