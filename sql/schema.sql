@@ -168,7 +168,7 @@ CREATE FUNCTION dibs.analytics_people(p_user bigint) RETURNS bigint[]
                 else '{}'::bigint[] end
 $$;
 
-CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint, reclaimed bigint, bad_overrides bigint, shadow bigint)
+CREATE FUNCTION dibs.analytics_summary(p_from date, p_to date, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint, contested bigint, reclaimed bigint, bad_overrides bigint, shadow bigint, channel_conflicts bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     SET jit TO 'off'
@@ -181,7 +181,8 @@ begin
         select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
                coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
                coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released,
-               coalesce(sum(f.reclaimed), 0)::bigint as reclaimed
+               coalesce(sum(f.reclaimed), 0)::bigint as reclaimed,
+               coalesce(sum(f.channel_conflicts), 0)::bigint as channel_conflicts
         from dibs.daily_figures f
         where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
     ),
@@ -224,7 +225,8 @@ begin
                 and s.week between date_trunc('week', p_from)::date and p_to) k
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides, s.shadow
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides, s.shadow,
+           f.channel_conflicts
     from figures f, refusals r, decisions d, contested c, bad b, shadow s;
 end
 $$;
@@ -1699,6 +1701,16 @@ begin
 end
 $_$;
 
+CREATE FUNCTION dibs.is_channel_conflict(p_outcome dibs.ownership_outcome, p_reason text, p_actor bigint, p_detail jsonb) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select coalesce(dibs.is_collision(p_outcome, p_reason)
+                    and (select (a.partner_id is null) <> (o.partner_id is null)
+                         from dibs.users a, dibs.users o
+                         where a.id = p_actor and o.id = (p_detail ->> 'other')::bigint), false)
+$$;
+
 CREATE FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -2441,23 +2453,33 @@ begin
 end
 $$;
 
-CREATE FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) RETURNS record
+CREATE FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) RETURNS record
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
     with me as (
-        select u.id, u.display_name, coalesce(t.name, '-') as team
+        select u.id, u.display_name, coalesce(t.name, p.name, '-') as team, u.partner_id
         from dibs.users u left join dibs.teams t on t.id = u.team_id
+        left join dibs.partners p on p.id = u.partner_id
         where u.login_role = session_user and u.active
     )
     select me.display_name, me.team,
            (select count(*) from dibs.customers c where c.owner_id = me.id and c.status = 'active'),
            (select count(*) from dibs.leads l join dibs.pool_members m on m.pool_id = l.pool_id
              where m.user_id = me.id and l.owner_id is null and l.status = 'new'),
-           (select count(*) from dibs.leads l where l.owner_id = me.id and l.status in ('new', 'working')),
-           (select coalesce(sum(coalesce(m.holding_limit, p.holding_limit)), 0)::bigint
-              from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
-             where m.user_id = me.id and p.kind = 'lead')
+           case when me.partner_id is null then
+               (select count(*) from dibs.leads l where l.owner_id = me.id and l.status in ('new', 'working'))
+           else
+               (select count(*) from dibs.registrations g
+                where g.partner_id = me.partner_id and g.status = 'active' and g.expires_at > now())
+           end,
+           case when me.partner_id is null then
+               (select coalesce(sum(coalesce(m.holding_limit, p.holding_limit)), 0)::bigint
+                  from dibs.pool_members m join dibs.pools p on p.id = m.pool_id
+                 where m.user_id = me.id and p.kind = 'lead')
+           else (dibs.partner_terms(me.partner_id)).capacity::bigint
+           end,
+           me.partner_id is not null
     from me
 $$;
 
@@ -2511,7 +2533,7 @@ begin
         from dibs.partner_reviews v join dibs.customers c on c.id = v.customer_id
         where v.partner_id = v_partner and v.state in ('pending', 'rejected')
     ) x
-    order by (x.status = 'active' or x.review_state = 'pending') desc, x.registered_at desc
+    order by coalesce(x.status = 'active' or x.review_state = 'pending', false) desc, x.registered_at desc
     limit 1000;
 end
 $$;
@@ -4066,39 +4088,45 @@ begin
                case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
                dibs.record_subject(g.entity, g.entity_id) as subject,
                dibs.is_collision(g.outcome, g.reason) as collided,
-               dibs.is_race(g.outcome, g.reason, g.at, g.detail) as raced
+               dibs.is_race(g.outcome, g.reason, g.at, g.detail) as raced,
+               dibs.is_collision(g.outcome, g.reason)
+               and dibs.is_channel_conflict(g.outcome, g.reason, g.actor_id, g.detail) as channel
         from unnest(v_log) g
         where g.action in ('claim', 'register', 'convert', 'create')
         union all
         select (d.at at time zone v_tz)::date, d.user_id,
                case when d.decision = 'blocked' then 'draft:' || lower(btrim(d.draft_name))
                     else dibs.record_subject(d.entity, d.created_id) end,
-               true, false
+               true, false, false
         from unnest(v_dec) d
         where d.decision in ('blocked', 'warned_overridden')
     ), batch as (
-        select s.day, s.user_id, s.subject, bool_or(s.collided) as collided, bool_or(s.raced) as raced
+        select s.day, s.user_id, s.subject, bool_or(s.collided) as collided, bool_or(s.raced) as raced,
+               bool_or(s.channel) as channel
         from seen s where s.user_id is not null and s.subject is not null
         group by s.day, s.user_id, s.subject
     ), before as (
         select f.* from dibs.attempt_facts f join batch b using (user_id, day, subject)
     ), upserted as (
-        insert into dibs.attempt_facts as f (user_id, day, subject, collided, raced)
-        select b.user_id, b.day, b.subject, b.collided, b.raced from batch b
+        insert into dibs.attempt_facts as f (user_id, day, subject, collided, raced, channel)
+        select b.user_id, b.day, b.subject, b.collided, b.raced, b.channel from batch b
         on conflict (user_id, day, subject) do update
-            set collided = f.collided or excluded.collided, raced = f.raced or excluded.raced
+            set collided = f.collided or excluded.collided, raced = f.raced or excluded.raced,
+                channel = f.channel or excluded.channel
             where (excluded.collided and not f.collided) or (excluded.raced and not f.raced)
+               or (excluded.channel and not f.channel)
     )
-    insert into dibs.daily_figures as t (day, user_id, attempts, collisions, races)
+    insert into dibs.daily_figures as t (day, user_id, attempts, collisions, races, channel_conflicts)
     select b.day, b.user_id,
            count(*) filter (where o.user_id is null),
            count(*) filter (where b.collided and not coalesce(o.collided, false)),
-           count(*) filter (where b.raced and not coalesce(o.raced, false))
+           count(*) filter (where b.raced and not coalesce(o.raced, false)),
+           count(*) filter (where b.channel and not coalesce(o.channel, false))
     from batch b left join before o using (user_id, day, subject)
     group by b.day, b.user_id
     on conflict (day, user_id) do update
         set attempts = t.attempts + excluded.attempts, collisions = t.collisions + excluded.collisions,
-            races = t.races + excluded.races;
+            races = t.races + excluded.races, channel_conflicts = t.channel_conflicts + excluded.channel_conflicts;
 
     -- Refusal-days by reason (a blocked create is a refusal too).
     with seen as (
@@ -5004,7 +5032,8 @@ CREATE TABLE dibs.attempt_facts (
     day date NOT NULL,
     subject text NOT NULL,
     collided boolean NOT NULL,
-    raced boolean NOT NULL
+    raced boolean NOT NULL,
+    channel boolean DEFAULT false NOT NULL
 );
 
 CREATE TABLE dibs.audit_log (
@@ -5253,7 +5282,8 @@ CREATE TABLE dibs.daily_figures (
     taken integer DEFAULT 0 NOT NULL,
     recycled integer DEFAULT 0 NOT NULL,
     released integer DEFAULT 0 NOT NULL,
-    reclaimed integer DEFAULT 0 NOT NULL
+    reclaimed integer DEFAULT 0 NOT NULL,
+    channel_conflicts integer DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE dibs.daily_first_followups (
@@ -6585,6 +6615,8 @@ REVOKE ALL ON FUNCTION dibs.for_partner(o dibs.outcome, p_partner bigint) FROM P
 
 REVOKE ALL ON FUNCTION dibs.han_parts(p_canonical text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.is_channel_conflict(p_outcome dibs.ownership_outcome, p_reason text, p_actor bigint, p_detail jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.is_member(p_pool bigint, p_user bigint) FROM PUBLIC;
@@ -6802,11 +6834,12 @@ GRANT ALL ON FUNCTION dibs.move_opportunity(p_opp bigint, p_stage smallint, p_ve
 
 REVOKE ALL ON FUNCTION dibs.move_record(p_entity dibs.entity_kind, p_id bigint, p_to bigint, p_action dibs.ownership_action, p_for bigint, p_expected_owner bigint, p_detail jsonb, p_checked boolean, p_with_company boolean) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_viewer;
-GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_rep;
-GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_manager;
-GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint) TO dibs_admin;
+REVOKE ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT customers bigint, OUT pool_leads bigint, OUT holding bigint, OUT holding_limit bigint, OUT partner boolean) TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.my_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.my_id() TO dibs_viewer;

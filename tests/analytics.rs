@@ -10,31 +10,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::cluster::Running;
-use common::{as_person, leads, org, person, scalar};
+use common::{as_person, leads, org, person, roll_up, scalar};
 use dibs::testkit::TestDatabase;
-
-/// Brings the rollups up to date, as the worker does. Rows stay uncounted while any older
-/// transaction in the cluster is still open (another test's, running beside this one): wait.
-async fn roll_up(client: &tokio_postgres::Client) {
-    let started = Instant::now();
-    loop {
-        let read: i32 = client
-            .query_one("select dibs.roll_up_analytics(1000)", &[])
-            .await
-            .map(|r| r.get(0))
-            .unwrap_or_else(|e| panic!("roll up: {}", dibs::db::error_detail(&e)));
-        if read == 0 {
-            if scalar(client, "select rows_behind from dibs.analytics_lag()").await == 0 {
-                return;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "rows stay uncounted"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
 
 /// The metrics' definitions as one query over the raw logs, written apart from the rollup:
 /// per (local day, person) attempt-days, collisions and races.

@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{act, as_person, customers, org, person, scalar};
+use common::{act, as_person, customers, org, person, roll_up, scalar};
 use dibs::db::api::partners;
 use dibs::domain::ownership::{Action, PartnerRegistration, Reason};
 use dibs::testkit::TestDatabase;
@@ -527,6 +527,18 @@ async fn partner_against_direct_goes_to_review_decided_by_a_neutral_manager_and_
     let blocked = act(&rep, Action::ClaimLead(lead)).await;
     assert_eq!(blocked.reason, Reason::CompanyHeld, "{blocked:?}");
 
+    // Both refusals were between the sides of the channel: the collision figures say so.
+    roll_up(&admin).await;
+    assert_eq!(
+        scalar(
+            &admin,
+            "select channel_conflicts from dibs.analytics_summary(current_date - 1, current_date + 1)"
+        )
+        .await,
+        2,
+        "the partner refused for the rep's company, the rep refused for the partner's"
+    );
+
     // A second conflict nobody decides within the SLA: the worker settles it by the tie-break.
     let other = customer_named(&admin, org.customer_pool, "超时复核科技有限公司").await;
     let rep2 = as_person(&db, &org.reps[1].1).await;
@@ -683,4 +695,70 @@ async fn protection_extends_with_follow_ups_up_to_the_maximum_and_expiry_reopens
     )
     .await;
     assert_eq!(refused.reason, Reason::NotPermitted);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_partner_signs_in_to_the_partner_view_and_the_channel_manager_sees_the_review() {
+    let db = common::cluster::PrivateCluster::with_demo("partners").await;
+    let screen = db.dibs(&[
+        "--lang",
+        "en",
+        "open",
+        "--user",
+        "hx_liqiang",
+        "--keys",
+        "",
+        "--size",
+        "100x24",
+    ]);
+    let screen = common::cluster::text(&screen);
+    assert!(screen.contains("1 My registrations"), "{screen}");
+    assert!(
+        screen.contains("registered by my partner 6/200"),
+        "{screen}"
+    );
+    assert!(screen.contains("days left"), "{screen}");
+    for other_tab in ["Lead pool", "Customers", "Collisions", "Reviews"] {
+        assert!(
+            !screen.contains(other_tab),
+            "{other_tab} on a partner's screen:\n{screen}"
+        );
+    }
+    // The partner's check of the company under review: unavailable, nobody named.
+    let check = db.dibs_as(
+        "lh_zhaomin",
+        &[
+            "--lang",
+            "en",
+            "partner",
+            "check",
+            "--name",
+            "新星新能源（厦门）有限公司",
+        ],
+    );
+    let answer = common::cluster::text(&check);
+    assert!(answer.contains("unavailable"), "{answer}");
+    assert!(!answer.contains("王芳"), "{answer}");
+    assert_eq!(check.status.code(), Some(3));
+    // A direct rep has no availability check; the channel manager's queue has the review.
+    assert!(
+        !db.dibs_as(
+            "wangfang",
+            &["partner", "check", "--name", "新星新能源（厦门）有限公司"]
+        )
+        .status
+        .success()
+    );
+    let queue = common::cluster::text(&db.dibs_as("guojuan", &["--lang", "en", "review", "list"]));
+    assert!(
+        queue.contains("蓝海伟业") && queue.contains("王芳"),
+        "{queue}"
+    );
+    let tabs = common::cluster::text(&db.dibs(&[
+        "--lang", "en", "open", "--user", "guojuan", "--keys", "5", "--size", "100x24",
+    ]));
+    assert!(
+        tabs.contains("5 Reviews") && tabs.contains("蓝海伟业"),
+        "{tabs}"
+    );
 }

@@ -54,6 +54,17 @@ language sql immutable as $$
                     and (p_detail ->> 'other_since')::timestamptz > p_at - interval '10 minutes', false)
 $$;
 
+-- A collision between the two sides of the channel: the person refused and the other party
+-- (the holder, `detail.other`) are one a partner's person, the other not.
+create or replace function dibs.is_channel_conflict(p_outcome dibs.ownership_outcome, p_reason text,
+                                                    p_actor bigint, p_detail jsonb) returns boolean
+language sql stable set search_path = dibs, pg_temp as $$
+    select coalesce(dibs.is_collision(p_outcome, p_reason)
+                    and (select (a.partner_id is null) <> (o.partner_id is null)
+                         from dibs.users a, dibs.users o
+                         where a.id = p_actor and o.id = (p_detail ->> 'other')::bigint), false)
+$$;
+
 -- How long after a take its first follow-up came: 0 ≤ 1 h, 1 ≤ 4 h, 2 ≤ 8 h, 3 ≤ 24 h,
 -- 4 ≤ 48 h, 5 ≤ 72 h, 6 ≤ 7 days, 7 ≤ 14 days, 8 later.
 create or replace function dibs.followup_bucket(p_after interval) returns smallint
@@ -122,39 +133,45 @@ begin
                case when g.outcome = 'ok' then g.to_owner else g.actor_id end as user_id,
                dibs.record_subject(g.entity, g.entity_id) as subject,
                dibs.is_collision(g.outcome, g.reason) as collided,
-               dibs.is_race(g.outcome, g.reason, g.at, g.detail) as raced
+               dibs.is_race(g.outcome, g.reason, g.at, g.detail) as raced,
+               dibs.is_collision(g.outcome, g.reason)
+               and dibs.is_channel_conflict(g.outcome, g.reason, g.actor_id, g.detail) as channel
         from unnest(v_log) g
         where g.action in ('claim', 'register', 'convert', 'create')
         union all
         select (d.at at time zone v_tz)::date, d.user_id,
                case when d.decision = 'blocked' then 'draft:' || lower(btrim(d.draft_name))
                     else dibs.record_subject(d.entity, d.created_id) end,
-               true, false
+               true, false, false
         from unnest(v_dec) d
         where d.decision in ('blocked', 'warned_overridden')
     ), batch as (
-        select s.day, s.user_id, s.subject, bool_or(s.collided) as collided, bool_or(s.raced) as raced
+        select s.day, s.user_id, s.subject, bool_or(s.collided) as collided, bool_or(s.raced) as raced,
+               bool_or(s.channel) as channel
         from seen s where s.user_id is not null and s.subject is not null
         group by s.day, s.user_id, s.subject
     ), before as (
         select f.* from dibs.attempt_facts f join batch b using (user_id, day, subject)
     ), upserted as (
-        insert into dibs.attempt_facts as f (user_id, day, subject, collided, raced)
-        select b.user_id, b.day, b.subject, b.collided, b.raced from batch b
+        insert into dibs.attempt_facts as f (user_id, day, subject, collided, raced, channel)
+        select b.user_id, b.day, b.subject, b.collided, b.raced, b.channel from batch b
         on conflict (user_id, day, subject) do update
-            set collided = f.collided or excluded.collided, raced = f.raced or excluded.raced
+            set collided = f.collided or excluded.collided, raced = f.raced or excluded.raced,
+                channel = f.channel or excluded.channel
             where (excluded.collided and not f.collided) or (excluded.raced and not f.raced)
+               or (excluded.channel and not f.channel)
     )
-    insert into dibs.daily_figures as t (day, user_id, attempts, collisions, races)
+    insert into dibs.daily_figures as t (day, user_id, attempts, collisions, races, channel_conflicts)
     select b.day, b.user_id,
            count(*) filter (where o.user_id is null),
            count(*) filter (where b.collided and not coalesce(o.collided, false)),
-           count(*) filter (where b.raced and not coalesce(o.raced, false))
+           count(*) filter (where b.raced and not coalesce(o.raced, false)),
+           count(*) filter (where b.channel and not coalesce(o.channel, false))
     from batch b left join before o using (user_id, day, subject)
     group by b.day, b.user_id
     on conflict (day, user_id) do update
         set attempts = t.attempts + excluded.attempts, collisions = t.collisions + excluded.collisions,
-            races = t.races + excluded.races;
+            races = t.races + excluded.races, channel_conflicts = t.channel_conflicts + excluded.channel_conflicts;
 
     -- Refusal-days by reason (a blocked create is a refusal too).
     with seen as (
@@ -423,7 +440,8 @@ drop function if exists dibs.analytics_summary(date, date, bigint);
 create or replace function dibs.analytics_summary(p_from date, p_to date, p_user bigint default null)
 returns table (attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint,
                released bigint, refusals bigint, blocked bigint, warned bigint, overridden bigint,
-               contested bigint, reclaimed bigint, bad_overrides bigint, shadow bigint)
+               contested bigint, reclaimed bigint, bad_overrides bigint, shadow bigint,
+               channel_conflicts bigint)
 language plpgsql stable security definer set search_path = dibs, pg_temp set jit = off as $$
 declare
     v_people bigint[] := dibs.analytics_people(p_user);
@@ -433,7 +451,8 @@ begin
         select coalesce(sum(f.attempts), 0)::bigint as attempts, coalesce(sum(f.collisions), 0)::bigint as collisions,
                coalesce(sum(f.races), 0)::bigint as races, coalesce(sum(f.taken), 0)::bigint as taken,
                coalesce(sum(f.recycled), 0)::bigint as recycled, coalesce(sum(f.released), 0)::bigint as released,
-               coalesce(sum(f.reclaimed), 0)::bigint as reclaimed
+               coalesce(sum(f.reclaimed), 0)::bigint as reclaimed,
+               coalesce(sum(f.channel_conflicts), 0)::bigint as channel_conflicts
         from dibs.daily_figures f
         where f.day between p_from and p_to and (v_people is null or f.user_id = any (v_people))
     ),
@@ -476,7 +495,8 @@ begin
                 and s.week between date_trunc('week', p_from)::date and p_to) k
     )
     select f.attempts, f.collisions, f.races, f.taken, f.recycled, f.released, r.refusals,
-           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides, s.shadow
+           d.blocked, d.warned, d.overridden, c.contested, f.reclaimed, b.bad_overrides, s.shadow,
+           f.channel_conflicts
     from figures f, refusals r, decisions d, contested c, bad b, shadow s;
 end
 $$;

@@ -140,3 +140,8 @@ create policy partners_only_theirs on dibs.leads as restrictive for select using
 alter table dibs.user_scopes enable row level security;
 create policy visible on dibs.user_scopes for select using (
     login = session_user or (select dibs.my_role()) is distinct from 'partner');
+
+-- Channel conflicts (渠道撞单) in the collision figures: attempt-days that collided where the
+-- person and the other party are on different sides, a partner's person and a direct one.
+alter table dibs.attempt_facts add column channel boolean not null default false;
+alter table dibs.daily_figures add column channel_conflicts integer not null default 0;

@@ -341,7 +341,7 @@ pub async fn report(
             let followed = analytics::first_followup(&client, period, None).await?;
             let followed_before =
                 analytics::first_followup(&client, period.previous(), None).await?;
-            let pairs: [(Word, String, String); 17] = [
+            let pairs: [(Word, String, String); 18] = [
                 (
                     Word::Attempts,
                     now.attempts.to_string(),
@@ -398,6 +398,11 @@ pub async fn report(
                     Word::Shadow,
                     now.shadow.to_string(),
                     before.shadow.to_string(),
+                ),
+                (
+                    Word::ChannelConflicts,
+                    now.channel_conflicts.to_string(),
+                    before.channel_conflicts.to_string(),
                 ),
                 (
                     Word::BadOverrides,

@@ -105,6 +105,11 @@ fn headline(now: &Summary, before: &Summary, lang: Lang) -> String {
     ));
     out.push_str(&count(Word::Reclaimed, now.reclaimed, before.reclaimed));
     out.push_str(&count(Word::Shadow, now.shadow, before.shadow));
+    out.push_str(&count(
+        Word::ChannelConflicts,
+        now.channel_conflicts,
+        before.channel_conflicts,
+    ));
     out.push_str(&ratio(
         Word::OverrideRate,
         rate(now.overridden, now.warned),

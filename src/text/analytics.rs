@@ -46,6 +46,7 @@ pub enum Word {
     FirstFollowUp,
     Reclaimed,
     Shadow,
+    ChannelConflicts,
     BadOverrides,
     FollowedIn24h,
     FollowUpP50,
@@ -126,6 +127,10 @@ impl Word {
             Shadow => (
                 "shadow collisions (two following up one company in a week)",
                 "双跟进（同周两人跟进同一公司）",
+            ),
+            ChannelConflicts => (
+                "channel conflicts (a partner and a direct rep)",
+                "渠道撞单（渠道与直销）",
             ),
             FollowedIn24h => ("takes followed up in 24 h", "24 小时内首次跟进"),
             FollowUpP50 => ("first follow-up, half within", "首次跟进（半数）"),
@@ -231,6 +236,10 @@ pub fn definitions(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "当天至少有一次因他人持有该记录或其公司、或报备保护、或查重拦截而被拒绝，或提示重复后仍强制创建的尝试。",
             ),
             ("撞单率", "撞单 ÷ 尝试。"),
+            (
+                "渠道撞单",
+                "撞单中，被拒的一方与持有方分属渠道伙伴与直销（一方为渠道人员，另一方不是）。",
+            ),
             ("抢单", "持有人取得后 10 分钟内发生的撞单。"),
             (
                 "被争抢客户",
@@ -259,6 +268,10 @@ pub fn definitions(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "An attempt-day refused at least once because someone else holds the record or its company, or its registration protects it, or the duplicate check blocked it — or saved over a duplicate warning.",
             ),
             ("Collision rate", "Collisions ÷ attempts."),
+            (
+                "Channel conflict",
+                "A collision where the person refused and the holder are on different sides: one a channel partner's person, the other not.",
+            ),
             (
                 "Race",
                 "A collision within 10 minutes of the holder taking the record.",

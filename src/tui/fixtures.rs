@@ -405,6 +405,7 @@ pub fn analytics_dashboard() -> Dashboard {
         reclaimed: 9,
         bad_overrides: 2,
         shadow: 4,
+        channel_conflicts: 2,
     };
     Dashboard {
         period_from: period.from,

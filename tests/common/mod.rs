@@ -8,6 +8,8 @@ pub mod terminal;
 use dibs::db::api::ownership;
 use dibs::domain::ownership::{Action, Outcome};
 use dibs::testkit::TestDatabase;
+use std::time::{Duration, Instant};
+
 use tokio_postgres::Client;
 
 pub struct Org {
@@ -163,4 +165,27 @@ pub async fn scalar(client: &Client, sql: &str) -> i64 {
         .await
         .unwrap_or_else(|e| panic!("{sql}: {}", dibs::db::error_detail(&e)))
         .get(0)
+}
+
+/// Brings the rollups up to date, as the worker does. Rows stay uncounted while any older
+/// transaction in the cluster is still open (another test's, running beside this one): wait.
+pub async fn roll_up(client: &tokio_postgres::Client) {
+    let started = Instant::now();
+    loop {
+        let read: i32 = client
+            .query_one("select dibs.roll_up_analytics(1000)", &[])
+            .await
+            .map(|r| r.get(0))
+            .unwrap_or_else(|e| panic!("roll up: {}", dibs::db::error_detail(&e)));
+        if read == 0 {
+            if scalar(client, "select rows_behind from dibs.analytics_lag()").await == 0 {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "rows stay uncounted"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
 }

@@ -113,6 +113,8 @@ pub struct Summary {
     pub bad_overrides: i64,
     /// Companies followed up by two or more people in one ISO week of the period (双跟进).
     pub shadow: i64,
+    /// Collisions between a channel partner's person and a direct one (渠道撞单), attempt-days.
+    pub channel_conflicts: i64,
 }
 
 impl Summary {
@@ -133,7 +135,7 @@ pub async fn summary<C: GenericClient>(
     let r = client
         .query_one(
             "select attempts, collisions, races, taken, recycled, released, refusals, blocked,
-                    warned, overridden, contested, reclaimed, bad_overrides, shadow
+                    warned, overridden, contested, reclaimed, bad_overrides, shadow, channel_conflicts
              from dibs.analytics_summary($1, $2, $3)",
             &[&period.from, &period.to, &user],
         )
@@ -154,6 +156,7 @@ pub async fn summary<C: GenericClient>(
         reclaimed: r.get(11),
         bad_overrides: r.get(12),
         shadow: r.get(13),
+        channel_conflicts: r.get(14),
     })
 }
 
