@@ -205,6 +205,15 @@ fn headline_lines(d: &Dashboard, theme: Theme, lang: Lang) -> Vec<Line<'static>>
         word(Word::Races, lang),
         theme,
     ));
+    // Partner against direct (渠道撞单): only where there are channel partners at all.
+    if now.channel_conflicts > 0 || before.channel_conflicts > 0 {
+        first.push(sep());
+        first.extend(figure(
+            now.channel_conflicts.to_string(),
+            word(Word::ChannelShort, lang),
+            theme,
+        ));
+    }
     let mut second = Vec::new();
     second.extend(figure(
         now.contested.to_string(),
