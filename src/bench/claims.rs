@@ -28,6 +28,12 @@ pub struct ClaimsReport {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub refusals: BTreeMap<String, u64>,
+    /// The minimal correct claim/release on the same tables (advisory lock, count,
+    /// conditional update, log row), same reps and mix.
+    pub minimal_calls_per_second: f64,
+    pub minimal_p50_ms: f64,
+    pub minimal_p99_ms: f64,
+    pub ratio_calls_to_minimal: f64,
     pub baseline_updates_per_second: f64,
     pub baseline_p50_ms: f64,
     pub baseline_p99_ms: f64,
@@ -288,6 +294,113 @@ pub(super) async fn simulate_rep(
     Ok(tally)
 }
 
+/// The minimal correct claim and release (issue: "faster claim path"): on the same tables,
+/// with the same triggers, the least a claim must do to keep the holding limit — the rep's
+/// advisory lock, a count of their holdings in the pool, the conditional update, the log row —
+/// plus the company's lock and holder (one owner per company is part of correct) — and nothing else (no caller resolution, no pool/lock/cooldown/cap/company checks in words,
+/// no refusal log). Created in the scratch database only.
+const MINIMAL_CLAIM: &str = "
+create function dibs_bench_min_claim(p_lead bigint, p_rep bigint, p_limit integer) returns boolean
+language plpgsql as $f$
+declare
+    v_pool bigint;
+    v_company bigint;
+    v_held integer;
+begin
+    -- One owner per company (I7) is part of correct since schema 9: the company's lock and
+    -- holder first (company, then rep, as every ownership function orders them).
+    select pool_id, company_id into v_pool, v_company from dibs.leads where id = p_lead;
+    if v_company is not null then
+        perform dibs.lock_company(v_company);
+        if (dibs.company_holder(v_company, 'lead', p_lead, p_rep)).holder is not null then
+            return false;
+        end if;
+        perform dibs.company_checked(v_company, p_rep);
+    end if;
+    perform pg_advisory_xact_lock(1147, p_rep::int);
+    select count(version) into v_held from dibs.leads
+    where owner_id = p_rep and pool_id = v_pool and status in ('new', 'working');
+    if v_held >= p_limit then
+        return false;
+    end if;
+    update dibs.leads set owner_id = p_rep, owned_since = now(), status = 'working', version = version + 1,
+                          updated_at = now()
+    where id = p_lead and owner_id is null and status = 'new' and not locked;
+    if not found then
+        return false;
+    end if;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id)
+    values ('lead', p_lead, 'claim', 'ok', 'ok', p_rep, p_rep, v_pool);
+    return true;
+end
+$f$;
+create function dibs_bench_min_release(p_lead bigint, p_rep bigint) returns boolean
+language plpgsql as $f$
+declare
+    v_pool bigint;
+begin
+    update dibs.leads set owner_id = null, owned_since = null, status = 'new', version = version + 1,
+                          updated_at = now()
+    where id = p_lead and owner_id = p_rep
+    returning pool_id into v_pool;
+    if not found then
+        return false;
+    end if;
+    insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, from_owner, pool_id)
+    values ('lead', p_lead, 'release', 'ok', 'ok', p_rep, p_rep, v_pool);
+    return true;
+end
+$f$;";
+
+/// Reps doing the same claim/release mix through the minimal functions above.
+async fn simulate_minimal(
+    config: Config,
+    rep: i64,
+    range: LeadRange,
+    stop: Stop,
+    seed: u64,
+) -> Result<RepTally, Error> {
+    let client = crate::db::connect(&config).await?;
+    let claim = client
+        .prepare("select dibs_bench_min_claim($1, $2, $3)")
+        .await
+        .map_err(Error::doing("bench"))?;
+    let release = client
+        .prepare("select dibs_bench_min_release($1, $2)")
+        .await
+        .map_err(Error::doing("bench"))?;
+    let mut rng = SeededRng::new(seed);
+    let mut held: Vec<i64> = Vec::new();
+    let mut tally = RepTally::default();
+    while !stop.reached() {
+        let do_claim = held.is_empty()
+            || (held.len() < range.keep as usize && rng.chance(70))
+            || rng.chance(15);
+        let started = Instant::now();
+        if do_claim {
+            let lead = range.first + rng.range(0, range.span - 1);
+            let ok: bool = client
+                .query_one(&claim, &[&lead, &rep, &range.keep])
+                .await
+                .map_err(Error::doing("bench"))?
+                .get(0);
+            if ok {
+                held.push(lead);
+                tally.claims_ok += 1;
+            }
+        } else {
+            let lead = held.swap_remove(rng.below(held.len()));
+            client
+                .query_one(&release, &[&lead, &rep])
+                .await
+                .map_err(Error::doing("bench"))?;
+        }
+        tally.latencies.record(started.elapsed());
+        tally.calls += 1;
+    }
+    Ok(tally)
+}
+
 /// The baseline: one single-row UPDATE per transaction, the cheapest write PostgreSQL does.
 async fn simulate_baseline(
     config: Config,
@@ -527,6 +640,50 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
             .get::<_, i64>(0)
         - events_published;
 
+    // The invariants of what dibs' own functions did (before the phases below write around them).
+    let violations = check_invariants(&client, pool).await?;
+
+    // The minimal correct claim, same reps, leads, mix and duration, from the same start:
+    // every lead back in the pool first (unlogged: the invariants were checked above).
+    client
+        .batch_execute(MINIMAL_CLAIM)
+        .await
+        .map_err(Error::doing("bench"))?;
+    client
+        .execute(
+            "update dibs.leads set owner_id = null, owned_since = null, status = 'new' where pool_id = $1 and owner_id is not null",
+            &[&pool],
+        )
+        .await
+        .map_err(Error::doing("bench"))?;
+    let deadline = Instant::now() + duration;
+    let started = Instant::now();
+    let tasks: Vec<_> = reps
+        .iter()
+        .enumerate()
+        .map(|(index, rep)| {
+            tokio::spawn(simulate_minimal(
+                config.clone(),
+                *rep,
+                LeadRange {
+                    first: first_lead,
+                    span: options.leads,
+                    keep: options.holding_limit,
+                },
+                Stop::at(deadline),
+                index as u64 + 1,
+            ))
+        })
+        .collect();
+    let mut minimal = Latencies::default();
+    let mut minimal_calls = 0u64;
+    for task in tasks {
+        let tally = task.await.map_err(|e| join_error(&e))??;
+        minimal.merge(tally.latencies);
+        minimal_calls += tally.calls;
+    }
+    let minimal_rate = minimal_calls as f64 / started.elapsed().as_secs_f64();
+
     // Baseline, same concurrency and duration.
     let deadline = Instant::now() + duration;
     let wal_before = wal_position(&client).await?;
@@ -547,7 +704,6 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
     }
     let baseline_elapsed = started.elapsed().as_secs_f64();
     let wal_baseline = wal_position(&client).await? - wal_before;
-    let violations = check_invariants(&client, pool).await?;
 
     let baseline_rate = baseline.len() as f64 / baseline_elapsed;
     let calls_rate = calls as f64 / elapsed;
@@ -564,6 +720,14 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
         p50_ms: latencies.quantile_ms(0.50),
         p99_ms: latencies.quantile_ms(0.99),
         refusals,
+        minimal_calls_per_second: minimal_rate,
+        minimal_p50_ms: minimal.quantile_ms(0.50),
+        minimal_p99_ms: minimal.quantile_ms(0.99),
+        ratio_calls_to_minimal: if minimal_rate > 0.0 {
+            calls_rate / minimal_rate
+        } else {
+            0.0
+        },
         baseline_updates_per_second: baseline_rate,
         baseline_p50_ms: baseline.quantile_ms(0.50),
         baseline_p99_ms: baseline.quantile_ms(0.99),

@@ -378,6 +378,17 @@ pub async fn bench(
                 );
                 println!(
                     "{:<34}{:>12.0}{:>10.2}{:>10.2}",
+                    "minimal correct claim+release",
+                    report.minimal_calls_per_second,
+                    report.minimal_p50_ms,
+                    report.minimal_p99_ms
+                );
+                println!(
+                    "{:<34}{:>12.2}",
+                    "  ratio calls/minimal", report.ratio_calls_to_minimal
+                );
+                println!(
+                    "{:<34}{:>12.0}{:>10.2}{:>10.2}",
                     "baseline: single-row UPDATE",
                     report.baseline_updates_per_second,
                     report.baseline_p50_ms,

@@ -77,6 +77,11 @@ pub enum OwnershipText {
         existing: Option<i64>,
         name: Option<String>,
     },
+    /// A registration for a channel partner went through: protected until then.
+    RegisteredForPartner {
+        id: i64,
+        until: Option<DateTime<Utc>>,
+    },
     /// A partner is told a company is registered, not by whom.
     RegisteredBySomeone,
     /// A partner is told direct sales hold the company, not who: a review may be asked.
@@ -318,6 +323,13 @@ impl OwnershipText {
                     )
                 }
             }
+            OwnershipText::RegisteredForPartner { id, until } => {
+                if zh {
+                    format!("已报备客户 {id}，保护期至 {}。", date_word(until))
+                } else {
+                    format!("Registered customer {id}: protected until {}.", date_word(until))
+                }
+            }
             OwnershipText::RegisteredBySomeone => (if zh {
                 "这家公司已被他人报备，暂不可报备。"
             } else {
@@ -402,6 +414,15 @@ impl OwnershipText {
             .other_since
             .map(|t| now.signed_duration_since(t).num_seconds().max(0));
         match &this.reason {
+            // A partner's registration says until when it protects.
+            Reason::Ok
+                if this.detail_str("partner").is_some() || this.detail_i64("partner").is_some() =>
+            {
+                OwnershipText::RegisteredForPartner {
+                    id: this.id,
+                    until: this.detail_time("until"),
+                }
+            }
             Reason::Ok => OwnershipText::Done {
                 entity: this.entity,
                 id: this.id,
@@ -525,6 +546,29 @@ mod tests {
             other_since: Some(Utc::now() - Duration::seconds(2)),
             detail,
         }
+    }
+
+    #[test]
+    fn a_partner_registration_says_until_when_and_a_partner_refusal_names_nobody() {
+        let mut done = outcome(
+            "ok",
+            Some(serde_json::json!({"partner": 3, "until": "2027-02-26T04:00:00Z"})),
+        );
+        done.ok = true;
+        let words = OwnershipText::of(&done, Utc::now());
+        assert!(
+            words
+                .render(Lang::En)
+                .contains("protected until 2027-02-26")
+        );
+        assert!(words.render(Lang::Zh).contains("保护期至 2027-02-26"));
+        let mut held = outcome("company_held", None);
+        held.other_user_name = None;
+        let words = OwnershipText::of(&held, Utc::now()).render(Lang::En);
+        assert!(
+            words.contains("Direct sales hold") && !words.contains("王芳"),
+            "{words}"
+        );
     }
 
     #[test]
