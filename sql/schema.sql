@@ -1174,6 +1174,28 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.create_person_login(p_login text, p_name text, p_email text, p_password_verifier text, p_group text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $_$
+begin
+    if p_login is null or not dibs.valid_login(p_login) or p_name is null
+       or length(trim(p_name)) not between 1 and 100 or length(p_email) > 200
+       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$') then
+        return 'invalid_argument';
+    end if;
+    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
+        return 'already_exists';
+    end if;
+    if p_password_verifier is null then
+        execute format('create role %I login in role %I', p_login, p_group);
+    else
+        execute format('create role %I login password %L in role %I', p_login, p_password_verifier, p_group);
+    end if;
+    return null;
+end
+$_$;
+
 CREATE FUNCTION dibs.customer_children(p_parent bigint, p_limit integer DEFAULT 1000) RETURNS TABLE(id bigint, name text, owner_name text, owner_team bigint, team_name text, open_opportunities bigint, children bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -1256,15 +1278,12 @@ CREATE FUNCTION dibs.decide_review(p_review bigint, p_approve boolean, p_reason 
 declare
     v dibs.partner_reviews;
     v_me bigint := dibs.my_id();
-    v_out dibs.outcome;
-    v_detail jsonb;
-    k record;
 begin
     select * into v from dibs.partner_reviews where id = p_review;
     if v.id is null then
         return dibs.result(false, 'not_found', 'customer', 0, 'register', v_me, null);
     end if;
-    if not dibs.may_review(p_review) and not (v_me is null and dibs.my_role() = 'admin') then
+    if not dibs.may_review(p_review) then
         return dibs.result(false, 'not_permitted', 'customer', v.customer_id, 'register', v_me, null);
     end if;
     if p_reason is null or length(btrim(p_reason)) not between 1 and 500 then
@@ -2890,9 +2909,7 @@ begin
             where c.partner_id = p_partner and c.at >= dibs.local_day_start()
               and c.answer <> 'over_cap') >= v_cap then
             v_answer := 'over_cap';
-        elsif length(btrim(coalesce(p_name, ''))) < 2 or length(p_name) > 200
-              or (nullif(btrim(p_code), '') is not null and dibs.valid_code(upper(btrim(p_code))) is null)
-              or (nullif(btrim(p_phone), '') is not null and dibs.phone_e164(p_phone) is null) then
+        elsif not dibs.partner_input_valid(p_name, p_code, p_phone) then
             v_answer := 'invalid';
         else
             v_company := dibs.probe_company(p_name, nullif(btrim(p_code), ''), nullif(btrim(p_phone), ''));
@@ -2939,6 +2956,15 @@ begin
     end if;
     return dibs.audit('partner_disable', p_partner::text, true, 'ok');
 end
+$$;
+
+CREATE FUNCTION dibs.partner_input_valid(p_name text, p_code text, p_phone text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    select length(btrim(coalesce(p_name, ''))) >= 2 and length(p_name) <= 200
+       and (nullif(btrim(p_code), '') is null or dibs.valid_code(upper(btrim(p_code))) is not null)
+       and (nullif(btrim(p_phone), '') is null or dibs.phone_e164(p_phone) is not null)
 $$;
 
 CREATE FUNCTION dibs.partner_list() RETURNS TABLE(id bigint, name text, tier text, active boolean, channel_manager text, people bigint, registered bigint, capacity integer, today bigint, daily_cap integer, protection_days integer, max_days integer, pending_reviews bigint)
@@ -2997,26 +3023,20 @@ $$;
 CREATE FUNCTION dibs.partner_person_add(p_login text, p_name text, p_partner bigint, p_password_verifier text DEFAULT NULL::text, p_email text DEFAULT NULL::text) RETURNS dibs.admin_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
-    AS $_$
+    AS $$
 declare
     v_id bigint;
+    v_refusal text;
 begin
     if dibs.my_role() <> 'admin' then
         return dibs.audit('user_add', null, false, 'not_permitted');
     end if;
-    if p_login is null or not dibs.valid_login(p_login) or p_login = 'dibs_partner' or p_name is null
-       or length(trim(p_name)) not between 1 and 100 or length(p_email) > 200
-       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$')
-       or not exists (select 1 from dibs.partners where id = p_partner and active) then
+    if not exists (select 1 from dibs.partners where id = p_partner and active) then
         return dibs.audit('user_add', p_login, false, 'invalid_argument');
     end if;
-    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
-        return dibs.audit('user_add', p_login, false, 'already_exists');
-    end if;
-    if p_password_verifier is null then
-        execute format('create role %I login in role dibs_partner', p_login);
-    else
-        execute format('create role %I login password %L in role dibs_partner', p_login, p_password_verifier);
+    v_refusal := dibs.create_person_login(p_login, p_name, p_email, p_password_verifier, 'dibs_partner');
+    if v_refusal is not null then
+        return dibs.audit('user_add', p_login, false, v_refusal);
     end if;
     insert into dibs.users (login_role, display_name, email, role, partner_id)
     values (p_login, trim(p_name), p_email, 'partner', p_partner)
@@ -3024,7 +3044,7 @@ begin
     return dibs.audit('user_add', v_id::text, true, 'ok',
                       jsonb_build_object('login', p_login, 'role', 'partner', 'partner', p_partner));
 end
-$_$;
+$$;
 
 CREATE FUNCTION dibs.partner_register(p_name text, p_code text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_note text DEFAULT NULL::text, p_review boolean DEFAULT false, p_partner bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3041,9 +3061,7 @@ begin
     if a.refusal is not null then
         return dibs.result(false, a.refusal, 'customer', null, 'register', a.actor, null);
     end if;
-    if length(btrim(coalesce(p_name, ''))) not between 2 and 200 or length(p_note) > 2000
-       or (v_code is not null and dibs.valid_code(v_code) is null)
-       or (nullif(btrim(p_phone), '') is not null and dibs.phone_e164(p_phone) is null) then
+    if not dibs.partner_input_valid(p_name, p_code, p_phone) or length(p_note) > 2000 then
         return dibs.result(false, 'invalid_argument', 'customer', null, 'register', a.actor, null,
                            null, null, null, jsonb_build_object('partner', a.partner, 'name', left(p_name, 200)));
     end if;
@@ -3752,10 +3770,6 @@ CREATE FUNCTION dibs.registration_check(p_name text, p_code text DEFAULT NULL::t
 declare
     v_user bigint;
     v_partner bigint;
-    v_cap integer;
-    v_answer text;
-    v_company bigint;
-    o record;
 begin
     select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = session_user and u.active;
     if v_partner is null then
@@ -4805,27 +4819,21 @@ $$;
 CREATE FUNCTION dibs.user_add(p_login text, p_name text, p_role text, p_team bigint, p_password_verifier text DEFAULT NULL::text, p_email text DEFAULT NULL::text) RETURNS dibs.admin_result
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
-    AS $_$
+    AS $$
 declare
     v_id bigint;
+    v_refusal text;
 begin
     if dibs.my_role() <> 'admin' then
         return dibs.audit('user_add', null, false, 'not_permitted');
     end if;
-    if p_login is null or not dibs.valid_login(p_login) or p_name is null
-       or length(trim(p_name)) not between 1 and 100 or p_role is null
-       or p_role not in ('rep', 'manager', 'admin', 'viewer') or length(p_email) > 200
-       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$')
+    if p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer')
        or (p_team is not null and not exists (select 1 from dibs.teams where id = p_team)) then
         return dibs.audit('user_add', p_login, false, 'invalid_argument');
     end if;
-    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
-        return dibs.audit('user_add', p_login, false, 'already_exists');
-    end if;
-    if p_password_verifier is null then
-        execute format('create role %I login in role %I', p_login, 'dibs_' || p_role);
-    else
-        execute format('create role %I login password %L in role %I', p_login, p_password_verifier, 'dibs_' || p_role);
+    v_refusal := dibs.create_person_login(p_login, p_name, p_email, p_password_verifier, 'dibs_' || p_role);
+    if v_refusal is not null then
+        return dibs.audit('user_add', p_login, false, v_refusal);
     end if;
     insert into dibs.users (login_role, display_name, email, role, team_id)
     values (p_login, trim(p_name), p_email, p_role::dibs.user_role, p_team)
@@ -4833,7 +4841,7 @@ begin
     return dibs.audit('user_add', v_id::text, true, 'ok',
                       jsonb_build_object('login', p_login, 'role', p_role, 'team', p_team));
 end
-$_$;
+$$;
 
 CREATE FUNCTION dibs.user_disable(p_user bigint) RETURNS dibs.admin_result
     LANGUAGE plpgsql SECURITY DEFINER
@@ -6547,6 +6555,8 @@ GRANT ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone tex
 GRANT ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone text, p_email text, p_region text, p_industry text, p_parent bigint, p_override_reason text, p_for bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.create_customer(p_name text, p_uscc text, p_phone text, p_email text, p_region text, p_industry text, p_parent bigint, p_override_reason text, p_for bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.create_person_login(p_login text, p_name text, p_email text, p_password_verifier text, p_group text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.customer_children(p_parent bigint, p_limit integer) TO dibs_manager;
@@ -6943,6 +6953,8 @@ REVOKE ALL ON FUNCTION dibs.partner_disable(p_partner bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.partner_disable(p_partner bigint) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.partner_disable(p_partner bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.partner_disable(p_partner bigint) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.partner_input_valid(p_name text, p_code text, p_phone text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.partner_list() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.partner_list() TO dibs_manager;

@@ -22,6 +22,31 @@ create or replace function dibs.valid_login(p text) returns boolean language sql
        and p not in ('dibs_rep', 'dibs_manager', 'dibs_admin', 'dibs_viewer', 'dibs_partner', 'public')
 $$;
 
+-- A new person's login: checks the login name, display name, e-mail and password verifier,
+-- and creates the login role in `p_group`. Returns the refusal ('invalid_argument',
+-- 'already_exists'), or null once the login exists. Shared by user_add and partner_person_add.
+create or replace function dibs.create_person_login(p_login text, p_name text, p_email text,
+                                                    p_password_verifier text, p_group text)
+returns text
+language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+begin
+    if p_login is null or not dibs.valid_login(p_login) or p_name is null
+       or length(trim(p_name)) not between 1 and 100 or length(p_email) > 200
+       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$') then
+        return 'invalid_argument';
+    end if;
+    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
+        return 'already_exists';
+    end if;
+    if p_password_verifier is null then
+        execute format('create role %I login in role %I', p_login, p_group);
+    else
+        execute format('create role %I login password %L in role %I', p_login, p_password_verifier, p_group);
+    end if;
+    return null;
+end
+$$;
+
 -- A new person: their PostgreSQL login (password given as a SCRAM verifier computed by the
 -- client, so the password itself never reaches the server; null for peer/certificate
 -- authentication) and their dibs user, together. Admins only.
@@ -31,24 +56,18 @@ returns dibs.admin_result
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_id bigint;
+    v_refusal text;
 begin
     if dibs.my_role() <> 'admin' then
         return dibs.audit('user_add', null, false, 'not_permitted');
     end if;
-    if p_login is null or not dibs.valid_login(p_login) or p_name is null
-       or length(trim(p_name)) not between 1 and 100 or p_role is null
-       or p_role not in ('rep', 'manager', 'admin', 'viewer') or length(p_email) > 200
-       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$')
+    if p_role is null or p_role not in ('rep', 'manager', 'admin', 'viewer')
        or (p_team is not null and not exists (select 1 from dibs.teams where id = p_team)) then
         return dibs.audit('user_add', p_login, false, 'invalid_argument');
     end if;
-    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
-        return dibs.audit('user_add', p_login, false, 'already_exists');
-    end if;
-    if p_password_verifier is null then
-        execute format('create role %I login in role %I', p_login, 'dibs_' || p_role);
-    else
-        execute format('create role %I login password %L in role %I', p_login, p_password_verifier, 'dibs_' || p_role);
+    v_refusal := dibs.create_person_login(p_login, p_name, p_email, p_password_verifier, 'dibs_' || p_role);
+    if v_refusal is not null then
+        return dibs.audit('user_add', p_login, false, v_refusal);
     end if;
     insert into dibs.users (login_role, display_name, email, role, team_id)
     values (p_login, trim(p_name), p_email, p_role::dibs.user_role, p_team)

@@ -105,23 +105,17 @@ returns dibs.admin_result
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_id bigint;
+    v_refusal text;
 begin
     if dibs.my_role() <> 'admin' then
         return dibs.audit('user_add', null, false, 'not_permitted');
     end if;
-    if p_login is null or not dibs.valid_login(p_login) or p_login = 'dibs_partner' or p_name is null
-       or length(trim(p_name)) not between 1 and 100 or length(p_email) > 200
-       or (p_password_verifier is not null and p_password_verifier !~ '^SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$')
-       or not exists (select 1 from dibs.partners where id = p_partner and active) then
+    if not exists (select 1 from dibs.partners where id = p_partner and active) then
         return dibs.audit('user_add', p_login, false, 'invalid_argument');
     end if;
-    if exists (select 1 from pg_roles where rolname = p_login) or exists (select 1 from dibs.users where login_role = p_login) then
-        return dibs.audit('user_add', p_login, false, 'already_exists');
-    end if;
-    if p_password_verifier is null then
-        execute format('create role %I login in role dibs_partner', p_login);
-    else
-        execute format('create role %I login password %L in role dibs_partner', p_login, p_password_verifier);
+    v_refusal := dibs.create_person_login(p_login, p_name, p_email, p_password_verifier, 'dibs_partner');
+    if v_refusal is not null then
+        return dibs.audit('user_add', p_login, false, v_refusal);
     end if;
     insert into dibs.users (login_role, display_name, email, role, partner_id)
     values (p_login, trim(p_name), p_email, 'partner', p_partner)
@@ -243,6 +237,16 @@ begin
 end
 $$;
 
+-- What a partner types that may be checked or registered: a name of 2–200 characters, and a
+-- credit code and phone, when given, that are valid. The check says `invalid` exactly where a
+-- registration would refuse `invalid_argument`.
+create or replace function dibs.partner_input_valid(p_name text, p_code text, p_phone text) returns boolean
+language sql stable set search_path = dibs, pg_temp as $$
+    select length(btrim(coalesce(p_name, ''))) >= 2 and length(p_name) <= 200
+       and (nullif(btrim(p_code), '') is null or dibs.valid_code(upper(btrim(p_code))) is not null)
+       and (nullif(btrim(p_phone), '') is null or dibs.phone_e164(p_phone) is not null)
+$$;
+
 -- ---------------------------------------------------------------- the availability check
 -- available / unavailable / invalid / yours, or over_cap past the partner's daily number of
 -- checks; every call audited. Never says who holds a company, or whether it is a rep or a
@@ -253,10 +257,6 @@ language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v_user bigint;
     v_partner bigint;
-    v_cap integer;
-    v_answer text;
-    v_company bigint;
-    o record;
 begin
     select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = session_user and u.active;
     if v_partner is null then
@@ -286,9 +286,7 @@ begin
             where c.partner_id = p_partner and c.at >= dibs.local_day_start()
               and c.answer <> 'over_cap') >= v_cap then
             v_answer := 'over_cap';
-        elsif length(btrim(coalesce(p_name, ''))) < 2 or length(p_name) > 200
-              or (nullif(btrim(p_code), '') is not null and dibs.valid_code(upper(btrim(p_code))) is null)
-              or (nullif(btrim(p_phone), '') is not null and dibs.phone_e164(p_phone) is null) then
+        elsif not dibs.partner_input_valid(p_name, p_code, p_phone) then
             v_answer := 'invalid';
         else
             v_company := dibs.probe_company(p_name, nullif(btrim(p_code), ''), nullif(btrim(p_phone), ''));
@@ -501,9 +499,7 @@ begin
     if a.refusal is not null then
         return dibs.result(false, a.refusal, 'customer', null, 'register', a.actor, null);
     end if;
-    if length(btrim(coalesce(p_name, ''))) not between 2 and 200 or length(p_note) > 2000
-       or (v_code is not null and dibs.valid_code(v_code) is null)
-       or (nullif(btrim(p_phone), '') is not null and dibs.phone_e164(p_phone) is null) then
+    if not dibs.partner_input_valid(p_name, p_code, p_phone) or length(p_note) > 2000 then
         return dibs.result(false, 'invalid_argument', 'customer', null, 'register', a.actor, null,
                            null, null, null, jsonb_build_object('partner', a.partner, 'name', left(p_name, 200)));
     end if;
@@ -672,15 +668,12 @@ language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
     v dibs.partner_reviews;
     v_me bigint := dibs.my_id();
-    v_out dibs.outcome;
-    v_detail jsonb;
-    k record;
 begin
     select * into v from dibs.partner_reviews where id = p_review;
     if v.id is null then
         return dibs.result(false, 'not_found', 'customer', 0, 'register', v_me, null);
     end if;
-    if not dibs.may_review(p_review) and not (v_me is null and dibs.my_role() = 'admin') then
+    if not dibs.may_review(p_review) then
         return dibs.result(false, 'not_permitted', 'customer', v.customer_id, 'register', v_me, null);
     end if;
     if p_reason is null or length(btrim(p_reason)) not between 1 and 500 then
