@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tokio_postgres::{Client, Config};
+use tokio_postgres::{Client, Config, Statement};
 
 use crate::db::copy::CopyWriter;
 use crate::error::Error;
@@ -244,51 +244,123 @@ pub(super) async fn simulate_rep(
     stop: Stop,
     seed: u64,
 ) -> Result<RepTally, Error> {
-    let LeadRange {
-        first: first_lead,
-        span: leads,
-        keep: limit,
-    } = range;
     let (client, on_behalf) = rep_connection(&config, rep_index, rep).await?;
-    let claim = client
-        .prepare("select (o).ok, (o).reason from dibs.claim_lead($1, $2) o")
-        .await
-        .map_err(Error::doing("bench"))?;
-    let release = client
-        .prepare("select (o).ok, (o).reason from dibs.release_lead($1, $2) o")
-        .await
-        .map_err(Error::doing("bench"))?;
+    let calls = Calls::Dibs {
+        claim: prepare(
+            &client,
+            "select (o).ok, (o).reason from dibs.claim_lead($1, $2) o",
+        )
+        .await?,
+        release: prepare(
+            &client,
+            "select (o).ok, (o).reason from dibs.release_lead($1, $2) o",
+        )
+        .await?,
+        on_behalf,
+    };
+    run_mix(&client, &calls, range, stop, seed).await
+}
+
+async fn prepare(client: &Client, sql: &str) -> Result<Statement, Error> {
+    client.prepare(sql).await.map_err(Error::doing("bench"))
+}
+
+/// How a simulated rep claims and releases: through dibs' functions (as the rep's login, or
+/// an admin acting for them), or through the minimal correct claim below.
+enum Calls {
+    Dibs {
+        claim: Statement,
+        release: Statement,
+        on_behalf: Option<i64>,
+    },
+    Minimal {
+        claim: Statement,
+        release: Statement,
+        rep: i64,
+        limit: i32,
+    },
+}
+
+/// What one call answered: whether it took the lead, and a refusal's reason.
+struct Answer {
+    claimed: bool,
+    refusal: Option<String>,
+}
+
+impl Calls {
+    async fn call(&self, client: &Client, claiming: bool, lead: i64) -> Result<Answer, Error> {
+        let bench = Error::doing("bench");
+        match self {
+            Calls::Dibs {
+                claim,
+                release,
+                on_behalf,
+            } => {
+                let statement = if claiming { claim } else { release };
+                let row = client
+                    .query_one(statement, &[&lead, on_behalf])
+                    .await
+                    .map_err(bench)?;
+                let (ok, reason) = (row.get::<_, bool>(0), row.get::<_, String>(1));
+                Ok(Answer {
+                    claimed: claiming && ok && reason == "ok",
+                    refusal: (!ok).then_some(reason),
+                })
+            }
+            Calls::Minimal {
+                claim,
+                release,
+                rep,
+                limit,
+            } => {
+                let done: bool = if claiming {
+                    client.query_one(claim, &[&lead, rep, limit]).await
+                } else {
+                    client.query_one(release, &[&lead, rep]).await
+                }
+                .map_err(bench)?
+                .get(0);
+                Ok(Answer {
+                    claimed: claiming && done,
+                    refusal: None,
+                })
+            }
+        }
+    }
+}
+
+/// The claim/release mix every simulated rep runs, whichever way it calls: keep claiming
+/// while well under the limit; at the limit, half the tries still claim, so over_limit
+/// refusals are exercised too.
+async fn run_mix(
+    client: &Client,
+    calls: &Calls,
+    range: LeadRange,
+    stop: Stop,
+    seed: u64,
+) -> Result<RepTally, Error> {
     let mut rng = SeededRng::new(seed);
     let mut held: Vec<i64> = Vec::new();
     let mut tally = RepTally::default();
     while !stop.reached() {
-        // Keep claiming while well under the limit; at the limit, half the tries still
-        // claim, so over_limit refusals are exercised too.
-        let do_claim =
-            held.is_empty() || (held.len() < limit as usize && rng.chance(70)) || rng.chance(15);
-        let started = Instant::now();
-        let row = if do_claim {
-            let lead = first_lead + rng.range(0, leads - 1);
-            let row = client
-                .query_one(&claim, &[&lead, &on_behalf])
-                .await
-                .map_err(Error::doing("bench"))?;
-            if row.get::<_, bool>(0) && row.get::<_, &str>(1) == "ok" {
-                held.push(lead);
-                tally.claims_ok += 1;
-            }
-            row
+        let do_claim = held.is_empty()
+            || (held.len() < range.keep as usize && rng.chance(70))
+            || rng.chance(15);
+        let lead = if do_claim {
+            range.first + rng.range(0, range.span - 1)
         } else {
-            let lead = held.swap_remove(rng.below(held.len()));
-            client
-                .query_one(&release, &[&lead, &on_behalf])
-                .await
-                .map_err(Error::doing("bench"))?
+            held.swap_remove(rng.below(held.len()))
         };
+        let started = Instant::now();
+        let answer = calls.call(client, do_claim, lead).await?;
         tally.latencies.record(started.elapsed());
         tally.calls += 1;
-        if !row.get::<_, bool>(0) {
-            *tally.refusals.entry(row.get::<_, String>(1)).or_default() += 1;
+        if answer.claimed {
+            held.push(lead);
+            tally.claims_ok += 1;
+        }
+        if let Some(reason) = answer.refusal {
+            *tally.refusals.entry(reason).or_default() += 1;
         }
     }
     Ok(tally)
@@ -361,44 +433,13 @@ async fn simulate_minimal(
     seed: u64,
 ) -> Result<RepTally, Error> {
     let client = crate::db::connect(&config).await?;
-    let claim = client
-        .prepare("select dibs_bench_min_claim($1, $2, $3)")
-        .await
-        .map_err(Error::doing("bench"))?;
-    let release = client
-        .prepare("select dibs_bench_min_release($1, $2)")
-        .await
-        .map_err(Error::doing("bench"))?;
-    let mut rng = SeededRng::new(seed);
-    let mut held: Vec<i64> = Vec::new();
-    let mut tally = RepTally::default();
-    while !stop.reached() {
-        let do_claim = held.is_empty()
-            || (held.len() < range.keep as usize && rng.chance(70))
-            || rng.chance(15);
-        let started = Instant::now();
-        if do_claim {
-            let lead = range.first + rng.range(0, range.span - 1);
-            let ok: bool = client
-                .query_one(&claim, &[&lead, &rep, &range.keep])
-                .await
-                .map_err(Error::doing("bench"))?
-                .get(0);
-            if ok {
-                held.push(lead);
-                tally.claims_ok += 1;
-            }
-        } else {
-            let lead = held.swap_remove(rng.below(held.len()));
-            client
-                .query_one(&release, &[&lead, &rep])
-                .await
-                .map_err(Error::doing("bench"))?;
-        }
-        tally.latencies.record(started.elapsed());
-        tally.calls += 1;
-    }
-    Ok(tally)
+    let calls = Calls::Minimal {
+        claim: prepare(&client, "select dibs_bench_min_claim($1, $2, $3)").await?,
+        release: prepare(&client, "select dibs_bench_min_release($1, $2)").await?,
+        rep,
+        limit: range.keep,
+    };
+    run_mix(&client, &calls, range, stop, seed).await
 }
 
 /// The baseline: one single-row UPDATE per transaction, the cheapest write PostgreSQL does.
