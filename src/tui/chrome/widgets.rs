@@ -80,6 +80,72 @@ pub fn fit(text: &str, width: usize) -> String {
     out + &" ".repeat(width.saturating_sub(used))
 }
 
+/// One field of a form as drawn: its label, what is typed, what is wrong with it in words.
+pub struct FormField<'a> {
+    pub label: &'a str,
+    pub value: &'a str,
+    pub problem: Option<String>,
+}
+
+/// A form's fields as lines — labels right-aligned to the widest, the focused field marked `>`
+/// and bold, a problem in red after its value — and where the focused field's caret sits,
+/// relative to the inside of the form's block (`None`: no field has the keyboard).
+pub fn form_lines(
+    theme: super::Theme,
+    fields: &[FormField],
+    focus: Option<usize>,
+) -> (Vec<ratatui::text::Line<'static>>, Option<(u16, u16)>) {
+    use ratatui::style::Style;
+    use ratatui::text::{Line, Span};
+    let label_width = fields.iter().map(|f| f.label.width()).max().unwrap_or(8);
+    let mut caret = None;
+    let lines = fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let focused = focus == Some(index);
+            let pad = " ".repeat(label_width - field.label.width());
+            let mut spans = vec![
+                Span::raw(format!(
+                    "{}{pad}{}: ",
+                    if focused { ">" } else { " " },
+                    field.label
+                )),
+                Span::styled(
+                    field.value.to_string(),
+                    if focused {
+                        theme.bold()
+                    } else {
+                        Style::default()
+                    },
+                ),
+            ];
+            if focused {
+                caret = Some((
+                    (1 + label_width + 2 + field.value.width()) as u16,
+                    index as u16,
+                ));
+            }
+            if let Some(problem) = &field.problem {
+                spans.push(Span::styled(format!("  ⚠ {problem}"), theme.danger()));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    (lines, caret)
+}
+
+/// Puts the terminal cursor at `caret` (relative to the inside of the block drawn in `area`),
+/// kept inside it — so an IME opens its window where the person types.
+pub fn place_caret(frame: &mut ratatui::Frame, area: Rect, caret: Option<(u16, u16)>) {
+    if let Some((x, y)) = caret {
+        frame.set_cursor_position((
+            (area.x + 1 + x).min(area.right().saturating_sub(2)),
+            (area.y + 1 + y).min(area.bottom().saturating_sub(2)),
+        ));
+    }
+}
+
 #[cfg(test)]
 mod fit_tests {
     use super::fit;

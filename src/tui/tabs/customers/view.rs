@@ -16,7 +16,7 @@ use super::detail::DetailView;
 use super::form::{FIELDS, Form};
 use super::tree::{Coverage, Tree};
 use crate::text::{DedupText, Label, TuiText, why_words};
-use crate::tui::chrome::widgets::capitalised;
+use crate::tui::chrome::widgets::{FormField, capitalised, form_lines, place_caret};
 use crate::tui::tab::Ctx;
 
 pub(super) fn render(tab: &CustomersTab, ctx: &Ctx, frame: &mut Frame, area: Rect) {
@@ -113,44 +113,17 @@ fn form(ctx: &Ctx, form: &Form, frame: &mut Frame, area: Rect) {
     } else {
         Layout::vertical([Constraint::Length(11), Constraint::Min(4)]).areas(area)
     };
-    let label_width = FIELDS
+    let fields: Vec<FormField> = FIELDS
         .iter()
-        .map(|f| ctx.label(f.label()).width())
-        .max()
-        .unwrap_or(8);
-    let mut lines = Vec::new();
-    let mut caret = None;
-    for (index, field) in FIELDS.iter().enumerate() {
-        let label = ctx.label(field.label());
-        let pad = " ".repeat(label_width - label.width());
-        let value = &form.values[index];
-        let focused = index == form.focus && form.reason.is_none();
-        let marker = if focused { ">" } else { " " };
-        let mut spans = vec![
-            Span::raw(format!("{marker}{pad}{label}: ")),
-            Span::styled(
-                value.clone(),
-                if focused {
-                    theme.bold()
-                } else {
-                    Style::default()
-                },
-            ),
-        ];
-        if focused {
-            caret = Some((
-                (1 + label_width + 2 + value.width()) as u16,
-                lines.len() as u16,
-            ));
-        }
-        if let Some(problem) = form.problem(*field) {
-            spans.push(Span::styled(
-                format!("  ⚠ {}", problem.render(ctx.lang)),
-                theme.danger(),
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
+        .enumerate()
+        .map(|(index, field)| FormField {
+            label: ctx.label(field.label()),
+            value: &form.values[index],
+            problem: form.problem(*field).map(|p| p.render(ctx.lang)),
+        })
+        .collect();
+    let (mut lines, mut caret) =
+        form_lines(theme, &fields, form.reason.is_none().then_some(form.focus));
     if let Some(reason) = &form.reason {
         let label = ctx.label(Label::ReasonPrompt);
         caret = Some((
@@ -190,12 +163,7 @@ fn form(ctx: &Ctx, form: &Form, frame: &mut Frame, area: Rect) {
         ),
         form_area,
     );
-    if let Some((x, y)) = caret {
-        frame.set_cursor_position((
-            (form_area.x + 1 + x).min(form_area.right().saturating_sub(2)),
-            (form_area.y + 1 + y).min(form_area.bottom().saturating_sub(2)),
-        ));
-    }
+    place_caret(frame, form_area, caret);
     panel(ctx, form, frame, panel_area);
 }
 

@@ -5,14 +5,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
-use unicode_width::UnicodeWidthStr;
 
 use super::{FIELDS, PartnerTab, RegistrationForm};
 use crate::domain::partners::MyRegistration;
 use crate::text::{Label, Lang, PartnerText, TuiText};
-use crate::tui::chrome::widgets::fit;
+use crate::tui::chrome::widgets::{FormField, fit, form_lines, place_caret};
 use crate::tui::keymap::Action;
 use crate::tui::tab::Ctx;
 
@@ -104,49 +103,21 @@ fn form(ctx: &Ctx, form: &RegistrationForm, frame: &mut Frame, area: Rect) {
     } else {
         Layout::vertical([Constraint::Length(9), Constraint::Min(4)]).areas(area)
     };
-    let label_width = FIELDS
+    let fields: Vec<FormField> = FIELDS
         .iter()
-        .map(|f| ctx.label(f.label()).width())
-        .max()
-        .unwrap_or(8);
-    let mut lines = Vec::new();
-    let mut caret = None;
-    for (index, field) in FIELDS.iter().enumerate() {
-        let label = ctx.label(field.label());
-        let pad = " ".repeat(label_width - label.width());
-        let value = &form.values[index];
-        let focused = index == form.focus;
-        let mut spans = vec![
-            Span::raw(format!("{}{pad}{label}: ", if focused { ">" } else { " " })),
-            Span::styled(
-                value.clone(),
-                if focused {
-                    theme.bold()
-                } else {
-                    Style::default()
-                },
-            ),
-        ];
-        if focused {
-            caret = Some((
-                (1 + label_width + 2 + value.width()) as u16,
-                lines.len() as u16,
-            ));
-        }
-        if form.problem(*field).is_some() {
-            spans.push(Span::styled(
-                format!(
-                    "  ⚠ {}",
-                    TuiText::PartnerFieldInvalid {
-                        field: field.label()
-                    }
-                    .render(ctx.lang)
-                ),
-                theme.danger(),
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
+        .enumerate()
+        .map(|(index, field)| FormField {
+            label: ctx.label(field.label()),
+            value: &form.values[index],
+            problem: form.problem(*field).map(|_| {
+                TuiText::PartnerFieldInvalid {
+                    field: field.label(),
+                }
+                .render(ctx.lang)
+            }),
+        })
+        .collect();
+    let (mut lines, caret) = form_lines(theme, &fields, Some(form.focus));
     if let Some(notice) = &form.notice {
         lines.push(Line::styled(
             format!(" {}", notice.render(ctx.lang)),
@@ -175,12 +146,7 @@ fn form(ctx: &Ctx, form: &RegistrationForm, frame: &mut Frame, area: Rect) {
         ),
         form_area,
     );
-    if let Some((x, y)) = caret {
-        frame.set_cursor_position((
-            (form_area.x + 1 + x).min(form_area.right().saturating_sub(2)),
-            (form_area.y + 1 + y).min(form_area.bottom().saturating_sub(2)),
-        ));
-    }
+    place_caret(frame, form_area, caret);
     let (text, style) = match (&form.answer, form.checking) {
         (_, true) => (ctx.label(Label::Checking).to_string(), theme.dim()),
         (Some(answer), false) => {
