@@ -313,7 +313,10 @@ $$;
 create or replace function dibs.parse_name(p text) returns dibs.name_parts
 language plpgsql stable strict parallel safe as $$
 declare
-    canonical constant text := lower(dibs.name_canonical(left(p, 200)));
+    -- A stock-market mark in front of a short name goes first (src/domain/company.rs,
+    -- MARKET_MARKS): *ST狮头 is 狮头.
+    canonical constant text := regexp_replace(lower(dibs.name_canonical(left(p, 200))),
+        '^\s*(s\*st|\*st|sst|st|xd|xr|dr|n|g)(?=[一-鿿㐀-䶿])', '');
     han_chars integer := length(regexp_replace(canonical, '[^一-鿿㐀-䶿]', '', 'g'));
     latin_chars integer := length(regexp_replace(canonical, '[^a-zA-Z]', '', 'g'));
     r dibs.name_parts;
@@ -376,6 +379,7 @@ declare
     word text;
     own text[];
     spelling text;
+    place text;
 begin
     if r is null then
         return '{}';
@@ -401,8 +405,22 @@ begin
         foreach spelling in array dibs.pinyin_spellings(r.trade) loop
             keys := keys || ('p:' || spelling);
         end loop;
+        if n >= 4 then
+            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2)) loop
+                keys := keys || ('p:' || spelling);
+            end loop;
+        end if;
         keys := keys || ('s:' || (select string_agg(ch, '' order by ch collate "C")
                                   from regexp_split_to_table(r.trade, '') ch));
+        for k in 2 .. length(core) loop
+            keys := keys || ('a:' || left(r.trade, 1) || substr(core, k, 1));
+        end loop;
+        foreach place in array r.places loop
+            keys := keys || ('a:' || left(coalesce(nullif(split_part(place, '/', 3), ''),
+                                                   nullif(split_part(place, '/', 2), ''),
+                                                   split_part(place, '/', 1)), 1)
+                                  || left(r.trade, 1));
+        end loop;
         keys := keys || ('c:' || core);
         if r.industry <> '' then
             for k in 1 .. n loop
@@ -421,6 +439,17 @@ begin
         if cardinality(own) = 0 then
             own := r.tokens;
         end if;
+        for k in 1 .. cardinality(own) loop
+            if length(own[k]) >= 2 then
+                keys := keys || ('p:' || own[k]);
+            end if;
+            if k < cardinality(own) then
+                keys := keys || ('p:' || own[k] || own[k + 1]);
+                if k + 1 < cardinality(own) then
+                    keys := keys || ('p:' || own[k] || own[k + 1] || own[k + 2]);
+                end if;
+            end if;
+        end loop;
         foreach word in array own loop
             n := length(word);
             continue when n < 3 and word !~ '[0-9]';

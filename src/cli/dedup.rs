@@ -52,9 +52,10 @@ pub enum DedupAction {
     /// pairs_same.csv each) and write it as JSON (the shipped one is data/dedup_model.json).
     /// Needs no database.
     Fit {
-        /// A labelled set's directory; repeat for several.
+        /// A labelled set's directory; repeat for several. `DIR:han,han_short,latin,cross`
+        /// lets a set teach only those models (all by default).
         #[arg(long = "set", required = true)]
-        sets: Vec<std::path::PathBuf>,
+        sets: Vec<String>,
         #[arg(long)]
         output: std::path::PathBuf,
         /// L2 penalty on the weights.
@@ -274,7 +275,16 @@ pub fn run_offline(action: DedupAction, output: &Output) -> Result<ExitCode, Err
         } => {
             let sets = sets
                 .iter()
-                .map(|dir| LabelledSet::read(dir))
+                .map(|arg| {
+                    let (dir, only) = match arg.rsplit_once(':') {
+                        Some((dir, list)) => match crate::dedup::fit::parse_scripts(list) {
+                            Some(only) => (dir, Some(only)),
+                            None => (arg.as_str(), None),
+                        },
+                        None => (arg.as_str(), None),
+                    };
+                    LabelledSet::read(std::path::Path::new(dir)).map(|set| (set, only))
+                })
                 .collect::<Result<Vec<_>, Error>>()?;
             let (model, report) =
                 crate::dedup::fit::fit(&sets, l2, crate::domain::model::shipped());
@@ -286,7 +296,12 @@ pub fn run_offline(action: DedupAction, output: &Output) -> Result<ExitCode, Err
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 );
             } else {
-                for (script, fit) in [("Chinese", &report.han), ("Latin", &report.latin)] {
+                for (script, fit) in [
+                    ("Chinese", &report.han),
+                    ("Chinese, short names", &report.han_short),
+                    ("Latin", &report.latin),
+                    ("Chinese ↔ Latin", &report.cross),
+                ] {
                     println!(
                         "{script}: {} candidate pairs ({} same, {} true pairs share no key), threshold {:.3}, F1 on these sets {:.3}",
                         fit.examples, fit.positives, fit.unreachable, fit.threshold, fit.f1

@@ -11,7 +11,9 @@ use super::labelled::{LabelledSet, ordered};
 use crate::domain::fit::{Example, best_threshold, fit_logistic};
 use crate::domain::matching::{candidate_pairs, record_keys};
 use crate::domain::model::{Logistic, Model};
-use crate::domain::score::{HardRule, Keyed, Script, Weights, features, hard_rule, script};
+use crate::domain::score::{
+    HardRule, Keyed, SCRIPTS, Script, Weights, features, hard_rule, script,
+};
 
 /// The L2 penalty: small, so that features the sets rarely show do not run off.
 pub const DEFAULT_L2: f64 = 0.5;
@@ -30,7 +32,9 @@ pub struct ScriptFit {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FitReport {
     pub han: ScriptFit,
+    pub han_short: ScriptFit,
     pub latin: ScriptFit,
+    pub cross: ScriptFit,
 }
 
 /// The labelled examples of one set, by script, and how many true pairs share no key.
@@ -47,7 +51,7 @@ pub fn examples(set: &LabelledSet) -> HashMap<Script, (Vec<Example>, usize)> {
     for (a, b) in pairs {
         let (ra, rb) = (&set.records[a as usize], &set.records[b as usize]);
         let pair = ordered(&ra.id, &rb.id);
-        if set.branch.contains(&pair) {
+        if set.branch.contains(&pair) || set.unreachable.contains(&pair) {
             continue;
         }
         let (ka, kb) = (&keyed[a as usize], &keyed[b as usize]);
@@ -91,6 +95,9 @@ pub fn examples(set: &LabelledSet) -> HashMap<Script, (Vec<Example>, usize)> {
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     for pair in set.same.difference(&seen) {
+        if set.unreachable.contains(pair) {
+            continue;
+        }
         let (Some(a), Some(b)) = (index.get(pair.0.as_str()), index.get(pair.1.as_str())) else {
             continue;
         };
@@ -117,11 +124,34 @@ fn fit_script(examples: &[Example], unreachable: usize, l2: f64) -> (Logistic, S
     (model, report)
 }
 
-/// Fits a model on `sets`. A script no set has keeps `fallback`'s model for it.
-pub fn fit(sets: &[LabelledSet], l2: f64, fallback: &Model) -> (Model, FitReport) {
+/// Which scripts a set teaches, as `--set DIR:han,han_short,latin,cross` says (all when
+/// not said): a set of real Chinese names with English ones beside them may teach the
+/// Chinese and cross-script models without also retraining the Latin one.
+pub fn parse_scripts(list: &str) -> Option<Vec<Script>> {
+    list.split(',')
+        .map(|name| match name.trim() {
+            "han" => Some(Script::Han),
+            "han_short" => Some(Script::HanShort),
+            "latin" => Some(Script::Latin),
+            "cross" => Some(Script::Mixed),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Fits a model on `sets` (each with the scripts it may teach, None for all). A script no
+/// set has keeps `fallback`'s model for it.
+pub fn fit(
+    sets: &[(LabelledSet, Option<Vec<Script>>)],
+    l2: f64,
+    fallback: &Model,
+) -> (Model, FitReport) {
     let mut by_script: HashMap<Script, (Vec<Example>, usize)> = HashMap::new();
-    for set in sets {
+    for (set, only) in sets {
         for (script, (examples, unreachable)) in examples(set) {
+            if only.as_ref().is_some_and(|only| !only.contains(&script)) {
+                continue;
+            }
             let entry = by_script.entry(script).or_default();
             entry.0.extend(examples);
             entry.1 += unreachable;
@@ -129,16 +159,21 @@ pub fn fit(sets: &[LabelledSet], l2: f64, fallback: &Model) -> (Model, FitReport
     }
     let mut model = fallback.clone();
     let mut report = FitReport::default();
-    if let Some((examples, unreachable)) = by_script.get(&Script::Han)
-        && examples.iter().any(|e| e.same)
-    {
-        (model.han, report.han) = fit_script(examples, *unreachable, l2);
+    for script in SCRIPTS {
+        let Some((examples, unreachable)) = by_script.get(&script) else {
+            continue;
+        };
+        if !examples.iter().any(|e| e.same) {
+            continue;
+        }
+        let (logistic, fit) = fit_script(examples, *unreachable, l2);
+        match script {
+            Script::Han => (model.han, report.han) = (logistic, fit),
+            Script::HanShort => (model.han_short, report.han_short) = (logistic, fit),
+            Script::Latin => (model.latin, report.latin) = (logistic, fit),
+            Script::Mixed => (model.cross, report.cross) = (logistic, fit),
+        }
     }
-    if let Some((examples, unreachable)) = by_script.get(&Script::Latin)
-        && examples.iter().any(|e| e.same)
-    {
-        (model.latin, report.latin) = fit_script(examples, *unreachable, l2);
-    }
-    model.fitted_on = sets.iter().map(|s| s.name.clone()).collect();
+    model.fitted_on = sets.iter().map(|(s, _)| s.name.clone()).collect();
     (model, report)
 }

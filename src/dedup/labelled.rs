@@ -40,6 +40,9 @@ pub struct LabelledSet {
     pub entity: HashMap<String, String>,
     /// Records that are a branch of their company (`relation` = branch): related, not it.
     pub branch_records: HashSet<String>,
+    /// True pairs the set itself says no name matcher can find (`pairs_unreachable*.csv`:
+    /// a former name with nothing in common): a fit learns nothing from them.
+    pub unreachable: HashSet<IdPair>,
 }
 
 fn open_error(path: &Path, err: impl std::fmt::Display) -> Error {
@@ -104,6 +107,12 @@ impl LabelledSet {
         };
         if let Some(path) = optional("pairs_branch.csv") {
             set.branch = pair_file(&path)?.into_iter().map(|(p, _)| p).collect();
+        }
+        for name in ["pairs_unreachable.csv", "pairs_unreachable_zh.csv"] {
+            if let Some(path) = optional(name) {
+                set.unreachable
+                    .extend(pair_file(&path)?.into_iter().map(|(p, _)| p));
+            }
         }
         if let Some(path) = optional("hard_negative_pairs.csv") {
             for (pair, kind) in pair_file(&path)? {

@@ -213,6 +213,9 @@ pub struct Parts {
     pub branch: Option<String>,
     /// Latin: the base tokens, abbreviations read out, "the" and the legal suffix left out.
     pub tokens: Vec<String>,
+    /// A stock-market mark in front of a securities short name (ST, *ST, XD, N …): stripped
+    /// before anything is compared (it says how the share trades, not who the company is).
+    pub market_mark: Option<String>,
 }
 
 impl Parts {
@@ -237,6 +240,7 @@ pub const MAX_NAME: usize = 200;
 pub fn parse(name: &str) -> Parts {
     let name: String = name.chars().take(MAX_NAME).collect();
     let canonical = canonical(&name).to_lowercase();
+    let (market_mark, canonical) = without_market_mark(&canonical);
     let basic: String = canonical.chars().filter(|c| c.is_alphanumeric()).collect();
     let han_chars = canonical.chars().filter(|c| is_han(*c)).count();
     let latin_chars = canonical
@@ -249,7 +253,24 @@ pub fn parse(name: &str) -> Parts {
         parse_latin(&canonical)
     };
     parts.basic = basic;
+    parts.market_mark = market_mark;
     parts
+}
+
+/// Marks an exchange puts in front of a short name (*ST狮头, XD中国建筑, N天能), longest
+/// first. Only in front of a Chinese character: a Latin name starting with "st" is a word.
+const MARKET_MARKS: &[&str] = &["s*st", "*st", "sst", "st", "xd", "xr", "dr", "n", "g"];
+
+fn without_market_mark(canonical: &str) -> (Option<String>, String) {
+    let trimmed = canonical.trim_start();
+    for mark in MARKET_MARKS {
+        if let Some(rest) = trimmed.strip_prefix(mark)
+            && rest.chars().next().is_some_and(is_han)
+        {
+            return (Some(mark.to_uppercase()), rest.to_string());
+        }
+    }
+    (None, canonical.to_string())
 }
 
 /// Brackets of every kind become ( ); everything but letters, digits and brackets goes.

@@ -205,8 +205,9 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
     if a.basic == b.basic {
         features.push(("basic_equal", 1.0));
     }
+    features.extend(short_name_features(a, b, trade));
     for (prefix, relation) in [
-        ("industry", industry_relation(&a.industry, &b.industry)),
+        ("industry", industry_relation(industry_of(a), industry_of(b))),
         ("region", region_relation(a, b)),
         ("form", form_relation(a, b)),
     ] {
@@ -215,6 +216,80 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
             features.push((name, 1.0));
         }
     }
+    features
+}
+
+/// The industry a name states. A name without a legal form that ends in 股份 or 控股 is a
+/// securities short name (杉杉股份): the word stands for the form, not for an industry.
+fn industry_of(parts: &Parts) -> &str {
+    if parts.form.is_none() && matches!(parts.industry.as_str(), "股份" | "控股" | "集团") {
+        ""
+    } else {
+        &parts.industry
+    }
+}
+
+/// The characters a short name of `parts` may be chosen from, in order: the first character
+/// of each place it states (上海 → 上, for 上汽), then 字号 and 行业.
+fn abbreviation_source(parts: &Parts) -> Vec<char> {
+    let mut chars: Vec<char> = Vec::new();
+    for place in &parts.places {
+        let name: Vec<char> = place.name().chars().collect();
+        for c in name {
+            if !chars.contains(&c) {
+                chars.push(c);
+            }
+        }
+    }
+    chars.extend(parts.trade.chars());
+    chars.extend(parts.industry.chars());
+    chars
+}
+
+/// `short` is an ordered selection of `long`'s characters (中国交建 from 中国交通建设).
+fn is_subsequence(short: &[char], long: &[char]) -> bool {
+    let mut rest = long.iter();
+    short.iter().all(|c| rest.any(|l| l == c))
+}
+
+/// Whether one name is the other's short name (简称) or abbreviation, and how much of the
+/// longer trade name it keeps. A securities short name has no legal form and is the trade
+/// name with an industry word or a short tail (杉杉股份), or chosen characters of the full
+/// name (中国交建, 上汽): the features let the model weigh that apart from a spelling slip.
+fn short_name_features(a: &Parts, b: &Parts, trade: TradeRelation) -> Vec<Feature> {
+    let mut features = Vec::new();
+    match (a.form.is_none(), b.form.is_none()) {
+        (true, true) => features.push(("unformed_both", 1.0)),
+        (true, false) | (false, true) => features.push(("unformed_one", 1.0)),
+        _ => {}
+    }
+    let (core_a, core_b) = (a.core(), b.core());
+    let (short, long) = if core_a.chars().count() < core_b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let short_core: Vec<char> = short.core().chars().collect();
+    let long_trade: Vec<char> = long.trade.chars().collect();
+    if short_core.len() < 2 || long_trade.is_empty() || core_a == core_b {
+        return features;
+    }
+    if matches!(trade, TradeRelation::Other | TradeRelation::OneDifferent) {
+        let source = abbreviation_source(long);
+        let starts_well = long_trade.first() == short_core.first()
+            || long
+                .places
+                .iter()
+                .any(|p| p.name().chars().next() == short_core.first().copied());
+        if starts_well && is_subsequence(&short_core, &source) {
+            features.push(("short_abbreviation", 1.0));
+        }
+    }
+    let kept = long_trade
+        .iter()
+        .filter(|c| short_core.contains(c))
+        .count();
+    features.push(("short_keeps_trade", kept as f64 / long_trade.len() as f64));
     features
 }
 

@@ -6,10 +6,13 @@
 //!
 //! Chinese names: the trade name (字号) and its one-deletion neighbours (`t:`), its toneless
 //! pinyin under every reading of a heteronym (`p:`), its characters sorted (`s:`), the core
-//! 字号+行业 (`c:`), and the trade name's first characters when it is long (a brand that holds
-//! an industry word parses differently with and without it). Latin names: the base (`b:`),
-//! its tokens sorted (`o:`), adjacent token pairs (`w:`) and the one-deletion neighbours of a
-//! short base (`e:`). Codes, phones and domains are keys of their own columns, not of these.
+//! 字号+行业 (`c:`), the trade name's first characters when it is long (a brand that holds
+//! an industry word parses differently with and without it), and abbreviation pairs (`a:`:
+//! the trade name's first character with a later one, or a place's first character with it).
+//! Latin names: the base (`b:`), its tokens sorted (`o:`), its distinctive words (`k:`) and
+//! their one-deletion neighbours, the one-deletion neighbours of a short base (`e:`), and the
+//! distinctive words alone or run together as possible pinyin (`p:`, shared with a Chinese
+//! name's trade-name pinyin, so either script finds the other). Codes, phones and domains are keys of their own columns, not of these.
 
 use super::company::Parts;
 use super::compare::distinctive;
@@ -72,9 +75,28 @@ fn han_keys(parts: &Parts) -> Vec<String> {
     for spelling in spellings(&trade) {
         keys.push(format!("p:{spelling}"));
     }
+    if trade.len() >= 4 {
+        // An English name may spell only the start of a long trade name (江南红箭 → Jiangnan
+        // Red Arrow).
+        for spelling in spellings(&trade[..2]) {
+            keys.push(format!("p:{spelling}"));
+        }
+    }
     let mut sorted = trade.clone();
     sorted.sort_unstable();
     keys.push(format!("s:{}", sorted.iter().collect::<String>()));
+    // Abbreviations (中国交建 ← 中国交通建设, 上汽 ← 上海汽车): the trade name's first
+    // character with each later character of 字号+行业, and each stated place's first
+    // character with it. A short name's own trade name yields the same pair.
+    let first = trade[0];
+    for c in parts.core().chars().skip(1) {
+        keys.push(format!("a:{first}{c}"));
+    }
+    for place in &parts.places {
+        if let Some(initial) = place.name().chars().next() {
+            keys.push(format!("a:{initial}{first}"));
+        }
+    }
     // The core, and the core without each trade-name character: a dropped character can
     // move the line between 字号 and 行业 (远方光电隔音 / 方光电隔音).
     let core: Vec<char> = parts.core().chars().collect();
@@ -127,9 +149,23 @@ fn latin_keys(parts: &Parts) -> Vec<String> {
     let mut sorted = tokens.clone();
     sorted.sort();
     keys.push(format!("o:{}", sorted.concat()));
+    // The distinctive words alone and run together in twos and threes, as the pinyin of a
+    // Chinese trade name they may spell (Xin Zhi Motor → p:xinzhi ↔ 信质).
+    let own = distinctive(tokens);
+    for (i, word) in own.iter().enumerate() {
+        if word.chars().count() >= 2 {
+            keys.push(format!("p:{word}"));
+        }
+        if let Some(next) = own.get(i + 1) {
+            keys.push(format!("p:{word}{next}"));
+            if let Some(third) = own.get(i + 2) {
+                keys.push(format!("p:{word}{next}{third}"));
+            }
+        }
+    }
     // Each distinctive word, and its one-deletion neighbours: a typo leaves the other words
     // intact, or is undone by a deletion on one side or both.
-    for word in distinctive(tokens) {
+    for word in own {
         let letters: Vec<char> = word.chars().collect();
         if letters.len() < 3 && !letters.iter().any(char::is_ascii_digit) {
             continue;

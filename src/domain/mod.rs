@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod company;
 pub mod compare;
+pub mod cross;
 pub mod email;
 pub mod fit;
 pub mod identity;

@@ -57,8 +57,17 @@ pub fn sigmoid(x: f64) -> f64 {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Model {
+    /// Two Chinese names that both carry a legal form.
     pub han: Logistic,
+    /// Two Chinese names of which one (or both) has no legal form: a securities short name,
+    /// an abbreviation, a name typed in part. Its evidence weighs differently (an industry
+    /// word left out is how short names are made).
+    #[serde(default)]
+    pub han_short: Logistic,
     pub latin: Logistic,
+    /// A Chinese and a Latin-script name: pinyin and translated words against the English.
+    #[serde(default)]
+    pub cross: Logistic,
     /// What the model was fitted on, for whoever reads the file.
     #[serde(default)]
     pub fitted_on: Vec<String>,

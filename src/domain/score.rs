@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::domain::company::{Parts, parse};
 use crate::domain::compare::{Feature, han_features, latin_features};
+use crate::domain::cross::cross_features;
 use crate::domain::model::{Logistic, Model, shipped};
 use crate::domain::ownership::Entity;
 use crate::domain::{email, phone, uscc};
@@ -94,6 +95,14 @@ pub enum Why {
     OneCharMissing,
     /// 简称: one name is the other's short form.
     ShortName,
+    /// 缩写: one name is made of chosen characters of the other (中国交建 / 中国交通建设).
+    Abbreviation,
+    /// 英文名: a Chinese name and its English (pinyin) name.
+    EnglishName,
+    /// 曾用名/别名: the name matched is one the company is also known as.
+    AlsoKnownAs {
+        alias: String,
+    },
     SimilarName {
         similarity: f64,
     },
@@ -162,23 +171,37 @@ const CAP_MARGIN: f64 = 0.05;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Script {
     Han,
+    /// Chinese, one name (or both) without a legal form: a short name or abbreviation.
+    HanShort,
     Latin,
+    /// One Chinese and one Latin-script name.
     Mixed,
 }
 
+pub const SCRIPTS: [Script; 4] = [Script::Han, Script::HanShort, Script::Latin, Script::Mixed];
+
 pub fn script(a: &Parts, b: &Parts) -> Script {
     match (a.han, b.han) {
+        (true, true) if a.form.is_none() || b.form.is_none() => Script::HanShort,
         (true, true) => Script::Han,
         (false, false) => Script::Latin,
         _ => Script::Mixed,
     }
 }
 
-fn script_model(model: &Model, script: Script) -> Option<&Logistic> {
+/// The model that scores a pair of this script; None while it has not been fitted (an
+/// older model file): then only codes, phones and domains speak.
+pub fn script_model(model: &Model, script: Script) -> Option<&Logistic> {
+    let logistic = match script {
+        Script::Han => &model.han,
+        Script::HanShort => &model.han_short,
+        Script::Latin => &model.latin,
+        Script::Mixed => &model.cross,
+    };
     match script {
-        Script::Han => Some(&model.han),
-        Script::Latin => Some(&model.latin),
-        Script::Mixed => None,
+        Script::HanShort if logistic.weights.is_empty() => Some(&model.han),
+        _ if logistic.weights.is_empty() => None,
+        _ => Some(logistic),
     }
 }
 
@@ -211,7 +234,8 @@ pub fn features(a: &Keyed, b: &Keyed, weights: &Weights) -> Vec<Feature> {
             a.country.as_deref(),
             b.country.as_deref(),
         ),
-        _ => Vec::new(),
+        (true, false) => cross_features(&a.parts, &b.parts),
+        (false, true) => cross_features(&b.parts, &a.parts),
     };
     if weights.phone && a.phone_e164.is_some() && a.phone_e164 == b.phone_e164 {
         features.push(("phone_equal", 1.0));
@@ -220,6 +244,18 @@ pub fn features(a: &Keyed, b: &Keyed, weights: &Weights) -> Vec<Feature> {
         features.push(("domain_equal", 1.0));
     }
     features
+}
+
+/// A cross-script name probability mapped so that the model's own threshold lands on the
+/// mixed threshold (monotone, 0 → 0 and 1 → 1), so the names and the shared evidence add up
+/// on one scale.
+fn on_mixed_scale(p: f64, threshold: f64) -> f64 {
+    let t = threshold.clamp(0.01, 0.99);
+    if p >= t {
+        MIXED_THRESHOLD + (1.0 - MIXED_THRESHOLD) * (p - t) / (1.0 - t)
+    } else {
+        MIXED_THRESHOLD * p / t
+    }
 }
 
 /// How much a same phone or domain alone counts when the names cannot be compared (mixed
@@ -244,12 +280,26 @@ pub fn score_with(model: &Model, draft: &Keyed, stored: &Keyed, weights: &Weight
     let mut why = Vec::new();
     let script = script(&draft.parts, &stored.parts);
     let (mut score, threshold) = match script_model(model, script) {
-        Some(logistic) => {
+        Some(logistic) if script != Script::Mixed => {
             why = reasons(logistic, &features, draft, stored);
             (logistic.probability(&features), logistic.threshold)
         }
-        None => {
+        cross => {
+            // Mixed scripts: the names' own evidence (when the cross-script model is there),
+            // put on the scale of the mixed threshold, then a phone and a domain on top.
             let mut miss = 1.0;
+            if let Some(logistic) = cross {
+                let names: Vec<Feature> = features
+                    .iter()
+                    .filter(|(name, _)| name.starts_with("x_"))
+                    .copied()
+                    .collect();
+                let p = logistic.probability(&names);
+                miss = 1.0 - on_mixed_scale(p, logistic.threshold);
+                if p >= logistic.threshold {
+                    why.push(Why::EnglishName);
+                }
+            }
             for (name, _) in &features {
                 match *name {
                     "phone_equal" => {
@@ -322,7 +372,8 @@ fn reasons(logistic: &Logistic, features: &[Feature], a: &Keyed, b: &Keyed) -> V
             "trade_homophone" => Why::Homophone,
             "trade_transposed" | "base_reordered" => Why::Transposed,
             "trade_one_missing" => Why::OneCharMissing,
-            "trade_contains" if weight > 0.0 => Why::ShortName,
+            "trade_contains" | "short_keeps_trade" if weight > 0.0 => Why::ShortName,
+            "short_abbreviation" if weight > 0.0 => Why::Abbreviation,
             "trade_one_different" => Why::OneCharDifferent,
             "trade_other" if weight < 0.0 => Why::DifferentTradeName,
             "base_one_edit" | "base_two_edits" | "base_similarity" | "sorted_similarity"

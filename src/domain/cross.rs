@@ -1,0 +1,224 @@
+//! A Chinese name compared with a Latin-script one (pure): English names of Chinese companies
+//! are mostly the pinyin of the region and 字号, then English words for the industry and the
+//! legal form ("Hunan Jiangnan Red Arrow Co Ltd" ↔ 湖南江南红箭股份有限公司). The English
+//! tokens are read as a place (the pinyin of a stated region), as translated words
+//! (`data/words_en_zh.txt`) or as the pinyin of the trade name, compared under every reading of
+//! each character; the features feed the cross-script model (`domain::model`). A brand-style
+//! English name with no pinyin relation (Edifier / 漫步者) and a Cantonese spelling (Man Wah /
+//! 敏华) stay out of reach: there is no dictionary of them to compare with.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use super::company::Parts;
+use super::compare::Feature;
+use super::keys::spellings;
+use super::lexicon::{lexicon, readings};
+
+const WORDS: &str = include_str!("../../data/words_en_zh.txt");
+
+/// English word → the Chinese words it translates.
+fn translations() -> &'static HashMap<&'static str, Vec<&'static str>> {
+    static MAP: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        WORDS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut words = l.split_whitespace();
+                let english = words.next()?;
+                Some((english, words.collect()))
+            })
+            .collect()
+    })
+}
+
+/// The pinyin of every place name in the lexicon (全称 and 简称): an English token that is one
+/// of them names a place.
+fn place_spellings() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = HashSet::new();
+        for written in lexicon().places.keys() {
+            let chars: Vec<char> = written.chars().collect();
+            for spelling in spellings(&chars) {
+                set.insert(spelling);
+            }
+        }
+        set
+    })
+}
+
+/// The pinyin of the places a Chinese name states (any reading, short names of each level).
+fn stated_place_spellings(parts: &Parts) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for place in &parts.places {
+        for level in [Some(&place.province), place.city.as_ref(), place.county.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            let chars: Vec<char> = level.chars().collect();
+            out.extend(spellings(&chars));
+        }
+    }
+    out
+}
+
+/// How many leading characters of `chars` the letters spell, in order, and how many letters
+/// that used (every reading of each character is tried; the longest match wins).
+fn spelled_prefix(chars: &[char], letters: &str) -> (usize, usize) {
+    fn walk(chars: &[char], letters: &str, used: usize, best: &mut (usize, usize), depth: usize) {
+        if depth > best.0 || (depth == best.0 && used > best.1) {
+            *best = (depth, used);
+        }
+        let Some(c) = chars.first() else {
+            return;
+        };
+        for reading in readings(*c) {
+            if letters[used..].starts_with(reading.as_str()) {
+                walk(&chars[1..], letters, used + reading.len(), best, depth + 1);
+            }
+        }
+    }
+    let mut best = (0, 0);
+    walk(chars, letters, 0, &mut best, 0);
+    best
+}
+
+/// A Latin-script name's tokens, sorted into what they may be.
+struct Reading<'a> {
+    /// Leading tokens that spell a place.
+    places: Vec<&'a str>,
+    /// Tokens that translate a Chinese word (their Chinese words).
+    translated: Vec<&'a [&'static str]>,
+    /// The rest, in order: the pinyin of a trade name, or a word we cannot read.
+    rest: Vec<&'a str>,
+}
+
+fn read_latin(tokens: &[String]) -> Reading<'_> {
+    let mut reading = Reading {
+        places: Vec::new(),
+        translated: Vec::new(),
+        rest: Vec::new(),
+    };
+    let mut leading = true;
+    for (i, token) in tokens.iter().enumerate() {
+        let last = i + 1 == tokens.len();
+        if leading && !last && place_spellings().contains(token.as_str()) && token != "china" {
+            reading.places.push(token);
+            continue;
+        }
+        leading = false;
+        match translations().get(token.as_str()) {
+            Some(chinese) => reading.translated.push(chinese),
+            None => reading.rest.push(token),
+        }
+    }
+    reading
+}
+
+/// The features of a Chinese name `han` against a Latin-script name `latin`.
+pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
+    let mut features = Vec::with_capacity(10);
+    let reading = read_latin(&latin.tokens);
+    let trade: Vec<char> = han.trade.chars().collect();
+    let core: Vec<char> = han.core().chars().collect();
+    let letters: String = reading.rest.concat();
+    // The trade name spelled by the unread tokens (all of it, or its start).
+    let (spelled, used) = spelled_prefix(&core, &letters);
+    let trade_len = trade.len().max(1);
+    let trade_spelled = spelled.min(trade.len());
+    if !letters.is_empty() && trade_spelled == trade.len() && used == letters.len() {
+        features.push(("x_trade_spelled", 1.0));
+    } else if trade_spelled >= 2 {
+        features.push(("x_trade_start_spelled", 1.0));
+    }
+    features.push(("x_trade_share", trade_spelled as f64 / trade_len as f64));
+    if !letters.is_empty() {
+        // Letters left over that spell nothing of the name.
+        features.push((
+            "x_letters_unread",
+            (letters.len() - used) as f64 / letters.len() as f64,
+        ));
+    } else {
+        features.push(("x_nothing_to_spell", 1.0));
+    }
+    // Translated words: found in the Chinese name, or not.
+    let han_text = format!("{}{}", han.trade, han.industry);
+    let (mut found, mut missed) = (0, 0);
+    for chinese in &reading.translated {
+        if chinese.iter().any(|w| han_text.contains(w)) {
+            found += 1;
+        } else if !chinese.iter().any(|w| is_form_word(w)) {
+            missed += 1;
+        }
+    }
+    if found > 0 {
+        features.push(("x_words_found", found as f64));
+    }
+    if missed > 0 {
+        features.push(("x_words_missed", missed as f64));
+    }
+    // Places: the English states one, and the Chinese states it too, or another, or none.
+    if !reading.places.is_empty() {
+        let stated = stated_place_spellings(han);
+        if stated.is_empty() {
+            features.push(("x_region_one_missing", 1.0));
+        } else if reading.places.iter().any(|p| stated.contains(*p)) {
+            features.push(("x_region_equal", 1.0));
+        } else {
+            features.push(("x_region_conflict", 1.0));
+        }
+    } else if !han.places.is_empty() {
+        features.push(("x_region_one_missing", 1.0));
+    }
+    if han.form.is_none() {
+        features.push(("x_han_unformed", 1.0));
+    }
+    features
+}
+
+/// Words of a legal form: a translated form says nothing when the Chinese name has none.
+fn is_form_word(word: &str) -> bool {
+    matches!(word, "集团" | "控股" | "公司" | "有限" | "股份")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::company::parse;
+
+    fn has(features: &[Feature], name: &str) -> bool {
+        features.iter().any(|(n, v)| *n == name && *v > 0.0)
+    }
+
+    #[test]
+    fn pinyin_of_the_trade_name_and_translated_words_are_read() {
+        for (han, latin) in [
+            ("湖北武昌鱼股份有限公司", "Hubei Wuchangyu Co Ltd"),
+            ("浙江东方集团股份有限公司", "Zhejiang Dongfang Group"),
+            ("信质电机股份有限公司", "Xin Zhi Motor"),
+            ("四川宏达股份有限公司", "Hongda"),
+        ] {
+            let f = cross_features(&parse(han), &parse(latin));
+            assert!(has(&f, "x_trade_spelled"), "{han} / {latin}: {f:?}");
+        }
+        let f = cross_features(
+            &parse("汕头万顺包装材料股份有限公司"),
+            &parse("Shantou Wanshun Package Material"),
+        );
+        assert!(has(&f, "x_trade_spelled") && has(&f, "x_region_equal"), "{f:?}");
+        assert!(has(&f, "x_words_found"), "{f:?}");
+    }
+
+    #[test]
+    fn another_trade_name_or_place_is_told_apart() {
+        let f = cross_features(
+            &parse("浙江东方集团股份有限公司"),
+            &parse("Jiangsu Dongfang Group"),
+        );
+        assert!(has(&f, "x_region_conflict"), "{f:?}");
+        let f = cross_features(&parse("漫步者科技股份有限公司"), &parse("Edifier Technology"));
+        assert!(!has(&f, "x_trade_spelled") && !has(&f, "x_trade_start_spelled"), "{f:?}");
+    }
+}
