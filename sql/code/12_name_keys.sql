@@ -406,8 +406,20 @@ begin
             keys := keys || ('p:' || spelling);
         end loop;
         if n >= 4 then
-            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2)) loop
+            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2))
+                                      || dibs.pinyin_spellings(left(r.trade, 3))
+                                      || dibs.pinyin_spellings(substr(r.trade, 3)) loop
                 keys := keys || ('p:' || spelling);
+            end loop;
+        end if;
+        if exists (select 1 from dibs.lex_industries w where w.word = r.trade) then
+            foreach place in array r.places loop
+                foreach spelling in array dibs.pinyin_spellings(
+                        coalesce(nullif(split_part(place, '/', 3), ''),
+                                 nullif(split_part(place, '/', 2), ''),
+                                 split_part(place, '/', 1))) loop
+                    keys := keys || ('p:' || spelling);
+                end loop;
             end loop;
         end if;
         keys := keys || ('s:' || (select string_agg(ch, '' order by ch collate "C")

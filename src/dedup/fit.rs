@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::labelled::{LabelledSet, ordered};
-use crate::domain::fit::{Example, best_threshold, fit_logistic};
+use crate::domain::fit::{Example, best_threshold_with, fit_logistic};
 use crate::domain::matching::{candidate_pairs, record_keys};
 use crate::domain::model::{Logistic, Model};
 use crate::domain::score::{
@@ -110,9 +110,25 @@ pub fn examples(set: &LabelledSet) -> HashMap<Script, (Vec<Example>, usize)> {
     out
 }
 
-fn fit_script(examples: &[Example], unreachable: usize, l2: f64) -> (Logistic, ScriptFit) {
+/// The precision a script's threshold must keep on the sets. A short name or an English name
+/// is weaker evidence than a full Chinese name, and a false "same company" blocks a rep's
+/// work: those thresholds are set for precision first, then the best F1.
+fn min_precision(script: Script) -> f64 {
+    match script {
+        Script::Han | Script::Latin => 0.0,
+        Script::HanShort => 0.95,
+        Script::Mixed => 0.93,
+    }
+}
+
+fn fit_script(
+    examples: &[Example],
+    unreachable: usize,
+    l2: f64,
+    min_precision: f64,
+) -> (Logistic, ScriptFit) {
     let mut model = fit_logistic(examples, l2);
-    let (threshold, f1) = best_threshold(&model, examples, unreachable);
+    let (threshold, f1) = best_threshold_with(&model, examples, unreachable, min_precision);
     model.threshold = threshold;
     let report = ScriptFit {
         examples: examples.len(),
@@ -166,7 +182,7 @@ pub fn fit(
         if !examples.iter().any(|e| e.same) {
             continue;
         }
-        let (logistic, fit) = fit_script(examples, *unreachable, l2);
+        let (logistic, fit) = fit_script(examples, *unreachable, l2, min_precision(script));
         match script {
             Script::Han => (model.han, report.han) = (logistic, fit),
             Script::HanShort => (model.han_short, report.han_short) = (logistic, fit),

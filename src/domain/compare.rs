@@ -246,6 +246,24 @@ fn abbreviation_source(parts: &Parts) -> Vec<char> {
     chars
 }
 
+/// The length of the longest common subsequence of two texts.
+fn common_subsequence(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for x in a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                row[j + 1].max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// `short` is an ordered selection of `long`'s characters (中国交建 from 中国交通建设).
 fn is_subsequence(short: &[char], long: &[char]) -> bool {
     let mut rest = long.iter();
@@ -284,6 +302,23 @@ fn short_name_features(a: &Parts, b: &Parts, trade: TradeRelation) -> Vec<Featur
         if starts_well && is_subsequence(&short_core, &source) {
             features.push(("short_abbreviation", 1.0));
         }
+    }
+    // How much of the shorter name, as written, is found in order in the longer one: a short
+    // name is made of the full name's characters (宁波杉杉股份有限公司 → 杉杉股份); two
+    // companies that share a first word do not share the rest (东方航空 / 东方锆业).
+    let (short_basic, long_basic): (Vec<char>, Vec<char>) = if short.basic.chars().count()
+        <= long.basic.chars().count()
+    {
+        (short.basic.chars().collect(), long.basic.chars().collect())
+    } else {
+        (long.basic.chars().collect(), short.basic.chars().collect())
+    };
+    if !short_basic.is_empty() {
+        let common = common_subsequence(&short_basic, &long_basic);
+        features.push((
+            "short_unmatched",
+            (short_basic.len() - common) as f64 / short_basic.len() as f64,
+        ));
     }
     let kept = long_trade
         .iter()

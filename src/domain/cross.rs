@@ -95,7 +95,9 @@ struct Reading<'a> {
     rest: Vec<&'a str>,
 }
 
-fn read_latin(tokens: &[String]) -> Reading<'_> {
+/// `places_stated`: whether the Chinese name states a place. When it does not, a leading
+/// place word may be part of its trade name (柳州化工 has 柳州 as its trade name).
+fn read_latin(tokens: &[String], places_stated: bool) -> Reading<'_> {
     let mut reading = Reading {
         places: Vec::new(),
         translated: Vec::new(),
@@ -104,7 +106,12 @@ fn read_latin(tokens: &[String]) -> Reading<'_> {
     let mut leading = true;
     for (i, token) in tokens.iter().enumerate() {
         let last = i + 1 == tokens.len();
-        if leading && !last && place_spellings().contains(token.as_str()) && token != "china" {
+        if leading
+            && places_stated
+            && !last
+            && place_spellings().contains(token.as_str())
+            && token != "china"
+        {
             reading.places.push(token);
             continue;
         }
@@ -120,7 +127,7 @@ fn read_latin(tokens: &[String]) -> Reading<'_> {
 /// The features of a Chinese name `han` against a Latin-script name `latin`.
 pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     let mut features = Vec::with_capacity(10);
-    let reading = read_latin(&latin.tokens);
+    let reading = read_latin(&latin.tokens, !han.places.is_empty());
     let trade: Vec<char> = han.trade.chars().collect();
     let core: Vec<char> = han.core().chars().collect();
     let letters: String = reading.rest.concat();
@@ -147,9 +154,12 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     let han_text = format!("{}{}", han.trade, han.industry);
     let (mut found, mut missed) = (0, 0);
     for chinese in &reading.translated {
+        if chinese.iter().any(|w| is_weak_word(w)) {
+            continue;
+        }
         if chinese.iter().any(|w| han_text.contains(w)) {
             found += 1;
-        } else if !chinese.iter().any(|w| is_form_word(w)) {
+        } else {
             missed += 1;
         }
     }
@@ -171,6 +181,13 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
         }
     } else if !han.places.is_empty() {
         features.push(("x_region_one_missing", 1.0));
+    } else if latin
+        .tokens
+        .first()
+        .is_some_and(|t| place_spellings().contains(t.as_str()) && t != "china")
+    {
+        // The English states a place the Chinese name does not (as a place).
+        features.push(("x_region_one_missing", 1.0));
     }
     if han.form.is_none() {
         features.push(("x_han_unformed", 1.0));
@@ -178,9 +195,14 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     features
 }
 
-/// Words of a legal form: a translated form says nothing when the Chinese name has none.
-fn is_form_word(word: &str) -> bool {
-    matches!(word, "集团" | "控股" | "公司" | "有限" | "股份")
+/// Words too common to tell two companies apart (a legal form, 国际, 中国, 实业 …): found or
+/// not, they say nothing.
+fn is_weak_word(word: &str) -> bool {
+    matches!(
+        word,
+        "集团" | "控股" | "公司" | "有限" | "股份" | "国际" | "中国" | "华" | "实业" | "工业"
+            | "产业" | "发展" | "开发" | "投资" | "国家" | "新"
+    )
 }
 
 #[cfg(test)]

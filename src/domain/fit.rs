@@ -123,6 +123,17 @@ const PLATEAU: f64 = 0.002;
 /// `unreachable` true pairs (never candidates) as missed: the middle of the range of
 /// thresholds within `PLATEAU` of the best. Returns (threshold, F1 there).
 pub fn best_threshold(model: &Logistic, examples: &[Example], unreachable: usize) -> (f64, f64) {
+    best_threshold_with(model, examples, unreachable, 0.0)
+}
+
+/// The same, among thresholds where the precision is at least `min_precision` (when any is):
+/// for pairs where a wrong "same company" costs more than a miss.
+pub fn best_threshold_with(
+    model: &Logistic,
+    examples: &[Example],
+    unreachable: usize,
+    min_precision: f64,
+) -> (f64, f64) {
     let positives = examples.iter().filter(|e| e.same).count() + unreachable;
     let mut decided_tp = 0usize;
     let mut decided_fp = 0usize;
@@ -137,7 +148,7 @@ pub fn best_threshold(model: &Logistic, examples: &[Example], unreachable: usize
     }
     open.sort_by(|a, b| b.0.total_cmp(&a.0));
     let f1 = |tp: usize, fp: usize| {
-        if tp == 0 {
+        if tp == 0 || (tp as f64) < min_precision * (tp + fp) as f64 {
             0.0
         } else {
             let p = tp as f64 / (tp + fp) as f64;

@@ -16,7 +16,7 @@
 
 use super::company::Parts;
 use super::compare::distinctive;
-use super::lexicon::readings;
+use super::lexicon::{lexicon, readings};
 
 /// At most this many pinyin spellings per name (heteronyms multiply).
 const MAX_SPELLINGS: usize = 8;
@@ -77,9 +77,24 @@ fn han_keys(parts: &Parts) -> Vec<String> {
     }
     if trade.len() >= 4 {
         // An English name may spell only the start of a long trade name (江南红箭 → Jiangnan
-        // Red Arrow).
-        for spelling in spellings(&trade[..2]) {
+        // Red Arrow, 徐家汇商城 → Xujiahui Commercial).
+        // Or only its end, the start being translated (北方华锦 → North Huajin).
+        for spelling in spellings(&trade[..2])
+            .into_iter()
+            .chain(spellings(&trade[..3]))
+            .chain(spellings(&trade[2..]))
+        {
             keys.push(format!("p:{spelling}"));
+        }
+    }
+    if lexicon().industries.contains(&parts.trade) {
+        // A place and an industry word only (重庆银行, 南京医药): the English name spells the
+        // place (Bank of Chongqing, Nanjing Pharmaceutical).
+        for place in &parts.places {
+            let name: Vec<char> = place.name().chars().collect();
+            for spelling in spellings(&name) {
+                keys.push(format!("p:{spelling}"));
+            }
         }
     }
     let mut sorted = trade.clone();
