@@ -313,10 +313,11 @@ $$;
 create or replace function dibs.parse_name(p text) returns dibs.name_parts
 language plpgsql stable strict parallel safe as $$
 declare
-    -- A stock-market mark in front of a short name goes first (src/domain/company.rs,
-    -- MARKET_MARKS): *ST狮头 is 狮头.
-    canonical constant text := regexp_replace(lower(dibs.name_canonical(left(p, 200))),
-        '^\s*(s\*st|\*st|sst|st|xd|xr|dr|n|g)(?=[一-鿿㐀-䶿])', '');
+    -- A stock-market mark in front of a short name, and a share class after it, go first
+    -- (src/domain/company.rs, MARKET_MARKS and SHARE_CLASSES): *ST狮头 is 狮头, 深康佳A 深康佳.
+    canonical constant text := regexp_replace(regexp_replace(lower(dibs.name_canonical(left(p, 200))),
+        '^\s*(s\*st|\*st|sst|st|xd|xr|dr|n|g)(?=[一-鿿㐀-䶿])', ''),
+        '(?<=[一-鿿㐀-䶿])-?[abs]\s*$', '');
     han_chars integer := length(regexp_replace(canonical, '[^一-鿿㐀-䶿]', '', 'g'));
     latin_chars integer := length(regexp_replace(canonical, '[^a-zA-Z]', '', 'g'));
     r dibs.name_parts;

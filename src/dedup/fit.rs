@@ -38,7 +38,7 @@ pub struct FitReport {
 }
 
 /// The labelled examples of one set, by script, and how many true pairs share no key.
-pub fn examples(set: &LabelledSet) -> HashMap<Script, (Vec<Example>, usize)> {
+pub fn examples(set: &LabelledSet, index: usize) -> HashMap<Script, (Vec<Example>, usize)> {
     let weights = Weights {
         typing: false,
         ..Weights::default()
@@ -79,12 +79,14 @@ pub fn examples(set: &LabelledSet) -> HashMap<Script, (Vec<Example>, usize)> {
                     .collect(),
                 same,
                 decided,
+                set: index,
             });
         }
         examples.push(Example {
             features,
             same,
             decided,
+            set: index,
         });
         seen.insert(pair);
     }
@@ -163,8 +165,8 @@ pub fn fit(
     fallback: &Model,
 ) -> (Model, FitReport) {
     let mut by_script: HashMap<Script, (Vec<Example>, usize)> = HashMap::new();
-    for (set, only) in sets {
-        for (script, (examples, unreachable)) in examples(set) {
+    for (index, (set, only)) in sets.iter().enumerate() {
+        for (script, (examples, unreachable)) in examples(set, index) {
             if only.as_ref().is_some_and(|only| !only.contains(&script)) {
                 continue;
             }

@@ -257,20 +257,37 @@ pub fn parse(name: &str) -> Parts {
     parts
 }
 
-/// Marks an exchange puts in front of a short name (*ST狮头, XD中国建筑, N天能), longest
+/// Marks an exchange puts in front of a short name (or after it, `SHARE_CLASSES`) (*ST狮头, XD中国建筑, N天能), longest
 /// first. Only in front of a Chinese character: a Latin name starting with "st" is a word.
 const MARKET_MARKS: &[&str] = &["s*st", "*st", "sst", "st", "xd", "xr", "dr", "n", "g"];
 
+/// The share class after a short name (深康佳A, 小天鹅B, 南戈壁-S), right after a Chinese
+/// character.
+const SHARE_CLASSES: &[char] = &['a', 'b', 's'];
+
 fn without_market_mark(canonical: &str) -> (Option<String>, String) {
+    let mut mark = None;
+    let mut text = canonical.to_string();
     let trimmed = canonical.trim_start();
-    for mark in MARKET_MARKS {
-        if let Some(rest) = trimmed.strip_prefix(mark)
+    for prefix in MARKET_MARKS {
+        if let Some(rest) = trimmed.strip_prefix(prefix)
             && rest.chars().next().is_some_and(is_han)
         {
-            return (Some(mark.to_uppercase()), rest.to_string());
+            mark = Some(prefix.to_uppercase());
+            text = rest.to_string();
+            break;
         }
     }
-    (None, canonical.to_string())
+    let end = text.trim_end();
+    if let Some(class) = end.chars().last().filter(|c| SHARE_CLASSES.contains(c)) {
+        let before = &end[..end.len() - class.len_utf8()];
+        let before = before.strip_suffix('-').unwrap_or(before);
+        if before.chars().last().is_some_and(is_han) {
+            mark.get_or_insert(class.to_uppercase().collect());
+            text = before.to_string();
+        }
+    }
+    (mark, text)
 }
 
 /// Brackets of every kind become ( ); everything but letters, digits and brackets goes.

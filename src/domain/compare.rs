@@ -206,6 +206,12 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
         features.push(("basic_equal", 1.0));
     }
     features.extend(short_name_features(a, b, trade));
+    let industries = &lexicon().industries;
+    if industries.contains(&a.trade) || industries.contains(&b.trade) {
+        // A name that is a place and an industry word (云南旅游, 中国玻璃): its "trade name"
+        // is the industry, shared by every company of the trade.
+        features.push(("trade_is_industry", 1.0));
+    }
     for (prefix, relation) in [
         ("industry", industry_relation(industry_of(a), industry_of(b))),
         ("region", region_relation(a, b)),

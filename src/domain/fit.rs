@@ -15,6 +15,9 @@ pub struct Example {
     /// Decided by a hard rule, whatever the model says (Some(true): same credit code;
     /// Some(false): two entities). Kept out of the regression, counted in the threshold.
     pub decided: Option<bool>,
+    /// Which labelled set it comes from: a precision floor holds on each set, so an easy
+    /// set cannot carry a hard one under it.
+    pub set: usize,
 }
 
 /// Fits bias and weights. `l2` penalises the weights (not the bias) so that features seen
@@ -135,20 +138,34 @@ pub fn best_threshold_with(
     min_precision: f64,
 ) -> (f64, f64) {
     let positives = examples.iter().filter(|e| e.same).count() + unreachable;
+    let sets = examples.iter().map(|e| e.set + 1).max().unwrap_or(1);
+    // Per set: (true, false) positives so far.
+    let mut by_set = vec![(0usize, 0usize); sets];
     let mut decided_tp = 0usize;
     let mut decided_fp = 0usize;
-    let mut open: Vec<(f64, bool)> = Vec::new();
+    let mut open: Vec<(f64, bool, usize)> = Vec::new();
     for e in examples {
         match e.decided {
-            Some(true) if e.same => decided_tp += 1,
-            Some(true) => decided_fp += 1,
+            Some(true) if e.same => {
+                decided_tp += 1;
+                by_set[e.set].0 += 1;
+            }
+            Some(true) => {
+                decided_fp += 1;
+                by_set[e.set].1 += 1;
+            }
             Some(false) => {}
-            None => open.push((model.probability(&e.features), e.same)),
+            None => open.push((model.probability(&e.features), e.same, e.set)),
         }
     }
     open.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let f1 = |tp: usize, fp: usize| {
-        if tp == 0 || (tp as f64) < min_precision * (tp + fp) as f64 {
+    let precise = |by_set: &[(usize, usize)]| {
+        by_set
+            .iter()
+            .all(|(tp, fp)| (*tp as f64) >= min_precision * (tp + fp) as f64)
+    };
+    let f1 = |tp: usize, fp: usize, by_set: &[(usize, usize)]| {
+        if tp == 0 || !precise(by_set) {
             0.0
         } else {
             let p = tp as f64 / (tp + fp) as f64;
@@ -158,17 +175,19 @@ pub fn best_threshold_with(
     };
     let (mut tp, mut fp) = (decided_tp, decided_fp);
     // (threshold, F1 there), from the highest threshold down.
-    let mut curve = vec![(0.99, f1(tp, fp))];
-    for (i, (p, same)) in open.iter().enumerate() {
+    let mut curve = vec![(0.99, f1(tp, fp, &by_set))];
+    for (i, (p, same, set)) in open.iter().enumerate() {
         if *same {
             tp += 1;
+            by_set[*set].0 += 1;
         } else {
             fp += 1;
+            by_set[*set].1 += 1;
         }
         // A threshold between this score and the next lower one.
         let next = open.get(i + 1).map(|n| n.0).unwrap_or(0.0);
         if next < *p {
-            curve.push(((p + next) / 2.0, f1(tp, fp)));
+            curve.push(((p + next) / 2.0, f1(tp, fp, &by_set)));
         }
     }
     let best = curve.iter().map(|c| c.1).fold(0.0, f64::max);
@@ -199,6 +218,7 @@ mod tests {
             features: vec![("x", x)],
             same,
             decided: None,
+            set: 0,
         }
     }
 
@@ -224,6 +244,7 @@ mod tests {
             features: vec![],
             same: true,
             decided: Some(true),
+            set: 0,
         }];
         let (_, f1) = best_threshold(&model, &examples, 1);
         assert!((f1 - 2.0 / 3.0).abs() < 1e-9, "{f1}");

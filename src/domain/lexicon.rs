@@ -58,6 +58,7 @@ const ETHNIC: &[&str] = &[
     "回族",
     "藏族",
     "维吾尔族",
+    "维吾尔",
     "苗族",
     "彝族",
     "壮族",
@@ -269,6 +270,9 @@ fn build() -> Lexicon {
 /// The data the lexicons are built from, as shipped (the database's copy is reloaded when
 /// any of it changes).
 pub const SOURCES: &[&str] = &[
+    // The rules that read the data (ETHNIC, short_name): bumped when they change, so stored
+    // places are reloaded with them.
+    "rules 2: 维吾尔",
     REGIONS_CSV,
     INDUSTRIES,
     INDUSTRIES_EXTRA,
