@@ -127,12 +127,21 @@ fn read_latin(tokens: &[String], places_stated: bool) -> Reading<'_> {
 /// The features of a Chinese name `han` against a Latin-script name `latin`.
 pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     let mut features = Vec::with_capacity(10);
-    let reading = read_latin(&latin.tokens, !han.places.is_empty());
+    // A leading place word is read as a place; when the Chinese name states none, it may
+    // still be its trade name's start (柳州化工): whichever reading spells more wins.
+    let mut reading = read_latin(&latin.tokens, true);
     let trade: Vec<char> = han.trade.chars().collect();
     let core: Vec<char> = han.core().chars().collect();
-    let letters: String = reading.rest.concat();
-    // The trade name spelled by the unread tokens (all of it, or its start).
-    let (spelled, used) = spelled_prefix(&core, &letters);
+    let mut letters: String = reading.rest.concat();
+    let (mut spelled, mut used) = spelled_prefix(&core, &letters);
+    if han.places.is_empty() && !reading.places.is_empty() {
+        let other = read_latin(&latin.tokens, false);
+        let other_letters: String = other.rest.concat();
+        let (s, u) = spelled_prefix(&core, &other_letters);
+        if s > spelled {
+            (reading, letters, spelled, used) = (other, other_letters, s, u);
+        }
+    }
     let trade_len = trade.len().max(1);
     let trade_spelled = spelled.min(trade.len());
     if !letters.is_empty() && trade_spelled == trade.len() && used == letters.len() {
@@ -165,6 +174,25 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     }
     if found > 0 {
         features.push(("x_words_found", found as f64));
+    }
+    // What of the Chinese 字号+行业 nothing in the English accounts for.
+    let mut explained = vec![false; core.len()];
+    for flag in explained.iter_mut().take(spelled) {
+        *flag = true;
+    }
+    for chinese in &reading.translated {
+        for word in chinese.iter() {
+            let word: Vec<char> = word.chars().collect();
+            if let Some(at) = core.windows(word.len()).position(|w| w == &word[..]) {
+                for flag in &mut explained[at..at + word.len()] {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    if !core.is_empty() {
+        let unexplained = explained.iter().filter(|e| !**e).count();
+        features.push(("x_han_unexplained", unexplained as f64 / core.len() as f64));
     }
     if missed > 0 {
         features.push(("x_words_missed", missed as f64));
