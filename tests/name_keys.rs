@@ -50,6 +50,21 @@ async fn sql_and_rust_take_every_dev_name_apart_alike() {
             "((Asia) Pacific Trading Co",
             "Sino [HK] (Asia) O'Brien’s + Sons Pte. Ltd.",
             "X (unclosed Holdings",
+            // Securities short names, market marks and share classes, English names (issue 18).
+            "*ST狮头",
+            " XD中国建筑",
+            "深康佳A",
+            "南戈壁-S",
+            "小天鹅 B ",
+            "N天能",
+            "Stone Ltd",
+            "新疆天山水泥股份有限公司",
+            "上汽集团",
+            "中国交建",
+            "重庆银行股份有限公司",
+            "北方华锦化学工业股份有限公司",
+            "Xin Zhi Motor",
+            "Hunan Jiangnan Red Arrow Co Ltd",
         ]
         .map(str::to_string),
     );

@@ -95,9 +95,9 @@ struct Reading<'a> {
     rest: Vec<&'a str>,
 }
 
-/// `places_stated`: whether the Chinese name states a place. When it does not, a leading
-/// place word may be part of its trade name (柳州化工 has 柳州 as its trade name).
-fn read_latin(tokens: &[String], places_stated: bool) -> Reading<'_> {
+/// At most `max_places` leading tokens are read as places: a place word may also be the
+/// trade name (东方 is a city too; 柳州化工 has 柳州 for a trade name).
+fn read_latin(tokens: &[String], max_places: usize) -> Reading<'_> {
     let mut reading = Reading {
         places: Vec::new(),
         translated: Vec::new(),
@@ -107,7 +107,7 @@ fn read_latin(tokens: &[String], places_stated: bool) -> Reading<'_> {
     for (i, token) in tokens.iter().enumerate() {
         let last = i + 1 == tokens.len();
         if leading
-            && places_stated
+            && reading.places.len() < max_places
             && !last
             && place_spellings().contains(token.as_str())
             && token != "china"
@@ -127,15 +127,15 @@ fn read_latin(tokens: &[String], places_stated: bool) -> Reading<'_> {
 /// The features of a Chinese name `han` against a Latin-script name `latin`.
 pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     let mut features = Vec::with_capacity(10);
-    // A leading place word is read as a place; when the Chinese name states none, it may
-    // still be its trade name's start (柳州化工): whichever reading spells more wins.
-    let mut reading = read_latin(&latin.tokens, true);
+    // Leading place words are read as places, as many as spell the most of the trade name
+    // (fewer when a "place" is the trade name itself: Zhejiang Dongfang ↔ 浙江东方).
     let trade: Vec<char> = han.trade.chars().collect();
     let core: Vec<char> = han.core().chars().collect();
+    let mut reading = read_latin(&latin.tokens, usize::MAX);
     let mut letters: String = reading.rest.concat();
     let (mut spelled, mut used) = spelled_prefix(&core, &letters);
-    if han.places.is_empty() && !reading.places.is_empty() {
-        let other = read_latin(&latin.tokens, false);
+    for max_places in (0..reading.places.len()).rev() {
+        let other = read_latin(&latin.tokens, max_places);
         let other_letters: String = other.rest.concat();
         let (s, u) = spelled_prefix(&core, &other_letters);
         if s > spelled {
