@@ -132,6 +132,79 @@ CREATE TYPE dibs.user_role AS ENUM (
     'partner'
 );
 
+CREATE FUNCTION dibs.alias_add(p_customer bigint, p_name text, p_kind text DEFAULT 'alias'::text) RETURNS dibs.admin_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_me bigint := dibs.my_id();
+    v_role dibs.user_role;
+    c dibs.customers;
+    v_id bigint;
+begin
+    select role into v_role from dibs.users where id = v_me and active;
+    select * into c from dibs.customers where id = p_customer and status = 'active';
+    if c.id is null or v_role is null then
+        return dibs.audit('alias_add', p_customer::text, false, 'not_found');
+    end if;
+    if v_role not in ('rep', 'manager', 'admin')
+       or (c.owner_id is not null and c.owner_id <> v_me and not dibs.may_manage(v_me, v_role, c.owner_id)) then
+        return dibs.audit('alias_add', p_customer::text, false, 'not_permitted');
+    end if;
+    if p_name is null or length(btrim(p_name)) not between 1 and 200
+       or coalesce(p_kind, '') not in ('former', 'alias', 'english', 'short') then
+        return dibs.audit('alias_add', p_customer::text, false, 'invalid_argument');
+    end if;
+    insert into dibs.customer_aliases (customer_id, name, kind, source, added_by)
+    values (p_customer, p_name, p_kind, 'rep', v_me)
+    on conflict (customer_id, name) do update set kind = excluded.kind
+    returning id into v_id;
+    return dibs.audit('alias_add', p_customer::text, true, 'ok',
+                      jsonb_build_object('alias', v_id, 'name', btrim(p_name), 'kind', p_kind));
+end
+$$;
+
+CREATE FUNCTION dibs.alias_keys() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.name := btrim(new.name);
+    new.name_core := dibs.name_core(new.name);
+    new.name_keys := coalesce(dibs.name_keys(new.name), '{}');
+    return new;
+end
+$$;
+
+CREATE FUNCTION dibs.alias_on_merge() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_drop_name text;
+    v_keep_name text;
+begin
+    select name into v_drop_name from dibs.customers where id = new.drop_id;
+    select name into v_keep_name from dibs.customers where id = new.keep_id;
+    if v_drop_name is not null and v_drop_name <> v_keep_name then
+        insert into dibs.customer_aliases (customer_id, name, kind, source, added_by)
+        values (new.keep_id, v_drop_name, 'former', 'merge', new.merged_by)
+        on conflict (customer_id, name) do nothing;
+    end if;
+    insert into dibs.customer_aliases (customer_id, name, kind, source, added_by)
+    select new.keep_id, x.name, x.kind, 'merge', new.merged_by
+    from dibs.customer_aliases x where x.customer_id = new.drop_id and x.name <> v_keep_name
+    on conflict (customer_id, name) do nothing;
+    return new;
+end
+$$;
+
+CREATE FUNCTION dibs.aliases_of(p_customer bigint) RETURNS TABLE(id bigint, name text, kind text, source text, added_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    AS $$
+    select a.id, a.name, a.kind, a.source, a.added_at from dibs.customer_aliases a
+    where a.customer_id = p_customer order by a.added_at, a.id
+$$;
+
 CREATE FUNCTION dibs.analytics_lag() RETURNS TABLE(updated_at timestamp with time zone, rows_behind bigint)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -290,6 +363,15 @@ begin
             from dibs.leads l
             where l.name_core = v_core and l.name_branch = new.name_branch and l.status in ('new', 'working')
               and l.id is distinct from v_self_lead and not l.company_pinned
+            union all
+            -- A name a customer is also known as (a former name, the name of a record merged
+            -- into it) is that customer's company too; its regions are the alias's own, so
+            -- only codes can disagree.
+            select c.company_id, false,
+                   v_code is null or not c.uscc_valid or c.uscc = v_code
+            from dibs.customer_aliases a join dibs.customers c on c.id = a.customer_id
+            where a.name_core = v_core and new.name_branch = '' and c.status = 'active'
+              and c.id is distinct from v_self_customer and not c.company_pinned
         ), companies as (
             select company_id, bool_and(fits) as all_fit, bool_or(fits and placed) as placed_fit
             from named where company_id is not null group by company_id
@@ -1293,18 +1375,18 @@ begin
 end
 $$;
 
-CREATE FUNCTION dibs.dedup_candidates(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text)
+CREATE FUNCTION dibs.dedup_candidates(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text, aliases text[])
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
     select c.entity, c.id, c.name, c.name_core, c.uscc, c.uscc_valid,
            case when c.phone_e164 = dibs.phone_e164(p_phone) then c.phone_e164 end,
            case when c.email_domain = dibs.company_domain(p_email) then c.email_domain end,
-           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via, c.country
+           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via, c.country, c.aliases
     from dibs.dedup_candidates_unrestricted(p_name, p_uscc, p_phone, p_email, p_against, p_limit) c
 $$;
 
-CREATE FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text)
+CREATE FUNCTION dibs.dedup_candidates_unrestricted(p_name text, p_uscc text DEFAULT NULL::text, p_phone text DEFAULT NULL::text, p_email text DEFAULT NULL::text, p_against text DEFAULT 'customer'::text, p_limit integer DEFAULT 50) RETURNS TABLE(entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean, phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text, team_name text, status text, via text, country text, aliases text[])
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
     SET "pg_trgm.similarity_threshold" TO '0.5'
@@ -1348,6 +1430,11 @@ begin
             (select c.id, 'keys' from dibs.customers c
              where c.name_keys && v_keys and c.status = 'active' limit p_limit)
             union all
+            -- The names customers are also known as (曾用名, 别名, English names).
+            (select a.customer_id, 'alias' from dibs.customer_aliases a
+             join dibs.customers c on c.id = a.customer_id and c.status = 'active'
+             where a.name_keys && v_keys limit p_limit)
+            union all
             (select c.id, 'prefix' from dibs.customers c
              where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
                and c.status = 'active'
@@ -1360,7 +1447,9 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'customer'::text, c.id, c.name, c.name_core, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain,
-               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via, c.country
+               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via, c.country,
+               coalesce((select array_agg(x.name order by x.id) from dibs.customer_aliases x
+                         where x.customer_id = c.id), '{}')
         from best join dibs.customers c on c.id = best.id
         left join dibs.users u on u.id = c.owner_id
         left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id);
@@ -1394,7 +1483,8 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'lead'::text, l.id, l.company_name, l.name_core, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain,
-               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via, l.country
+               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via, l.country,
+               '{}'::text[]
         from best join dibs.leads l on l.id = best.id
         left join dibs.users u on u.id = l.owner_id
         left join dibs.teams t on t.id = u.team_id;
@@ -2709,6 +2799,7 @@ declare
     word text;
     own text[];
     spelling text;
+    place text;
 begin
     if r is null then
         return '{}';
@@ -2734,8 +2825,34 @@ begin
         foreach spelling in array dibs.pinyin_spellings(r.trade) loop
             keys := keys || ('p:' || spelling);
         end loop;
+        if n >= 4 then
+            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2))
+                                      || dibs.pinyin_spellings(left(r.trade, 3))
+                                      || dibs.pinyin_spellings(substr(r.trade, 3)) loop
+                keys := keys || ('p:' || spelling);
+            end loop;
+        end if;
+        if exists (select 1 from dibs.lex_industries w where w.word = r.trade) then
+            foreach place in array r.places loop
+                foreach spelling in array dibs.pinyin_spellings(
+                        coalesce(nullif(split_part(place, '/', 3), ''),
+                                 nullif(split_part(place, '/', 2), ''),
+                                 split_part(place, '/', 1))) loop
+                    keys := keys || ('p:' || spelling);
+                end loop;
+            end loop;
+        end if;
         keys := keys || ('s:' || (select string_agg(ch, '' order by ch collate "C")
                                   from regexp_split_to_table(r.trade, '') ch));
+        for k in 2 .. length(core) loop
+            keys := keys || ('a:' || left(r.trade, 1) || substr(core, k, 1));
+        end loop;
+        foreach place in array r.places loop
+            keys := keys || ('a:' || left(coalesce(nullif(split_part(place, '/', 3), ''),
+                                                   nullif(split_part(place, '/', 2), ''),
+                                                   split_part(place, '/', 1)), 1)
+                                  || left(r.trade, 1));
+        end loop;
         keys := keys || ('c:' || core);
         if r.industry <> '' then
             for k in 1 .. n loop
@@ -2754,6 +2871,17 @@ begin
         if cardinality(own) = 0 then
             own := r.tokens;
         end if;
+        for k in 1 .. cardinality(own) loop
+            if length(own[k]) >= 2 then
+                keys := keys || ('p:' || own[k]);
+            end if;
+            if k < cardinality(own) then
+                keys := keys || ('p:' || own[k] || own[k + 1]);
+                if k + 1 < cardinality(own) then
+                    keys := keys || ('p:' || own[k] || own[k + 1] || own[k + 2]);
+                end if;
+            end if;
+        end loop;
         foreach word in array own loop
             n := length(word);
             continue when n < 3 and word !~ '[0-9]';
@@ -2815,9 +2943,13 @@ $$;
 
 CREATE FUNCTION dibs.parse_name(p text) RETURNS dibs.name_parts
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
+    AS $_$
 declare
-    canonical constant text := lower(dibs.name_canonical(left(p, 200)));
+    -- A stock-market mark in front of a short name, and a share class after it, go first
+    -- (src/domain/company.rs, MARKET_MARKS and SHARE_CLASSES): *ST狮头 is 狮头, 深康佳A 深康佳.
+    canonical constant text := regexp_replace(regexp_replace(lower(dibs.name_canonical(left(p, 200))),
+        '^\s*(s\*st|\*st|sst|st|xd|xr|dr|n|g)(?=[一-鿿㐀-䶿])', ''),
+        '(?<=[一-鿿㐀-䶿])-?[abs]\s*$', '');
     han_chars integer := length(regexp_replace(canonical, '[^一-鿿㐀-䶿]', '', 'g'));
     latin_chars integer := length(regexp_replace(canonical, '[^a-zA-Z]', '', 'g'));
     r dibs.name_parts;
@@ -2830,7 +2962,7 @@ begin
     r.basic := regexp_replace(canonical, '[^[:alnum:]]', '', 'g');
     return r;
 end
-$$;
+$_$;
 
 CREATE FUNCTION dibs.partner_actor(p_partner bigint, OUT actor bigint, OUT partner bigint, OUT owner bigint, OUT refusal text) RETURNS record
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -5215,6 +5347,30 @@ ALTER TABLE dibs.contacts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE dibs.customer_aliases (
+    id bigint NOT NULL,
+    customer_id bigint NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    source text NOT NULL,
+    name_core text DEFAULT ''::text NOT NULL,
+    name_keys text[] DEFAULT '{}'::text[] NOT NULL,
+    added_by bigint,
+    added_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customer_aliases_kind_check CHECK ((kind = ANY (ARRAY['former'::text, 'alias'::text, 'english'::text, 'short'::text]))),
+    CONSTRAINT customer_aliases_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT customer_aliases_source_check CHECK ((source = ANY (ARRAY['rep'::text, 'import'::text, 'merge'::text])))
+);
+
+CREATE SEQUENCE dibs.customer_aliases_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE dibs.customer_aliases_id_seq OWNED BY dibs.customer_aliases.id;
+
 CREATE VIEW dibs.customer_contacts WITH (security_barrier='true') AS
  SELECT c.id,
         CASE
@@ -5831,6 +5987,8 @@ CREATE TABLE dibs.weekly_lead_cohorts (
     converted integer DEFAULT 0 NOT NULL
 );
 
+ALTER TABLE ONLY dibs.customer_aliases ALTER COLUMN id SET DEFAULT nextval('dibs.customer_aliases_id_seq'::regclass);
+
 ALTER TABLE ONLY dibs.analytics_cursor
     ADD CONSTRAINT analytics_cursor_pkey PRIMARY KEY (singleton);
 
@@ -5857,6 +6015,12 @@ ALTER TABLE ONLY dibs.company_rules
 
 ALTER TABLE ONLY dibs.contacts
     ADD CONSTRAINT contacts_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY dibs.customer_aliases
+    ADD CONSTRAINT customer_aliases_customer_id_name_key UNIQUE (customer_id, name);
+
+ALTER TABLE ONLY dibs.customer_aliases
+    ADD CONSTRAINT customer_aliases_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY dibs.customer_merges
     ADD CONSTRAINT customer_merges_pkey PRIMARY KEY (id);
@@ -6023,6 +6187,12 @@ CREATE INDEX contacts_customer_id_idx ON dibs.contacts USING btree (customer_id)
 
 CREATE INDEX contacts_reports_to_idx ON dibs.contacts USING btree (reports_to);
 
+CREATE INDEX customer_aliases_core ON dibs.customer_aliases USING btree (name_core);
+
+CREATE INDEX customer_aliases_customer ON dibs.customer_aliases USING btree (customer_id);
+
+CREATE INDEX customer_aliases_keys ON dibs.customer_aliases USING gin (name_keys);
+
 CREATE INDEX customer_merges_drop ON dibs.customer_merges USING btree (drop_id) WHERE (undone_at IS NULL);
 
 CREATE INDEX customers_company ON dibs.customers USING btree (company_id) WHERE (status = 'active'::dibs.record_status);
@@ -6137,6 +6307,10 @@ CREATE INDEX shadow_people_by_person ON dibs.shadow_people USING btree (user_id,
 
 CREATE INDEX users_partner ON dibs.users USING btree (partner_id) WHERE (partner_id IS NOT NULL);
 
+CREATE TRIGGER customer_aliases_keys BEFORE INSERT OR UPDATE OF name ON dibs.customer_aliases FOR EACH ROW EXECUTE FUNCTION dibs.alias_keys();
+
+CREATE TRIGGER customer_merges_aliases AFTER INSERT ON dibs.customer_merges FOR EACH ROW EXECUTE FUNCTION dibs.alias_on_merge();
+
 CREATE TRIGGER customers_10_forms BEFORE INSERT OR UPDATE OF name, phone, email, email_domain ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_forms();
 
 CREATE TRIGGER customers_11_keys BEFORE INSERT OR UPDATE OF name, name_keys, country ON dibs.customers FOR EACH ROW EXECUTE FUNCTION dibs.customer_keys();
@@ -6191,6 +6365,12 @@ ALTER TABLE ONLY dibs.contacts
 
 ALTER TABLE ONLY dibs.contacts
     ADD CONSTRAINT contacts_reports_to_fkey FOREIGN KEY (reports_to) REFERENCES dibs.contacts(id);
+
+ALTER TABLE ONLY dibs.customer_aliases
+    ADD CONSTRAINT customer_aliases_added_by_fkey FOREIGN KEY (added_by) REFERENCES dibs.users(id);
+
+ALTER TABLE ONLY dibs.customer_aliases
+    ADD CONSTRAINT customer_aliases_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES dibs.customers(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY dibs.customer_merges
     ADD CONSTRAINT customer_merges_drop_id_fkey FOREIGN KEY (drop_id) REFERENCES dibs.customers(id);
@@ -6324,6 +6504,8 @@ ALTER TABLE dibs.company_overrides ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE dibs.contacts ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE dibs.customer_aliases ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE dibs.customer_merges ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE dibs.customers ENABLE ROW LEVEL SECURITY;
@@ -6375,6 +6557,10 @@ CREATE POLICY visible ON dibs.company_overrides FOR SELECT USING ((( SELECT dibs
 CREATE POLICY visible ON dibs.contacts FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (EXISTS ( SELECT 1
    FROM dibs.customers c
   WHERE (c.id = contacts.customer_id)))));
+
+CREATE POLICY visible ON dibs.customer_aliases FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM dibs.customers c
+  WHERE (c.id = customer_aliases.customer_id))));
 
 CREATE POLICY visible ON dibs.customer_merges FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (merged_by = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
 
@@ -6429,6 +6615,22 @@ GRANT USAGE ON SCHEMA dibs TO dibs_rep;
 GRANT USAGE ON SCHEMA dibs TO dibs_manager;
 GRANT USAGE ON SCHEMA dibs TO dibs_admin;
 GRANT USAGE ON SCHEMA dibs TO dibs_partner;
+
+REVOKE ALL ON FUNCTION dibs.alias_add(p_customer bigint, p_name text, p_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.alias_add(p_customer bigint, p_name text, p_kind text) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.alias_add(p_customer bigint, p_name text, p_kind text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.alias_add(p_customer bigint, p_name text, p_kind text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.alias_add(p_customer bigint, p_name text, p_kind text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.alias_keys() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.alias_on_merge() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.aliases_of(p_customer bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.aliases_of(p_customer bigint) TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.aliases_of(p_customer bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.aliases_of(p_customer bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.aliases_of(p_customer bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.analytics_lag() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.analytics_lag() TO dibs_viewer;
@@ -7460,6 +7662,11 @@ GRANT SELECT ON TABLE dibs.contact_details TO dibs_rep;
 GRANT SELECT ON TABLE dibs.contact_details TO dibs_manager;
 GRANT SELECT ON TABLE dibs.contact_details TO dibs_viewer;
 GRANT SELECT ON TABLE dibs.contact_details TO dibs_admin;
+
+GRANT SELECT ON TABLE dibs.customer_aliases TO dibs_viewer;
+GRANT SELECT ON TABLE dibs.customer_aliases TO dibs_rep;
+GRANT SELECT ON TABLE dibs.customer_aliases TO dibs_manager;
+GRANT SELECT ON TABLE dibs.customer_aliases TO dibs_admin;
 
 GRANT SELECT ON TABLE dibs.customer_contacts TO dibs_rep;
 GRANT SELECT ON TABLE dibs.customer_contacts TO dibs_manager;

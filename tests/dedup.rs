@@ -815,3 +815,163 @@ async fn phone_and_domain_rules_block_or_warn_as_configured() {
         .expect_err("blocked for direct inserts too");
     assert_eq!(err.code().map(|c| c.code()), Some("DB001"));
 }
+
+/// Issue 18: a merge keeps the dropped record's name as a name of the kept one; a later check
+/// of that name finds the kept company, says which name matched, and a new record of that
+/// name joins the kept customer's company. A rep adds an English name; only the owner (or a
+/// manager of theirs) may. An English name and a short name find the Chinese customer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_merged_name_and_other_names_find_their_company() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 2, 100).await;
+    let admin = db.client().await;
+    let ids: Vec<i64> = admin
+        .query(
+            "insert into dibs.customers (name, owner_id, owned_since, team_id)
+             values ('华夏幸福基业股份有限公司', $1, now(), $2),
+                    ('廊坊京御房地产开发有限公司', null, null, null),
+                    ('湖北武昌鱼股份有限公司', null, null, null),
+                    ('中国交通建设股份有限公司', null, null, null)
+             returning id",
+            &[&org.reps[0].0, &org.team],
+        )
+        .await
+        .expect("customers")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let (keep, drop) = (ids[0], ids[1]);
+    let manager = as_person(&db, &org.manager.1).await;
+    let merged: bool = manager
+        .query_one("select (dibs.merge_customers($1, $2)).ok", &[&keep, &drop])
+        .await
+        .expect("merge")
+        .get(0);
+    assert!(merged);
+    let kept_names: Vec<(String, String)> = manager
+        .query("select name, source from dibs.aliases_of($1)", &[&keep])
+        .await
+        .expect("aliases")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        kept_names,
+        vec![(
+            "廊坊京御房地产开发有限公司".to_string(),
+            "merge".to_string()
+        )]
+    );
+
+    let weights = load_weights(&admin, Entity::Customer, Entity::Customer)
+        .await
+        .expect("weights");
+    let rep = as_person(&db, &org.reps[1].1).await;
+    let by_old_name = check(
+        &rep,
+        &Draft {
+            name: "廊坊京御房地产开发有限公司".into(),
+            ..Draft::default()
+        },
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("check");
+    assert_eq!(by_old_name[0].id, keep, "{by_old_name:?}");
+    assert!(by_old_name[0].duplicate, "{by_old_name:?}");
+    assert!(
+        by_old_name[0].why.iter().any(
+            |w| matches!(w, Why::AlsoKnownAs { alias } if alias == "廊坊京御房地产开发有限公司")
+        ),
+        "{by_old_name:?}"
+    );
+    // A lead of the old name is the kept customer's company (one owner per company).
+    let lead_company: i64 = admin
+        .query_one(
+            "insert into dibs.leads (pool_id, company_name) values ($1, '廊坊京御房地产开发有限公司')
+             returning company_id",
+            &[&org.pool],
+        )
+        .await
+        .expect("lead")
+        .get(0);
+    let keep_company: i64 = scalar(
+        &admin,
+        &format!("select company_id from dibs.customers where id = {keep}"),
+    )
+    .await;
+    assert_eq!(lead_company, keep_company);
+
+    // Only the owner (or a manager of theirs) names a customer; the refusal is recorded.
+    let refused: (bool, String) = rep
+        .query_one(
+            "select (r).ok, (r).reason from dibs.alias_add($1, 'CFLD', 'english') r",
+            &[&keep],
+        )
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .expect("alias_add");
+    assert_eq!(refused, (false, "not_permitted".to_string()));
+    let owner = as_person(&db, &org.reps[0].1).await;
+    let added: bool = owner
+        .query_one(
+            "select (dibs.alias_add($1, 'China Fortune Land Development', 'english')).ok",
+            &[&keep],
+        )
+        .await
+        .expect("alias_add")
+        .get(0);
+    assert!(added);
+    let by_english = check(
+        &rep,
+        &Draft {
+            name: "China Fortune Land Development Co Ltd".into(),
+            ..Draft::default()
+        },
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("check");
+    assert_eq!(by_english[0].id, keep, "{by_english:?}");
+
+    // Without any alias: the pinyin of an English name finds the company and judges it the
+    // same; an abbreviation (中国交建) comes up in the live panel's top 5.
+    let abbreviation = check(
+        &rep,
+        &Draft {
+            name: "中国交建".into(),
+            ..Draft::default()
+        },
+        Entity::Customer,
+        5,
+        &weights,
+    )
+    .await
+    .expect("check");
+    assert!(
+        abbreviation.iter().any(|m| m.id == ids[3]),
+        "{abbreviation:?}"
+    );
+    for (typed, expected) in [("Hubei Wuchangyu Co Ltd", ids[2])] {
+        let found = check(
+            &rep,
+            &Draft {
+                name: typed.into(),
+                ..Draft::default()
+            },
+            Entity::Customer,
+            5,
+            &weights,
+        )
+        .await
+        .expect("check");
+        assert!(
+            found.iter().any(|m| m.id == expected && m.duplicate),
+            "{typed}: {found:?}"
+        );
+    }
+}

@@ -194,6 +194,15 @@ begin
             from dibs.leads l
             where l.name_core = v_core and l.name_branch = new.name_branch and l.status in ('new', 'working')
               and l.id is distinct from v_self_lead and not l.company_pinned
+            union all
+            -- A name a customer is also known as (a former name, the name of a record merged
+            -- into it) is that customer's company too; its regions are the alias's own, so
+            -- only codes can disagree.
+            select c.company_id, false,
+                   v_code is null or not c.uscc_valid or c.uscc = v_code
+            from dibs.customer_aliases a join dibs.customers c on c.id = a.customer_id
+            where a.name_core = v_core and new.name_branch = '' and c.status = 'active'
+              and c.id is distinct from v_self_customer and not c.company_pinned
         ), companies as (
             select company_id, bool_and(fits) as all_fit, bool_or(fits and placed) as placed_fit
             from named where company_id is not null group by company_id

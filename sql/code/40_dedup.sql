@@ -12,7 +12,7 @@ create function dibs.dedup_candidates_unrestricted(p_name text, p_uscc text defa
                                       p_limit integer default 50)
 returns table (entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean,
                phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
-               team_name text, status text, via text, country text)
+               team_name text, status text, via text, country text, aliases text[])
 language plpgsql stable security definer set search_path = dibs, pg_temp
 set pg_trgm.similarity_threshold = 0.5
 -- Every probe has its index, read by a bitmap scan. A key array of twenty keys is estimated
@@ -57,6 +57,11 @@ begin
             (select c.id, 'keys' from dibs.customers c
              where c.name_keys && v_keys and c.status = 'active' limit p_limit)
             union all
+            -- The names customers are also known as (曾用名, 别名, English names).
+            (select a.customer_id, 'alias' from dibs.customer_aliases a
+             join dibs.customers c on c.id = a.customer_id and c.status = 'active'
+             where a.name_keys && v_keys limit p_limit)
+            union all
             (select c.id, 'prefix' from dibs.customers c
              where length(v_core) between 1 and 6 and c.name_core like replace(replace(v_core, '%', ''), '_', '') || '%'
                and c.status = 'active'
@@ -69,7 +74,9 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'customer'::text, c.id, c.name, c.name_core, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain,
-               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via, c.country
+               c.parent_id, c.owner_id, u.display_name, t.name, c.status::text, best.via, c.country,
+               coalesce((select array_agg(x.name order by x.id) from dibs.customer_aliases x
+                         where x.customer_id = c.id), '{}')
         from best join dibs.customers c on c.id = best.id
         left join dibs.users u on u.id = c.owner_id
         left join dibs.teams t on t.id = coalesce(c.team_id, u.team_id);
@@ -103,7 +110,8 @@ begin
             select h.id, string_agg(distinct h.via, ',') as via from hits h group by h.id
         )
         select 'lead'::text, l.id, l.company_name, l.name_core, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain,
-               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via, l.country
+               null::bigint, l.owner_id, u.display_name, t.name, l.status::text, best.via, l.country,
+               '{}'::text[]
         from best join dibs.leads l on l.id = best.id
         left join dibs.users u on u.id = l.owner_id
         left join dibs.teams t on t.id = u.team_id;
@@ -265,11 +273,11 @@ create function dibs.dedup_candidates(p_name text, p_uscc text default null, p_p
                                       p_limit integer default 50)
 returns table (entity text, id bigint, name text, name_core text, uscc text, uscc_valid boolean,
                phone_e164 text, email_domain text, parent_id bigint, owner_id bigint, owner_name text,
-               team_name text, status text, via text, country text)
+               team_name text, status text, via text, country text, aliases text[])
 language sql stable security definer set search_path = dibs, pg_temp as $$
     select c.entity, c.id, c.name, c.name_core, c.uscc, c.uscc_valid,
            case when c.phone_e164 = dibs.phone_e164(p_phone) then c.phone_e164 end,
            case when c.email_domain = dibs.company_domain(p_email) then c.email_domain end,
-           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via, c.country
+           c.parent_id, c.owner_id, c.owner_name, c.team_name, c.status, c.via, c.country, c.aliases
     from dibs.dedup_candidates_unrestricted(p_name, p_uscc, p_phone, p_email, p_against, p_limit) c
 $$;

@@ -1,4 +1,4 @@
--- requires: 0011
+-- requires: 0012
 -- Privileges in their final form. Applied after every other code file whenever code or schema
 -- changes, so they converge: what is written here is what the database grants.
 --
@@ -43,7 +43,8 @@ grant select on
     dibs.settings, dibs.user_scopes, dibs.audit_log, dibs.opportunity_log,
     dibs.lex_places, dibs.lex_industries, dibs.lex_pinyin, dibs.lex_generic_en,
     dibs.companies, dibs.company_rules, dibs.company_overrides,
-    dibs.partner_tiers, dibs.partners, dibs.partner_reviews, dibs.partner_checks
+    dibs.partner_tiers, dibs.partners, dibs.partner_reviews, dibs.partner_checks,
+    dibs.customer_aliases
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 grant select on dibs.registrations, dibs.followups, dibs.partners, dibs.partner_tiers,
     dibs.schema_migrations, dibs.schema_code, dibs.user_scopes to dibs_partner;
@@ -132,6 +133,11 @@ grant execute on function
 to dibs_rep, dibs_manager, dibs_admin;
 grant execute on function dibs.merge_customers(bigint, bigint, bigint), dibs.unmerge_customers(bigint, bigint)
     to dibs_manager, dibs_admin;
+-- Names a customer is also known as: read by whoever sees it; added through the checked
+-- function (callable by all, so a refusal is recorded).
+grant execute on function dibs.aliases_of(bigint) to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+grant execute on function dibs.alias_add(bigint, text, text)
+    to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
 -- A manager's assignment preview says which leads belong to companies someone else holds.
 grant execute on function dibs.company_holder(bigint, dibs.entity_kind, bigint, bigint, bigint)
     to dibs_manager, dibs_admin;

@@ -137,6 +137,18 @@ pub enum CustomerAction {
     Unmerge {
         merge: i64,
     },
+    /// Record a name the customer is also known as (曾用名, 别名, English name, 简称): the
+    /// duplicate check then finds the customer by it.
+    Alias {
+        id: i64,
+        name: String,
+        #[arg(long, value_enum, default_value_t = AliasKind::Alias)]
+        kind: AliasKind,
+    },
+    /// The names a customer is also known as.
+    Aliases {
+        id: i64,
+    },
     /// Put a customer under another in the group tree (admins); cycles are refused.
     Reparent {
         id: i64,
@@ -144,6 +156,30 @@ pub enum CustomerAction {
         #[arg(long)]
         parent: Option<i64>,
     },
+}
+
+/// What kind of other name a customer goes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AliasKind {
+    /// 曾用名: a name it had before.
+    Former,
+    /// 别名: another name it is known by (工行).
+    Alias,
+    /// 英文名.
+    English,
+    /// 简称.
+    Short,
+}
+
+impl AliasKind {
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            AliasKind::Former => "former",
+            AliasKind::Alias => "alias",
+            AliasKind::English => "english",
+            AliasKind::Short => "short",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -285,11 +321,20 @@ pub async fn customer(
     action: CustomerAction,
     output: &Output,
 ) -> Result<ExitCode, Error> {
-    if let CustomerAction::Reparent { id, parent } = action {
-        return super::users::reparent(target, id, parent, output).await;
+    match action {
+        CustomerAction::Reparent { id, parent } => {
+            return super::users::reparent(target, id, parent, output).await;
+        }
+        CustomerAction::Alias { id, name, kind } => {
+            return super::users::alias_add(target, id, &name, kind.as_sql(), output).await;
+        }
+        CustomerAction::Aliases { id } => return super::users::aliases(target, id, output).await,
+        _ => {}
     }
     let actions = match action {
-        CustomerAction::Reparent { .. } => Vec::new(),
+        CustomerAction::Reparent { .. }
+        | CustomerAction::Alias { .. }
+        | CustomerAction::Aliases { .. } => Vec::new(),
         CustomerAction::Claim(args) => args.actions(Entity::Customer),
         CustomerAction::Release(ids) => ids.ids.into_iter().map(Action::ReleaseCustomer).collect(),
         CustomerAction::Register {

@@ -334,6 +334,44 @@ pub async fn run(
     }
 }
 
+/// `dibs customer alias`: one checked call; who may is the database's to say.
+pub(super) async fn alias_add(
+    target: &DatabaseTarget,
+    id: i64,
+    name: &str,
+    kind: &str,
+    output: &Output,
+) -> Result<ExitCode, Error> {
+    let client = db::connect(&target.config).await?;
+    let outcome = admin::alias_add(&client, id, name, kind).await?;
+    Ok(print(
+        &outcome,
+        output,
+        &format!("customer alias {id} {name}"),
+    ))
+}
+
+/// `dibs customer aliases`: the names a customer is also known as.
+pub(super) async fn aliases(
+    target: &DatabaseTarget,
+    id: i64,
+    output: &Output,
+) -> Result<ExitCode, Error> {
+    let client = db::connect(&target.config).await?;
+    let aliases = admin::aliases_of(&client, id).await?;
+    if output.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&aliases).unwrap_or_default()
+        );
+    } else {
+        for alias in &aliases {
+            println!("{}\t{}\t{}", alias.name, alias.kind, alias.source);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `dibs customer reparent`: one checked call; cycles and non-admins are refused.
 pub(super) async fn reparent(
     target: &DatabaseTarget,

@@ -79,6 +79,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_companies"),
     migration!(10, "0010_analytics"),
     migration!(11, "0011_partners"),
+    migration!(12, "0012_aliases"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).
@@ -90,6 +91,7 @@ pub const CODE: &[CodeFile] = &[
     code!("30_ownership.sql"),
     code!("32_companies.sql"),
     code!("40_dedup.sql"),
+    code!("42_aliases.sql"),
     code!("50_drafts_merges.sql"),
     code!("60_security.sql"),
     code!("61_users.sql"),

@@ -164,8 +164,13 @@ fn relation_name(prefix: &'static str, relation: PartRelation) -> &'static str {
 pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
     let mut features = Vec::with_capacity(12);
     let trade = trade_relation(&a.trade, &b.trade);
+    // An abbreviation's trade name is chosen characters, not a slip: 交建 against 交通 is
+    // not "one character different" (evidence against) but the way 中国交建 is made.
+    let abbreviated =
+        matches!(trade, TradeRelation::Other | TradeRelation::OneDifferent) && abbreviates(a, b);
     features.push((
         match trade {
+            _ if abbreviated => "trade_abbreviated",
             TradeRelation::Equal => "trade_equal",
             TradeRelation::Homophone => "trade_homophone",
             TradeRelation::Transposed => "trade_transposed",
@@ -213,7 +218,10 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
         features.push(("trade_is_industry", 1.0));
     }
     for (prefix, relation) in [
-        ("industry", industry_relation(industry_of(a), industry_of(b))),
+        (
+            "industry",
+            industry_relation(industry_of(a), industry_of(b)),
+        ),
         ("region", region_relation(a, b)),
         ("form", form_relation(a, b)),
     ] {
@@ -250,6 +258,49 @@ fn abbreviation_source(parts: &Parts) -> Vec<char> {
     chars.extend(parts.trade.chars());
     chars.extend(parts.industry.chars());
     chars
+}
+
+/// The name with the shorter core is an ordered selection of the other's characters (its
+/// places' first characters, 字号 and 行业), starting where the other's trade name or a place
+/// starts: 中国交建 from 中国交通建设, 上汽 from 上海汽车.
+fn abbreviates(a: &Parts, b: &Parts) -> bool {
+    let (core_a, core_b) = (a.core(), b.core());
+    let (short, long) = if core_a.chars().count() < core_b.chars().count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let short_core: Vec<char> = short.core().chars().collect();
+    let long_trade: Vec<char> = long.trade.chars().collect();
+    if short_core.len() < 2 || long_trade.is_empty() || core_a == core_b {
+        return false;
+    }
+    let starts_well = long_trade.first() == short_core.first()
+        || long
+            .places
+            .iter()
+            .any(|p| p.name().chars().next() == short_core.first().copied());
+    starts_well && is_subsequence(&short_core, &abbreviation_source(long))
+}
+
+/// `short` is made of the first characters of the full name's words, in order (交通|建设 →
+/// 交建, 上海|汽车 → 上汽): the usual way an abbreviation is formed, much rarer by chance than
+/// any selection of characters. Words: each stated place, then 字号 and 行业 in twos.
+fn initials_of(short: &[char], long: &Parts) -> bool {
+    let mut words: Vec<Vec<char>> = long
+        .places
+        .iter()
+        .map(|p| p.name().chars().collect())
+        .collect();
+    for part in [&long.trade, &long.industry] {
+        let chars: Vec<char> = part.chars().collect();
+        words.extend(chars.chunks(2).map(<[char]>::to_vec));
+    }
+    let mut rest = words.iter();
+    short.len() >= 2
+        && short
+            .iter()
+            .all(|c| rest.any(|word| word.first() == Some(c)))
 }
 
 /// The length of the longest common subsequence of two texts.
@@ -298,27 +349,21 @@ fn short_name_features(a: &Parts, b: &Parts, trade: TradeRelation) -> Vec<Featur
     if short_core.len() < 2 || long_trade.is_empty() || core_a == core_b {
         return features;
     }
-    if matches!(trade, TradeRelation::Other | TradeRelation::OneDifferent) {
-        let source = abbreviation_source(long);
-        let starts_well = long_trade.first() == short_core.first()
-            || long
-                .places
-                .iter()
-                .any(|p| p.name().chars().next() == short_core.first().copied());
-        if starts_well && is_subsequence(&short_core, &source) {
-            features.push(("short_abbreviation", 1.0));
+    if matches!(trade, TradeRelation::Other | TradeRelation::OneDifferent) && abbreviates(a, b) {
+        features.push(("short_abbreviation", 1.0));
+        if initials_of(&short_core, long) {
+            features.push(("short_initials", 1.0));
         }
     }
     // How much of the shorter name, as written, is found in order in the longer one: a short
     // name is made of the full name's characters (宁波杉杉股份有限公司 → 杉杉股份); two
     // companies that share a first word do not share the rest (东方航空 / 东方锆业).
-    let (short_basic, long_basic): (Vec<char>, Vec<char>) = if short.basic.chars().count()
-        <= long.basic.chars().count()
-    {
-        (short.basic.chars().collect(), long.basic.chars().collect())
-    } else {
-        (long.basic.chars().collect(), short.basic.chars().collect())
-    };
+    let (short_basic, long_basic): (Vec<char>, Vec<char>) =
+        if short.basic.chars().count() <= long.basic.chars().count() {
+            (short.basic.chars().collect(), long.basic.chars().collect())
+        } else {
+            (long.basic.chars().collect(), short.basic.chars().collect())
+        };
     if !short_basic.is_empty() {
         let common = common_subsequence(&short_basic, &long_basic);
         features.push((
@@ -326,10 +371,7 @@ fn short_name_features(a: &Parts, b: &Parts, trade: TradeRelation) -> Vec<Featur
             (short_basic.len() - common) as f64 / short_basic.len() as f64,
         ));
     }
-    let kept = long_trade
-        .iter()
-        .filter(|c| short_core.contains(c))
-        .count();
+    let kept = long_trade.iter().filter(|c| short_core.contains(c)).count();
     features.push(("short_keeps_trade", kept as f64 / long_trade.len() as f64));
     features
 }

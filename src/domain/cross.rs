@@ -53,9 +53,13 @@ fn place_spellings() -> &'static HashSet<String> {
 fn stated_place_spellings(parts: &Parts) -> HashSet<String> {
     let mut out = HashSet::new();
     for place in &parts.places {
-        for level in [Some(&place.province), place.city.as_ref(), place.county.as_ref()]
-            .into_iter()
-            .flatten()
+        for level in [
+            Some(&place.province),
+            place.city.as_ref(),
+            place.county.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             let chars: Vec<char> = level.chars().collect();
             out.extend(spellings(&chars));
@@ -228,8 +232,22 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
 fn is_weak_word(word: &str) -> bool {
     matches!(
         word,
-        "集团" | "控股" | "公司" | "有限" | "股份" | "国际" | "中国" | "华" | "实业" | "工业"
-            | "产业" | "发展" | "开发" | "投资" | "国家" | "新"
+        "集团"
+            | "控股"
+            | "公司"
+            | "有限"
+            | "股份"
+            | "国际"
+            | "中国"
+            | "华"
+            | "实业"
+            | "工业"
+            | "产业"
+            | "发展"
+            | "开发"
+            | "投资"
+            | "国家"
+            | "新"
     )
 }
 
@@ -257,7 +275,10 @@ mod tests {
             &parse("汕头万顺包装材料股份有限公司"),
             &parse("Shantou Wanshun Package Material"),
         );
-        assert!(has(&f, "x_trade_spelled") && has(&f, "x_region_equal"), "{f:?}");
+        assert!(
+            has(&f, "x_trade_spelled") && has(&f, "x_region_equal"),
+            "{f:?}"
+        );
         assert!(has(&f, "x_words_found"), "{f:?}");
     }
 
@@ -268,7 +289,13 @@ mod tests {
             &parse("Jiangsu Dongfang Group"),
         );
         assert!(has(&f, "x_region_conflict"), "{f:?}");
-        let f = cross_features(&parse("漫步者科技股份有限公司"), &parse("Edifier Technology"));
-        assert!(!has(&f, "x_trade_spelled") && !has(&f, "x_trade_start_spelled"), "{f:?}");
+        let f = cross_features(
+            &parse("漫步者科技股份有限公司"),
+            &parse("Edifier Technology"),
+        );
+        assert!(
+            !has(&f, "x_trade_spelled") && !has(&f, "x_trade_start_spelled"),
+            "{f:?}"
+        );
     }
 }

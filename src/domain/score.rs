@@ -34,6 +34,9 @@ pub struct Keyed {
     pub phone_e164: Option<String>,
     pub domain: Option<String>,
     pub country: Option<String>,
+    /// A stored company's other names (曾用名, 别名, English name), each with the same code,
+    /// phone, domain and country: the check compares the draft with every one.
+    pub aliases: Vec<Keyed>,
 }
 
 impl Keyed {
@@ -53,18 +56,30 @@ impl Keyed {
                 .as_deref()
                 .map(|c| c.trim().to_ascii_uppercase())
                 .filter(|c| !c.is_empty()),
+            aliases: Vec::new(),
         }
     }
 
     pub fn stored(stored: &StoredKeys) -> Keyed {
-        Keyed {
+        let record = Keyed {
             name: stored.name.clone(),
             parts: parse(&stored.name),
             uscc: stored.uscc.clone().filter(|_| stored.uscc_valid),
             phone_e164: stored.phone_e164.clone(),
             domain: stored.domain.clone(),
             country: stored.country.clone(),
-        }
+            aliases: Vec::new(),
+        };
+        let aliases = stored
+            .aliases
+            .iter()
+            .map(|alias| Keyed {
+                name: alias.clone(),
+                parts: parse(alias),
+                ..record.clone()
+            })
+            .collect();
+        Keyed { aliases, ..record }
     }
 }
 
@@ -77,6 +92,8 @@ pub struct StoredKeys {
     pub phone_e164: Option<String>,
     pub domain: Option<String>,
     pub country: Option<String>,
+    /// Names the company is also known as (曾用名, 别名, English name): each is compared too.
+    pub aliases: Vec<String>,
 }
 
 /// Why a record came up (the largest contributions to its score, in words when shown).
@@ -263,8 +280,23 @@ fn on_mixed_scale(p: f64, threshold: f64) -> f64 {
 const PHONE_ALONE: f64 = 0.35;
 const DOMAIN_ALONE: f64 = 0.4;
 
+/// The score of a stored record for a draft: against its name, and against each name it is
+/// also known as (the best wins, and says which name matched).
 pub fn score(draft: &Keyed, stored: &Keyed, weights: &Weights) -> Scored {
-    score_with(shipped(), draft, stored, weights)
+    let mut best = score_with(shipped(), draft, stored, weights);
+    for alias in &stored.aliases {
+        let mut by_alias = score_with(shipped(), draft, alias, weights);
+        if by_alias.score > best.score {
+            by_alias.why.insert(
+                0,
+                Why::AlsoKnownAs {
+                    alias: alias.name.clone(),
+                },
+            );
+            best = by_alias;
+        }
+    }
+    best
 }
 
 /// The score under a given model (the fit compares candidates with it).
@@ -373,7 +405,7 @@ fn reasons(logistic: &Logistic, features: &[Feature], a: &Keyed, b: &Keyed) -> V
             "trade_transposed" | "base_reordered" => Why::Transposed,
             "trade_one_missing" => Why::OneCharMissing,
             "trade_contains" | "short_keeps_trade" if weight > 0.0 => Why::ShortName,
-            "short_abbreviation" if weight > 0.0 => Why::Abbreviation,
+            "short_abbreviation" | "trade_abbreviated" if weight > 0.0 => Why::Abbreviation,
             "trade_one_different" => Why::OneCharDifferent,
             "trade_other" if weight < 0.0 => Why::DifferentTradeName,
             "base_one_edit" | "base_two_edits" | "base_similarity" | "sorted_similarity"

@@ -1,5 +1,5 @@
 //! The database's administration functions (`dibs.user_*`, `transfer_all`, `undo_transfer`,
-//! `reparent_customer`, in sql/code/61_users.sql and 71_repair.sql): one call shape, one
+//! `reparent_customer`, `alias_add`, in sql/code/61_users.sql, 71_repair.sql and 42_aliases.sql): one call shape, one
 //! answer, one way to say it. The CLI and the app both use it; the database decides who may.
 
 use serde::Serialize;
@@ -130,6 +130,49 @@ pub async fn reparent<C: GenericClient>(
         &[&customer, &parent],
     )
     .await
+}
+
+/// Adds a name `customer` is also known as (`kind`: former, alias, english or short).
+pub async fn alias_add<C: GenericClient>(
+    client: &C,
+    customer: i64,
+    name: &str,
+    kind: &str,
+) -> Result<AdminOutcome, Error> {
+    call(
+        client,
+        "dibs.alias_add($1, $2, $3)",
+        &[&customer, &name, &kind],
+    )
+    .await
+}
+
+/// A name a customer is also known as, and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alias {
+    pub name: String,
+    pub kind: String,
+    pub source: String,
+}
+
+pub async fn aliases_of<C: GenericClient>(client: &C, customer: i64) -> Result<Vec<Alias>, Error> {
+    let rows = client
+        .query(
+            "select name, kind, source from dibs.aliases_of($1)",
+            &[&customer],
+        )
+        .await
+        .map_err(Error::doing(
+            "reading the names a customer is also known as",
+        ))?;
+    Ok(rows
+        .iter()
+        .map(|r| Alias {
+            name: r.get(0),
+            kind: r.get(1),
+            source: r.get(2),
+        })
+        .collect())
 }
 
 pub async fn transfer_all<C: GenericClient>(

@@ -61,7 +61,7 @@ pub async fn candidates<C: GenericClient>(
 ) -> Result<Vec<Candidate>, Error> {
     let rows = client
         .query(
-            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status, country
+            "select entity, id, name, name_core, uscc, uscc_valid, phone_e164, email_domain, owner_name, team_name, status, country, aliases
              from dibs.dedup_candidates($1, $2, $3, $4, $5, 50)",
             &[&name, &uscc, &phone, &email, &against.as_sql()],
         )
@@ -78,6 +78,7 @@ pub async fn candidates<C: GenericClient>(
                 phone_e164: row.get(6),
                 domain: row.get(7),
                 country: row.get(11),
+                aliases: row.get(12),
             },
             owner: row.get(8),
             team: row.get(9),

@@ -122,12 +122,18 @@ pub async fn stage(client: &mut Client, rows: &[StagedRow]) -> Result<(), Error>
 }
 
 const CUSTOMER_CANDIDATES: &str = "
-    select i.line, c.id, c.name, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain, c.country
+    select i.line, c.id, c.name, c.uscc, c.uscc_valid, c.phone_e164, c.email_domain, c.country,
+           coalesce((select array_agg(x.name order by x.id) from dibs.customer_aliases x
+                     where x.customer_id = c.id), '{}')
     from import_rows i
     cross join lateral (
         (select c.id from dibs.customers c where c.name_keys && i.exact and c.status = 'active' limit 10)
         union
         (select c.id from dibs.customers c where c.name_keys && i.keys and c.status = 'active' limit 20)
+        union
+        (select a.customer_id from dibs.customer_aliases a
+         join dibs.customers c on c.id = a.customer_id and c.status = 'active'
+         where a.name_keys && i.keys limit 10)
         union
         (select c.id from dibs.customers c
          where i.uscc is not null and c.uscc = i.uscc and c.uscc_valid and c.status = 'active' limit 3)
@@ -142,7 +148,8 @@ const CUSTOMER_CANDIDATES: &str = "
     where i.line between $1 and $2";
 
 const LEAD_CANDIDATES: &str = "
-    select i.line, l.id, l.company_name, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain, l.country
+    select i.line, l.id, l.company_name, l.uscc, l.uscc_valid, l.phone_e164, l.email_domain, l.country,
+           '{}'::text[]
     from import_rows i
     cross join lateral (
         (select l.id from dibs.leads l
@@ -201,6 +208,7 @@ pub async fn candidates(
                 phone_e164: r.get(5),
                 domain: r.get(6),
                 country: r.get(7),
+                aliases: r.get(8),
             },
         })
         .collect())
