@@ -406,9 +406,13 @@ begin
         foreach spelling in array dibs.pinyin_spellings(r.trade) loop
             keys := keys || ('p:' || spelling);
         end loop;
+        if n >= 3 then
+            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2)) loop
+                keys := keys || ('p:' || spelling);
+            end loop;
+        end if;
         if n >= 4 then
-            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2))
-                                      || dibs.pinyin_spellings(left(r.trade, 3))
+            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 3))
                                       || dibs.pinyin_spellings(substr(r.trade, 3)) loop
                 keys := keys || ('p:' || spelling);
             end loop;

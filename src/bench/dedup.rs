@@ -28,6 +28,15 @@ pub struct LiveQuality {
     pub misses: Vec<(String, String)>,
 }
 
+/// The live check across scripts: every record of one script stored as a customer, every
+/// record of the other typed; is a record of its company in the top 5? Beside the matcher
+/// before issue 12 in the same run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CrossLive {
+    /// (stored script, typed script, queries, top-5 share, baseline top-5 share)
+    pub directions: Vec<(String, String, usize, f64, f64)>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SetQuality {
     pub set: String,
@@ -38,6 +47,7 @@ pub struct SetQuality {
     pub baseline: Quality,
     pub baseline_seconds: f64,
     pub live: Option<LiveQuality>,
+    pub cross: Option<CrossLive>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -118,6 +128,14 @@ impl QualityReport {
                     let _ = writeln!(out, "    not in the top 5: {typed} → {stored}");
                 }
             }
+            if let Some(cross) = &set.cross {
+                for (stored, typed, queries, top5, baseline) in &cross.directions {
+                    let _ = writeln!(
+                        out,
+                        "  live check across scripts, {typed} typed against {stored} stored ({queries} names): top-5 {top5:.3}; baseline top-5 {baseline:.3}"
+                    );
+                }
+            }
         }
         out
     }
@@ -172,11 +190,27 @@ pub async fn dedup_quality(
             .map(|(a, b)| ordered(&set.records[a].id, &set.records[b].id))
             .collect();
         let baseline_seconds = started.elapsed().as_secs_f64();
-        let live = if live && !set.entity.is_empty() {
+        let live_run = live;
+        let live = if live_run && !set.entity.is_empty() && set.script.is_empty() {
             let scratch = Scratch::create(target).await?;
             let result = live_quality(&scratch.config, set).await;
             scratch.cleanup().await?;
             Some(result?)
+        } else {
+            None
+        };
+        let cross = if live_run && !set.script.is_empty() {
+            let mut cross = CrossLive::default();
+            for (stored, typed) in [("zh", "en"), ("en", "zh")] {
+                let scratch = Scratch::create(target).await?;
+                let result = cross_direction(&scratch.config, set, stored, typed).await;
+                scratch.cleanup().await?;
+                let (queries, top5, baseline) = result?;
+                cross
+                    .directions
+                    .push((stored.into(), typed.into(), queries, top5, baseline));
+            }
+            Some(cross)
         } else {
             None
         };
@@ -188,6 +222,7 @@ pub async fn dedup_quality(
             baseline: quality(set, &old),
             baseline_seconds,
             live,
+            cross,
         });
     }
     Ok(report)
@@ -304,6 +339,80 @@ async fn live_quality(config: &Config, set: &LabelledSet) -> Result<LiveQuality,
     live.baseline_top1 = share(old1);
     live.baseline_top5 = share(old5);
     Ok(live)
+}
+
+/// Stores every record written in `stored` as a customer, types every record written in
+/// `typed` whose company has one stored, and counts how often a record of its company is in
+/// the top 5: (queries, share now, share of the matcher before issue 12).
+async fn cross_direction(
+    config: &Config,
+    set: &LabelledSet,
+    stored: &str,
+    typed: &str,
+) -> Result<(usize, f64, f64), Error> {
+    let client = crate::db::connect(config).await?;
+    let of_script = |script: &str| -> Vec<&crate::dedup::scan::Record> {
+        set.records
+            .iter()
+            .filter(|r| set.script.get(&r.id).map(String::as_str) == Some(script))
+            .collect()
+    };
+    let mut entity_of_customer: HashMap<i64, &str> = HashMap::new();
+    for chunk in of_script(stored).chunks(1_000) {
+        let names: Vec<&str> = chunk.iter().map(|r| r.name.as_str()).collect();
+        let ids: Vec<i64> = client
+            .query(
+                "insert into dibs.customers (name)
+                 select n from unnest($1::text[]) with ordinality as u(n, o) order by o returning id",
+                &[&names],
+            )
+            .await
+            .map_err(Error::doing("bench"))?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for (record, id) in chunk.iter().zip(ids) {
+            if let Some(entity) = set.entity.get(&record.id) {
+                entity_of_customer.insert(id, entity.as_str());
+            }
+        }
+    }
+    client
+        .batch_execute("analyze dibs.customers")
+        .await
+        .map_err(Error::doing("bench"))?;
+    crate::db::api::dedup::legacy_session(&client).await?;
+    let weights =
+        crate::dedup::check::load_weights(&client, Entity::Customer, Entity::Customer).await?;
+    let stored_entities: HashSet<&str> = entity_of_customer.values().copied().collect();
+    let (mut queries, mut top5, mut old5) = (0usize, 0usize, 0usize);
+    for record in of_script(typed) {
+        let Some(entity) = set.entity.get(&record.id).map(String::as_str) else {
+            continue;
+        };
+        if !stored_entities.contains(entity) {
+            continue;
+        }
+        queries += 1;
+        let found =
+            crate::dedup::check::check(&client, &record.draft(), Entity::Customer, 5, &weights)
+                .await?;
+        if found
+            .iter()
+            .any(|m| entity_of_customer.get(&m.id) == Some(&entity))
+        {
+            top5 += 1;
+        }
+        let old = super::legacy::check(&client, record, 5).await?;
+        if old
+            .iter()
+            .any(|id| entity_of_customer.get(id) == Some(&entity))
+        {
+            old5 += 1;
+        }
+    }
+    let share = |n: usize| n as f64 / queries.max(1) as f64;
+    Ok((queries, share(top5), share(old5)))
 }
 
 /// Latency quantiles in milliseconds.

@@ -43,6 +43,8 @@ pub struct LabelledSet {
     /// True pairs the set itself says no name matcher can find (`pairs_unreachable*.csv`:
     /// a former name with nothing in common): a fit learns nothing from them.
     pub unreachable: HashSet<IdPair>,
+    /// The script of each record (`zh`, `en`), when the truth file says (`truth.csv`).
+    pub script: HashMap<String, String>,
 }
 
 fn open_error(path: &Path, err: impl std::fmt::Display) -> Error {
@@ -146,6 +148,18 @@ impl LabelledSet {
                     set.entity.insert(id.clone(), entity.clone());
                 }
                 set.perturbations.insert(id.clone(), perturbations);
+            }
+        }
+        // Real names (real_cn_dev): entity, kind and script of each record.
+        if let Some(path) = optional("truth.csv") {
+            for row in rows(&path)? {
+                let (Some(id), Some(entity)) = (row.get("record_id"), row.get("entity_id")) else {
+                    continue;
+                };
+                set.entity.insert(id.clone(), entity.clone());
+                if let Some(script) = row.get("script") {
+                    set.script.insert(id.clone(), script.clone());
+                }
             }
         }
         Ok(set)

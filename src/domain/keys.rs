@@ -75,13 +75,17 @@ fn han_keys(parts: &Parts) -> Vec<String> {
     for spelling in spellings(&trade) {
         keys.push(format!("p:{spelling}"));
     }
+    if trade.len() >= 3 {
+        // An English name may spell only the start of a trade name, the rest translated
+        // (长白山 → Changbai Mountain, 江南红箭 → Jiangnan Red Arrow, 徐家汇商城 → Xujiahui
+        // Commercial), or only its end, the start translated (北方华锦 → North Huajin).
+        for spelling in spellings(&trade[..2]) {
+            keys.push(format!("p:{spelling}"));
+        }
+    }
     if trade.len() >= 4 {
-        // An English name may spell only the start of a long trade name (江南红箭 → Jiangnan
-        // Red Arrow, 徐家汇商城 → Xujiahui Commercial).
-        // Or only its end, the start being translated (北方华锦 → North Huajin).
-        for spelling in spellings(&trade[..2])
+        for spelling in spellings(&trade[..3])
             .into_iter()
-            .chain(spellings(&trade[..3]))
             .chain(spellings(&trade[2..]))
         {
             keys.push(format!("p:{spelling}"));
