@@ -975,3 +975,55 @@ async fn a_merged_name_and_other_names_find_their_company() {
         );
     }
 }
+
+/// Issue 18: an import's `aka` column becomes the customers' also-known-as names, and a
+/// later import of one of those names is flagged as that customer.
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_other_names_are_kept_and_matched() {
+    let db = TestDatabase::new().await;
+    let _org = org(&db, 1, 100).await;
+    let mut admin = db.client().await;
+    let file = "name,aka\n\
+                华夏幸福基业股份有限公司,廊坊京御房地产开发有限公司；China Fortune Land Development\n\
+                好物流有限公司,\n";
+    let report =
+        dibs::dedup::import::import(&mut admin, Entity::Customer, None, file.as_bytes(), false)
+            .await
+            .expect("import");
+    assert_eq!(report.imported, 2, "{report:?}");
+    let aliases: Vec<(String, String)> = admin
+        .query(
+            "select a.name, a.source from dibs.customer_aliases a join dibs.customers c on c.id = a.customer_id
+             where c.name = '华夏幸福基业股份有限公司' order by a.id",
+            &[],
+        )
+        .await
+        .expect("aliases")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        aliases,
+        vec![
+            (
+                "廊坊京御房地产开发有限公司".to_string(),
+                "import".to_string()
+            ),
+            (
+                "China Fortune Land Development".to_string(),
+                "import".to_string()
+            ),
+        ]
+    );
+    let again = "name\n廊坊京御房地产开发有限公司\n";
+    let second =
+        dibs::dedup::import::import(&mut admin, Entity::Customer, None, again.as_bytes(), false)
+            .await
+            .expect("import");
+    assert_eq!(second.imported, 0, "{second:?}");
+    assert_eq!(second.duplicates_in_database.len(), 1, "{second:?}");
+    assert_eq!(
+        second.duplicates_in_database[0].2, "华夏幸福基业股份有限公司",
+        "flagged as the company it names: {second:?}"
+    );
+}

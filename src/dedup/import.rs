@@ -32,6 +32,9 @@ pub struct ImportRow {
     pub source: Option<String>,
     /// ISO 3166 country code (two or three letters, upper case).
     pub country: Option<String>,
+    /// Other names of the company (an `aka` column, names separated by `;`): stored as its
+    /// also-known-as names when it is imported as a customer.
+    pub aka: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -86,6 +89,7 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
         column(&["contact_name", "contact"]),
         column(&["source"]),
         column(&["country", "country_code"]),
+        column(&["aka", "also_known_as", "former_names"]),
     ];
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -179,7 +183,21 @@ pub fn read_rows(input: impl Read) -> Result<(Vec<ImportRow>, Vec<RowProblem>), 
                     "not a country code (two letters, as CN, US, DE)",
                 ));
             }
+            let aka: Vec<String> = text(cols[8], "aka")?
+                .map(|names| {
+                    names
+                        .split([';', '；', '|'])
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if aka.iter().any(|n| n.chars().count() > 200) {
+                return Err(problem(line, "aka", "a name longer than 200 characters"));
+            }
             Ok(ImportRow {
+                aka,
                 line,
                 name,
                 uscc: code.map(|c| c.to_uppercase()),
@@ -319,6 +337,7 @@ pub async fn import_with(
             contact_name: row.contact_name.clone(),
             source: row.source.clone(),
             country: row.country.clone(),
+            aka: row.aka.clone(),
             keys: name_keys(&keyed[i].parts),
             exact: exact_keys(&keyed[i].parts),
         });

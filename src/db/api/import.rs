@@ -25,6 +25,8 @@ pub struct StagedRow {
     pub contact_name: Option<String>,
     pub source: Option<String>,
     pub country: Option<String>,
+    /// Other names of the company, stored as its aliases (customers only).
+    pub aka: Vec<String>,
     pub keys: Vec<String>,
     pub exact: Vec<String>,
 }
@@ -69,7 +71,7 @@ pub async fn stage(client: &mut Client, rows: &[StagedRow]) -> Result<(), Error>
          create temp table import_rows (
              line bigint primary key, name text not null, uscc text, phone text, email text,
              region text, industry text, contact_name text, source text, country text,
-             phone_e164 text, email_domain text, keys text[], exact text[])",
+             phone_e164 text, email_domain text, keys text[], exact text[], aka text[])",
     )
     .await
     .map_err(failed)?;
@@ -86,13 +88,18 @@ pub async fn stage(client: &mut Client, rows: &[StagedRow]) -> Result<(), Error>
         "country",
         "keys",
         "exact",
+        "aka",
     ];
     let mut copy = CopyWriter::start(&tx, "import_rows", &columns)
         .await
         .map_err(failed)?;
     for row in rows {
         let line = row.line.to_string();
-        let (keys, exact) = (array_literal(&row.keys), array_literal(&row.exact));
+        let (keys, exact, aka) = (
+            array_literal(&row.keys),
+            array_literal(&row.exact),
+            array_literal(&row.aka),
+        );
         copy.row(&[
             Some(&line),
             Some(&row.name),
@@ -106,6 +113,7 @@ pub async fn stage(client: &mut Client, rows: &[StagedRow]) -> Result<(), Error>
             row.country.as_deref(),
             Some(&keys),
             Some(&exact),
+            Some(&aka),
         ])
         .await
         .map_err(failed)?;
@@ -239,9 +247,25 @@ pub async fn insert(
     };
     let tx = client.transaction().await?;
     let inserted = tx.execute(statement, &[&lines, &pool]).await?;
+    if entity == Entity::Customer {
+        tx.execute(INSERT_ALIASES, &[&lines]).await?;
+    }
     tx.commit().await?;
     Ok(inserted)
 }
+
+/// The `aka` names of the lines just inserted, as aliases of their new customers (the newest
+/// active customer of the line's name: the one this transaction inserted).
+const INSERT_ALIASES: &str = "
+    insert into dibs.customer_aliases (customer_id, name, kind, source)
+    select c.id, a.name, 'alias', 'import'
+    from import_rows i
+    cross join lateral unnest(i.aka) a(name)
+    cross join lateral (select c.id from dibs.customers c
+                        where c.name_core = dibs.name_core(i.name) and c.name = i.name
+                          and c.status = 'active' order by c.id desc limit 1) c
+    where i.line = any($1) and btrim(a.name) <> '' and a.name <> i.name
+    on conflict (customer_id, name) do nothing";
 
 /// Drops the staged rows.
 pub async fn unstage<C: GenericClient>(client: &C) -> Result<(), Error> {
