@@ -2822,17 +2822,13 @@ begin
         if n >= 4 then
             keys := keys || ('t:' || left(r.trade, 2)) || ('t:' || left(r.trade, 3));
         end if;
-        foreach spelling in array dibs.pinyin_spellings(r.trade) loop
+        -- The whole trade name's pinyin, and its first two and three characters' (n ≥ 3, 4).
+        foreach spelling in array dibs.pinyin_prefix_spellings(
+                r.trade, case when n >= 4 then array[n, 2, 3] when n = 3 then array[3, 2] else array[n] end) loop
             keys := keys || ('p:' || spelling);
         end loop;
-        if n >= 3 then
-            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2)) loop
-                keys := keys || ('p:' || spelling);
-            end loop;
-        end if;
         if n >= 4 then
-            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 3))
-                                      || dibs.pinyin_spellings(substr(r.trade, 3)) loop
+            foreach spelling in array dibs.pinyin_spellings(substr(r.trade, 3)) loop
                 keys := keys || ('p:' || spelling);
             end loop;
         end if;
@@ -3342,6 +3338,41 @@ begin
     rule_id := r.id;
     select c.user_id into user_id from dibs.rule_candidates(r) c where c.held < c.holding_limit limit 1;
     note := case when user_id is null then 'nobody_eligible' else r.strategy end;
+end
+$$;
+
+CREATE FUNCTION dibs.pinyin_prefix_spellings(p text, p_lengths integer[]) RETURNS text[]
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+    spellings text[] := array[''];
+    found text[] := '{}';
+    next text[];
+    spelling text;
+    reading text;
+    all_readings text[];
+    readings text;
+    i integer := 0;
+begin
+    all_readings := array(select coalesce((select array_to_string(y.readings, ' ') from dibs.lex_pinyin y
+                                           where y.ch = u.ch), lower(u.ch))
+                          from unnest(regexp_split_to_array(p, '')) with ordinality u(ch, o) order by u.o);
+    foreach readings in array all_readings loop
+        i := i + 1;
+        next := '{}';
+        <<outer>>
+        foreach spelling in array spellings loop
+            foreach reading in array string_to_array(readings, ' ') loop
+                next := next || (spelling || reading);
+                exit outer when cardinality(next) >= 8;
+            end loop;
+        end loop;
+        spellings := next;
+        if i = any (p_lengths) then
+            found := found || spellings;
+        end if;
+    end loop;
+    return found;
 end
 $$;
 
@@ -7200,6 +7231,8 @@ REVOKE ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT
 GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_rep;
 GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.pick_assignee(p_lead bigint, OUT user_id bigint, OUT rule_id bigint, OUT note text) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.pinyin_prefix_spellings(p text, p_lengths integer[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.pinyin_spellings(p text) FROM PUBLIC;
 

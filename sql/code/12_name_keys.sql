@@ -368,6 +368,43 @@ begin
 end
 $$;
 
+-- The spellings of the first k characters of a text for each k in p_lengths, in one pass
+-- (the same as pinyin_spellings of each prefix: the cap of 8 cuts alike), so a name's
+-- trade-name keys read the pinyin lexicon once per character, not once per prefix.
+create or replace function dibs.pinyin_prefix_spellings(p text, p_lengths integer[]) returns text[]
+language plpgsql stable strict parallel safe as $$
+declare
+    spellings text[] := array[''];
+    found text[] := '{}';
+    next text[];
+    spelling text;
+    reading text;
+    all_readings text[];
+    readings text;
+    i integer := 0;
+begin
+    all_readings := array(select coalesce((select array_to_string(y.readings, ' ') from dibs.lex_pinyin y
+                                           where y.ch = u.ch), lower(u.ch))
+                          from unnest(regexp_split_to_array(p, '')) with ordinality u(ch, o) order by u.o);
+    foreach readings in array all_readings loop
+        i := i + 1;
+        next := '{}';
+        <<outer>>
+        foreach spelling in array spellings loop
+            foreach reading in array string_to_array(readings, ' ') loop
+                next := next || (spelling || reading);
+                exit outer when cardinality(next) >= 8;
+            end loop;
+        end loop;
+        spellings := next;
+        if i = any (p_lengths) then
+            found := found || spellings;
+        end if;
+    end loop;
+    return found;
+end
+$$;
+
 -- The blocking keys of a parsed name (src/domain/keys.rs explains each kind).
 create or replace function dibs.name_keys(r dibs.name_parts) returns text[]
 language plpgsql stable parallel safe as $$
@@ -403,17 +440,13 @@ begin
         if n >= 4 then
             keys := keys || ('t:' || left(r.trade, 2)) || ('t:' || left(r.trade, 3));
         end if;
-        foreach spelling in array dibs.pinyin_spellings(r.trade) loop
+        -- The whole trade name's pinyin, and its first two and three characters' (n ≥ 3, 4).
+        foreach spelling in array dibs.pinyin_prefix_spellings(
+                r.trade, case when n >= 4 then array[n, 2, 3] when n = 3 then array[3, 2] else array[n] end) loop
             keys := keys || ('p:' || spelling);
         end loop;
-        if n >= 3 then
-            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 2)) loop
-                keys := keys || ('p:' || spelling);
-            end loop;
-        end if;
         if n >= 4 then
-            foreach spelling in array dibs.pinyin_spellings(left(r.trade, 3))
-                                      || dibs.pinyin_spellings(substr(r.trade, 3)) loop
+            foreach spelling in array dibs.pinyin_spellings(substr(r.trade, 3)) loop
                 keys := keys || ('p:' || spelling);
             end loop;
         end if;
