@@ -10,6 +10,9 @@ use super::score::{Keyed, Scored, Weights, score};
 /// A key shared by more records than this says little (a common word, a shared agent's phone
 /// number): its block is not paired out, so one key cannot make the work quadratic.
 pub const MAX_BLOCK: usize = 300;
+/// Abbreviation keys (`a:`) pair a trade name's first character with another: common pairs
+/// gather many names of a file, and an abbreviation is worth a look only among few.
+pub const MAX_ABBREVIATION_BLOCK: usize = 30;
 
 /// Every blocking key of a record: its name's, and its valid code, phone and domain.
 pub fn record_keys(record: &Keyed) -> Vec<String> {
@@ -48,8 +51,13 @@ pub fn candidate_pairs(keys: &[Vec<String>]) -> (Vec<(u32, u32)>, Blocking) {
         ..Blocking::default()
     };
     let mut pairs = Vec::new();
-    for members in blocks.values() {
-        if members.len() > MAX_BLOCK {
+    for (key, members) in &blocks {
+        let cap = if key.starts_with("a:") {
+            MAX_ABBREVIATION_BLOCK
+        } else {
+            MAX_BLOCK
+        };
+        if members.len() > cap {
             blocking.oversized_blocks += 1;
             continue;
         }
