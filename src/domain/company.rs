@@ -216,9 +216,20 @@ pub struct Parts {
     /// A stock-market mark in front of a securities short name (ST, *ST, XD, N …): stripped
     /// before anything is compared (it says how the share trades, not who the company is).
     pub market_mark: Option<String>,
+    /// The name says 中国 (中国医药, 中国东方集团): a national company, not one of a region's,
+    /// though the country is not a place a region nests in.
+    pub national: bool,
+    /// 集团 is the only legal form written (伟禄集团, not 伟禄集团控股有限公司).
+    pub group_only: bool,
 }
 
 impl Parts {
+    /// Written without a legal form, as a securities short name is: no form at all, or only
+    /// 集团 (伟禄集团, 广汽集团 — a group's short name, where the full name says 集团控股有限公司).
+    pub fn unformed(&self) -> bool {
+        self.form.is_none() || self.group_only
+    }
+
     /// 字号 + 行业: the name without region and legal form.
     pub fn core(&self) -> String {
         if self.han {
@@ -319,7 +330,11 @@ fn places_of(text: &str) -> Option<&'static Vec<Place>> {
 
 /// Adds a mention's candidates to what the name states, keeping only candidates compatible
 /// with what is already known (江苏 then 南京 → 南京 in 江苏).
-fn mention(places: &mut Vec<Place>, found: &[Place]) {
+fn mention(parts: &mut Parts, found: &[Place]) {
+    if found.iter().any(|p| p.province == "中国") {
+        parts.national = true;
+    }
+    let places = &mut parts.places;
     let found: Vec<Place> = found
         .iter()
         .filter(|p| p.province != "中国")
@@ -387,7 +402,7 @@ fn parse_han(canonical: &str) -> Parts {
         {
             let inner = string(&text[i + 1..i + 1 + close]);
             if let Some(found) = places_of(&inner) {
-                mention(&mut parts.places, found);
+                mention(&mut parts, found);
             } else if let Some((_, form)) = HAN_FORMS.iter().find(|(f, _)| *f == inner) {
                 parts.form.get_or_insert(*form);
             } else {
@@ -403,6 +418,7 @@ fn parse_han(canonical: &str) -> Parts {
     }
     let mut text = flat;
     // Legal forms at the end, stacked ones too (集团有限公司): the outermost names the form.
+    let mut stripped = Vec::new();
     while let Some((suffix, form)) = HAN_FORMS
         .iter()
         .find(|(f, _)| ends_with(&text, f) && text.len() > f.chars().count())
@@ -421,8 +437,10 @@ fn parse_han(canonical: &str) -> Parts {
         if parts.form.is_none() {
             parts.form = Some(*form);
         }
+        stripped.push(suffix);
         text.truncate(text.len() - suffix.chars().count());
     }
+    parts.group_only = stripped == ["集团"];
     // Leading regions, nested (浙江省杭州市…), as long as two characters are left after them.
     // A county counts only written in full, and a second region only inside the first.
     loop {
@@ -440,7 +458,7 @@ fn parse_han(canonical: &str) -> Parts {
         let Some((k, found)) = found else {
             break;
         };
-        mention(&mut parts.places, found);
+        mention(&mut parts, found);
         text.drain(..k);
     }
     // The industry: the longest ending made of industry words, leaving at least two

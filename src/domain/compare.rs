@@ -127,8 +127,8 @@ pub fn region_relation(a: &Parts, b: &Parts) -> PartRelation {
 /// short (Co. / Co., Ltd.) is nested; other classes conflict (LLC / Inc).
 pub fn form_relation(a: &Parts, b: &Parts) -> PartRelation {
     match (a.form, b.form) {
-        (None, None) => PartRelation::BothMissing,
-        (None, Some(_)) | (Some(_), None) => PartRelation::OneMissing,
+        _ if a.unformed() && b.unformed() => PartRelation::BothMissing,
+        _ if a.unformed() || b.unformed() => PartRelation::OneMissing,
         (Some(x), Some(y)) if x == y => PartRelation::Equal,
         _ => {
             let (wa, wb) = (&a.form_words, &b.form_words);
@@ -216,6 +216,22 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
         // A name that is a place and an industry word (云南旅游, 中国玻璃): its "trade name"
         // is the industry, shared by every company of the trade.
         features.push(("trade_is_industry", 1.0));
+        // Then the place is the name: 南京医药 and 中国医药, 重庆燃气 and 中国燃气 are other
+        // companies, though a missing region says little when the trade name is distinctive.
+        if matches!(
+            region_relation(a, b),
+            PartRelation::OneMissing | PartRelation::Conflict
+        ) {
+            features.push(("industry_trade_places_differ", 1.0));
+        }
+    }
+    let national_and_local = |x: &Parts, y: &Parts| {
+        x.national && x.places.is_empty() && !y.national && !y.places.is_empty()
+    };
+    if national_and_local(a, b) || national_and_local(b, a) {
+        // 中国东方集团 / 青岛东方, 中国重工 / 太原重工: one company for the country, one of a
+        // region — the region is not merely left out.
+        features.push(("national_and_local", 1.0));
     }
     for (prefix, relation) in [
         (
@@ -236,7 +252,7 @@ pub fn han_features(a: &Parts, b: &Parts) -> Vec<Feature> {
 /// The industry a name states. A name without a legal form that ends in 股份 or 控股 is a
 /// securities short name (杉杉股份): the word stands for the form, not for an industry.
 fn industry_of(parts: &Parts) -> &str {
-    if parts.form.is_none() && matches!(parts.industry.as_str(), "股份" | "控股" | "集团") {
+    if parts.unformed() && matches!(parts.industry.as_str(), "股份" | "控股" | "集团") {
         ""
     } else {
         &parts.industry
@@ -333,7 +349,7 @@ fn is_subsequence(short: &[char], long: &[char]) -> bool {
 /// name (中国交建, 上汽): the features let the model weigh that apart from a spelling slip.
 fn short_name_features(a: &Parts, b: &Parts, trade: TradeRelation) -> Vec<Feature> {
     let mut features = Vec::new();
-    match (a.form.is_none(), b.form.is_none()) {
+    match (a.unformed(), b.unformed()) {
         (true, true) => features.push(("unformed_both", 1.0)),
         (true, false) | (false, true) => features.push(("unformed_one", 1.0)),
         _ => {}

@@ -221,7 +221,7 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
         // The English states a place the Chinese name does not (as a place).
         features.push(("x_region_one_missing", 1.0));
     }
-    if han.form.is_none() {
+    if han.unformed() {
         features.push(("x_han_unformed", 1.0));
     }
     features

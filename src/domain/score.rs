@@ -199,7 +199,7 @@ pub const SCRIPTS: [Script; 4] = [Script::Han, Script::HanShort, Script::Latin, 
 
 pub fn script(a: &Parts, b: &Parts) -> Script {
     match (a.han, b.han) {
-        (true, true) if a.form.is_none() || b.form.is_none() => Script::HanShort,
+        (true, true) if a.unformed() || b.unformed() => Script::HanShort,
         (true, true) => Script::Han,
         (false, false) => Script::Latin,
         _ => Script::Mixed,
@@ -523,6 +523,27 @@ mod tests {
             branch.why.iter().any(|w| matches!(w, Why::Branch { .. })),
             "{branch:?}"
         );
+    }
+
+    #[test]
+    fn a_short_name_finds_its_company_but_not_a_national_namesake() {
+        for (short, full) in [
+            ("千百度", "千百度国际控股有限公司"),
+            ("杉杉股份", "宁波杉杉股份有限公司"),
+        ] {
+            let s = score(&keys(short), &keys(full), &batch());
+            assert!(s.duplicate, "{short} vs {full}: {s:?}");
+        }
+        // When the trade name is an industry word, or one name is the country's, the place
+        // is what tells the companies apart.
+        for (national, local) in [
+            ("中国重工", "太原重工股份有限公司"),
+            ("中国东方集团", "青岛东方"),
+            ("中国医药", "南京医药"),
+        ] {
+            let s = score(&keys(national), &keys(local), &batch());
+            assert!(!s.duplicate, "{national} vs {local}: {s:?}");
+        }
     }
 
     #[test]
