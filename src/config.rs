@@ -31,6 +31,13 @@ pub struct Settings {
     pub lock_timeout_seconds: Option<u64>,
     /// Seconds one statement of a person's session may run (30).
     pub statement_timeout_seconds: Option<u64>,
+    /// `session` (default: direct, or a session-mode pooler) or `transaction` (`database_url`
+    /// is PgBouncer in transaction mode; see `db::pooling`).
+    pub pool_mode: Option<String>,
+    /// A direct (or session-mode) URL for LISTEN, the worker's leader lock and the command
+    /// line when `database_url` is transaction-pooled. Absent there: the app asks for live
+    /// events every half second instead of listening.
+    pub listen_url: Option<String>,
 }
 
 /// What a setting may be, named in the error when it is not.
@@ -48,6 +55,14 @@ fn check(path: &std::path::Path, settings: &Settings) -> Result<(), SetupText> {
         && !matches!(theme.as_str(), "color" | "mono")
     {
         return Err(bad("theme", format!("{theme:?}"), "\"color\" or \"mono\""));
+    }
+    if let Some(mode) = &settings.pool_mode
+        && let Err(detail) = mode.parse::<crate::db::pooling::PoolMode>()
+    {
+        return Err(SetupText::ConfigUnreadable {
+            path: path.display().to_string(),
+            detail,
+        });
     }
     if settings.local_port == Some(0) {
         return Err(bad("local_port", "0".into(), "a port from 1 to 65535"));
@@ -116,6 +131,27 @@ impl Settings {
         timeouts
     }
 
+    /// How connections reach the server (`pool_mode`, `listen_url`), checked.
+    pub fn pooling(&self) -> Result<crate::db::pooling::Pooling, Error> {
+        let mode = match &self.pool_mode {
+            Some(text) => text.parse().map_err(|detail| SetupText::ConfigUnreadable {
+                path: config_path().display().to_string(),
+                detail,
+            })?,
+            None => crate::db::pooling::PoolMode::Session,
+        };
+        let direct = match &self.listen_url {
+            Some(url) => Some(std::str::FromStr::from_str(url).map_err(
+                |e: tokio_postgres::Error| crate::text::DbText::DatabaseUnreachable {
+                    target: "listen_url".into(),
+                    detail: format!("not a valid connection string: {e}"),
+                },
+            )?),
+            None => None,
+        };
+        Ok(crate::db::pooling::Pooling { mode, direct })
+    }
+
     /// Reads the config file (a missing file is fine) and applies `DATABASE_URL`.
     /// Returns warnings to show, such as a readable file holding a password.
     pub fn load() -> Result<(Settings, Vec<SetupText>), Error> {
@@ -151,6 +187,13 @@ impl Settings {
         };
         if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()) {
             settings.database_url = Some(url);
+        }
+        if let Some(url) = std::env::var("DIBS_LISTEN_URL").ok().filter(|v| !v.is_empty()) {
+            settings.listen_url = Some(url);
+        }
+        if let Some(mode) = std::env::var("DIBS_POOL_MODE").ok().filter(|v| !v.is_empty()) {
+            settings.pool_mode = Some(mode);
+            check(std::path::Path::new("DIBS_POOL_MODE"), &settings)?;
         }
         Ok((settings, warnings))
     }
@@ -198,6 +241,7 @@ mod tests {
         assert!(said("theme = 'neon'").contains("use \"color\" or \"mono\""));
         assert!(said("local_port = 0").contains("a port from 1 to 65535"));
         assert!(said("lock_timeout_seconds = 0").contains("from 1 to 3600"));
+        assert!(said("pool_mode = 'statement'").contains("\"session\" or \"transaction\""));
         assert_eq!(
             said("lang = 'zh'\ntheme = 'mono'\nlock_timeout_seconds = 10"),
             ""

@@ -41,6 +41,13 @@ fn main() -> ExitCode {
         .unwrap_or_else(Lang::from_env);
     set_lang(lang);
     dibs::db::timeouts::install(settings.client_timeouts());
+    match settings.pooling() {
+        Ok(pooling) => dibs::db::pooling::install(pooling),
+        Err(err) => {
+            eprintln!("dibs: {err}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
     for warning in warnings {
         eprintln!("dibs: {warning}");
     }

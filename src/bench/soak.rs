@@ -323,9 +323,10 @@ async fn soak_in(
     app_config.user(super::claims::bench_login(0));
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let db = crate::db::Session::open(&app_config).await?;
-    let runtime = Runtime::start(&app_config, db, tx.clone()).without_terminal();
+    let runtime = Runtime::start(&app_config, db.clone(), tx.clone()).without_terminal();
     let listener = tokio::spawn(crate::tui::runtime::listen::listen(
         app_config.clone(),
+        db,
         tx.clone(),
     ));
     let mut app = App::new("soak".into(), crate::text::Lang::En, Options::default());

@@ -272,7 +272,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
         Command::Seed(args) => {
             let target = db::resolve_target(&settings).await?;
             prepare(&target).await?;
-            let mut client = db::connect(&target.config).await?;
+            let mut client = db::connect(&db::pooling::session_config(&target.config)).await?;
             if let Some(weeks) = args.history {
                 let rows = args
                     .history_rows
@@ -306,7 +306,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
         Command::Demo(app) => {
             let target = db::resolve_target(&settings).await?;
             prepare(&target).await?;
-            let mut client = db::connect(&target.config).await?;
+            let mut client = db::connect(&db::pooling::session_config(&target.config)).await?;
             if seed::database_is_empty(&client).await? {
                 let report = seed::seed_demo(&mut client, seed::DEFAULT_SEED).await?;
                 eprintln!("{}", report.text());
@@ -328,15 +328,19 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<ExitCode, Error> {
     }
 }
 
+/// The target of a command-line command: a session of its own (the direct URL when the
+/// database URL is transaction-pooled — see `db::pooling`).
 async fn ready_target(settings: &Settings) -> Result<DatabaseTarget, Error> {
-    let target = db::resolve_target(settings).await?;
+    let mut target = db::resolve_target(settings).await?;
+    target.config = db::pooling::session_config(&target.config);
     prepare(&target).await?;
     Ok(target)
 }
 
 /// Migrate and check what the app relies on, before any command uses the database.
 pub async fn prepare(target: &DatabaseTarget) -> Result<db::migrate::MigrationReport, Error> {
-    let mut client = db::connect(&target.config).await?;
+    // Migrations hold a session advisory lock: never through a transaction pooler.
+    let mut client = db::connect(&db::pooling::session_config(&target.config)).await?;
     // A rep's login may not create anything: when the schema is current, only read.
     let report = if db::migrate::is_current(&client).await {
         db::migrate::MigrationReport::default()
@@ -378,7 +382,9 @@ fn parse_size(text: &str) -> Option<(u16, u16)> {
 /// Every app session waits for locks and statements only so long, and the server stops its
 /// work when the app is gone (`db::timeouts`).
 fn session_config(mut config: tokio_postgres::Config, readonly: bool) -> tokio_postgres::Config {
-    if readonly {
+    if readonly && db::pooling::transaction_mode() {
+        db::pooling::set_read_only();
+    } else if readonly {
         let options = match config.get_options() {
             Some(existing) if !existing.trim().is_empty() => {
                 format!("{existing} -c default_transaction_read_only=on")
@@ -412,7 +418,8 @@ async fn open_app(
     // database login may (the owner's, on the private cluster). Several notifiers are safe.
     // Its state is on the status bar while it runs; a login that may not publish leaves
     // it to the workers (and the bar no longer counts it).
-    let notifier_config = target.config.clone();
+    // The notifier and the roll-up hold session advisory locks: a session of their own.
+    let notifier_config = db::pooling::session_config(&target.config);
     let (notifier_up, notifier_state) = tokio::sync::watch::channel(true);
     tokio::spawn(async move {
         let publishing = crate::worker::notifier_loop(
@@ -427,7 +434,7 @@ async fn open_app(
         }
     });
     // The same login keeps the collision figures current (a worker does too; several are safe).
-    let rollup_config = target.config.clone();
+    let rollup_config = db::pooling::session_config(&target.config);
     tokio::spawn(async move {
         if let Err(error) =
             crate::worker::rollup_loop(rollup_config, crate::worker::ROLLUP_EVERY).await
@@ -438,7 +445,7 @@ async fn open_app(
     // Which tabs: by the person's role (a partner sees only their registrations). The
     // database enforces what each may do; a role that cannot be read opens the usual tabs.
     let role = match db::connect(&config).await {
-        Ok(client) => crate::db::api::me::role(&client)
+        Ok(client) => db::pooling::unit(&client, crate::db::api::me::role(&client))
             .await
             .unwrap_or_else(|_| "rep".into()),
         Err(_) => "rep".into(),

@@ -47,6 +47,8 @@ where
 /// within the connect timeout (a server that accepts and never answers must not hold the
 /// listener forever: it would never try again).
 pub async fn subscribe(config: &Config, channel: &str) -> Result<Subscription, Error> {
+    // LISTEN holds a session: never through a transaction pooler.
+    let config = &super::pooling::session_config(config);
     let limit = super::connect::opening_limit(config);
     match tokio::time::timeout(limit, open_and_listen(config, channel)).await {
         Ok(result) => result,
@@ -86,4 +88,16 @@ async fn open_and_listen(config: &Config, channel: &str) -> Result<Subscription,
         payloads,
         driver,
     })
+}
+
+/// Where the event publisher stands: it moves whenever live events are published, so an app
+/// that cannot LISTEN (transaction-pooled, no direct URL) follows changes by asking for it.
+pub async fn events_mark(client: &Client) -> Result<Vec<i64>, Error> {
+    let row = client
+        .query_one(
+            "select last_xid, last_id, last_notice_xid, last_notice_id from dibs.event_cursor",
+            &[],
+        )
+        .await?;
+    Ok((0..4).map(|i| row.get::<_, i64>(i)).collect())
 }

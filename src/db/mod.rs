@@ -8,6 +8,7 @@ pub mod copy;
 pub mod lexicon;
 pub mod listen;
 pub mod migrate;
+pub mod pooling;
 pub mod session;
 pub mod target;
 pub mod timeouts;

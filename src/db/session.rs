@@ -12,8 +12,12 @@ use tokio_postgres::Config;
 use crate::error::Error;
 use crate::text::DbText;
 
-/// Connections of an app: reads run beside a slow write instead of queueing behind it.
+/// Connections of an app at its busiest: reads run beside a slow write instead of queueing
+/// behind it.
 const APP_CONNECTIONS: usize = 4;
+/// An app at rest keeps one: connections idle this long beyond the first are closed, so a
+/// thousand open apps do not hold four thousand server backends (the connection budget).
+const IDLE_CLOSE: Duration = Duration::from_secs(5);
 
 /// A connected session under the person's own login. Cheap to clone: every task of the app
 /// holds one. (Live events and the latest-wins checks have their own connections.)
@@ -32,10 +36,14 @@ impl Session {
         let pool = super::connect_pool(config, APP_CONNECTIONS)?;
         let first = pool.get().await.map_err(|e| pool_error(config, e))?;
         drop(first);
-        Ok(Session {
-            pool,
-            up: Arc::new(watch::channel(true).0),
-        })
+        let up = Arc::new(watch::channel(true).0);
+        tokio::spawn(close_idle(pool.clone(), Arc::downgrade(&up)));
+        Ok(Session { pool, up })
+    }
+
+    /// Connections open to the server (busy or idle), for the connection budget.
+    pub fn open_connections(&self) -> usize {
+        self.pool.status().size
     }
 
     /// Whether the database answers, as it changes.
@@ -79,6 +87,28 @@ impl Session {
                 self.up.send_if_modified(|up| !std::mem::replace(up, true));
             }
         }
+    }
+}
+
+/// Closes connections idle for [`IDLE_CLOSE`] beyond the one an app keeps, until the session
+/// is gone (`alive` no longer upgrades).
+async fn close_idle(pool: Pool, alive: std::sync::Weak<watch::Sender<bool>>) {
+    loop {
+        tokio::time::sleep(IDLE_CLOSE / 2).await;
+        if alive.upgrade().is_none() {
+            return;
+        }
+        let status = pool.status();
+        // Connections at work count as the kept one; otherwise the first idle one is kept.
+        let mut kept = status.size.saturating_sub(status.available);
+        pool.retain(|_, metrics| {
+            if kept == 0 || metrics.last_used() < IDLE_CLOSE {
+                kept += 1;
+                true
+            } else {
+                false
+            }
+        });
     }
 }
 
@@ -176,7 +206,8 @@ macro_rules! db_attempt {
             Ok(lease) => {
                 let result = {
                     let $c: &tokio_postgres::Client = &lease;
-                    $work.await
+                    // One transaction per unit when transaction-pooled (a no-op otherwise).
+                    $crate::db::pooling::unit($c, $work).await
                 };
                 $db.finish(lease, &result);
                 result

@@ -41,7 +41,12 @@ pub fn current() -> ClientTimeouts {
 
 /// The connection settings with this process's timeouts as start-up options (added to any
 /// options the URL already has).
+/// Through a transaction-mode pooler, which refuses start-up options, the connection is left
+/// as it is: every unit of work sets the timeouts itself ([`super::pooling::begin_statement`]).
 pub fn interactive(mut config: Config) -> Config {
+    if super::pooling::transaction_mode() {
+        return config;
+    }
     let timeouts = current();
     let ours = format!(
         "-c lock_timeout={}ms -c statement_timeout={}ms -c client_connection_check_interval={}ms",

@@ -143,7 +143,7 @@ impl LiveChecker {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let result: Result<LiveResult, Error> = async {
+                let work = async {
                     let in_flight = if record_drafts {
                         touch_draft(client.as_ref(), Entity::Customer, &draft.name).await?
                     } else {
@@ -151,8 +151,8 @@ impl LiveChecker {
                     };
                     let matches = check_among(client.as_ref(), &draft, &targets, k).await?;
                     Ok(LiveResult { matches, in_flight })
-                }
-                .await;
+                };
+                let result = crate::db::pooling::unit(client.as_ref(), work).await;
                 match result {
                     // Belt and braces: if a stale cancel still lands here, this is the latest
                     // request, so run it again.

@@ -18,6 +18,9 @@ use crate::text::TuiText;
 use crate::tui::app::Msg;
 use crate::tui::cmd::{Lane, TabMsg};
 
+/// How long a lane keeps its connection after the last request.
+const IDLE_CLOSE: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub(super) async fn latest_wins(
     config: Config,
     lane: Lane,
@@ -40,6 +43,18 @@ pub(super) async fn latest_wins(
     loop {
         let (owner, seq, draft) = match next.take() {
             Some(job) => job,
+            None if checker.is_some() => {
+                match tokio::time::timeout(IDLE_CLOSE, jobs.recv()).await {
+                    Ok(Some(job)) => job,
+                    Ok(None) => return,
+                    Err(_) => {
+                        // Nobody is typing: give the server connection back (the budget of an
+                        // app at rest is one working connection and one listening).
+                        checker = None;
+                        continue;
+                    }
+                }
+            }
             None => match jobs.recv().await {
                 Some(job) => job,
                 None => return,

@@ -146,10 +146,10 @@ async fn event_loop(
     signals: &mut Signals,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
-    let runtime = Runtime::start(&config, db, tx.clone());
+    let runtime = Runtime::start(&config, db.clone(), tx.clone());
     runtime.watch(Link::Notifier, notifier);
     runtime.run(app.start());
-    let listener = tokio::spawn(super::listen::listen(config, tx.clone()));
+    let listener = tokio::spawn(super::listen::listen(config, db, tx.clone()));
     let mut events = EventStream::new();
     terminal.draw(|f| app.render(f))?;
     while !app.quit {
