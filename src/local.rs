@@ -303,7 +303,12 @@ impl LocalCluster {
 
     /// A command for one of the server programs, run as the server's owner.
     fn pg_command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(self.bin_dir.join(program));
+        self.owner_command(&self.bin_dir.join(program))
+    }
+
+    /// A command run as the cluster's owner (the server's programs, and PgBouncer beside it).
+    pub(crate) fn owner_command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
         // A root-owned cwd may be unreadable to the owner; the data root never is.
         if self.root.is_dir() {
             cmd.current_dir(&self.root);
@@ -313,6 +318,15 @@ impl LocalCluster {
             cmd.uid(owner.uid).gid(owner.gid);
         }
         cmd
+    }
+
+    /// Hands a file or directory dibs created to the cluster's owner (when dibs runs as root).
+    pub(crate) fn give_to_owner(&self, path: &Path) -> Result<(), Error> {
+        match &self.run_as {
+            Some(owner) => std::os::unix::fs::chown(path, Some(owner.uid), Some(owner.gid))
+                .map_err(|e| io_text(path, e)),
+            None => Ok(()),
+        }
     }
 
     fn owner_uid(&self) -> u32 {

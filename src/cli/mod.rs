@@ -164,7 +164,11 @@ pub struct SeedArgs {
 #[derive(Debug, Subcommand)]
 pub enum LocalAction {
     /// Create (first time) and start the private cluster.
-    Start,
+    Start {
+        /// Also start PgBouncer (transaction pooling) beside it, one port above the server.
+        #[arg(long)]
+        pooler: bool,
+    },
     /// Stop the private cluster.
     Stop,
     /// Say whether it runs, where, and its URL.
@@ -483,7 +487,7 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, Error> {
     let cluster: LocalCluster = db::target::local_cluster(settings)?;
     let path = cluster.root.display().to_string();
     match action {
-        LocalAction::Start => {
+        LocalAction::Start { pooler } => {
             let created = cluster.ensure_running(crate::local::Durability::Durable)?;
             if created {
                 println!("{}", ClusterText::ClusterCreated { path: path.clone() });
@@ -504,8 +508,22 @@ fn local(action: LocalAction, settings: &Settings) -> Result<ExitCode, Error> {
                     url: cluster.url(db::target::LOCAL_DATABASE)
                 }
             );
+            if pooler {
+                let pooler = crate::pooler::LocalPooler::locate(&cluster)?;
+                pooler.start(crate::pooler::DEFAULT_SERVER_CONNECTIONS)?;
+                println!(
+                    "{}",
+                    ClusterText::PoolerRunning {
+                        url: pooler.url(db::target::LOCAL_DATABASE),
+                        listen_url: cluster.url(db::target::LOCAL_DATABASE),
+                    }
+                );
+            }
         }
         LocalAction::Stop => {
+            if let Ok(pooler) = crate::pooler::LocalPooler::locate(&cluster) {
+                pooler.stop();
+            }
             cluster.stop(false)?;
             println!("{}", ClusterText::ClusterStopped { path });
         }

@@ -39,6 +39,17 @@ pub enum ClusterText {
     ClusterCreated {
         path: String,
     },
+    PoolerMissing {
+        searched: Vec<String>,
+    },
+    PoolerFailedToStart {
+        log_path: String,
+        log_tail: String,
+    },
+    PoolerRunning {
+        url: String,
+        listen_url: String,
+    },
 }
 
 impl ClusterText {
@@ -151,6 +162,41 @@ impl ClusterText {
                     format!("已创建私有数据库：{path}")
                 } else {
                     format!("Created a private database at {path}")
+                }
+            }
+            ClusterText::PoolerMissing { searched } => {
+                if zh {
+                    format!(
+                        "找不到 PgBouncer（已查找：{}）。Debian/Ubuntu 上运行 `apt-get install pgbouncer`，\
+                         或设置 DIBS_PGBOUNCER 指向它。",
+                        searched.join(", ")
+                    )
+                } else {
+                    format!(
+                        "PgBouncer was not found (looked in: {}). On Debian/Ubuntu run \
+                         `apt-get install pgbouncer`, or set DIBS_PGBOUNCER to the program.",
+                        searched.join(", ")
+                    )
+                }
+            }
+            ClusterText::PoolerFailedToStart { log_path, log_tail } => {
+                if zh {
+                    format!("PgBouncer 未能启动。日志：{log_path}\n{log_tail}")
+                } else {
+                    format!("PgBouncer did not start. Its log is {log_path}:\n{log_tail}")
+                }
+            }
+            ClusterText::PoolerRunning { url, listen_url } => {
+                if zh {
+                    format!(
+                        "PgBouncer（事务池）已在运行。应用使用：\n  DATABASE_URL={url}\n  \
+                         DIBS_POOL_MODE=transaction\n  DIBS_LISTEN_URL={listen_url}"
+                    )
+                } else {
+                    format!(
+                        "PgBouncer (transaction pooling) runs. Point apps at it with:\n  \
+                         DATABASE_URL={url}\n  DIBS_POOL_MODE=transaction\n  DIBS_LISTEN_URL={listen_url}"
+                    )
                 }
             }
         }
