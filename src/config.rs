@@ -188,10 +188,16 @@ impl Settings {
         if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()) {
             settings.database_url = Some(url);
         }
-        if let Some(url) = std::env::var("DIBS_LISTEN_URL").ok().filter(|v| !v.is_empty()) {
+        if let Some(url) = std::env::var("DIBS_LISTEN_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
             settings.listen_url = Some(url);
         }
-        if let Some(mode) = std::env::var("DIBS_POOL_MODE").ok().filter(|v| !v.is_empty()) {
+        if let Some(mode) = std::env::var("DIBS_POOL_MODE")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
             settings.pool_mode = Some(mode);
             check(std::path::Path::new("DIBS_POOL_MODE"), &settings)?;
         }

@@ -64,15 +64,29 @@ impl LocalPooler {
 
     /// Connection settings through the pooler, as the cluster's owner.
     pub fn pg_config(&self, dbname: &str) -> tokio_postgres::Config {
-        let mut config = self.cluster.pg_config(dbname);
-        config.port(self.port());
+        self.config_for(dbname, SUPERUSER)
+    }
+
+    /// Connection settings through the pooler for one database and login.
+    pub fn config_for(&self, dbname: &str, login: &str) -> tokio_postgres::Config {
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host_path(self.cluster.socket_dir())
+            .port(self.port())
+            .user(login)
+            .dbname(dbname)
+            .application_name("dibs");
         config
     }
 
     pub fn url(&self, dbname: &str) -> String {
         format!(
             "postgresql://{SUPERUSER}@/{dbname}?host={}&port={}",
-            self.cluster.socket_dir().display().to_string().replace(' ', "%20"),
+            self.cluster
+                .socket_dir()
+                .display()
+                .to_string()
+                .replace(' ', "%20"),
             self.port()
         )
     }
@@ -166,7 +180,8 @@ impl LocalPooler {
 
     pub fn is_running(&self) -> bool {
         // SAFETY: signal 0 only checks that the process exists.
-        self.pid().is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0)
+        self.pid()
+            .is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0)
     }
 
     /// Stops PgBouncer (SIGINT: it closes at once, as a test cluster is stopped).

@@ -24,7 +24,13 @@ static NEXT_DATABASE: AtomicU32 = AtomicU32::new(1);
 /// Set as soon as a throwaway cluster runs, so it is removed even if set-up fails later.
 static CLUSTER_TO_REMOVE: OnceLock<LocalCluster> = OnceLock::new();
 
+/// PgBouncer beside the throwaway cluster, once a test asked for it (see [`pooler`]).
+static POOLER: OnceLock<Result<crate::pooler::LocalPooler, String>> = OnceLock::new();
+
 extern "C" fn stop_test_cluster() {
+    if let Some(Ok(pooler)) = POOLER.get() {
+        pooler.stop();
+    }
     if let Some(cluster) = CLUSTER_TO_REMOVE.get() {
         let _ = cluster.stop(true);
         let _ = std::fs::remove_dir_all(&cluster.root);
@@ -215,6 +221,11 @@ impl TestDatabase {
         )
     }
 
+    /// Settings for connecting as `login` through the test cluster's PgBouncer ([`pooler`]).
+    pub fn pooled_config_as(&self, login: &str) -> Config {
+        pooler().config_for(&self.name, login)
+    }
+
     /// The private cluster behind the tests, when they run on one.
     pub fn local_cluster() -> Option<&'static LocalCluster> {
         server().local.as_ref()
@@ -233,6 +244,31 @@ impl Drop for TestDatabase {
             }
         });
     }
+}
+
+/// PgBouncer in transaction mode beside this process's throwaway cluster, started on first
+/// use with `server_connections` as its cap (the first call's figure wins) and stopped at
+/// exit. Panics with the reason when it cannot run: tests never skip. It needs the private
+/// cluster — with `DATABASE_URL` set the pooler tests fail and say so.
+pub fn pooler_with(server_connections: u32) -> &'static crate::pooler::LocalPooler {
+    let started = POOLER.get_or_init(|| {
+        let cluster = server()
+            .local
+            .as_ref()
+            .ok_or("the PgBouncer tests start PgBouncer beside the private test cluster: unset DATABASE_URL")?;
+        let pooler = crate::pooler::LocalPooler::locate(cluster).map_err(|e| e.to_string())?;
+        pooler.start(server_connections).map_err(|e| e.to_string())?;
+        Ok(pooler)
+    });
+    match started {
+        Ok(pooler) => pooler,
+        Err(reason) => panic!("PgBouncer: {reason}"),
+    }
+}
+
+/// [`pooler_with`] at the shipped cap.
+pub fn pooler() -> &'static crate::pooler::LocalPooler {
+    pooler_with(crate::pooler::DEFAULT_SERVER_CONNECTIONS)
 }
 
 /// A PostgreSQL client program (`pg_dump`, `psql`): beside the server programs dibs uses

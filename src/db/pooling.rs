@@ -91,18 +91,16 @@ pub fn can_listen() -> bool {
     !transaction_mode() || current().is_some_and(|p| p.direct.is_some())
 }
 
-/// The direct URL names the server; the login is the one this connection uses (the person
-/// who opened the app), unless the direct URL names one itself.
+/// The direct URL names the server; the login is always the one this connection uses (the
+/// person who opened the app) — a login named in the direct URL must never let a rep's
+/// command run as someone else.
 fn with_user_of(mut direct: Config, config: &Config) -> Config {
-    if direct.get_user().is_none()
-        && let Some(user) = config.get_user()
-    {
+    if let Some(user) = config.get_user() {
         direct.user(user);
-    }
-    if let Some(password) = config.get_password()
-        && direct.get_password().is_none()
-    {
-        direct.password(password);
+        match config.get_password() {
+            Some(password) => direct.password(password),
+            None => direct.password(Vec::<u8>::new()),
+        };
     }
     direct
 }
@@ -149,7 +147,11 @@ pub async fn unit<T>(
         return Err(error.into());
     }
     match result {
-        Ok(value) => client.batch_execute("commit").await.map(|()| value).map_err(Error::from),
+        Ok(value) => client
+            .batch_execute("commit")
+            .await
+            .map(|()| value)
+            .map_err(Error::from),
         Err(error) => {
             // Best effort: a broken connection is dropped by the caller anyway.
             let _ = client.batch_execute("rollback").await;
@@ -180,8 +182,10 @@ mod tests {
         assert_eq!(joined.get_user(), Some("ann"));
         assert_eq!(joined.get_password(), Some(&b"pw"[..]));
         let mut named = direct;
-        named.user("ops");
-        assert_eq!(with_user_of(named, &pooled).get_user(), Some("ops"));
+        named.user("dibs").password("owner");
+        let joined = with_user_of(named, &pooled);
+        assert_eq!(joined.get_user(), Some("ann"));
+        assert_eq!(joined.get_password(), Some(&b"pw"[..]));
     }
 
     #[test]

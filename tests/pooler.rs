@@ -1,0 +1,256 @@
+//! Through a real PgBouncer in transaction mode, started beside the test cluster: many reps'
+//! sessions share a handful of server connections, which the pooler hands from one to another
+//! between transactions. What would break there — the driver's named prepared statements,
+//! session settings, LISTEN — must not: every unit of work runs in one transaction, the
+//! timeouts are `set local`, and an app that cannot LISTEN asks for events instead.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use dibs::db::Session;
+use dibs::db::pooling::{PoolMode, Pooling};
+use dibs::domain::ownership::Action;
+use dibs::testkit::{self, TestDatabase};
+use dibs::tui::app::{Link, Msg};
+use tokio::sync::mpsc;
+
+/// Every test of this binary runs its apps as a transaction-pooled process with no direct
+/// URL (the set-up a team gets from `DIBS_POOL_MODE=transaction` without `DIBS_LISTEN_URL`).
+fn transaction_pooled() {
+    dibs::db::pooling::install(Pooling {
+        mode: PoolMode::Transaction,
+        direct: None,
+    });
+}
+
+/// The cap on server connections the test pooler runs with (one pooler per test process):
+/// four for thirty reps or a hundred apps, so sessions change server connections all the time.
+const SERVER_CONNECTIONS: u32 = 4;
+
+/// What the server may show beyond the pooler's cap: each login has its own pool, so when one
+/// needs a connection PgBouncer closes an idle one of another login — and for a moment the
+/// closed backend is still exiting while the new one starts.
+const EXITING_AFTER_EVICTION: i64 = 1;
+
+/// Server connections the apps hold on the test database right now: the reps' logins (the
+/// test's own admin connections and PgBouncer's login look-ups run as the owner).
+async fn server_connections(admin: &tokio_postgres::Client, database: &str) -> i64 {
+    admin
+        .query_one(
+            "select count(*) from pg_stat_activity
+             where datname = $1 and backend_type = 'client backend'
+               and usename <> current_user",
+            &[&database],
+        )
+        .await
+        .expect("pg_stat_activity")
+        .get(0)
+}
+
+/// Samples the server connections every 50 ms until told to stop; answers the most seen.
+fn watch_connections(
+    admin: tokio_postgres::Client,
+    database: String,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<i64>,
+) {
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(async move {
+        let mut most = 0;
+        loop {
+            most = most.max(server_connections(&admin, &database).await);
+            tokio::select! {
+                _ = &mut stopped => return most,
+                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+            }
+        }
+    });
+    (stop, handle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_reps_on_four_server_connections_claim_and_read_without_a_session_error() {
+    transaction_pooled();
+    let db = TestDatabase::new().await;
+    // Four server connections for thirty reps: the pooler moves every rep from one server
+    // connection to another all the time, which is what breaks named statements.
+    testkit::pooler_with(SERVER_CONNECTIONS);
+    let org = common::org(&db, 30, 3).await;
+    let admin = db.client().await;
+    let leads = common::leads(&admin, org.pool, 40).await;
+    let (stop, most) = watch_connections(db.client().await, db.name.clone());
+
+    let mut reps = Vec::new();
+    for (index, (_, login)) in org.reps.iter().enumerate() {
+        let config = db.pooled_config_as(login);
+        let leads = leads.clone();
+        reps.push(tokio::spawn(async move {
+            let session = Session::open(&config)
+                .await
+                .expect("a session through PgBouncer");
+            let mut errors = Vec::new();
+            let mut held: Vec<i64> = Vec::new();
+            for round in 0..12 {
+                let lead = leads[(index * 7 + round * 11) % leads.len()];
+                let claimed = dibs::db_write!(&session, c =>
+                    dibs::db::api::ownership::perform(c, &Action::ClaimLead(lead), None));
+                match claimed {
+                    Ok(outcome) if outcome.ok => held.push(lead),
+                    Ok(_) => {}
+                    Err(error) => errors.push(format!("claim: {error}")),
+                }
+                let page = dibs::db_read!(&session, c => dibs::db::api::pool::first_pool(c, 20));
+                match page {
+                    Ok(page) if page.rows.iter().filter(|r| r.mine).count() != held.len() => {
+                        errors.push(format!(
+                            "the list shows {} of mine, I hold {}",
+                            page.rows.iter().filter(|r| r.mine).count(),
+                            held.len()
+                        ));
+                    }
+                    Ok(_) => {}
+                    Err(error) => errors.push(format!("list: {error}")),
+                }
+                if round % 3 == 2
+                    && let Some(lead) = held.pop()
+                {
+                    let released = dibs::db_write!(&session, c =>
+                        dibs::db::api::ownership::perform(c, &Action::ReleaseLead(lead), None));
+                    match released {
+                        Ok(outcome) if outcome.ok => {}
+                        Ok(outcome) => errors.push(format!("release refused: {outcome:?}")),
+                        Err(error) => errors.push(format!("release: {error}")),
+                    }
+                }
+            }
+            (held, errors)
+        }));
+    }
+    let mut all_held = HashSet::new();
+    for rep in reps {
+        let (held, errors) = rep.await.expect("rep task");
+        assert!(errors.is_empty(), "through PgBouncer: {errors:#?}");
+        for lead in held {
+            assert!(all_held.insert(lead), "lead {lead} held by two reps");
+        }
+    }
+    let _ = stop.send(());
+    let most = most.await.expect("watcher");
+    assert!(
+        (1..=i64::from(SERVER_CONNECTIONS) + EXITING_AFTER_EVICTION).contains(&most),
+        "thirty reps used {most} server connections; PgBouncer allows {SERVER_CONNECTIONS}"
+    );
+    assert!(!all_held.is_empty(), "nobody won a claim");
+    let violations = dibs::bench::claims::check_invariants(&admin, org.pool)
+        .await
+        .expect("invariants");
+    assert_eq!(violations.total(), 0, "{violations:?}");
+}
+
+/// One open app as the runtime runs it: its work pool, its live-check lanes (idle until
+/// someone types) and its event follower, which asks through the pooler.
+struct OpenApp {
+    session: Session,
+    messages: mpsc::Receiver<Msg>,
+    _runtime: dibs::tui::runtime::Runtime,
+    _follower: tokio::task::JoinHandle<()>,
+}
+
+impl OpenApp {
+    async fn open(config: tokio_postgres::Config) -> OpenApp {
+        let session = Session::open(&config).await.expect("app session");
+        let (tx, messages) = mpsc::channel(64);
+        let runtime = dibs::tui::runtime::Runtime::start(&config, session.clone(), tx.clone())
+            .without_terminal();
+        let follower = tokio::spawn(dibs::tui::runtime::listen::listen(
+            config,
+            session.clone(),
+            tx,
+        ));
+        OpenApp {
+            session,
+            messages,
+            _runtime: runtime,
+            _follower: follower,
+        }
+    }
+
+    /// Waits until the app hears that something changed (events live first).
+    async fn hears_a_change(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.messages.recv()).await {
+            if matches!(msg, Msg::Changed) {
+                return true;
+            }
+        }
+        false
+    }
+
+    async fn is_live(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.messages.recv()).await {
+            if matches!(msg, Msg::Link(Link::Events, true)) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_live() {
+    transaction_pooled();
+    let db = TestDatabase::new().await;
+    let pooler_cap = i64::from(SERVER_CONNECTIONS);
+    testkit::pooler_with(SERVER_CONNECTIONS);
+    let org = common::org(&db, 10, 50).await;
+    let admin = db.client().await;
+    let leads = common::leads(&admin, org.pool, 5).await;
+
+    let (stop, most) = watch_connections(db.client().await, db.name.clone());
+    let mut apps = Vec::new();
+    for index in 0..100 {
+        let (_, login) = &org.reps[index % org.reps.len()];
+        apps.push(OpenApp::open(db.pooled_config_as(login)).await);
+    }
+    for (index, app) in apps.iter_mut().enumerate() {
+        assert!(
+            app.is_live(Duration::from_secs(10)).await,
+            "app {index} never followed events"
+        );
+    }
+    // Let the first round of re-reads pass, then one rep claims and the notifier publishes.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for app in apps.iter_mut() {
+        while app.messages.try_recv().is_ok() {}
+    }
+    let started = Instant::now();
+    let claimed = dibs::db_write!(&apps[0].session, c =>
+        dibs::db::api::ownership::perform(c, &Action::ClaimLead(leads[0]), None))
+    .expect("claim through PgBouncer");
+    assert!(claimed.ok, "{claimed:?}");
+    dibs::worker::publish_events(&admin)
+        .await
+        .expect("publish events");
+    for (index, app) in apps.iter_mut().enumerate() {
+        assert!(
+            app.hears_a_change(Duration::from_secs(3)).await,
+            "app {index} did not see the claim within 3 s"
+        );
+    }
+    let seen_by_all = started.elapsed();
+    let _ = stop.send(());
+    let most = most.await.expect("watcher");
+    println!(
+        "100 open apps through PgBouncer: at most {most} server connections; \
+         every app saw a claim within {:.2} s",
+        seen_by_all.as_secs_f64()
+    );
+    assert!(
+        most <= pooler_cap + EXITING_AFTER_EVICTION,
+        "100 apps used {most} server connections through a pooler capped at {pooler_cap}"
+    );
+}
