@@ -338,3 +338,94 @@ async fn a_manager_hands_a_reps_holdings_over_from_the_palette() {
         "every move carries the reason"
     );
 }
+
+/// Server connections `login` holds on the test database right now.
+async fn connections_of(admin: &tokio_postgres::Client, database: &str, login: &str) -> i64 {
+    admin
+        .query_one(
+            "select count(*) from pg_stat_activity
+             where datname = $1 and usename = $2 and backend_type = 'client backend'",
+            &[&database, &login],
+        )
+        .await
+        .expect("pg_stat_activity")
+        .get(0)
+}
+
+/// The connection budget of an open app: busy, it reads on several connections and checks
+/// duplicates on its own; at rest it keeps one working connection and the LISTEN one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_open_app_at_rest_holds_two_server_connections() {
+    use dibs::tui::app::{Effect, Msg};
+    use dibs::tui::cmd::Lane;
+
+    let db = TestDatabase::new().await;
+    let admin = db.client().await;
+    let login = format!("{}_budget", db.name);
+    admin
+        .batch_execute(&format!(
+            "create role {login} login in role dibs_rep;
+             insert into dibs.users (login_role, display_name, role) values ('{login}', '预算', 'rep');"
+        ))
+        .await
+        .expect("a rep");
+    let config = db.config_as(&login);
+    let session = dibs::db::Session::open(&config).await.expect("session");
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(64);
+    let runtime =
+        dibs::tui::runtime::Runtime::start(&config, session.clone(), tx.clone()).without_terminal();
+    let follower = tokio::spawn(dibs::tui::runtime::listen::listen(
+        config.clone(),
+        session.clone(),
+        tx,
+    ));
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+
+    // Busy: four reads at once, and both live-check lanes.
+    let reads = (0..4).map(|_| {
+        let session = session.clone();
+        async move {
+            dibs::db_read!(&session, c => async {
+                c.execute("select pg_sleep(0.3)", &[]).await.map_err(dibs::error::Error::from)
+            })
+        }
+    });
+    for lane in [Lane::Search, Lane::DuplicatePanel] {
+        runtime.run(vec![Effect::Live {
+            owner: "budget",
+            lane,
+            seq: 1,
+            draft: dibs::domain::score::Draft {
+                name: "上海城康汽车零部件有限公司".into(),
+                ..Default::default()
+            },
+        }]);
+    }
+    for read in futures_util::future::join_all(reads).await {
+        read.expect("a read");
+    }
+    let busy = connections_of(&admin, &db.name, &login).await;
+    assert!(busy >= 4, "busy, the app used {busy} connections");
+
+    // At rest (idle connections close after 5 s): one for work, one listening.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut at_rest = busy;
+    while std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        at_rest = connections_of(&admin, &db.name, &login).await;
+        if at_rest <= 2 {
+            break;
+        }
+    }
+    assert_eq!(
+        at_rest, 2,
+        "an app at rest holds {at_rest} server connections"
+    );
+    // And it still works: a read on the kept connection.
+    dibs::db_read!(&session, c => async {
+        c.execute("select 1", &[]).await.map_err(dibs::error::Error::from)
+    })
+    .expect("a read after rest");
+    follower.abort();
+    drain.abort();
+}
