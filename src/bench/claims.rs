@@ -82,7 +82,7 @@ impl Violations {
     }
 }
 
-pub(super) fn bench_login(index: usize) -> String {
+pub fn bench_login(index: usize) -> String {
     format!("dibs_bench_rep_{index}")
 }
 
@@ -128,36 +128,48 @@ pub async fn setup_pool(
         .await
         .map_err(err)?
         .get(0);
-    let mut rep_ids = Vec::with_capacity(reps);
-    for index in 0..reps {
-        let login = bench_login(index);
-        // Reps call as themselves, as in production (the caller's own login role). Roles are
-        // cluster-wide; a role left by an earlier run is reused.
-        tx.batch_execute(&format!(
-            "do $$ begin
-                 if not exists (select 1 from pg_roles where rolname = '{login}') then
-                     create role {login} login in role dibs_rep;
-                 end if;
-             end $$"
-        ))
-        .await
-        .map_err(err)?;
-        let id: i64 = tx
-            .query_one(
-                "insert into dibs.users (login_role, display_name, role, team_id) values ($1, $2, 'rep', $3) returning id",
-                &[&login, &format!("压测销售{index}"), &team],
-            )
+    // Reps call as themselves, as in production (the caller's own login role). Roles are
+    // cluster-wide; a role left by an earlier run is reused. Users and memberships go in one
+    // statement each: their triggers rebuild every scope once per statement.
+    let logins: Vec<String> = (0..reps).map(bench_login).collect();
+    let names: Vec<String> = (0..reps).map(|i| format!("压测销售{i}")).collect();
+    for chunk in logins.chunks(500) {
+        let block: String = chunk
+            .iter()
+            .map(|login| {
+                format!(
+                    "if not exists (select 1 from pg_roles where rolname = '{login}') then \
+                     create role {login} login in role dibs_rep; end if;"
+                )
+            })
+            .collect();
+        tx.batch_execute(&format!("do $$ begin {block} end $$"))
             .await
-            .map_err(err)?
-            .get(0);
-        tx.execute(
-            "insert into dibs.pool_members (pool_id, user_id) values ($1, $2)",
-            &[&pool, &id],
+            .map_err(err)?;
+    }
+    let inserted: HashMap<String, i64> = tx
+        .query(
+            "insert into dibs.users (login_role, display_name, role, team_id)
+             select l, n, 'rep', $3 from unnest($1::text[], $2::text[]) as t(l, n)
+             returning login_role, id",
+            &[&logins, &names, &team],
         )
         .await
-        .map_err(err)?;
-        rep_ids.push(id);
-    }
+        .map_err(err)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    // In rep order: rep `i` is `bench_login(i)`.
+    let rep_ids: Vec<i64> = logins
+        .iter()
+        .filter_map(|login| inserted.get(login).copied())
+        .collect();
+    tx.execute(
+        "insert into dibs.pool_members (pool_id, user_id) select $1, unnest($2::bigint[])",
+        &[&pool, &rep_ids],
+    )
+    .await
+    .map_err(err)?;
     let first: i64 = tx
         .query_one("select coalesce(max(id), 0) + 1 from dibs.leads", &[])
         .await

@@ -18,6 +18,7 @@
 //!   and their cost on claims.
 
 pub mod analytics;
+pub mod burst;
 pub mod claims;
 pub mod company;
 pub mod dedup;

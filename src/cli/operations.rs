@@ -51,6 +51,24 @@ pub enum BenchKind {
         #[arg(long)]
         no_claims: bool,
     },
+    /// The 9 a.m. 抢单 burst: reps through PgBouncer (started beside the private cluster) at a
+    /// barrier, fresh leads released in one commit; time until all are owned, claim latency,
+    /// and the rules checked — beside a bare conditional UPDATE through the same pooler.
+    Burst {
+        #[arg(long, default_value_t = 1000)]
+        reps: usize,
+        #[arg(long, default_value_t = 200)]
+        leads: usize,
+        #[arg(long, default_value_t = 5)]
+        limit: i32,
+        #[arg(long, default_value_t = 3)]
+        daily_cap: i32,
+        #[arg(long, default_value_t = 3)]
+        tries: usize,
+        /// PgBouncer's cap on server connections for the run.
+        #[arg(long, default_value_t = crate::pooler::DEFAULT_SERVER_CONNECTIONS)]
+        server_connections: u32,
+    },
     /// Concurrent reps claiming/releasing under holding limits vs plain single-row updates.
     Claims {
         #[arg(long, default_value_t = 32)]
@@ -329,6 +347,29 @@ pub async fn bench(
         }
         BenchKind::CompanyBackfill { sample } => {
             let report = bench::company::company_backfill(&target.config, sample).await?;
+            print_report(output, &report, || report.text())
+        }
+        BenchKind::Burst {
+            reps,
+            leads,
+            limit,
+            daily_cap,
+            tries,
+            server_connections,
+        } => {
+            let Some(cluster) = &target.local else {
+                return Err(crate::text::SetupText::BurstNeedsPrivateCluster.into());
+            };
+            let pooler = crate::pooler::LocalPooler::locate(cluster)?;
+            let options = bench::burst::BurstOptions {
+                reps,
+                leads,
+                limit,
+                daily_cap,
+                tries,
+                server_connections,
+            };
+            let report = bench::burst::burst(&target.config, &pooler, options).await?;
             print_report(output, &report, || report.text())
         }
         BenchKind::Claims {

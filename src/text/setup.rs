@@ -42,6 +42,7 @@ pub enum SetupText {
     },
     /// `dibs bench soak` restarts the server: only the private cluster.
     SoakNeedsPrivateCluster,
+    BurstNeedsPrivateCluster,
     NoSuchThing {
         what: String,
         name: String,
@@ -144,6 +145,12 @@ impl SetupText {
                 "soak 基准会反复重启数据库，只能在 dibs 自己的私有集群上运行（不要设置 DATABASE_URL）。"
             } else {
                 "The soak benchmark restarts the database again and again, so it runs on dibs's private cluster only (unset DATABASE_URL)."
+            })
+            .to_string(),
+            SetupText::BurstNeedsPrivateCluster => (if zh {
+                "抢单基准会在 dibs 的私有集群旁启动 PgBouncer，只能在私有集群上运行（不要设置 DATABASE_URL）。"
+            } else {
+                "The burst benchmark starts PgBouncer beside dibs's private cluster, so it runs there only (unset DATABASE_URL)."
             })
             .to_string(),
             SetupText::NoSuchThing { what, name } => {
