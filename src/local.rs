@@ -248,6 +248,67 @@ impl LocalCluster {
         .into())
     }
 
+    /// Makes this (not yet created) cluster a streaming standby of `primary` — a base backup
+    /// with the standby settings written (`pg_basebackup -R`), its own socket and port — and
+    /// starts it. For the failover benchmark; both clusters belong to the same owner.
+    pub fn start_as_standby_of(&self, primary: &LocalCluster) -> Result<(), Error> {
+        self.prepare_root()?;
+        // `initdb` may be a link on PATH to a directory that also has pg_basebackup.
+        let beside_initdb = fs::canonicalize(self.bin_dir.join("initdb"))
+            .ok()
+            .and_then(|initdb| initdb.parent().map(|dir| dir.join("pg_basebackup")));
+        let program = match beside_initdb {
+            Some(path) if !self.bin_dir.join("pg_basebackup").exists() => path,
+            _ => self.bin_dir.join("pg_basebackup"),
+        };
+        let mut cmd = self.owner_command(&program);
+        cmd.arg("-D")
+            .arg(self.pgdata())
+            .arg("-h")
+            .arg(primary.socket_dir())
+            .arg("-p")
+            .arg(primary.port.to_string())
+            .args([
+                "-U",
+                SUPERUSER,
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ]);
+        let output = run(cmd)?;
+        if !output.status.success() {
+            return Err(ClusterText::ClusterFailedToStart {
+                log_path: "pg_basebackup".into(),
+                log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            }
+            .into());
+        }
+        // The copied configuration names the primary's socket and port; these lines win.
+        self.append_settings(Durability::Durable)?;
+        self.start()
+    }
+
+    /// Promotes a standby to primary and waits until it accepts writes.
+    pub fn promote(&self) -> Result<(), Error> {
+        let mut cmd = self.pg_command("pg_ctl");
+        cmd.arg("-D")
+            .arg(self.pgdata())
+            .args(["-w", "-t", "60", "-s", "promote"]);
+        let output = run(cmd)?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(ClusterText::ClusterFailedToStart {
+                log_path: self.log_file().display().to_string(),
+                log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            }
+            .into())
+        }
+    }
+
     /// Stops the server: `fast` for people (rolls back open work), `immediate` for throwaway test clusters.
     pub fn stop(&self, immediate: bool) -> Result<(), Error> {
         if !self.is_running() {

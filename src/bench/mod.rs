@@ -22,6 +22,7 @@ pub mod burst;
 pub mod claims;
 pub mod company;
 pub mod dedup;
+pub mod failover;
 pub mod legacy;
 pub mod recycle;
 pub mod render;

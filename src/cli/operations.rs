@@ -69,6 +69,20 @@ pub enum BenchKind {
         #[arg(long, default_value_t = crate::pooler::DEFAULT_SERVER_CONNECTIONS)]
         server_connections: u32,
     },
+    /// Failover: a primary and a synchronous standby of their own (temp directory), reps
+    /// claiming through a two-host URL; the primary is killed, the standby promoted. Time
+    /// to the first claim on the new primary, acknowledged claims lost.
+    Failover {
+        #[arg(long, default_value_t = 16)]
+        reps: usize,
+        #[arg(long, default_value_t = 20_000)]
+        leads: i64,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Seconds between the kill and the promotion (a failover manager's decision time).
+        #[arg(long, default_value_t = 1.0)]
+        promote_after: f64,
+    },
     /// Concurrent reps claiming/releasing under holding limits vs plain single-row updates.
     Claims {
         #[arg(long, default_value_t = 32)]
@@ -347,6 +361,21 @@ pub async fn bench(
         }
         BenchKind::CompanyBackfill { sample } => {
             let report = bench::company::company_backfill(&target.config, sample).await?;
+            print_report(output, &report, || report.text())
+        }
+        BenchKind::Failover {
+            reps,
+            leads,
+            seconds,
+            promote_after,
+        } => {
+            let options = bench::failover::FailoverOptions {
+                reps,
+                leads,
+                seconds,
+                promote_after,
+            };
+            let report = bench::failover::failover(options).await?;
             print_report(output, &report, || report.text())
         }
         BenchKind::Burst {

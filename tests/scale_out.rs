@@ -1,8 +1,12 @@
-//! Through a real PgBouncer in transaction mode, started beside the test cluster: many reps'
-//! sessions share a handful of server connections, which the pooler hands from one to another
-//! between transactions. What would break there — the driver's named prepared statements,
-//! session settings, LISTEN — must not: every unit of work runs in one transaction, the
-//! timeouts are `set local`, and an app that cannot LISTEN asks for events instead.
+//! Beyond one server, with the real parts the tests start themselves.
+//!
+//! PgBouncer in transaction mode beside the test cluster: many reps' sessions share a handful
+//! of server connections, which the pooler hands from one to another between transactions.
+//! What would break there — the driver's named prepared statements, session settings, LISTEN —
+//! must not: every unit of work runs in one transaction, the timeouts are `set local`, and an
+//! app that cannot LISTEN asks for events instead.
+//!
+//! Failover: a primary and a synchronous standby, the primary killed, the standby promoted.
 
 mod common;
 
@@ -252,5 +256,40 @@ async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_
     assert!(
         most <= pooler_cap + EXITING_AFTER_EVICTION,
         "100 apps used {most} server connections through a pooler capped at {pooler_cap}"
+    );
+}
+
+/// Failover with the real parts: a primary and a synchronous standby of their own, reps
+/// claiming through a two-host URL (`target_session_attrs=read-write`), the primary stopped
+/// as a crash stops it, the standby promoted. Every claim a rep was told went through is on
+/// the new primary, and the reps find it by themselves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_primary_fails_over_to_its_synchronous_standby_losing_no_acknowledged_claim() {
+    let report = dibs::bench::failover::failover(dibs::bench::failover::FailoverOptions {
+        reps: 8,
+        leads: 3_000,
+        seconds: 2.0,
+        promote_after: 0.5,
+    })
+    .await
+    .expect("failover run");
+    println!("{}", report.text());
+    assert!(
+        report.claims_per_second_before > 0.0,
+        "no claims before the kill"
+    );
+    assert!(
+        report.claims_per_second_after > 0.0,
+        "no claims after the promotion: the reps did not find the new primary"
+    );
+    assert_eq!(
+        report.lost_claims, 0,
+        "acknowledged claims lost: {report:?}"
+    );
+    assert_eq!(report.invariant_violations, 0, "{report:?}");
+    assert!(
+        report.kill_to_first_claim_seconds < 10.0,
+        "{:.1} s from the kill to a claim on the new primary",
+        report.kill_to_first_claim_seconds
     );
 }

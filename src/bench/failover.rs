@@ -1,0 +1,273 @@
+//! Failover: a primary and a synchronous streaming standby (two private clusters of their own
+//! in a temp directory), reps claiming through a two-host URL with
+//! `target_session_attrs=read-write`; the primary is stopped the way a crash stops it
+//! (`pg_ctl stop -m immediate`), the standby promoted, and the reps find it by themselves.
+//! Figures: the time from the kill to the first successful claim on the new primary, and
+//! claims a rep was told went through that the new primary lacks (must be 0 with synchronous
+//! replication). The claim rate before the kill is the same run's baseline.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::sync::Mutex;
+use tokio_postgres::Config;
+use tokio_postgres::config::TargetSessionAttrs;
+use tokio_postgres::types::Type;
+
+use crate::error::Error;
+use crate::local::{Durability, LocalCluster};
+use crate::rng::SeededRng;
+
+use super::join_error;
+
+#[derive(Debug, Clone, Copy)]
+pub struct FailoverOptions {
+    pub reps: usize,
+    pub leads: i64,
+    /// Seconds of claims before the primary is killed, and after the promotion.
+    pub seconds: f64,
+    /// Seconds between the kill and the promotion (what a failover manager takes to decide).
+    pub promote_after: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailoverReport {
+    pub reps: usize,
+    pub claims_per_second_before: f64,
+    pub claims_per_second_after: f64,
+    pub acknowledged_claims: usize,
+    /// Acknowledged claims the new primary does not have.
+    pub lost_claims: usize,
+    pub promote_seconds: f64,
+    /// From the kill to the first claim acknowledged by the new primary.
+    pub kill_to_first_claim_seconds: f64,
+    pub errors_during_failover: u64,
+    pub invariant_violations: i64,
+}
+
+const CLAIM: &str = "select (o).ok from dibs.claim_lead($1, $2) o";
+
+pub async fn failover(options: FailoverOptions) -> Result<FailoverReport, Error> {
+    let base = std::env::temp_dir().join(format!("dibs-failover-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).map_err(|e| Error::from(io(&e)))?;
+    let primary = LocalCluster::locate(base.join("primary"), 5432)?;
+    let standby = LocalCluster::locate(base.join("standby"), 5433)?;
+    let result = run(&primary, &standby, options).await;
+    let _ = primary.stop(true);
+    let _ = standby.stop(true);
+    let _ = std::fs::remove_dir_all(&base);
+    result
+}
+
+fn io(e: &std::io::Error) -> crate::text::Text {
+    crate::text::DbText::DatabaseError {
+        during: "bench failover".into(),
+        detail: e.to_string(),
+    }
+    .into()
+}
+
+async fn run(
+    primary: &LocalCluster,
+    standby: &LocalCluster,
+    options: FailoverOptions,
+) -> Result<FailoverReport, Error> {
+    let bench = Error::doing("bench failover");
+    primary.ensure_running(Durability::Durable)?;
+    crate::db::target::ensure_database(primary, "dibs").await?;
+    let mut admin = crate::db::connect(&primary.pg_config("dibs")).await?;
+    crate::db::migrate(&mut admin).await?;
+    let (pool, _reps, first_lead) =
+        super::claims::setup_pool(&mut admin, options.reps, options.leads, 1_000_000, None).await?;
+    drop(admin);
+    let starter = standby.clone();
+    let primary_for_backup = primary.clone();
+    tokio::task::spawn_blocking(move || starter.start_as_standby_of(&primary_for_backup))
+        .await
+        .map_err(|e| join_error(&e))??;
+    let admin = crate::db::connect(&primary.pg_config("dibs")).await?;
+    // Synchronous: a commit returns only once the standby has the WAL.
+    for _ in 0..100 {
+        let streaming: i64 = admin
+            .query_one(
+                "select count(*) from pg_stat_replication where state = 'streaming'",
+                &[],
+            )
+            .await
+            .map_err(&bench)?
+            .get(0);
+        if streaming > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for statement in [
+        "alter system set synchronous_standby_names = '*'",
+        "select pg_reload_conf()",
+    ] {
+        admin.batch_execute(statement).await.map_err(&bench)?;
+    }
+    drop(admin);
+
+    // Reps: a two-host URL that finds whichever accepts writes.
+    let mut both = Config::new();
+    both.host_path(primary.socket_dir())
+        .host_path(standby.socket_dir())
+        .port(primary.port)
+        .port(standby.port)
+        .dbname("dibs")
+        .target_session_attrs(TargetSessionAttrs::ReadWrite)
+        .connect_timeout(Duration::from_secs(2));
+    let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
+    let first_after_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let killed_at: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let errors = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let counts_before = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counts_after = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let promoted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for index in 0..options.reps {
+        let mut config = both.clone();
+        let login = super::claims::bench_login(index);
+        config.user(&login);
+        let (acknowledged, first_after_kill, killed_at, errors, stop) = (
+            acknowledged.clone(),
+            first_after_kill.clone(),
+            killed_at.clone(),
+            errors.clone(),
+            stop.clone(),
+        );
+        let (counts_before, counts_after, promoted) = (
+            counts_before.clone(),
+            counts_after.clone(),
+            promoted.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut rng = SeededRng::new(index as u64 + 7);
+            let mut client = None;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let Some(c) = client.as_ref() else {
+                    match crate::db::connect(&config).await {
+                        Ok(c) => client = Some(c),
+                        Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                    }
+                    continue;
+                };
+                let lead = first_lead + rng.below(options.leads as usize) as i64;
+                match c
+                    .query_typed(CLAIM, &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)])
+                    .await
+                {
+                    Ok(rows) => {
+                        if rows.first().is_some_and(|r| r.get::<_, bool>(0)) {
+                            acknowledged.lock().await.insert(lead, login.clone());
+                            if killed_at.lock().await.is_some() {
+                                let mut first = first_after_kill.lock().await;
+                                first.get_or_insert_with(Instant::now);
+                            }
+                            if promoted.load(std::sync::atomic::Ordering::SeqCst) {
+                                counts_after.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            } else {
+                                counts_before.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            }
+                        }
+                    }
+                    Err(_) => {
+                        errors.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        client = None;
+                    }
+                }
+            }
+        }));
+    }
+    let run_for = Duration::from_secs_f64(options.seconds);
+    tokio::time::sleep(run_for).await;
+    let before = counts_before.load(std::sync::atomic::Ordering::SeqCst);
+    // The crash: no checkpoint, no goodbye to the clients.
+    let kill = Instant::now();
+    let victim = primary.clone();
+    tokio::task::spawn_blocking(move || victim.stop(true))
+        .await
+        .map_err(|e| join_error(&e))??;
+    // Marked once the old primary is down: a claim acknowledged from here on was
+    // acknowledged by the new one (timed from the kill's start).
+    *killed_at.lock().await = Some(kill);
+    tokio::time::sleep(Duration::from_secs_f64(options.promote_after)).await;
+    let promote_started = Instant::now();
+    let promoting = standby.clone();
+    tokio::task::spawn_blocking(move || promoting.promote())
+        .await
+        .map_err(|e| join_error(&e))??;
+    let promote_seconds = promote_started.elapsed().as_secs_f64();
+    promoted.store(true, std::sync::atomic::Ordering::SeqCst);
+    let after_started = Instant::now();
+    tokio::time::sleep(run_for).await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for task in tasks {
+        task.await.map_err(|e| join_error(&e))?;
+    }
+    let after_seconds = after_started.elapsed().as_secs_f64();
+    let after = counts_after.load(std::sync::atomic::Ordering::SeqCst);
+
+    // What the new primary has.
+    let survivor = crate::db::connect(&standby.pg_config("dibs")).await?;
+    let owners: HashMap<i64, String> = survivor
+        .query(
+            "select l.id, u.login_role from dibs.leads l join dibs.users u on u.id = l.owner_id
+             where l.pool_id = $1",
+            &[&pool],
+        )
+        .await
+        .map_err(&bench)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let acknowledged = acknowledged.lock().await;
+    let lost_claims = acknowledged
+        .iter()
+        .filter(|(lead, login)| owners.get(lead) != Some(login))
+        .count();
+    let invariant_violations = super::claims::check_invariants(&survivor, pool)
+        .await?
+        .total();
+    let first = *first_after_kill.lock().await;
+    Ok(FailoverReport {
+        reps: options.reps,
+        claims_per_second_before: before as f64 / options.seconds,
+        claims_per_second_after: after as f64 / after_seconds,
+        acknowledged_claims: acknowledged.len(),
+        lost_claims,
+        promote_seconds,
+        kill_to_first_claim_seconds: first
+            .map(|at| at.duration_since(kill).as_secs_f64())
+            .unwrap_or(f64::NAN),
+        errors_during_failover: errors.load(std::sync::atomic::Ordering::SeqCst),
+        invariant_violations,
+    })
+}
+
+impl FailoverReport {
+    pub fn text(&self) -> String {
+        format!(
+            "dibs bench failover — {} reps claiming through host=primary,standby \
+             target_session_attrs=read-write; synchronous standby; primary stopped -m immediate\n\
+             claims/s before the kill (baseline): {:.0}    after the promotion: {:.0}\n\
+             promotion took {:.2} s; kill to first claim on the new primary: {:.2} s\n\
+             acknowledged claims: {}    lost on the new primary: {}    errors seen by reps: {}    \
+             invariant violations: {}\n",
+            self.reps,
+            self.claims_per_second_before,
+            self.claims_per_second_after,
+            self.promote_seconds,
+            self.kill_to_first_claim_seconds,
+            self.acknowledged_claims,
+            self.lost_claims,
+            self.errors_during_failover,
+            self.invariant_violations
+        )
+    }
+}
