@@ -262,7 +262,7 @@ async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_
 /// Failover with the real parts: a primary and a synchronous standby of their own, reps
 /// claiming through a two-host URL (`target_session_attrs=read-write`), the primary stopped
 /// as a crash stops it, the standby promoted. Every claim a rep was told went through is on
-/// the new primary, and the reps find it by themselves.
+/// the new primary; the reps, a worker and a listener on the same URL find it by themselves.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_primary_fails_over_to_its_synchronous_standby_losing_no_acknowledged_claim() {
     let report = dibs::bench::failover::failover(dibs::bench::failover::FailoverOptions {
@@ -287,6 +287,14 @@ async fn a_killed_primary_fails_over_to_its_synchronous_standby_losing_no_acknow
         "acknowledged claims lost: {report:?}"
     );
     assert_eq!(report.invariant_violations, 0, "{report:?}");
+    assert!(
+        report.worker_leads_on_new_primary,
+        "the worker did not take the leader lock on the new primary"
+    );
+    assert!(
+        report.events_after_promotion > 0,
+        "no live event was heard after the promotion"
+    );
     assert!(
         report.kill_to_first_claim_seconds < 10.0,
         "{:.1} s from the kill to a claim on the new primary",

@@ -45,6 +45,10 @@ pub struct FailoverReport {
     pub kill_to_first_claim_seconds: f64,
     pub errors_during_failover: u64,
     pub invariant_violations: i64,
+    /// A `dibs worker` started against the two-host URL holds the leader lock on the new primary.
+    pub worker_leads_on_new_primary: bool,
+    /// Live events a listener on the two-host URL received after the promotion.
+    pub events_after_promotion: u64,
 }
 
 const CLAIM: &str = "select (o).ok from dibs.claim_lead($1, $2) o";
@@ -121,6 +125,34 @@ async fn run(
         .dbname("dibs")
         .target_session_attrs(TargetSessionAttrs::ReadWrite)
         .connect_timeout(Duration::from_secs(2));
+    let promoted_flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A worker (leader lock, passes, notifier) and a listener, as the owner, on the same URL.
+    let mut owner_both = both.clone();
+    owner_both.user(crate::local::SUPERUSER);
+    let worker = tokio::spawn(crate::worker::run(
+        owner_both.clone(),
+        Duration::from_secs(1),
+        false,
+    ));
+    let events_after = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let listener = {
+        let (config, events_after) = (owner_both.clone(), events_after.clone());
+        let promoted = promoted_flag.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Ok(mut subscription) =
+                    crate::db::listen::subscribe(&config, "dibs_events").await
+                {
+                    while subscription.payloads.recv().await.is_some() {
+                        if promoted.load(std::sync::atomic::Ordering::SeqCst) {
+                            events_after.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
     let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
     let first_after_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
     let killed_at: Arc<Mutex<Option<Instant>>> = Arc::default();
@@ -128,7 +160,7 @@ async fn run(
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let counts_before = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let counts_after = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let promoted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let promoted = promoted_flag.clone();
     let mut tasks = Vec::new();
     for index in 0..options.reps {
         let mut config = both.clone();
@@ -211,10 +243,24 @@ async fn run(
         task.await.map_err(|e| join_error(&e))?;
     }
     let after_seconds = after_started.elapsed().as_secs_f64();
+    // Let the notifier publish the tail; the worker must hold its leader lock (a session lock,
+    // key 1147/-1) on the new primary by now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let survivor = crate::db::connect(&standby.pg_config("dibs")).await?;
+    let worker_leads_on_new_primary: bool = survivor
+        .query_one(
+            "select count(*) > 0 from pg_locks
+             where locktype = 'advisory' and classid = 1147 and objsubid = 2 and granted",
+            &[],
+        )
+        .await
+        .map_err(&bench)?
+        .get(0);
+    worker.abort();
+    listener.abort();
     let after = counts_after.load(std::sync::atomic::Ordering::SeqCst);
 
     // What the new primary has.
-    let survivor = crate::db::connect(&standby.pg_config("dibs")).await?;
     let owners: HashMap<i64, String> = survivor
         .query(
             "select l.id, u.login_role from dibs.leads l join dibs.users u on u.id = l.owner_id
@@ -247,6 +293,8 @@ async fn run(
             .unwrap_or(f64::NAN),
         errors_during_failover: errors.load(std::sync::atomic::Ordering::SeqCst),
         invariant_violations,
+        worker_leads_on_new_primary,
+        events_after_promotion: events_after.load(std::sync::atomic::Ordering::SeqCst),
     })
 }
 
@@ -258,7 +306,8 @@ impl FailoverReport {
              claims/s before the kill (baseline): {:.0}    after the promotion: {:.0}\n\
              promotion took {:.2} s; kill to first claim on the new primary: {:.2} s\n\
              acknowledged claims: {}    lost on the new primary: {}    errors seen by reps: {}    \
-             invariant violations: {}\n",
+             invariant violations: {}\n\
+             a worker on the same URL leads on the new primary: {}    live events heard after the promotion: {}\n",
             self.reps,
             self.claims_per_second_before,
             self.claims_per_second_after,
@@ -267,7 +316,13 @@ impl FailoverReport {
             self.acknowledged_claims,
             self.lost_claims,
             self.errors_during_failover,
-            self.invariant_violations
+            self.invariant_violations,
+            if self.worker_leads_on_new_primary {
+                "yes"
+            } else {
+                "NO"
+            },
+            self.events_after_promotion
         )
     }
 }
