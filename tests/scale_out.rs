@@ -20,6 +20,11 @@ use dibs::testkit::{self, TestDatabase};
 use dibs::tui::app::{Link, Msg};
 use tokio::sync::mpsc;
 
+/// The tests of this binary run one at a time: the failover test's two clusters and the pooler
+/// tests' hundred apps would otherwise starve each other's logins on two cores (PgBouncer looks
+/// every login up through the same few server connections).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Every test of this binary runs its apps as a transaction-pooled process with no direct
 /// URL (the set-up a team gets from `DIBS_POOL_MODE=transaction` without `DIBS_LISTEN_URL`).
 fn transaction_pooled() {
@@ -77,6 +82,7 @@ fn watch_connections(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_reps_on_four_server_connections_claim_and_read_without_a_session_error() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     transaction_pooled();
     let db = TestDatabase::new().await;
     // Four server connections for thirty reps: the pooler moves every rep from one server
@@ -87,14 +93,20 @@ async fn thirty_reps_on_four_server_connections_claim_and_read_without_a_session
     let leads = common::leads(&admin, org.pool, 40).await;
     let (stop, most) = watch_connections(db.client().await, db.name.clone());
 
-    let mut reps = Vec::new();
-    for (index, (_, login)) in org.reps.iter().enumerate() {
+    // The apps are open before the race starts (people open dibs before nine).
+    let mut sessions = Vec::new();
+    for (_, login) in &org.reps {
         let config = db.pooled_config_as(login);
+        sessions.push(
+            Session::open(&config)
+                .await
+                .expect("a session through PgBouncer"),
+        );
+    }
+    let mut reps = Vec::new();
+    for (index, session) in sessions.into_iter().enumerate() {
         let leads = leads.clone();
         reps.push(tokio::spawn(async move {
-            let session = Session::open(&config)
-                .await
-                .expect("a session through PgBouncer");
             let mut errors = Vec::new();
             let mut held: Vec<i64> = Vec::new();
             for round in 0..12 {
@@ -206,6 +218,7 @@ impl OpenApp {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_live() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     transaction_pooled();
     let db = TestDatabase::new().await;
     let pooler_cap = i64::from(SERVER_CONNECTIONS);
@@ -265,6 +278,7 @@ async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_
 /// the new primary; the reps, a worker and a listener on the same URL find it by themselves.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_killed_primary_fails_over_to_its_synchronous_standby_losing_no_acknowledged_claim() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let report = dibs::bench::failover::failover(dibs::bench::failover::FailoverOptions {
         reps: 8,
         leads: 3_000,
