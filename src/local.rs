@@ -107,11 +107,17 @@ impl LocalCluster {
 
     /// Connection settings for one database of this cluster, as the superuser.
     pub fn pg_config(&self, dbname: &str) -> tokio_postgres::Config {
+        self.socket_config(self.port, dbname, SUPERUSER)
+    }
+
+    /// Connection settings for whatever listens on this cluster's socket directory at `port`
+    /// (the server, or PgBouncer beside it).
+    pub fn socket_config(&self, port: u16, dbname: &str, login: &str) -> tokio_postgres::Config {
         let mut config = tokio_postgres::Config::new();
         config
             .host_path(self.socket_dir())
-            .port(self.port)
-            .user(SUPERUSER)
+            .port(port)
+            .user(login)
             .dbname(dbname)
             .application_name("dibs");
         config
@@ -119,10 +125,14 @@ impl LocalCluster {
 
     /// The same as a URL, for `psql`, scripts and `DATABASE_URL`.
     pub fn url(&self, dbname: &str) -> String {
+        self.socket_url(self.port, dbname)
+    }
+
+    /// [`Self::socket_config`] as the owner, as a URL.
+    pub fn socket_url(&self, port: u16, dbname: &str) -> String {
         format!(
-            "postgresql://{SUPERUSER}@/{dbname}?host={}&port={}",
+            "postgresql://{SUPERUSER}@/{dbname}?host={}&port={port}",
             self.socket_dir().display().to_string().replace(' ', "%20"),
-            self.port
         )
     }
 
@@ -168,14 +178,7 @@ impl LocalCluster {
         if durability == Durability::Throwaway {
             cmd.arg("--no-sync");
         }
-        let output = run(cmd)?;
-        if !output.status.success() {
-            return Err(ClusterText::ClusterFailedToStart {
-                log_path: "initdb".into(),
-                log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-            }
-            .into());
-        }
+        run_to_success(cmd, "initdb")?;
         self.append_settings(durability)
     }
 
@@ -278,14 +281,7 @@ impl LocalCluster {
                 "fast",
                 "--no-sync",
             ]);
-        let output = run(cmd)?;
-        if !output.status.success() {
-            return Err(ClusterText::ClusterFailedToStart {
-                log_path: "pg_basebackup".into(),
-                log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-            }
-            .into());
-        }
+        run_to_success(cmd, "pg_basebackup")?;
         // The copied configuration names the primary's socket and port; these lines win.
         self.append_settings(Durability::Durable)?;
         self.start()
@@ -297,16 +293,7 @@ impl LocalCluster {
         cmd.arg("-D")
             .arg(self.pgdata())
             .args(["-w", "-t", "60", "-s", "promote"]);
-        let output = run(cmd)?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(ClusterText::ClusterFailedToStart {
-                log_path: self.log_file().display().to_string(),
-                log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-            }
-            .into())
-        }
+        run_to_success(cmd, &self.log_file().display().to_string()).map(drop)
     }
 
     /// Stops the server: `fast` for people (rolls back open work), `immediate` for throwaway test clusters.
@@ -553,6 +540,19 @@ pub fn user_name(uid: u32) -> String {
 
 fn chown(path: &Path, owner: &OsAccount) -> Result<(), Error> {
     std::os::unix::fs::chown(path, Some(owner.uid), Some(owner.gid)).map_err(|e| io_text(path, e))
+}
+
+/// Runs a server program; a failure is said with its error output and `where_to_look`.
+fn run_to_success(cmd: Command, where_to_look: &str) -> Result<Output, Error> {
+    let output = run(cmd)?;
+    if output.status.success() {
+        return Ok(output);
+    }
+    Err(ClusterText::ClusterFailedToStart {
+        log_path: where_to_look.to_string(),
+        log_tail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+    }
+    .into())
 }
 
 fn run(mut cmd: Command) -> Result<Output, Error> {

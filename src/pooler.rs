@@ -69,26 +69,11 @@ impl LocalPooler {
 
     /// Connection settings through the pooler for one database and login.
     pub fn config_for(&self, dbname: &str, login: &str) -> tokio_postgres::Config {
-        let mut config = tokio_postgres::Config::new();
-        config
-            .host_path(self.cluster.socket_dir())
-            .port(self.port())
-            .user(login)
-            .dbname(dbname)
-            .application_name("dibs");
-        config
+        self.cluster.socket_config(self.port(), dbname, login)
     }
 
     pub fn url(&self, dbname: &str) -> String {
-        format!(
-            "postgresql://{SUPERUSER}@/{dbname}?host={}&port={}",
-            self.cluster
-                .socket_dir()
-                .display()
-                .to_string()
-                .replace(' ', "%20"),
-            self.port()
-        )
+        self.cluster.socket_url(self.port(), dbname)
     }
 
     fn config_text(&self, server_connections: u32) -> String {
