@@ -38,6 +38,25 @@ pub struct Settings {
     /// line when `database_url` is transaction-pooled. Absent there: the app asks for live
     /// events every half second instead of listening.
     pub listen_url: Option<String>,
+    /// A streaming replica (or a pooler in front of replicas) for what may lag: lists, search,
+    /// reports. Ownership is always decided on `database_url`. Absent: everything reads there.
+    pub read_url: Option<String>,
+}
+
+/// A URL setting, read as a connection string (named in the error when it is not one).
+fn parse_url(key: &str, url: Option<&str>) -> Result<Option<tokio_postgres::Config>, Error> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    std::str::FromStr::from_str(url)
+        .map(Some)
+        .map_err(|e: tokio_postgres::Error| {
+            crate::text::DbText::DatabaseUnreachable {
+                target: key.into(),
+                detail: format!("not a valid connection string: {e}"),
+            }
+            .into()
+        })
 }
 
 /// What a setting may be, named in the error when it is not.
@@ -131,7 +150,7 @@ impl Settings {
         timeouts
     }
 
-    /// How connections reach the server (`pool_mode`, `listen_url`), checked.
+    /// How connections reach the server (`pool_mode`, `listen_url`, `read_url`), checked.
     pub fn pooling(&self) -> Result<crate::db::pooling::Pooling, Error> {
         let mode = match &self.pool_mode {
             Some(text) => text.parse().map_err(|detail| SetupText::ConfigUnreadable {
@@ -140,16 +159,11 @@ impl Settings {
             })?,
             None => crate::db::pooling::PoolMode::Session,
         };
-        let direct = match &self.listen_url {
-            Some(url) => Some(std::str::FromStr::from_str(url).map_err(
-                |e: tokio_postgres::Error| crate::text::DbText::DatabaseUnreachable {
-                    target: "listen_url".into(),
-                    detail: format!("not a valid connection string: {e}"),
-                },
-            )?),
-            None => None,
-        };
-        Ok(crate::db::pooling::Pooling { mode, direct })
+        Ok(crate::db::pooling::Pooling {
+            mode,
+            direct: parse_url("listen_url", self.listen_url.as_deref())?,
+            read: parse_url("read_url", self.read_url.as_deref())?,
+        })
     }
 
     /// Reads the config file (a missing file is fine) and applies `DATABASE_URL`.
@@ -193,6 +207,12 @@ impl Settings {
             .filter(|v| !v.is_empty())
         {
             settings.listen_url = Some(url);
+        }
+        if let Some(url) = std::env::var("DIBS_READ_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            settings.read_url = Some(url);
         }
         if let Some(mode) = std::env::var("DIBS_POOL_MODE")
             .ok()

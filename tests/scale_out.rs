@@ -31,6 +31,7 @@ fn transaction_pooled() {
     dibs::db::pooling::install(Pooling {
         mode: PoolMode::Transaction,
         direct: None,
+        read: None,
     });
 }
 

@@ -151,7 +151,8 @@ pub async fn report(
     args: ReportArgs,
     output: &Output,
 ) -> Result<ExitCode, Error> {
-    let client = db::connect(&target.config).await?;
+    // Reports may lag: from the replica when there is one.
+    let client = db::replica::connect_for_report(&target.config).await?;
     let which = match (args.html, args.which) {
         (Some(path), _) => return html(&client, args.range.period()?, &path).await,
         (None, Some(which)) => which,

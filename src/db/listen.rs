@@ -10,10 +10,18 @@ use crate::error::Error;
 
 /// Payloads of NOTIFYs on one channel, as they arrive. The connection closes on drop.
 pub struct Subscription {
-    /// Kept so the connection stays open; used for nothing else.
-    _client: Client,
+    /// Keeps the connection open; asked only where the primary's WAL stands.
+    client: Client,
     pub payloads: UnboundedReceiver<String>,
     driver: JoinHandle<()>,
+}
+
+impl Subscription {
+    /// Where the primary's WAL stood once the latest notifications were delivered: what a
+    /// replica must have replayed to show what they announced.
+    pub async fn primary_position(&self) -> Option<u64> {
+        super::replica::primary_position(&self.client).await
+    }
 }
 
 impl Drop for Subscription {
@@ -84,7 +92,7 @@ async fn open_and_listen(config: &Config, channel: &str) -> Result<Subscription,
         .await
         .map_err(|e| super::friendly_error(&e, &config))?;
     Ok(Subscription {
-        _client: client,
+        client,
         payloads,
         driver,
     })

@@ -9,6 +9,7 @@ pub mod lexicon;
 pub mod listen;
 pub mod migrate;
 pub mod pooling;
+pub mod replica;
 pub mod session;
 pub mod target;
 pub mod timeouts;

@@ -51,6 +51,8 @@ pub struct Pooling {
     pub mode: PoolMode,
     /// A direct (or session-mode) connection for LISTEN, the worker's leader lock and the CLI.
     pub direct: Option<Config>,
+    /// A replica for reads that may lag (`read_url`; see `db::replica`).
+    pub read: Option<Config>,
 }
 
 static CURRENT: OnceLock<Pooling> = OnceLock::new();
@@ -84,6 +86,14 @@ pub fn session_config(config: &Config) -> Config {
         Some(direct) => with_user_of(direct.clone(), config),
         None => config.clone(),
     }
+}
+
+/// The replica for reads that may lag, under this connection's login (the same rule as the
+/// direct URL: a login named in `read_url` is never used).
+pub fn read_config(config: &Config) -> Option<Config> {
+    current()
+        .and_then(|p| p.read.as_ref())
+        .map(|read| with_user_of(read.clone(), config))
 }
 
 /// Whether this process can LISTEN: always, unless it is transaction-pooled with no direct URL.

@@ -9,6 +9,7 @@ use deadpool_postgres::{Object, Pool};
 use tokio::sync::watch;
 use tokio_postgres::Config;
 
+use super::replica::Replica;
 use crate::error::Error;
 use crate::text::DbText;
 
@@ -27,18 +28,60 @@ pub struct Session {
     /// True while the database answers; false from the first lost connection until a
     /// connection works again.
     up: Arc<watch::Sender<bool>>,
+    /// Where reads that may lag go, when a `read_url` is set (see [`super::replica`]).
+    replica: Option<Arc<Replica>>,
 }
 
 impl Session {
     /// Opens the pool and one connection to prove the database answers (so a wrong password
     /// is said at start, not at the first key).
+    /// Reads that may lag go to this process's `read_url`, when it has one.
     pub async fn open(config: &Config) -> Result<Session, Error> {
+        Session::open_reading_from(config, super::pooling::read_config(config)).await
+    }
+
+    /// [`Session::open`] with reads that may lag going to `replica` (a streaming replica of
+    /// `config`'s database, reached under the same login with the same timeouts).
+    pub async fn open_reading_from(
+        config: &Config,
+        replica: Option<Config>,
+    ) -> Result<Session, Error> {
         let pool = super::connect_pool(config, APP_CONNECTIONS)?;
         let first = pool.get().await.map_err(|e| pool_error(config, e))?;
+        let replica = match replica {
+            Some(read) => {
+                let replica = Replica::open(&super::timeouts::interactive(read))?;
+                // The first screen is at least as new as the moment the app opened.
+                if let Some(position) = super::replica::primary_position(&first).await {
+                    replica.raise_fence(position);
+                }
+                Some(replica)
+            }
+            None => None,
+        };
         drop(first);
         let up = Arc::new(watch::channel(true).0);
         tokio::spawn(close_idle(pool.clone(), Arc::downgrade(&up)));
-        Ok(Session { pool, up })
+        Ok(Session { pool, up, replica })
+    }
+
+    /// The replica reads that may lag go to, when there is one.
+    pub fn replica(&self) -> Option<&Arc<Replica>> {
+        self.replica.as_ref()
+    }
+
+    /// Replica reads from now on must see all the primary has committed so far: after a
+    /// change of this app's own, or news of others' (asks the primary where its WAL stands;
+    /// nothing to do without a replica).
+    pub async fn fence_to_primary_now(&self) {
+        let Some(replica) = &self.replica else {
+            return;
+        };
+        if let Ok(lease) = self.pool.get().await
+            && let Some(position) = super::replica::primary_position(&lease).await
+        {
+            replica.raise_fence(position);
+        }
     }
 
     /// Connections open to the server (busy or idle), for the connection budget.
@@ -92,7 +135,7 @@ impl Session {
 
 /// Closes connections idle for [`IDLE_CLOSE`] beyond the one an app keeps, until the session
 /// is gone (`alive` no longer upgrades).
-async fn close_idle(pool: Pool, alive: std::sync::Weak<watch::Sender<bool>>) {
+pub(super) async fn close_idle<T>(pool: Pool, alive: std::sync::Weak<T>) {
     loop {
         tokio::time::sleep(IDLE_CLOSE / 2).await;
         if alive.upgrade().is_none() {
@@ -184,6 +227,45 @@ macro_rules! db_read {
     }};
 }
 
+/// Runs a read that may lag — a list, a search, a report — on the replica when there is one
+/// and it has replayed everything this app must see; otherwise (no replica, replica down or
+/// behind, or the read failed there) exactly as [`db_read!`] on the primary. Never for what
+/// decides ownership.
+#[macro_export]
+macro_rules! db_read_lagging {
+    ($db:expr, $c:ident => $work:expr) => {{
+        let db: &$crate::db::Session = $db;
+        let on_replica = match db.replica() {
+            Some(replica) => match replica.lease().await {
+                Some(lease) => {
+                    let result = {
+                        let $c: &tokio_postgres::Client = &lease;
+                        replica.fenced($c, $work).await
+                    };
+                    match result {
+                        Ok(answer) => answer,
+                        Err(error) => {
+                            replica.failed(lease, &error);
+                            None
+                        }
+                    }
+                }
+                None => None,
+            },
+            None => None,
+        };
+        match on_replica {
+            Some(value) => Ok(value),
+            None => {
+                if let Some(replica) = db.replica() {
+                    replica.passed_on();
+                }
+                $crate::db_read!(db, $c => $work)
+            }
+        }
+    }};
+}
+
 /// Runs a change once on a leased connection: `write!(db, c => api::claim(c, id))`. A change
 /// whose connection broke is never re-run; it answers [`Session::change_error`].
 #[macro_export]
@@ -192,6 +274,9 @@ macro_rules! db_write {
         let db: &$crate::db::Session = $db;
         let result = $crate::db_attempt!(db, $c => $work);
         db.note(&result);
+        if result.is_ok() {
+            db.fence_to_primary_now().await;
+        }
         result.map_err($crate::db::Session::change_error)
     }};
 }

@@ -38,6 +38,12 @@ pub enum TuiText {
     Reconnecting {
         since: String,
     },
+    /// Lists and search come from a replica this many whole seconds behind the primary.
+    ReplicaBehind {
+        seconds: u64,
+    },
+    /// The replica does not answer: everything is read from the primary.
+    ReplicaDown,
     ConfirmClaim {
         id: i64,
         company: String,
@@ -212,6 +218,19 @@ impl TuiText {
                     format!("reconnecting since {since} · screen may be stale")
                 }
             }
+            TuiText::ReplicaBehind { seconds } => {
+                if zh {
+                    format!("只读副本落后 {seconds} 秒")
+                } else {
+                    format!("replica {seconds} s behind")
+                }
+            }
+            TuiText::ReplicaDown => (if zh {
+                "只读副本不可用 · 改读主库"
+            } else {
+                "replica down · reading the primary"
+            })
+            .to_string(),
             TuiText::ConfirmClaim {
                 id,
                 company,

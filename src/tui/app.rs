@@ -35,6 +35,8 @@ pub enum Msg {
     Exported(Result<(usize, String), Error>),
     /// An answer for the component named.
     To(&'static str, TabMsg),
+    /// How the replica that lists and search read from stands (only with a `read_url`).
+    Replica(crate::db::replica::ReplicaState),
 }
 
 /// The connections the screen depends on: the status bar says "live" only while all are up.
@@ -106,6 +108,8 @@ pub struct App {
     pub down: std::collections::BTreeMap<Link, chrono::DateTime<chrono::Local>>,
     /// The live-event connection has been up at least once.
     pub connected: bool,
+    /// The read replica's state, when reads go to one.
+    pub replica: Option<crate::db::replica::ReplicaState>,
     /// Tabs that missed a live event while not shown: they re-read when shown again.
     stale: Vec<bool>,
     pub quit: bool,
@@ -139,6 +143,7 @@ impl App {
             overlay: None,
             down: Default::default(),
             connected: false,
+            replica: None,
             stale,
             quit: false,
         }
@@ -228,6 +233,15 @@ impl App {
                     self.down.entry(link).or_insert_with(chrono::Local::now);
                 }
                 vec![Effect::Redraw]
+            }
+            Msg::Replica(state) => {
+                let before = self.replica_note();
+                self.replica = Some(state);
+                if self.replica_note() == before {
+                    Vec::new()
+                } else {
+                    vec![Effect::Redraw]
+                }
             }
             Msg::Changed => {
                 let mut effects = vec![Effect::LoadFigures];
@@ -577,6 +591,20 @@ impl App {
 
     /// Draws the whole screen: chrome, the current tab, what sits over it.
     /// What the status bar says: live only while every connection is up.
+    /// What the status bar says of the replica: its lag once over a second, or that it is
+    /// down; nothing while it keeps up (or when there is none).
+    pub fn replica_note(&self) -> Option<TuiText> {
+        match self.replica? {
+            crate::db::replica::ReplicaState::Down => Some(TuiText::ReplicaDown),
+            crate::db::replica::ReplicaState::Answering { lag } if lag.as_secs() >= 1 => {
+                Some(TuiText::ReplicaBehind {
+                    seconds: lag.as_secs(),
+                })
+            }
+            crate::db::replica::ReplicaState::Answering { .. } => None,
+        }
+    }
+
     pub fn liveness(&self) -> Liveness {
         if self.scripted {
             return Liveness::Scripted;
@@ -641,6 +669,7 @@ impl App {
             &Status {
                 database: &self.database,
                 liveness: self.liveness(),
+                replica: self.replica_note().map(|note| note.render(self.lang)),
                 readonly: self.readonly,
                 hints: self.keymap.hints(&hints, self.lang),
             },

@@ -130,6 +130,8 @@ pub enum Liveness {
 pub struct Status<'a> {
     pub database: &'a str,
     pub liveness: Liveness,
+    /// The replica's lag or absence, when it matters.
+    pub replica: Option<String>,
     pub readonly: bool,
     pub hints: String,
 }
@@ -145,6 +147,9 @@ pub fn status_bar(frame: &mut Frame, area: Rect, theme: Theme, lang: Lang, statu
         .render(lang),
     };
     let mut parts = vec![status.database.to_string(), live];
+    if let Some(replica) = &status.replica {
+        parts.push(replica.clone());
+    }
     if status.readonly {
         parts.push(Label::ReadOnly.render(lang).to_string());
     }

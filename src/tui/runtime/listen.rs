@@ -27,6 +27,13 @@ pub async fn listen(config: Config, db: Session, tx: mpsc::Sender<Msg>) {
                 // A burst of events is one refresh.
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 while subscription.payloads.try_recv().is_ok() {}
+                // The re-read this starts must not come from a replica that has not yet
+                // replayed what was announced.
+                if let Some(replica) = db.replica()
+                    && let Some(position) = subscription.primary_position().await
+                {
+                    replica.raise_fence(position);
+                }
                 if tx.send(Msg::Changed).await.is_err() {
                     return;
                 }
@@ -71,8 +78,12 @@ async fn follow_by_asking(db: Session, tx: mpsc::Sender<Msg>) {
                 false
             }
         };
-        if changed && tx.send(Msg::Changed).await.is_err() {
-            return;
+        if changed {
+            // As after a notification: the re-read must see what moved the mark.
+            db.fence_to_primary_now().await;
+            if tx.send(Msg::Changed).await.is_err() {
+                return;
+            }
         }
         tokio::time::sleep(ASK_EVERY).await;
     }

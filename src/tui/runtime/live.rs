@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::Config;
 
 use super::LiveJob;
+use crate::db::replica::Replica;
 use crate::dedup::check::LiveChecker;
 use crate::domain::ownership::Entity;
 use crate::domain::score::LiveResult;
@@ -21,8 +22,11 @@ use crate::tui::cmd::{Lane, TabMsg};
 /// How long a lane keeps its connection after the last request.
 const IDLE_CLOSE: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Runs one lane's requests, newest first. With `replica`, the lane reads there while it
+/// answers (search may lag by the replay lag) and moves to the primary when it does not.
 pub(super) async fn latest_wins(
     config: Config,
+    replica: Option<Arc<Replica>>,
     lane: Lane,
     mut jobs: mpsc::UnboundedReceiver<LiveJob>,
     tx: mpsc::Sender<Msg>,
@@ -39,6 +43,8 @@ pub(super) async fn latest_wins(
     };
     let record_drafts = lane == Lane::DuplicatePanel;
     let mut checker: Option<LiveChecker> = None;
+    // Whether `checker`'s connection is to the replica.
+    let mut on_replica = false;
     let mut next = None;
     loop {
         let (owner, seq, draft) = match next.take() {
@@ -61,7 +67,20 @@ pub(super) async fn latest_wins(
             },
         };
         if checker.is_none() {
-            let connected = match crate::db::connect(&config).await {
+            let client = match replica.as_ref().filter(|r| r.answering()) {
+                Some(replica) => match crate::db::connect(replica.config()).await {
+                    Ok(client) => Ok((client, true)),
+                    Err(_) => {
+                        replica.mark_down();
+                        crate::db::connect(&config).await.map(|c| (c, false))
+                    }
+                },
+                None => crate::db::connect(&config).await.map(|c| (c, false)),
+            };
+            let connected = match client.map(|(client, replica)| {
+                on_replica = replica;
+                client
+            }) {
                 // The duplicate panel looks among leads too: a company in the pool is a
                 // company someone may be working already.
                 Ok(client) if record_drafts => LiveChecker::everywhere(client).await,
@@ -80,16 +99,25 @@ pub(super) async fn latest_wins(
         let Some(live) = checker.as_mut() else {
             continue;
         };
-        let handle = live.submit(draft, lane.limit());
+        let handle = live.submit(draft.clone(), lane.limit());
         tokio::select! {
             joined = handle => {
                 let result = match joined {
                     Ok(result) => result,
                     Err(e) => Err(TuiText::TaskFailed { detail: e.to_string() }.into()),
                 };
-                if result.is_err() {
+                if let Err(error) = &result {
                     // A broken connection: connect afresh for the next request.
                     checker = None;
+                    // The replica went away under the request: ask the primary at once
+                    // rather than show a failed search.
+                    if on_replica && error.is_connection_lost() {
+                        if let Some(replica) = &replica {
+                            replica.mark_down();
+                        }
+                        next = Some((owner, seq, draft));
+                        continue;
+                    }
                 }
                 answer(owner, seq, result).await;
             }

@@ -40,8 +40,11 @@ impl Runtime {
         let running = Arc::new(AtomicUsize::new(0));
         let (panel, panel_jobs) = mpsc::unbounded_channel();
         let (search, search_jobs) = mpsc::unbounded_channel();
+        // The duplicate panel stays on the primary: it records each draft, so that others
+        // typing the same company see it (a write). Search may lag.
         tokio::spawn(live::latest_wins(
             config.clone(),
+            None,
             Lane::DuplicatePanel,
             panel_jobs,
             tx.clone(),
@@ -49,6 +52,7 @@ impl Runtime {
         ));
         tokio::spawn(live::latest_wins(
             config.clone(),
+            db.replica().cloned(),
             Lane::Search,
             search_jobs,
             tx.clone(),
@@ -63,6 +67,9 @@ impl Runtime {
             terminal: true,
         };
         runtime.watch(Link::Work, db.link());
+        if let Some(replica) = db.replica() {
+            runtime.watch_replica(replica.state());
+        }
         runtime
     }
 
@@ -76,6 +83,25 @@ impl Runtime {
                     return;
                 }
                 if up.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Tells the app how the read replica stands, as it changes.
+    fn watch_replica(
+        &self,
+        mut state: tokio::sync::watch::Receiver<crate::db::replica::ReplicaState>,
+    ) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let now = *state.borrow_and_update();
+                if tx.send(Msg::Replica(now)).await.is_err() {
+                    return;
+                }
+                if state.changed().await.is_err() {
                     return;
                 }
             }
@@ -147,7 +173,7 @@ impl Runtime {
             Effect::LoadFigures => {
                 let (db, tx) = (self.db.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let figures = crate::db_read!(&db, c => crate::db::api::me::figures(c));
+                    let figures = crate::db_read_lagging!(&db, c => crate::db::api::me::figures(c));
                     let _ = tx.send(Msg::Figures(figures)).await;
                     done();
                 });

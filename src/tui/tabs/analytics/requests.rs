@@ -37,12 +37,12 @@ impl AnalyticsRequest {
             AnalyticsRequest::Load { period, person } => AnalyticsMsg::Loaded {
                 period,
                 person,
-                result: crate::db_read!(db, c => analytics::dashboard(c, period, person))
+                result: crate::db_read_lagging!(db, c => analytics::dashboard(c, period, person))
                     .map(Box::new),
             },
             AnalyticsRequest::History { company } => AnalyticsMsg::History {
                 company,
-                result: crate::db_read!(db, c => history::history(c, HistoryOf::Company(company), None, HISTORY_ROWS)),
+                result: crate::db_read_lagging!(db, c => history::history(c, HistoryOf::Company(company), None, HISTORY_ROWS)),
             },
         }
     }

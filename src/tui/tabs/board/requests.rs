@@ -32,7 +32,7 @@ impl BoardRequest {
     async fn execute(self, db: &Session) -> BoardMsg {
         match self {
             BoardRequest::Load(query) => {
-                let result = crate::db_read!(db, c => board::stages(c, &query));
+                let result = crate::db_read_lagging!(db, c => board::stages(c, &query));
                 BoardMsg::Loaded { query, result }
             }
             BoardRequest::Move {

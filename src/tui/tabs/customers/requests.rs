@@ -54,21 +54,21 @@ impl CustomersRequest {
         match self {
             CustomersRequest::Mine { seq } => CustomersMsg::Mine {
                 seq,
-                result: crate::db_read!(db, c => customers::mine(c)),
+                result: crate::db_read_lagging!(db, c => customers::mine(c)),
             },
             CustomersRequest::Detail(id) => CustomersMsg::Detail(
-                crate::db_read!(db, c => customers::detail(c, id)).map(Box::new),
+                crate::db_read_lagging!(db, c => customers::detail(c, id)).map(Box::new),
             ),
             CustomersRequest::PersonHistory(login) => {
-                let result = crate::db_read!(db, c => customers::person_history(c, &login));
+                let result = crate::db_read_lagging!(db, c => customers::person_history(c, &login));
                 CustomersMsg::PersonHistory { login, result }
             }
             CustomersRequest::Tree(id) => {
-                CustomersMsg::Tree(crate::db_read!(db, c => tree::around(c, id)))
+                CustomersMsg::Tree(crate::db_read_lagging!(db, c => tree::around(c, id)))
             }
             CustomersRequest::Children(parent) => CustomersMsg::Children {
                 parent,
-                result: crate::db_read!(db, c => tree::children(c, parent)),
+                result: crate::db_read_lagging!(db, c => tree::children(c, parent)),
             },
             CustomersRequest::Claim(id) => CustomersMsg::Claimed(
                 crate::db_write!(db, c => perform(c, &Call::ClaimCustomer(id), None))

@@ -43,7 +43,7 @@ impl PartnerRequest {
     async fn execute(self, db: &Session) -> PartnerMsg {
         match self {
             PartnerRequest::Load => {
-                PartnerMsg::Loaded(crate::db_read!(db, c => partners::my_registrations(c)))
+                PartnerMsg::Loaded(crate::db_read_lagging!(db, c => partners::my_registrations(c)))
             }
             // A check writes its audit row: it is a change, never re-run on a lost connection.
             PartnerRequest::Check {

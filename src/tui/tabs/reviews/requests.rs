@@ -30,7 +30,7 @@ impl ReviewsRequest {
     async fn execute(self, db: &Session) -> ReviewsMsg {
         match self {
             ReviewsRequest::Load => {
-                ReviewsMsg::Loaded(crate::db_read!(db, c => partners::review_queue(c, false)))
+                ReviewsMsg::Loaded(crate::db_read_lagging!(db, c => partners::review_queue(c, false)))
             }
             ReviewsRequest::Decide {
                 review,
