@@ -42,16 +42,72 @@ const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// Connections to the replica: the watcher's and one read at a time beside it.
 const REPLICA_CONNECTIONS: usize = 2;
 
-/// The replica's replay lag in seconds: zero when it has replayed all it received (an idle
-/// primary sends nothing, and the last replayed commit then only looks old); null on a server
-/// that is not in recovery (a read URL naming a primary, or a promoted standby).
-const LAG_SQL: &str = "select case when not pg_is_in_recovery() then 0::float8
-        when pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn() then 0::float8
-        else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp())::float8, 0) end";
+/// One look at the replica: has it replayed all it received (always, on a server not in
+/// recovery — a read URL naming a primary, or a promoted standby); where replay stands; and
+/// seconds since the last commit it replayed was made (null until it replays one).
+const LAG_SQL: &str = "select not pg_is_in_recovery()
+            or pg_last_wal_receive_lsn() is not distinct from pg_last_wal_replay_lsn(),
+        pg_last_wal_replay_lsn()::text,
+        extract(epoch from now() - pg_last_xact_replay_timestamp())::float8";
+
+/// What [`LAG_SQL`] saw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Look {
+    caught_up: bool,
+    replay: Option<u64>,
+    since_replayed_commit: Option<f64>,
+}
+
+impl Look {
+    fn read(messages: &[tokio_postgres::SimpleQueryMessage]) -> Option<Look> {
+        let row = messages.iter().find_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(row),
+            _ => None,
+        })?;
+        Some(Look {
+            caught_up: row.get(0) == Some("t"),
+            replay: row.get(1).and_then(parse_lsn),
+            since_replayed_commit: row.get(2).and_then(|text| text.parse().ok()),
+        })
+    }
+}
+
+/// The replay lag from successive looks. Caught up (it has replayed all it received) is no
+/// lag: an idle primary sends nothing, and its last commit then only looks old. Behind, the
+/// lag is the age of the last commit replayed — or, on a standby that has replayed none since
+/// it started, how long replay has stood still.
+#[derive(Debug, Default)]
+struct LagGauge {
+    replay: Option<u64>,
+    moved_at: Option<std::time::Instant>,
+}
+
+impl LagGauge {
+    fn lag(&mut self, look: &Look, now: std::time::Instant) -> Duration {
+        if look.caught_up || self.replay != look.replay {
+            self.replay = look.replay;
+            self.moved_at = Some(now);
+        }
+        if look.caught_up {
+            return Duration::ZERO;
+        }
+        match look.since_replayed_commit {
+            Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
+                Duration::from_secs_f64(seconds)
+            }
+            Some(_) => Duration::ZERO,
+            None => self
+                .moved_at
+                .map_or(Duration::ZERO, |at| now.saturating_duration_since(at)),
+        }
+    }
+}
 
 /// Where the primary's WAL stands: every commit acknowledged so far ends at or before it.
+/// (The insert position, not the write position: with `synchronous_commit = off` a commit
+/// returns before its record is written out.)
 pub const PRIMARY_POSITION_SQL: &str = "select (case when pg_is_in_recovery() \
-     then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text";
+     then pg_last_wal_replay_lsn() else pg_current_wal_insert_lsn() end)::text";
 
 pub struct Replica {
     /// How to reach it (the search lane opens a connection of its own there).
@@ -210,6 +266,7 @@ fn fence_question(fence: u64) -> String {
 
 /// Asks the replica its lag every [`WATCH_EVERY`] while the replica is held.
 async fn watch_replica(replica: std::sync::Weak<Replica>) {
+    let mut gauge = LagGauge::default();
     loop {
         tokio::time::sleep(WATCH_EVERY).await;
         let Some(replica) = replica.upgrade() else {
@@ -220,10 +277,10 @@ async fn watch_replica(replica: std::sync::Weak<Replica>) {
             // replicas is fine too.
             Ok(lease) => match lease.simple_query(LAG_SQL).await {
                 Ok(messages) => ReplicaState::Answering {
-                    lag: first_value(&messages)
-                        .and_then(|text| text.parse::<f64>().ok())
-                        .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
-                        .map_or(Duration::ZERO, Duration::from_secs_f64),
+                    lag: Look::read(&messages)
+                        .map_or(Duration::ZERO, |look| {
+                            gauge.lag(&look, std::time::Instant::now())
+                        }),
                 },
                 Err(_) => {
                     let _ = Object::take(lease);
@@ -284,6 +341,33 @@ mod tests {
         for broken in ["", "16", "16/", "/1", "G/1", "1/100000000", "1/2/3"] {
             assert_eq!(parse_lsn(broken), None, "{broken:?}");
         }
+    }
+
+    #[test]
+    fn lag_is_the_age_of_the_last_replayed_commit_or_how_long_replay_stood_still() {
+        let start = std::time::Instant::now();
+        let at = |seconds: u64| start + Duration::from_secs(seconds);
+        let look = |caught_up, replay, since| Look {
+            caught_up,
+            replay: Some(replay),
+            since_replayed_commit: since,
+        };
+        let mut gauge = LagGauge::default();
+        // Caught up: no lag, however old the last commit (an idle primary).
+        assert_eq!(gauge.lag(&look(true, 10, Some(600.0)), at(0)), Duration::ZERO);
+        // Behind with a replayed commit: that commit's age.
+        assert_eq!(
+            gauge.lag(&look(false, 10, Some(3.5)), at(1)),
+            Duration::from_secs_f64(3.5)
+        );
+        // Behind with none replayed since start: the time replay has stood still.
+        let mut fresh = LagGauge::default();
+        assert_eq!(fresh.lag(&look(true, 10, None), at(0)), Duration::ZERO);
+        assert_eq!(fresh.lag(&look(false, 10, None), at(2)), Duration::from_secs(2));
+        assert_eq!(fresh.lag(&look(false, 10, None), at(5)), Duration::from_secs(5));
+        // Replay moves on: the clock starts again from there.
+        assert_eq!(fresh.lag(&look(false, 11, None), at(6)), Duration::ZERO);
+        assert_eq!(fresh.lag(&look(false, 11, None), at(7)), Duration::from_secs(1));
     }
 
     #[test]
