@@ -94,7 +94,11 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         .await
         .expect("standby admin");
     assert!(
-        until(Duration::from_secs(20), || caught_up(&admin, &standby_admin)).await,
+        until(Duration::from_secs(20), || caught_up(
+            &admin,
+            &standby_admin
+        ))
+        .await,
         "the standby never caught up"
     );
 
@@ -137,8 +141,8 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         .expect("pause replay");
 
     // My own claim: the list I read next must show it, though the replica has not got it.
-    let claimed = dibs::db_write!(&db, c => perform(c, &Action::ClaimLead(first_lead), None))
-        .expect("claim");
+    let claimed =
+        dibs::db_write!(&db, c => perform(c, &Action::ClaimLead(first_lead), None)).expect("claim");
     assert!(claimed.ok, "{claimed:?}");
     let stale: i64 = standby_admin
         .query_one(
@@ -168,7 +172,9 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
     assert!(
         until(Duration::from_secs(10), || {
             let now = *state.borrow_and_update();
-            async move { matches!(now, ReplicaState::Answering { lag } if lag >= Duration::from_secs(1)) }
+            async move {
+                matches!(now, ReplicaState::Answering { lag } if lag >= Duration::from_secs(1))
+            }
         })
         .await,
         "the lag was not reported: {:?}",
@@ -203,7 +209,10 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         )
         .await
         .expect("rival claim");
-    assert!(theirs.get::<_, bool>(0), "the other rep's claim was refused");
+    assert!(
+        theirs.get::<_, bool>(0),
+        "the other rep's claim was refused"
+    );
     admin
         .batch_execute("select dibs.publish_events()")
         .await
@@ -233,7 +242,11 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         .await
         .expect("resume replay");
     assert!(
-        until(Duration::from_secs(20), || caught_up(&admin, &standby_admin)).await,
+        until(Duration::from_secs(20), || caught_up(
+            &admin,
+            &standby_admin
+        ))
+        .await,
         "the standby never caught up after resuming"
     );
     let served_before = replica.reads().0;
@@ -254,8 +267,8 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
             .expect("join")
             .expect("stop standby");
     }
-    let while_down = dibs::db_read_lagging!(&db, c => figures(c))
-        .expect("a read while the replica is down");
+    let while_down =
+        dibs::db_read_lagging!(&db, c => figures(c)).expect("a read while the replica is down");
     assert_eq!(while_down.holding, 1);
     let mut state = replica.state();
     assert!(

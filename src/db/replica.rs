@@ -255,11 +255,11 @@ fn first_value(messages: &[tokio_postgres::SimpleQueryMessage]) -> Option<&str> 
     })
 }
 
-/// The question a replica read starts with. A server not in recovery has all it will ever
-/// have (null replay position), so it always says yes.
+/// The question a replica read starts with. A server not in recovery (a read URL naming the
+/// primary, or a standby promoted by a failover) has all there is, so it always says yes.
 fn fence_question(fence: u64) -> String {
     format!(
-        "select coalesce(pg_last_wal_replay_lsn() >= '{}'::pg_lsn, true)",
+        "select not pg_is_in_recovery() or pg_last_wal_replay_lsn() >= '{}'::pg_lsn",
         format_lsn(fence)
     )
 }
@@ -277,10 +277,9 @@ async fn watch_replica(replica: std::sync::Weak<Replica>) {
             // replicas is fine too.
             Ok(lease) => match lease.simple_query(LAG_SQL).await {
                 Ok(messages) => ReplicaState::Answering {
-                    lag: Look::read(&messages)
-                        .map_or(Duration::ZERO, |look| {
-                            gauge.lag(&look, std::time::Instant::now())
-                        }),
+                    lag: Look::read(&messages).map_or(Duration::ZERO, |look| {
+                        gauge.lag(&look, std::time::Instant::now())
+                    }),
                 },
                 Err(_) => {
                     let _ = Object::take(lease);
@@ -316,7 +315,9 @@ pub async fn connect_for_report(config: &Config) -> Result<Client, Error> {
     if let Some(read) = super::pooling::read_config(config) {
         match super::connect(&read).await {
             Ok(client) => return Ok(client),
-            Err(error) => tracing::warn!("read replica unavailable, reporting from the primary: {error}"),
+            Err(error) => {
+                tracing::warn!("read replica unavailable, reporting from the primary: {error}")
+            }
         }
     }
     super::connect(config).await
@@ -354,7 +355,10 @@ mod tests {
         };
         let mut gauge = LagGauge::default();
         // Caught up: no lag, however old the last commit (an idle primary).
-        assert_eq!(gauge.lag(&look(true, 10, Some(600.0)), at(0)), Duration::ZERO);
+        assert_eq!(
+            gauge.lag(&look(true, 10, Some(600.0)), at(0)),
+            Duration::ZERO
+        );
         // Behind with a replayed commit: that commit's age.
         assert_eq!(
             gauge.lag(&look(false, 10, Some(3.5)), at(1)),
@@ -363,17 +367,29 @@ mod tests {
         // Behind with none replayed since start: the time replay has stood still.
         let mut fresh = LagGauge::default();
         assert_eq!(fresh.lag(&look(true, 10, None), at(0)), Duration::ZERO);
-        assert_eq!(fresh.lag(&look(false, 10, None), at(2)), Duration::from_secs(2));
-        assert_eq!(fresh.lag(&look(false, 10, None), at(5)), Duration::from_secs(5));
+        assert_eq!(
+            fresh.lag(&look(false, 10, None), at(2)),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            fresh.lag(&look(false, 10, None), at(5)),
+            Duration::from_secs(5)
+        );
         // Replay moves on: the clock starts again from there.
         assert_eq!(fresh.lag(&look(false, 11, None), at(6)), Duration::ZERO);
-        assert_eq!(fresh.lag(&look(false, 11, None), at(7)), Duration::from_secs(1));
+        assert_eq!(
+            fresh.lag(&look(false, 11, None), at(7)),
+            Duration::from_secs(1)
+        );
     }
 
     #[test]
     fn the_fence_question_names_the_position_and_lets_a_primary_through() {
         let question = fence_question(0x1_0000_00A0);
         assert!(question.contains("'1/A0'::pg_lsn"), "{question}");
-        assert!(question.starts_with("select coalesce("), "{question}");
+        assert!(
+            question.starts_with("select not pg_is_in_recovery() or "),
+            "{question}"
+        );
     }
 }

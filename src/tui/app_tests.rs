@@ -173,3 +173,43 @@ fn the_duplicate_panel_is_coloured_by_risk() {
     assert!(text.contains("张伟 正在新建"), "{text}");
     assert!(buffer.content().iter().any(|c| c.fg == Color::Red));
 }
+
+/// With a read replica, the status bar says when lists lag by more than a second and when
+/// they come from the primary because the replica is down — in the person's language — and
+/// says nothing while the replica keeps up.
+#[test]
+fn the_status_bar_tells_a_lagging_or_absent_replica() {
+    use crate::db::replica::ReplicaState;
+    use crate::tui::app::Msg;
+    use std::time::Duration;
+    for (lang, behind, down) in [
+        (
+            Lang::En,
+            "replica 3 s behind",
+            "replica down · reading the primary",
+        ),
+        (Lang::Zh, "只读副本落后 3 秒", "只读副本不可用 · 改读主库"),
+    ] {
+        let mut app = App::new("dibs · wangfang".into(), lang, Options::default());
+        let status = |app: &App| {
+            let (text, _) = screen(app, 120, 40);
+            text.lines().last().unwrap_or_default().to_string()
+        };
+        let quiet = app.update(Msg::Replica(ReplicaState::Answering {
+            lag: Duration::from_millis(400),
+        }));
+        assert!(quiet.is_empty(), "a replica keeping up needs no redraw");
+        assert!(!status(&app).contains(behind), "{}", status(&app));
+        app.update(Msg::Replica(ReplicaState::Answering {
+            lag: Duration::from_millis(3_200),
+        }));
+        assert!(status(&app).contains(behind), "{}", status(&app));
+        app.update(Msg::Replica(ReplicaState::Down));
+        let line = status(&app);
+        assert!(line.contains(down) && !line.contains(behind), "{line}");
+        app.update(Msg::Replica(ReplicaState::Answering {
+            lag: Duration::ZERO,
+        }));
+        assert!(!status(&app).contains(down), "{}", status(&app));
+    }
+}

@@ -55,9 +55,9 @@ impl PoolRequest {
             PoolRequest::Load { unclaimed } => {
                 PoolMsg::Loaded(crate::db_read_lagging!(db, c => pool::first_pool(c, unclaimed)))
             }
-            PoolRequest::More { pool, after } => {
-                PoolMsg::More(crate::db_read_lagging!(db, c => pool::unclaimed_after(c, pool, after, PAGE)))
-            }
+            PoolRequest::More { pool, after } => PoolMsg::More(
+                crate::db_read_lagging!(db, c => pool::unclaimed_after(c, pool, after, PAGE)),
+            ),
             PoolRequest::Change(call) => PoolMsg::Done(
                 crate::db_write!(db, c => perform(c, &call, None)).map(|o| (o, Utc::now())),
             ),

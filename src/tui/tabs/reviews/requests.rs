@@ -29,9 +29,9 @@ pub enum ReviewsMsg {
 impl ReviewsRequest {
     async fn execute(self, db: &Session) -> ReviewsMsg {
         match self {
-            ReviewsRequest::Load => {
-                ReviewsMsg::Loaded(crate::db_read_lagging!(db, c => partners::review_queue(c, false)))
-            }
+            ReviewsRequest::Load => ReviewsMsg::Loaded(
+                crate::db_read_lagging!(db, c => partners::review_queue(c, false)),
+            ),
             ReviewsRequest::Decide {
                 review,
                 approve,
