@@ -311,4 +311,51 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         "reads did not return to the replica"
     );
     listener.abort();
+
+    // The real binary, configured the way a team would: `DIBS_READ_URL` beside
+    // `DATABASE_URL`. It opens, reads its screens (from the replica: the replica counts the
+    // app's session) and shows the rep's own figures.
+    let standby_admin = dibs::db::connect(&standby.pg_config("dibs"))
+        .await
+        .expect("standby admin");
+    let sessions = || async {
+        standby_admin
+            .query_one(
+                "select sessions from pg_stat_database where datname = 'dibs'",
+                &[],
+            )
+            .await
+            .expect("standby sessions")
+            .get::<_, i64>(0)
+    };
+    let before = sessions().await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dibs"))
+        .args(["open", "--user", &me, "--keys", "1", "--size", "120x40"])
+        .env("DATABASE_URL", primary.url("dibs"))
+        .env("DIBS_READ_URL", standby.url("dibs"))
+        .env("LANG", "C.UTF-8")
+        .env("XDG_STATE_HOME", std::env::temp_dir())
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("dibs-no-config"),
+        )
+        .output()
+        .expect("run dibs");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{screen}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        screen.contains("1/10"),
+        "the rep's holding (1 of 10) is not shown: {screen}"
+    );
+    assert!(
+        until(Duration::from_secs(5), || async {
+            sessions().await > before
+        })
+        .await,
+        "the app never connected to the replica"
+    );
 }
