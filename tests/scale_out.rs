@@ -311,6 +311,14 @@ async fn a_killed_primary_fails_over_to_its_synchronous_standby_losing_no_acknow
         "no live event was heard after the promotion"
     );
     assert!(
+        report.app_live_again,
+        "an open app's live link did not come back after the promotion"
+    );
+    assert!(
+        report.app_works_on_new_primary,
+        "an open app could not read and claim on the new primary"
+    );
+    assert!(
         report.kill_to_first_claim_seconds < 10.0,
         "{:.1} s from the kill to a claim on the new primary",
         report.kill_to_first_claim_seconds

@@ -49,6 +49,11 @@ pub struct FailoverReport {
     pub worker_leads_on_new_primary: bool,
     /// Live events a listener on the two-host URL received after the promotion.
     pub events_after_promotion: u64,
+    /// An open app of a rep on the same URL (its pool and its live-event loop, as the TUI runs
+    /// them): its live link came back after the promotion, and a read and a claim through its
+    /// pool then worked.
+    pub app_live_again: bool,
+    pub app_works_on_new_primary: bool,
 }
 
 const CLAIM: &str = "select (o).ok from dibs.claim_lead($1, $2) o";
@@ -152,6 +157,32 @@ async fn run(
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })
+    };
+    // An open app of rep 0, as the TUI runs it: its pool and its live-event loop.
+    let mut app_config = both.clone();
+    app_config.user(super::claims::bench_login(0));
+    let app = crate::db::Session::open(&app_config).await?;
+    let app_live_again = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let app_listener = {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+        let listening = tokio::spawn(crate::tui::runtime::listen::listen(
+            app_config.clone(),
+            app.clone(),
+            tx,
+        ));
+        let (promoted, live_again) = (promoted_flag.clone(), app_live_again.clone());
+        let watching = tokio::spawn(async move {
+            while let Some(message) = rx.recv().await {
+                if matches!(
+                    message,
+                    crate::tui::app::Msg::Link(crate::tui::app::Link::Events, true)
+                ) && promoted.load(std::sync::atomic::Ordering::SeqCst)
+                {
+                    live_again.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+        });
+        (listening, watching)
     };
     let acknowledged: Arc<Mutex<HashMap<i64, String>>> = Arc::default();
     let first_after_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
@@ -258,6 +289,17 @@ async fn run(
         .get(0);
     worker.abort();
     listener.abort();
+    // The app: a read (re-run once when its connection broke, as every read is), then a claim
+    // — refused or not, the call must reach the new primary.
+    let app_read = crate::db_read!(&app, c => crate::db::api::me::figures(c));
+    let app_claim = crate::db_write!(&app, c => crate::db::api::ownership::perform(
+        c,
+        &crate::domain::ownership::Action::ClaimLead(first_lead),
+        None
+    ));
+    let app_works_on_new_primary = app_read.is_ok() && app_claim.is_ok();
+    app_listener.0.abort();
+    app_listener.1.abort();
     let after = counts_after.load(std::sync::atomic::Ordering::SeqCst);
 
     // What the new primary has.
@@ -295,7 +337,13 @@ async fn run(
         invariant_violations,
         worker_leads_on_new_primary,
         events_after_promotion: events_after.load(std::sync::atomic::Ordering::SeqCst),
+        app_live_again: app_live_again.load(std::sync::atomic::Ordering::SeqCst),
+        app_works_on_new_primary,
     })
+}
+
+fn yes(flag: bool) -> &'static str {
+    if flag { "yes" } else { "NO" }
 }
 
 impl FailoverReport {
@@ -307,7 +355,8 @@ impl FailoverReport {
              promotion took {:.2} s; kill to first claim on the new primary: {:.2} s\n\
              acknowledged claims: {}    lost on the new primary: {}    errors seen by reps: {}    \
              invariant violations: {}\n\
-             a worker on the same URL leads on the new primary: {}    live events heard after the promotion: {}\n",
+             a worker on the same URL leads on the new primary: {}    live events heard after the promotion: {}\n\
+             an open app on the same URL: live again after the promotion: {}    read and claim on the new primary: {}\n",
             self.reps,
             self.claims_per_second_before,
             self.claims_per_second_after,
@@ -317,12 +366,10 @@ impl FailoverReport {
             self.lost_claims,
             self.errors_during_failover,
             self.invariant_violations,
-            if self.worker_leads_on_new_primary {
-                "yes"
-            } else {
-                "NO"
-            },
-            self.events_after_promotion
+            yes(self.worker_leads_on_new_primary),
+            self.events_after_promotion,
+            yes(self.app_live_again),
+            yes(self.app_works_on_new_primary),
         )
     }
 }
