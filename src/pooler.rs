@@ -169,12 +169,22 @@ impl LocalPooler {
             .is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0)
     }
 
+    /// Kills PgBouncer as a crash does (SIGKILL: every client connection cut mid-flight), for
+    /// the fault tests; [`LocalPooler::start`] brings it back.
+    pub fn crash(&self) {
+        self.signal_and_wait(libc::SIGKILL);
+    }
+
     /// Stops PgBouncer (SIGINT: it closes at once, as a test cluster is stopped).
     pub fn stop(&self) {
+        self.signal_and_wait(libc::SIGINT);
+    }
+
+    fn signal_and_wait(&self, signal: libc::c_int) {
         if let Some(pid) = self.pid() {
             // SAFETY: signalling the pid PgBouncer wrote itself.
             unsafe {
-                libc::kill(pid, libc::SIGINT);
+                libc::kill(pid, signal);
             }
             for _ in 0..50 {
                 if !self.is_running() {

@@ -273,6 +273,67 @@ async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_
     );
 }
 
+/// PgBouncer crashes under an open app (SIGKILL: every connection cut mid-flight) and is
+/// started again: the app says it is not live, a read meanwhile fails promptly with words
+/// instead of hanging, and once the pooler is back the app is live again by itself and its
+/// next claim goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_open_app_heals_by_itself_when_pgbouncer_is_killed_and_started_again() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    transaction_pooled();
+    let db = TestDatabase::new().await;
+    let pooler = testkit::pooler_with(SERVER_CONNECTIONS);
+    let org = common::org(&db, 2, 5).await;
+    let admin = db.client().await;
+    let leads = common::leads(&admin, org.pool, 3).await;
+    let mut app = OpenApp::open(db.pooled_config_as(&org.reps[0].1)).await;
+    assert!(
+        app.is_live(Duration::from_secs(10)).await,
+        "the app never followed events"
+    );
+
+    pooler.crash();
+    let noticed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(msg) = app.messages.recv().await {
+            if matches!(msg, Msg::Link(_, false)) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(
+        noticed,
+        Ok(true),
+        "the app still claims to be live with PgBouncer gone"
+    );
+    let asked = Instant::now();
+    let read = dibs::db_read!(&app.session, c => dibs::db::api::me::figures(c));
+    let error = read.expect_err("a read through a dead pooler cannot succeed");
+    assert!(
+        asked.elapsed() < Duration::from_secs(15),
+        "the read waited {:?}",
+        asked.elapsed()
+    );
+    assert!(error.is_connection_lost(), "{error}");
+
+    {
+        let pooler = pooler.clone();
+        tokio::task::spawn_blocking(move || pooler.start(SERVER_CONNECTIONS))
+            .await
+            .expect("join")
+            .expect("PgBouncer started again");
+    }
+    assert!(
+        app.is_live(Duration::from_secs(15)).await,
+        "the app did not come back live after PgBouncer restarted"
+    );
+    let claimed = dibs::db_write!(&app.session, c =>
+        dibs::db::api::ownership::perform(c, &Action::ClaimLead(leads[0]), None))
+    .expect("a claim once PgBouncer is back");
+    assert!(claimed.ok, "{claimed:?}");
+}
+
 /// Failover with the real parts: a primary and a synchronous standby of their own, reps
 /// claiming through a two-host URL (`target_session_attrs=read-write`), the primary stopped
 /// as a crash stops it, the standby promoted. Every claim a rep was told went through is on
