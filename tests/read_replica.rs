@@ -181,6 +181,43 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         *replica.state().borrow()
     );
 
+    // The duplicate panel on a replica that has stopped: candidates come from the replica,
+    // the draft is recorded — and another rep's draft read — on the primary (a replica takes
+    // no write; who else is typing must be current).
+    rival
+        .execute(
+            "select dibs.touch_draft('customer', '华东新材料科技集团')",
+            &[],
+        )
+        .await
+        .expect("the other rep's draft");
+    let candidates = dibs::db::connect(&standby.socket_config(standby.port, "dibs", &me))
+        .await
+        .expect("replica connection");
+    let drafts = dibs::db::connect(&primary.socket_config(primary.port, "dibs", &me))
+        .await
+        .expect("primary connection");
+    let mut panel = dibs::dedup::check::LiveChecker::everywhere(candidates)
+        .await
+        .expect("checker on the replica")
+        .with_drafts_on(drafts);
+    let typed = dibs::domain::score::Draft {
+        name: "华东新材料科技".into(),
+        ..Default::default()
+    };
+    let checked = panel
+        .submit(typed, 5)
+        .await
+        .expect("join")
+        .expect("the duplicate panel on the replica");
+    assert!(
+        checked
+            .in_flight
+            .iter()
+            .any(|d| d.draft == "华东新材料科技集团"),
+        "the other rep typing the same company is not shown: {checked:?}"
+    );
+
     // Another rep's claim, announced live: the re-read it causes must show it.
     let (tx, mut rx) = mpsc::channel(64);
     let listener = tokio::spawn(dibs::tui::runtime::listen::listen(
@@ -249,13 +286,21 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         .await,
         "the standby never caught up after resuming"
     );
-    let served_before = replica.reads().0;
-    let current = dibs::db_read_lagging!(&db, c => figures(c)).expect("figures");
-    assert_eq!((current.holding, current.pool_leads), (1, pool_after));
-    assert_eq!(
-        replica.reads().0,
-        served_before + 1,
-        "a caught-up replica should answer"
+    // (Within moments: the fence may stand at WAL the primary has inserted but, with its
+    // asynchronous commits here, not yet flushed and sent.)
+    assert!(
+        until(Duration::from_secs(5), || {
+            let (replica, db) = (replica.clone(), db.clone());
+            async move {
+                let served = replica.reads().0;
+                let read = dibs::db_read_lagging!(&db, c => figures(c));
+                read.is_ok_and(|f| (f.holding, f.pool_leads) == (1, pool_after))
+                    && replica.reads().0 == served + 1
+            }
+        })
+        .await,
+        "a caught-up replica should answer with the current figures: {:?}",
+        replica.reads()
     );
 
     // The replica crashes: reads go on, from the primary, and the app is told.

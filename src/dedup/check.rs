@@ -94,6 +94,9 @@ pub struct LiveChecker {
     in_flight: Option<Running>,
     /// Record each draft so others typing the same company see it (off for plain search).
     record_drafts: bool,
+    /// Where drafts are recorded when the candidates come from a read replica (a replica
+    /// cannot take the write, and who else is typing must be current): the primary.
+    drafts_on: Option<std::sync::Arc<Client>>,
 }
 
 impl LiveChecker {
@@ -119,7 +122,15 @@ impl LiveChecker {
             targets: std::sync::Arc::new(targets),
             in_flight: None,
             record_drafts: true,
+            drafts_on: None,
         })
+    }
+
+    /// Candidates from this checker's connection (a read replica), drafts recorded and
+    /// others' drafts read on `primary`.
+    pub fn with_drafts_on(mut self, primary: Client) -> LiveChecker {
+        self.drafts_on = Some(std::sync::Arc::new(primary));
+        self
     }
 
     /// A checker for searching: nothing is recorded, nothing in-flight is reported.
@@ -133,6 +144,7 @@ impl LiveChecker {
         let cancelling = self.cancel();
         let client = self.client.clone();
         let (targets, record_drafts) = (self.targets.clone(), self.record_drafts);
+        let drafts_on = self.drafts_on.clone();
         let token = client.cancel_token();
         let handle = tokio::spawn(async move {
             // Start only once the server has the cancel for the previous query: a cancel that
@@ -143,16 +155,37 @@ impl LiveChecker {
             let mut attempt = 0;
             loop {
                 attempt += 1;
-                let work = async {
-                    let in_flight = if record_drafts {
-                        touch_draft(client.as_ref(), Entity::Customer, &draft.name).await?
-                    } else {
-                        Vec::new()
-                    };
-                    let matches = check_among(client.as_ref(), &draft, &targets, k).await?;
-                    Ok(LiveResult { matches, in_flight })
+                let result = match (&drafts_on, record_drafts) {
+                    // Candidates on the replica and the draft on the primary, side by side.
+                    (Some(primary), true) => {
+                        let (in_flight, matches) = futures_util::future::join(
+                            crate::db::pooling::unit(
+                                primary.as_ref(),
+                                touch_draft(primary.as_ref(), Entity::Customer, &draft.name),
+                            ),
+                            crate::db::pooling::unit(
+                                client.as_ref(),
+                                check_among(client.as_ref(), &draft, &targets, k),
+                            ),
+                        )
+                        .await;
+                        in_flight.and_then(|in_flight| {
+                            matches.map(|matches| LiveResult { matches, in_flight })
+                        })
+                    }
+                    _ => {
+                        let work = async {
+                            let in_flight = if record_drafts {
+                                touch_draft(client.as_ref(), Entity::Customer, &draft.name).await?
+                            } else {
+                                Vec::new()
+                            };
+                            let matches = check_among(client.as_ref(), &draft, &targets, k).await?;
+                            Ok(LiveResult { matches, in_flight })
+                        };
+                        crate::db::pooling::unit(client.as_ref(), work).await
+                    }
                 };
-                let result = crate::db::pooling::unit(client.as_ref(), work).await;
                 match result {
                     // Belt and braces: if a stale cancel still lands here, this is the latest
                     // request, so run it again.

@@ -67,29 +67,11 @@ pub(super) async fn latest_wins(
             },
         };
         if checker.is_none() {
-            let client = match replica.as_ref().filter(|r| r.answering()) {
-                Some(replica) => match crate::db::connect(replica.config()).await {
-                    Ok(client) => Ok((client, true)),
-                    Err(_) => {
-                        replica.mark_down();
-                        crate::db::connect(&config).await.map(|c| (c, false))
-                    }
-                },
-                None => crate::db::connect(&config).await.map(|c| (c, false)),
-            };
-            let connected = match client.map(|(client, replica)| {
-                on_replica = replica;
-                client
-            }) {
-                // The duplicate panel looks among leads too: a company in the pool is a
-                // company someone may be working already.
-                Ok(client) if record_drafts => LiveChecker::everywhere(client).await,
-                Ok(client) => LiveChecker::new(client, Entity::Customer).await,
-                Err(e) => Err(e),
-            };
-            match connected {
-                Ok(c) if record_drafts => checker = Some(c),
-                Ok(c) => checker = Some(c.without_drafts()),
+            match open_checker(&config, replica.as_deref(), record_drafts).await {
+                Ok((opened, replica)) => {
+                    checker = Some(opened);
+                    on_replica = replica;
+                }
                 Err(error) => {
                     answer(owner, seq, Err(error)).await;
                     continue;
@@ -129,5 +111,38 @@ pub(super) async fn latest_wins(
                 }
             }
         }
+    }
+}
+
+/// A lane's checker, and whether its candidates come from the replica: there while it
+/// answers — the duplicate panel then records drafts and reads others' on the primary beside
+/// it (a replica takes no write, and who else is typing must be current) — else everything on
+/// the primary. The duplicate panel looks among leads too: a company in the pool is a company
+/// someone may be working already.
+async fn open_checker(
+    config: &Config,
+    replica: Option<&Replica>,
+    record_drafts: bool,
+) -> Result<(LiveChecker, bool), Error> {
+    if let Some(replica) = replica.filter(|r| r.answering()) {
+        match crate::db::connect(replica.config()).await {
+            Ok(candidates) if record_drafts => {
+                let primary = crate::db::connect(config).await?;
+                let checker = LiveChecker::everywhere(candidates).await?;
+                return Ok((checker.with_drafts_on(primary), true));
+            }
+            Ok(candidates) => {
+                let checker = LiveChecker::new(candidates, Entity::Customer).await?;
+                return Ok((checker.without_drafts(), true));
+            }
+            Err(_) => replica.mark_down(),
+        }
+    }
+    let client = crate::db::connect(config).await?;
+    if record_drafts {
+        Ok((LiveChecker::everywhere(client).await?, false))
+    } else {
+        let checker = LiveChecker::new(client, Entity::Customer).await?;
+        Ok((checker.without_drafts(), false))
     }
 }

@@ -40,11 +40,11 @@ impl Runtime {
         let running = Arc::new(AtomicUsize::new(0));
         let (panel, panel_jobs) = mpsc::unbounded_channel();
         let (search, search_jobs) = mpsc::unbounded_channel();
-        // The duplicate panel stays on the primary: it records each draft, so that others
-        // typing the same company see it (a write). Search may lag.
+        // Candidates may lag (the save is checked on the primary); the duplicate panel's
+        // drafts go to the primary all the same.
         tokio::spawn(live::latest_wins(
             config.clone(),
-            None,
+            db.replica().cloned(),
             Lane::DuplicatePanel,
             panel_jobs,
             tx.clone(),
