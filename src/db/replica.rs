@@ -110,14 +110,14 @@ pub const PRIMARY_POSITION_SQL: &str = "select (case when pg_is_in_recovery() \
      then pg_last_wal_replay_lsn() else pg_current_wal_insert_lsn() end)::text";
 
 pub struct Replica {
-    /// How to reach it (the search lane opens a connection of its own there).
+    /// How to reach it (the live-check lanes open connections of their own there).
     config: Config,
     pool: Pool,
     state: watch::Sender<ReplicaState>,
     /// The newest primary WAL position (see [`parse_lsn`]) this app must see on the replica.
     fence: AtomicU64,
     /// Reads the replica answered, and reads it passed to the primary (behind the fence,
-    /// down, or failed there): what the status line and the tests look at.
+    /// down, or failed there): how much the replica takes off the primary.
     served: AtomicU64,
     passed_on: AtomicU64,
 }
