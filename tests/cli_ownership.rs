@@ -1,19 +1,15 @@
 //! `dibs lead|customer|history|worker|bench` through the real binary.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 use dibs::testkit::TestDatabase;
 
 fn dibs(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dibs"))
+    common::dibs_command()
         .args(args)
         .env("DATABASE_URL", url)
-        .env("LANG", "C.UTF-8")
-        .env("XDG_STATE_HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("dibs-no-config"),
-        )
         .output()
         .expect("run dibs")
 }

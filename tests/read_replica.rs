@@ -6,12 +6,14 @@
 //! paused (as a long query or a slow disk pauses it) to make it lag on purpose, then stopped
 //! as a crash stops it.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use dibs::db::Session;
-use dibs::db::api::me::figures;
+use dibs::db::api::me::{Figures, figures};
 use dibs::db::api::ownership::perform;
-use dibs::db::replica::ReplicaState;
+use dibs::db::replica::{Replica, ReplicaState};
 use dibs::domain::ownership::Action;
 use dibs::local::{Durability, LocalCluster};
 use dibs::tui::app::Msg;
@@ -31,6 +33,46 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     false
+}
+
+/// Whether, within `within`, a read that may lag is answered by the replica itself (not
+/// passed on to the primary) with figures that pass `check`.
+async fn replica_answers(db: &Session, within: Duration, check: impl Fn(&Figures) -> bool) -> bool {
+    let Some(replica) = db.replica() else {
+        return false;
+    };
+    until(within, || async {
+        let served = replica.reads().0;
+        let read = dibs::db_read_lagging!(db, c => figures(c));
+        read.is_ok_and(|f| check(&f)) && replica.reads().0 == served + 1
+    })
+    .await
+}
+
+/// Whether the replica's reported state passes `check` within `within`.
+async fn replica_becomes(
+    replica: &Replica,
+    within: Duration,
+    check: impl Fn(ReplicaState) -> bool,
+) -> bool {
+    let mut state = replica.state();
+    tokio::time::timeout(within, state.wait_for(|now| check(*now)))
+        .await
+        .is_ok_and(|seen| seen.is_ok())
+}
+
+/// Whether the live-event loop asks the app to re-read (`Msg::Changed`) within 10 s.
+async fn asks_to_reread(messages: &mut mpsc::Receiver<Msg>) -> bool {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(msg) = messages.recv().await {
+            if matches!(msg, Msg::Changed) {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// Has the standby replayed all the primary has written?
@@ -120,15 +162,7 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
     // The app's fence starts where the primary stood when it opened; the replica reaches it
     // within moments (the primary's commits are asynchronous here).
     assert!(
-        until(Duration::from_secs(5), || {
-            let (replica, db) = (replica.clone(), db.clone());
-            async move {
-                let served = replica.reads().0;
-                let read = dibs::db_read_lagging!(&db, c => figures(c));
-                read.is_ok_and(|f| f.holding == 0) && replica.reads().0 == served + 1
-            }
-        })
-        .await,
+        replica_answers(&db, Duration::from_secs(5), |f| f.holding == 0).await,
         "reads never went to the replica: {:?}",
         replica.reads()
     );
@@ -168,13 +202,9 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
     );
 
     // The replica's lag shows (over a second: replay is paused while the primary writes).
-    let mut state = replica.state();
     assert!(
-        until(Duration::from_secs(10), || {
-            let now = *state.borrow_and_update();
-            async move {
-                matches!(now, ReplicaState::Answering { lag } if lag >= Duration::from_secs(1))
-            }
+        replica_becomes(&replica, Duration::from_secs(10), |state| {
+            matches!(state, ReplicaState::Answering { lag } if lag >= Duration::from_secs(1))
         })
         .await,
         "the lag was not reported: {:?}",
@@ -226,16 +256,10 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         tx,
     ));
     // The listener is up once it asks for the first re-read.
-    let heard = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(msg) = rx.recv().await {
-            if matches!(msg, Msg::Changed) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(heard, Ok(true), "the listener never connected");
+    assert!(
+        asks_to_reread(&mut rx).await,
+        "the listener never connected"
+    );
     let pool_before = dibs::db_read_lagging!(&db, c => figures(c))
         .expect("figures")
         .pool_leads;
@@ -254,16 +278,10 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
         .batch_execute("select dibs.publish_events()")
         .await
         .expect("publish");
-    let heard = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(msg) = rx.recv().await {
-            if matches!(msg, Msg::Changed) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(heard, Ok(true), "the other rep's claim was not announced");
+    assert!(
+        asks_to_reread(&mut rx).await,
+        "the other rep's claim was not announced"
+    );
     let pool_after = dibs::db_read_lagging!(&db, c => figures(c))
         .expect("figures")
         .pool_leads;
@@ -289,14 +307,8 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
     // (Within moments: the fence may stand at WAL the primary has inserted but, with its
     // asynchronous commits here, not yet flushed and sent.)
     assert!(
-        until(Duration::from_secs(5), || {
-            let (replica, db) = (replica.clone(), db.clone());
-            async move {
-                let served = replica.reads().0;
-                let read = dibs::db_read_lagging!(&db, c => figures(c));
-                read.is_ok_and(|f| (f.holding, f.pool_leads) == (1, pool_after))
-                    && replica.reads().0 == served + 1
-            }
+        replica_answers(&db, Duration::from_secs(5), |f| {
+            (f.holding, f.pool_leads) == (1, pool_after)
         })
         .await,
         "a caught-up replica should answer with the current figures: {:?}",
@@ -315,11 +327,9 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
     let while_down =
         dibs::db_read_lagging!(&db, c => figures(c)).expect("a read while the replica is down");
     assert_eq!(while_down.holding, 1);
-    let mut state = replica.state();
     assert!(
-        until(Duration::from_secs(5), || {
-            let now = *state.borrow_and_update();
-            async move { now == ReplicaState::Down }
+        replica_becomes(&replica, Duration::from_secs(5), |state| {
+            state == ReplicaState::Down
         })
         .await,
         "the replica's absence was not noticed"
@@ -333,26 +343,15 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
             .expect("join")
             .expect("restart standby");
     }
-    let mut state = replica.state();
     assert!(
-        until(Duration::from_secs(20), || {
-            let now = *state.borrow_and_update();
-            async move { now != ReplicaState::Down }
+        replica_becomes(&replica, Duration::from_secs(20), |state| {
+            state != ReplicaState::Down
         })
         .await,
         "the replica's return was not noticed"
     );
     assert!(
-        until(Duration::from_secs(20), || {
-            let replica = replica.clone();
-            let db = db.clone();
-            async move {
-                let served = replica.reads().0;
-                let read = dibs::db_read_lagging!(&db, c => figures(c));
-                read.is_ok() && replica.reads().0 > served
-            }
-        })
-        .await,
+        replica_answers(&db, Duration::from_secs(20), |_| true).await,
         "reads did not return to the replica"
     );
     listener.abort();
@@ -374,16 +373,10 @@ async fn run(primary: &LocalCluster, standby: &LocalCluster) {
             .get::<_, i64>(0)
     };
     let before = sessions().await;
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dibs"))
+    let output = common::dibs_command()
         .args(["open", "--user", &me, "--keys", "1", "--size", "120x40"])
         .env("DATABASE_URL", primary.url("dibs"))
         .env("DIBS_READ_URL", standby.url("dibs"))
-        .env("LANG", "C.UTF-8")
-        .env("XDG_STATE_HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("dibs-no-config"),
-        )
         .output()
         .expect("run dibs");
     let screen = String::from_utf8_lossy(&output.stdout);

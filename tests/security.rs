@@ -447,15 +447,9 @@ async fn every_attempt_past_the_rules_is_refused_and_changes_nothing() {
 
     // Through the CLI, as a rep.
     let cli = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_dibs"))
+        common::dibs_command()
             .args(args)
             .env("DATABASE_URL", db.url_as(&rep))
-            .env("LANG", "C.UTF-8")
-            .env("XDG_STATE_HOME", std::env::temp_dir())
-            .env(
-                "XDG_CONFIG_HOME",
-                std::env::temp_dir().join("dibs-no-config"),
-            )
             .output()
             .expect("run dibs")
     };

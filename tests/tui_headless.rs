@@ -1,20 +1,16 @@
 //! The app end to end in headless script mode: the real binary, the real core and runtime,
 //! a real database; keys from a script, the final screen as text.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 use dibs::testkit::TestDatabase;
 
 fn dibs(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dibs"))
+    common::dibs_command()
         .args(args)
         .env("DATABASE_URL", url)
-        .env("LANG", "C.UTF-8")
-        .env("XDG_STATE_HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("dibs-no-config"),
-        )
         .output()
         .expect("run dibs")
 }
@@ -251,18 +247,12 @@ async fn a_rep_typing_the_same_new_company_shows_up_and_search_finds_customers()
 async fn export_writes_a_csv_excel_opens_and_says_where() {
     let db = seeded().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let output = Command::new(env!("CARGO_BIN_EXE_dibs"))
+    let output = common::dibs_command()
         .args([
             "open", "--user", "wangfang", "--keys", "e", "--size", "120x40",
         ])
         .current_dir(dir.path())
         .env("DATABASE_URL", db.url())
-        .env("LANG", "C.UTF-8")
-        .env("XDG_STATE_HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("dibs-no-config"),
-        )
         .output()
         .expect("run dibs");
     let screen = String::from_utf8_lossy(&output.stdout).into_owned();

@@ -159,6 +159,20 @@ pub async fn act(client: &Client, action: Action) -> Outcome {
         .expect("ownership call")
 }
 
+/// The dibs binary kept apart from the machine it runs on: no config file, its state under
+/// the temp directory, a UTF-8 locale. Callers add `DATABASE_URL` and the arguments.
+pub fn dibs_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dibs"));
+    command
+        .env("LANG", "C.UTF-8")
+        .env("XDG_STATE_HOME", std::env::temp_dir())
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("dibs-no-config"),
+        );
+    command
+}
+
 pub async fn scalar(client: &Client, sql: &str) -> i64 {
     client
         .query_one(sql, &[])
