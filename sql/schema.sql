@@ -540,6 +540,33 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.caller_login() RETURNS name
+    LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_ticket constant text := current_setting('dibs.ticket', true);
+    v_login name;
+begin
+    if v_ticket is null or v_ticket = '' then
+        return session_user;
+    end if;
+    if not pg_has_role(session_user, 'dibs_gateway', 'member') then
+        raise exception 'a dibs ticket is only taken on the gateway login'
+            using errcode = '28000';
+    end if;
+    select t.login into v_login
+    from dibs.tickets t join dibs.users u on u.login_role = t.login
+    where t.digest = sha256(convert_to(v_ticket, 'UTF8')) and t.expires_at > now()
+      and u.active and u.role = 'rep';
+    if v_login is null then
+        raise exception 'dibs ticket expired or revoked'
+            using errcode = '28000', hint = 'sign in again on your own login (dibs.issue_ticket())';
+    end if;
+    return v_login;
+end
+$$;
+
 CREATE FUNCTION dibs.check_company_owner() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -761,7 +788,7 @@ CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
     delete from dibs.drafts
-    where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
+    where user_id = (select id from dibs.users where login_role = dibs.caller_login()) and entity::text = p_entity
 $$;
 
 CREATE FUNCTION dibs.collision_breakdown(p_from date, p_to date, p_by text, p_user bigint DEFAULT NULL::bigint) RETURNS TABLE(label text, attempts bigint, collisions bigint, races bigint)
@@ -1864,6 +1891,32 @@ CREATE FUNCTION dibs.is_take(p_outcome dibs.ownership_outcome, p_action dibs.own
        and p_action in ('claim', 'assign', 'auto_assign', 'transfer', 'convert', 'create')
 $$;
 
+CREATE FUNCTION dibs.issue_ticket(p_hours integer DEFAULT 12) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_ticket text;
+begin
+    if coalesce(current_setting('dibs.ticket', true), '') <> '' then
+        raise exception 'a ticket cannot be issued on a ticket: sign in on your own login'
+            using errcode = '28000';
+    end if;
+    if p_hours is null or p_hours not between 1 and 168 then
+        raise exception 'a ticket lasts between 1 and 168 hours' using errcode = '22023';
+    end if;
+    if not exists (select 1 from dibs.users where login_role = session_user and active and role = 'rep') then
+        raise exception 'only an active rep signs in through the gateway (managers, admins and partners use their own login)'
+            using errcode = '42501';
+    end if;
+    delete from dibs.tickets where login = session_user and expires_at <= now();
+    v_ticket := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+    insert into dibs.tickets (digest, login, expires_at)
+    values (sha256(convert_to(v_ticket, 'UTF8')), session_user, now() + make_interval(hours => p_hours));
+    return v_ticket;
+end
+$$;
+
 CREATE FUNCTION dibs.latin_parts(p_canonical text) RETURNS dibs.name_parts
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     AS $_$
@@ -2277,7 +2330,7 @@ declare
     u dibs.users;
 begin
     select * into v from dibs.partner_reviews where id = p_review;
-    select * into u from dibs.users where login_role = session_user and active;
+    select * into u from dibs.users where login_role = dibs.caller_login() and active;
     if v.id is null then
         return false;
     end if;
@@ -2373,7 +2426,7 @@ begin
         'children', coalesce((select jsonb_agg(id) from children), '[]'))
     into v_moved;
     insert into dibs.customer_merges (keep_id, drop_id, merged_by, drop_owner, keep_owner, moved)
-    values (p_keep, p_drop, (select id from dibs.users where login_role = session_user), v_drop_owner, v_keep_owner,
+    values (p_keep, p_drop, (select id from dibs.users where login_role = dibs.caller_login()), v_drop_owner, v_keep_owner,
             v_moved)
     returning id into v_merge;
     return row(true, 'ok', 'customer', p_keep, v_result.owner_id, null, null, null,
@@ -2582,7 +2635,7 @@ CREATE FUNCTION dibs.my_figures(OUT display_name text, OUT team text, OUT custom
         select u.id, u.display_name, coalesce(t.name, p.name, '-') as team, u.partner_id
         from dibs.users u left join dibs.teams t on t.id = u.team_id
         left join dibs.partners p on p.id = u.partner_id
-        where u.login_role = session_user and u.active
+        where u.login_role = dibs.caller_login() and u.active
     )
     select me.display_name, me.team,
            (select count(*) from dibs.customers c where c.owner_id = me.id and c.status = 'active'),
@@ -2608,14 +2661,14 @@ CREATE FUNCTION dibs.my_id() RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
-    select id from dibs.users where login_role = session_user and active
+    select id from dibs.users where login_role = dibs.caller_login() and active
 $$;
 
 CREATE FUNCTION dibs.my_partner() RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
-    select partner_id from dibs.users where login_role = session_user and active
+    select partner_id from dibs.users where login_role = dibs.caller_login() and active
 $$;
 
 CREATE FUNCTION dibs.my_pools() RETURNS bigint[]
@@ -2676,10 +2729,10 @@ declare
     s dibs.scope;
 begin
     select user_id, role, everything, teams, users, unmasked, pools into s
-    from dibs.user_scopes where login = session_user;
+    from dibs.user_scopes where login = dibs.caller_login();
     if not found then
         -- A login without a dibs user (an on-call admin account, a dashboard viewer).
-        s := dibs.compute_scope(session_user);
+        s := dibs.compute_scope(dibs.caller_login());
     end if;
     return s;
 end
@@ -2983,7 +3036,7 @@ CREATE FUNCTION dibs.partner_actor(p_partner bigint, OUT actor bigint, OUT partn
 declare
     u dibs.users;
 begin
-    select * into u from dibs.users where login_role = session_user and active;
+    select * into u from dibs.users where login_role = dibs.caller_login() and active;
     if u.partner_id is not null then
         if p_partner is not null and p_partner <> u.partner_id then
             refusal := 'not_permitted';
@@ -3591,7 +3644,7 @@ CREATE FUNCTION dibs.rebuild_analytics() RETURNS void
     SET jit TO 'off'
     AS $$
 begin
-    if coalesce(dibs.my_role(), '') <> 'admin' and session_user <> (select nspowner::regrole::name
+    if coalesce(dibs.my_role(), '') <> 'admin' and dibs.caller_login() <> (select nspowner::regrole::name
                                                                       from pg_namespace where nspname = 'dibs') then
         raise exception 'only an administrator may rebuild the figures' using errcode = '42501';
     end if;
@@ -3950,7 +4003,7 @@ declare
     v_user bigint;
     v_partner bigint;
 begin
-    select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = session_user and u.active;
+    select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = dibs.caller_login() and u.active;
     if v_partner is null then
         -- A channel manager checks for a partner with partner_check_for (below).
         raise exception using errcode = '42501', message = 'registration_check is for partner logins';
@@ -4129,14 +4182,14 @@ CREATE FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT actor_
 declare
     v_admin boolean;
 begin
-    select id, role into caller_id, actor_role from dibs.users where login_role = session_user and active;
+    select id, role into caller_id, actor_role from dibs.users where login_role = dibs.caller_login() and active;
     if p_for is null and caller_id is not null then
         actor_id := caller_id;
         return;
     end if;
     v_admin := coalesce(actor_role = 'admin', false)
-               or (caller_id is null and (pg_has_role(session_user, 'dibs_admin', 'member')
-                   or (select rolsuper from pg_roles where rolname = session_user)));
+               or (caller_id is null and (pg_has_role(dibs.caller_login(), 'dibs_admin', 'member')
+                   or (select rolsuper from pg_roles where rolname = dibs.caller_login())));
     if p_for is null then
         -- An admin login without a dibs user (the cluster owner, an on-call account).
         if v_admin then
@@ -4238,6 +4291,19 @@ begin
     where (p_all or v.state = 'pending') and dibs.may_review(v.id)
     order by v.state <> 'pending', v.requested_at
     limit 500;
+end
+$$;
+
+CREATE FUNCTION dibs.revoke_my_tickets() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+declare
+    v_gone integer;
+begin
+    delete from dibs.tickets where login = dibs.caller_login();
+    get diagnostics v_gone = row_count;
+    return v_gone;
 end
 $$;
 
@@ -4772,7 +4838,7 @@ declare
     v_user bigint;
     v_core text := dibs.name_core(coalesce(p_name, ''));
 begin
-    select id into v_user from dibs.users where login_role = session_user and active;
+    select id into v_user from dibs.users where login_role = dibs.caller_login() and active;
     if v_user is null or p_entity not in ('customer', 'lead') or length(p_name) > 200 then
         return;
     end if;
@@ -5036,7 +5102,7 @@ begin
         return dibs.audit('user_disable', null, false, 'not_permitted');
     end if;
     select * into u from dibs.users where id = p_user for update;
-    if not found or not u.active or u.login_role = session_user then
+    if not found or not u.active or u.login_role = dibs.caller_login() then
         return dibs.audit('user_disable', p_user::text, false, 'invalid_argument');
     end if;
     perform dibs.lock_rep(p_user);
@@ -5169,16 +5235,16 @@ CREATE FUNCTION dibs.visibility_predicate(p_kind text, p_alias text) RETURNS tex
     AS $_$
     select format(case p_kind
         when 'lead' then
-            '(coalesce((select s.everything from dibs.user_scopes s where s.login = session_user),'
+            '(coalesce((select s.everything from dibs.user_scopes s where s.login = (select dibs.caller_login())),'
             '          (select dibs.sees_everything()))'
-            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])'
             ' or (%1$s.owner_id is null'
-            '     and %1$s.pool_id = any ((select s.pools from dibs.user_scopes s where s.login = session_user)::bigint[])))'
+            '     and %1$s.pool_id = any ((select s.pools from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])))'
         when 'customer' then
-            '(coalesce((select s.everything from dibs.user_scopes s where s.login = session_user),'
+            '(coalesce((select s.everything from dibs.user_scopes s where s.login = (select dibs.caller_login())),'
             '          (select dibs.sees_everything()))'
-            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = session_user)::bigint[])'
-            ' or %1$s.team_id = any ((select s.teams from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])'
+            ' or %1$s.team_id = any ((select s.teams from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])'
             ' or (%1$s.owner_id is null and %1$s.status = ''active''))'
     end, p_alias)
 $_$;
@@ -5226,7 +5292,7 @@ CREATE TABLE dibs.attempt_facts (
 CREATE TABLE dibs.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    login name DEFAULT SESSION_USER NOT NULL,
+    login name DEFAULT dibs.caller_login() NOT NULL,
     actor_id bigint,
     action text NOT NULL,
     target text,
@@ -5379,11 +5445,11 @@ CREATE VIEW dibs.contact_details WITH (security_barrier='true') AS
      JOIN dibs.customers c ON ((c.id = k.customer_id)))
   WHERE (COALESCE(( SELECT s.everything
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (c.owner_id = ANY (( SELECT s.users
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ( SELECT dibs.sees_everything() AS sees_everything)) OR (c.owner_id = ANY (( SELECT s.users
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER))::bigint[])) OR (c.team_id = ANY (( SELECT s.teams
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR (c.team_id = ANY (( SELECT s.teams
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER))::bigint[])) OR ((c.owner_id IS NULL) AND (c.status = 'active'::dibs.record_status)));
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR ((c.owner_id IS NULL) AND (c.status = 'active'::dibs.record_status)));
 
 ALTER TABLE dibs.contacts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME dibs.contacts_id_seq
@@ -5432,11 +5498,11 @@ CREATE VIEW dibs.customer_contacts WITH (security_barrier='true') AS
    FROM dibs.customers c
   WHERE (COALESCE(( SELECT s.everything
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (c.owner_id = ANY (( SELECT s.users
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ( SELECT dibs.sees_everything() AS sees_everything)) OR (c.owner_id = ANY (( SELECT s.users
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER))::bigint[])) OR (c.team_id = ANY (( SELECT s.teams
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR (c.team_id = ANY (( SELECT s.teams
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER))::bigint[])) OR ((c.owner_id IS NULL) AND (c.status = 'active'::dibs.record_status)));
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR ((c.owner_id IS NULL) AND (c.status = 'active'::dibs.record_status)));
 
 CREATE TABLE dibs.customer_merges (
     id bigint NOT NULL,
@@ -5444,7 +5510,7 @@ CREATE TABLE dibs.customer_merges (
     keep_id bigint NOT NULL,
     drop_id bigint NOT NULL,
     merged_by bigint,
-    login name DEFAULT SESSION_USER NOT NULL,
+    login name DEFAULT dibs.caller_login() NOT NULL,
     drop_owner bigint,
     keep_owner bigint,
     moved jsonb NOT NULL,
@@ -5515,7 +5581,7 @@ CREATE TABLE dibs.dedup_decisions (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
     user_id bigint,
-    login name DEFAULT SESSION_USER NOT NULL,
+    login name DEFAULT dibs.caller_login() NOT NULL,
     entity dibs.entity_kind NOT NULL,
     created_id bigint,
     draft_name text NOT NULL,
@@ -5629,11 +5695,11 @@ CREATE VIEW dibs.lead_contacts WITH (security_barrier='true') AS
      JOIN dibs.pools p ON ((p.id = l.pool_id)))
   WHERE (COALESCE(( SELECT s.everything
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (l.owner_id = ANY (( SELECT s.users
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ( SELECT dibs.sees_everything() AS sees_everything)) OR (l.owner_id = ANY (( SELECT s.users
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER))::bigint[])) OR ((l.owner_id IS NULL) AND (l.pool_id = ANY (( SELECT s.pools
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR ((l.owner_id IS NULL) AND (l.pool_id = ANY (( SELECT s.pools
            FROM dibs.user_scopes s
-          WHERE (s.login = SESSION_USER))::bigint[]))));
+          WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[]))));
 
 CREATE TABLE dibs.lead_takes (
     lead_id bigint NOT NULL,
@@ -5777,7 +5843,7 @@ CREATE TABLE dibs.ownership_log (
     pool_id bigint,
     detail jsonb,
     xid bigint DEFAULT ((pg_current_xact_id())::text)::bigint NOT NULL,
-    login name DEFAULT SESSION_USER NOT NULL
+    login name DEFAULT dibs.caller_login() NOT NULL
 );
 
 ALTER TABLE dibs.ownership_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -6003,6 +6069,13 @@ ALTER TABLE dibs.teams ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE dibs.tickets (
+    digest bytea NOT NULL,
+    login name NOT NULL,
+    issued_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
 CREATE TABLE dibs.users (
     id bigint NOT NULL,
     login_role name NOT NULL,
@@ -6210,6 +6283,9 @@ ALTER TABLE ONLY dibs.teams
 ALTER TABLE ONLY dibs.teams
     ADD CONSTRAINT teams_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY dibs.tickets
+    ADD CONSTRAINT tickets_pkey PRIMARY KEY (digest);
+
 ALTER TABLE ONLY dibs.user_scopes
     ADD CONSTRAINT user_scopes_pkey PRIMARY KEY (login);
 
@@ -6351,6 +6427,8 @@ CREATE UNIQUE INDEX registrations_one_active ON dibs.registrations USING btree (
 CREATE INDEX registrations_partner ON dibs.registrations USING btree (partner_id, status, created_at) WHERE (partner_id IS NOT NULL);
 
 CREATE INDEX shadow_people_by_person ON dibs.shadow_people USING btree (user_id, week) INCLUDE (subject);
+
+CREATE INDEX tickets_login ON dibs.tickets USING btree (login);
 
 CREATE INDEX users_partner ON dibs.users USING btree (partner_id) WHERE (partner_id IS NOT NULL);
 
@@ -6585,13 +6663,13 @@ ALTER TABLE dibs.partners ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY partners_only_theirs ON dibs.customers AS RESTRICTIVE FOR SELECT USING (((COALESCE(( SELECT s.role
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER)), ''::text) <> 'partner'::text) OR (owner_id = ANY (( SELECT s.users
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ''::text) <> 'partner'::text) OR (owner_id = ANY (( SELECT s.users
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER))::bigint[]))));
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[]))));
 
 CREATE POLICY partners_only_theirs ON dibs.leads AS RESTRICTIVE FOR SELECT USING ((COALESCE(( SELECT s.role
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER)), ''::text) <> 'partner'::text));
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ''::text) <> 'partner'::text));
 
 ALTER TABLE dibs.registrations ENABLE ROW LEVEL SECURITY;
 
@@ -6613,11 +6691,11 @@ CREATE POLICY visible ON dibs.customer_merges FOR SELECT USING ((( SELECT dibs.s
 
 CREATE POLICY visible ON dibs.customers FOR SELECT USING ((COALESCE(( SELECT s.everything
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (owner_id = ANY (( SELECT s.users
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ( SELECT dibs.sees_everything() AS sees_everything)) OR (owner_id = ANY (( SELECT s.users
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER))::bigint[])) OR (team_id = ANY (( SELECT s.teams
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR (team_id = ANY (( SELECT s.teams
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER))::bigint[])) OR ((owner_id IS NULL) AND (status = 'active'::dibs.record_status))));
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR ((owner_id IS NULL) AND (status = 'active'::dibs.record_status))));
 
 CREATE POLICY visible ON dibs.daily_claims FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
 
@@ -6629,11 +6707,11 @@ CREATE POLICY visible ON dibs.followups FOR SELECT USING ((( SELECT dibs.sees_ev
 
 CREATE POLICY visible ON dibs.leads FOR SELECT USING ((COALESCE(( SELECT s.everything
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER)), ( SELECT dibs.sees_everything() AS sees_everything)) OR (owner_id = ANY (( SELECT s.users
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login))), ( SELECT dibs.sees_everything() AS sees_everything)) OR (owner_id = ANY (( SELECT s.users
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER))::bigint[])) OR ((owner_id IS NULL) AND (pool_id = ANY (( SELECT s.pools
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])) OR ((owner_id IS NULL) AND (pool_id = ANY (( SELECT s.pools
    FROM dibs.user_scopes s
-  WHERE (s.login = SESSION_USER))::bigint[])))));
+  WHERE (s.login = ( SELECT dibs.caller_login() AS caller_login)))::bigint[])))));
 
 CREATE POLICY visible ON dibs.notices FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (user_id = ( SELECT dibs.my_id() AS my_id))));
 
@@ -6655,7 +6733,7 @@ CREATE POLICY visible ON dibs.partners FOR SELECT USING (((( SELECT dibs.my_role
 
 CREATE POLICY visible ON dibs.registrations FOR SELECT USING ((( SELECT dibs.sees_everything() AS sees_everything) OR (registered_by = ANY (( SELECT dibs.my_scope_users() AS my_scope_users)::bigint[]))));
 
-CREATE POLICY visible ON dibs.user_scopes FOR SELECT USING (((login = SESSION_USER) OR (( SELECT dibs.my_role() AS my_role) IS DISTINCT FROM 'partner'::text)));
+CREATE POLICY visible ON dibs.user_scopes FOR SELECT USING (((login = ( SELECT dibs.caller_login() AS caller_login)) OR (( SELECT dibs.my_role() AS my_role) IS DISTINCT FROM 'partner'::text)));
 
 GRANT USAGE ON SCHEMA dibs TO dibs_viewer;
 GRANT USAGE ON SCHEMA dibs TO dibs_rep;
@@ -6710,6 +6788,13 @@ GRANT ALL ON FUNCTION dibs.auto_assign(p_batch integer) TO dibs_admin;
 REVOKE ALL ON FUNCTION dibs.basic_of_canonical(p text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.before_customer_create(p_name text, p_uscc text, p_phone_e164 text, p_email_domain text, OUT blocked boolean, OUT reason text, OUT existing_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.caller_login() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.caller_login() TO dibs_viewer;
+GRANT ALL ON FUNCTION dibs.caller_login() TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.caller_login() TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.caller_login() TO dibs_admin;
+GRANT ALL ON FUNCTION dibs.caller_login() TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.check_company_owner() FROM PUBLIC;
 
@@ -6883,6 +6968,9 @@ REVOKE ALL ON FUNCTION dibs.is_member(p_pool bigint, p_user bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.is_race(p_outcome dibs.ownership_outcome, p_reason text, p_at timestamp with time zone, p_detail jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.is_take(p_outcome dibs.ownership_outcome, p_action dibs.ownership_action, p_from bigint, p_to bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.issue_ticket(p_hours integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.issue_ticket(p_hours integer) TO dibs_rep;
 
 REVOKE ALL ON FUNCTION dibs.latin_parts(p_canonical text) FROM PUBLIC;
 
@@ -7339,6 +7427,9 @@ REVOKE ALL ON FUNCTION dibs.review_evidence(p_review bigint, OUT partner_first t
 REVOKE ALL ON FUNCTION dibs.review_queue(p_all boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.review_queue(p_all boolean) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.review_queue(p_all boolean) TO dibs_admin;
+
+REVOKE ALL ON FUNCTION dibs.revoke_my_tickets() FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.revoke_my_tickets() TO dibs_rep;
 
 REVOKE ALL ON FUNCTION dibs.roll_up_analytics(p_max integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.roll_up_analytics(p_max integer) TO dibs_admin;

@@ -202,6 +202,7 @@ async fn a_partner_sees_only_its_own_records_and_the_check_never_names_the_holde
     assert_eq!(
         callable,
         [
+            "caller_login",
             "log_followup",
             "my_figures",
             "my_id",

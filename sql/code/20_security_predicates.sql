@@ -4,9 +4,41 @@
 -- but the base tables, so they are applied before the policies that use them (migration 6);
 -- their scope comes from dibs.my_scope() (sql/code/60_security.sql).
 
+-- The person calling: session_user, or — on a gateway login (migration 13), which carries many
+-- reps through one PgBouncer pool — the rep whose ticket this transaction set. Every rule
+-- that asks who is calling asks this, never session_user (nor current_user, which inside
+-- SECURITY DEFINER code is the owner). A gateway transaction without a ticket is the gateway
+-- login itself: no dibs user, so it may do and see nothing. A ticket is honoured only while
+-- it is unexpired and its login is an active rep, so deactivating someone stops their
+-- tickets at once.
+create or replace function dibs.caller_login() returns name
+language plpgsql stable parallel safe security definer set search_path = dibs, pg_temp as $$
+declare
+    v_ticket constant text := current_setting('dibs.ticket', true);
+    v_login name;
+begin
+    if v_ticket is null or v_ticket = '' then
+        return session_user;
+    end if;
+    if not pg_has_role(session_user, 'dibs_gateway', 'member') then
+        raise exception 'a dibs ticket is only taken on the gateway login'
+            using errcode = '28000';
+    end if;
+    select t.login into v_login
+    from dibs.tickets t join dibs.users u on u.login_role = t.login
+    where t.digest = sha256(convert_to(v_ticket, 'UTF8')) and t.expires_at > now()
+      and u.active and u.role = 'rep';
+    if v_login is null then
+        raise exception 'dibs ticket expired or revoked'
+            using errcode = '28000', hint = 'sign in again on your own login (dibs.issue_ticket())';
+    end if;
+    return v_login;
+end
+$$;
+
 create or replace function dibs.my_id() returns bigint
 language sql stable parallel safe security definer set search_path = dibs, pg_temp as $$
-    select id from dibs.users where login_role = session_user and active
+    select id from dibs.users where login_role = dibs.caller_login() and active
 $$;
 
 create or replace function dibs.my_role() returns text
@@ -88,16 +120,16 @@ create or replace function dibs.visibility_predicate(p_kind text, p_alias text) 
 language sql immutable as $$
     select format(case p_kind
         when 'lead' then
-            '(coalesce((select s.everything from dibs.user_scopes s where s.login = session_user),'
+            '(coalesce((select s.everything from dibs.user_scopes s where s.login = (select dibs.caller_login())),'
             '          (select dibs.sees_everything()))'
-            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])'
             ' or (%1$s.owner_id is null'
-            '     and %1$s.pool_id = any ((select s.pools from dibs.user_scopes s where s.login = session_user)::bigint[])))'
+            '     and %1$s.pool_id = any ((select s.pools from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])))'
         when 'customer' then
-            '(coalesce((select s.everything from dibs.user_scopes s where s.login = session_user),'
+            '(coalesce((select s.everything from dibs.user_scopes s where s.login = (select dibs.caller_login())),'
             '          (select dibs.sees_everything()))'
-            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = session_user)::bigint[])'
-            ' or %1$s.team_id = any ((select s.teams from dibs.user_scopes s where s.login = session_user)::bigint[])'
+            ' or %1$s.owner_id = any ((select s.users from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])'
+            ' or %1$s.team_id = any ((select s.teams from dibs.user_scopes s where s.login = (select dibs.caller_login()))::bigint[])'
             ' or (%1$s.owner_id is null and %1$s.status = ''active''))'
     end, p_alias)
 $$;
@@ -106,5 +138,5 @@ $$;
 -- partner's people their partner's rows; null for everyone else.
 create or replace function dibs.my_partner() returns bigint
 language sql stable parallel safe security definer set search_path = dibs, pg_temp as $$
-    select partner_id from dibs.users where login_role = session_user and active
+    select partner_id from dibs.users where login_role = dibs.caller_login() and active
 $$;

@@ -25,14 +25,14 @@ language plpgsql stable as $$
 declare
     v_admin boolean;
 begin
-    select id, role into caller_id, actor_role from dibs.users where login_role = session_user and active;
+    select id, role into caller_id, actor_role from dibs.users where login_role = dibs.caller_login() and active;
     if p_for is null and caller_id is not null then
         actor_id := caller_id;
         return;
     end if;
     v_admin := coalesce(actor_role = 'admin', false)
-               or (caller_id is null and (pg_has_role(session_user, 'dibs_admin', 'member')
-                   or (select rolsuper from pg_roles where rolname = session_user)));
+               or (caller_id is null and (pg_has_role(dibs.caller_login(), 'dibs_admin', 'member')
+                   or (select rolsuper from pg_roles where rolname = dibs.caller_login())));
     if p_for is null then
         -- An admin login without a dibs user (the cluster owner, an on-call account).
         if v_admin then

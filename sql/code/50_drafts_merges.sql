@@ -10,7 +10,7 @@ declare
     v_user bigint;
     v_core text := dibs.name_core(coalesce(p_name, ''));
 begin
-    select id into v_user from dibs.users where login_role = session_user and active;
+    select id into v_user from dibs.users where login_role = dibs.caller_login() and active;
     if v_user is null or p_entity not in ('customer', 'lead') or length(p_name) > 200 then
         return;
     end if;
@@ -36,7 +36,7 @@ $$;
 create or replace function dibs.clear_draft(p_entity text) returns void
 language sql volatile security definer set search_path = dibs, pg_temp as $$
     delete from dibs.drafts
-    where user_id = (select id from dibs.users where login_role = session_user) and entity::text = p_entity
+    where user_id = (select id from dibs.users where login_role = dibs.caller_login()) and entity::text = p_entity
 $$;
 
 -- Merge DROP into KEEP: contacts, opportunities, follow-ups, converted leads and child
@@ -71,7 +71,7 @@ begin
         'children', coalesce((select jsonb_agg(id) from children), '[]'))
     into v_moved;
     insert into dibs.customer_merges (keep_id, drop_id, merged_by, drop_owner, keep_owner, moved)
-    values (p_keep, p_drop, (select id from dibs.users where login_role = session_user), v_drop_owner, v_keep_owner,
+    values (p_keep, p_drop, (select id from dibs.users where login_role = dibs.caller_login()), v_drop_owner, v_keep_owner,
             v_moved)
     returning id into v_merge;
     return row(true, 'ok', 'customer', p_keep, v_result.owner_id, null, null, null,

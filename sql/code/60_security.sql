@@ -86,10 +86,10 @@ declare
     s dibs.scope;
 begin
     select user_id, role, everything, teams, users, unmasked, pools into s
-    from dibs.user_scopes where login = session_user;
+    from dibs.user_scopes where login = dibs.caller_login();
     if not found then
         -- A login without a dibs user (an on-call admin account, a dashboard viewer).
-        s := dibs.compute_scope(session_user);
+        s := dibs.compute_scope(dibs.caller_login());
     end if;
     return s;
 end

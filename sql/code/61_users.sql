@@ -162,7 +162,7 @@ begin
         return dibs.audit('user_disable', null, false, 'not_permitted');
     end if;
     select * into u from dibs.users where id = p_user for update;
-    if not found or not u.active or u.login_role = session_user then
+    if not found or not u.active or u.login_role = dibs.caller_login() then
         return dibs.audit('user_disable', p_user::text, false, 'invalid_argument');
     end if;
     perform dibs.lock_rep(p_user);
@@ -230,7 +230,7 @@ language sql stable parallel safe security definer set search_path = dibs, pg_te
         select u.id, u.display_name, coalesce(t.name, p.name, '-') as team, u.partner_id
         from dibs.users u left join dibs.teams t on t.id = u.team_id
         left join dibs.partners p on p.id = u.partner_id
-        where u.login_role = session_user and u.active
+        where u.login_role = dibs.caller_login() and u.active
     )
     select me.display_name, me.team,
            (select count(*) from dibs.customers c where c.owner_id = me.id and c.status = 'active'),

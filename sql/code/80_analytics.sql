@@ -345,7 +345,7 @@ $$;
 create or replace function dibs.rebuild_analytics() returns void
 language plpgsql volatile security definer set search_path = dibs, pg_temp set jit = off as $$
 begin
-    if coalesce(dibs.my_role(), '') <> 'admin' and session_user <> (select nspowner::regrole::name
+    if coalesce(dibs.my_role(), '') <> 'admin' and dibs.caller_login() <> (select nspowner::regrole::name
                                                                       from pg_namespace where nspname = 'dibs') then
         raise exception 'only an administrator may rebuild the figures' using errcode = '42501';
     end if;

@@ -258,7 +258,7 @@ declare
     v_user bigint;
     v_partner bigint;
 begin
-    select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = session_user and u.active;
+    select u.id, u.partner_id into v_user, v_partner from dibs.users u where u.login_role = dibs.caller_login() and u.active;
     if v_partner is null then
         -- A channel manager checks for a partner with partner_check_for (below).
         raise exception using errcode = '42501', message = 'registration_check is for partner logins';
@@ -436,7 +436,7 @@ language plpgsql stable security definer set search_path = dibs, pg_temp as $$
 declare
     u dibs.users;
 begin
-    select * into u from dibs.users where login_role = session_user and active;
+    select * into u from dibs.users where login_role = dibs.caller_login() and active;
     if u.partner_id is not null then
         if p_partner is not null and p_partner <> u.partner_id then
             refusal := 'not_permitted';
@@ -617,7 +617,7 @@ declare
     u dibs.users;
 begin
     select * into v from dibs.partner_reviews where id = p_review;
-    select * into u from dibs.users where login_role = session_user and active;
+    select * into u from dibs.users where login_role = dibs.caller_login() and active;
     if v.id is null then
         return false;
     end if;

@@ -1,4 +1,4 @@
--- requires: 0012
+-- requires: 0013
 -- Privileges in their final form. Applied after every other code file whenever code or schema
 -- changes, so they converge: what is written here is what the database grants.
 --
@@ -84,8 +84,11 @@ grant execute on function
     dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(), dibs.my_scope_users(),
     dibs.my_unmasked_users(), dibs.my_pools(), dibs.contacts_unmasked(bigint),
     dibs.mask_phone(text), dibs.mask_email(text), dibs.my_figures(), dibs.company_holder_name(bigint),
-    dibs.my_partner()
+    dibs.my_partner(), dibs.caller_login()
 to dibs_viewer, dibs_rep, dibs_manager, dibs_admin;
+-- Signing in for the gateway, and out of it (sql/code/62_gateway.sql): the functions
+-- themselves refuse anyone but an active rep.
+grant execute on function dibs.issue_ticket(integer), dibs.revoke_my_tickets() to dibs_rep;
 
 -- Ownership: each function checks who may do what and logs refusals.
 grant execute on function
@@ -176,7 +179,7 @@ to dibs_viewer;
 grant execute on function
     dibs.my_scope(), dibs.my_id(), dibs.my_role(), dibs.sees_everything(), dibs.my_team_scope(),
     dibs.my_scope_users(), dibs.my_unmasked_users(), dibs.my_pools(), dibs.uscc_is_valid(text),
-    dibs.my_partner(), dibs.my_registrations(), dibs.registration_check(text, text, text), dibs.my_figures(),
+    dibs.my_partner(), dibs.caller_login(), dibs.my_registrations(), dibs.registration_check(text, text, text), dibs.my_figures(),
     dibs.partner_register(text, text, text, text, boolean, bigint),
     dibs.partner_register_customer(bigint, bigint, text, boolean),
     dibs.log_followup(dibs.entity_kind, bigint, text, text, bigint, bigint)

@@ -2,8 +2,13 @@
 //! barrier; fresh leads are released in one commit; every rep grabs at once. Figures: how
 //! long until every lead has an owner, claim latency, and the rules checked afterwards —
 //! one owner per lead, no rep over the holding limit or the daily cap, every loser told who
-//! won. Beside it, in the same run, the same burst as a bare conditional `UPDATE` through the
-//! same pooler (the floor any claim through it pays).
+//! won, every claim logged under the rep who made it.
+//!
+//! Two ways through the pooler, each on a pool and leads of its own: every rep on their own
+//! login (PgBouncer keeps a pool per login), and every rep through the shared gateway login
+//! with the ticket they signed in for (migration 13: one pool for everyone). Beside them, in
+//! the same run, the same burst as a bare conditional `UPDATE` through the same pooler under
+//! one login (the floor any claim through it pays).
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -11,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::sync::watch;
-use tokio_postgres::types::Type;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Config};
 
 use crate::domain::ownership::Reason;
@@ -42,6 +47,8 @@ pub struct BurstViolations {
     pub leads_claimed_twice: i64,
     pub reps_over_limit: i64,
     pub reps_over_daily_cap: i64,
+    /// Claims through the gateway logged under anyone but the rep whose ticket made them.
+    pub claims_not_logged_as_their_rep: i64,
     /// "Taken" answers that did not say by whom.
     pub losers_not_told: u64,
     /// The claims benchmark's checks over the pool's log (ownership chain, unlogged changes,
@@ -50,17 +57,32 @@ pub struct BurstViolations {
 }
 
 impl BurstViolations {
+    /// Both sides' violations together.
+    fn plus(&self, other: &BurstViolations) -> BurstViolations {
+        BurstViolations {
+            leads_without_an_owner: self.leads_without_an_owner + other.leads_without_an_owner,
+            leads_claimed_twice: self.leads_claimed_twice + other.leads_claimed_twice,
+            reps_over_limit: self.reps_over_limit + other.reps_over_limit,
+            reps_over_daily_cap: self.reps_over_daily_cap + other.reps_over_daily_cap,
+            claims_not_logged_as_their_rep: self.claims_not_logged_as_their_rep
+                + other.claims_not_logged_as_their_rep,
+            losers_not_told: self.losers_not_told + other.losers_not_told,
+            invariants: self.invariants + other.invariants,
+        }
+    }
+
     pub fn total(&self) -> i64 {
         self.leads_without_an_owner
             + self.leads_claimed_twice
             + self.reps_over_limit
             + self.reps_over_daily_cap
+            + self.claims_not_logged_as_their_rep
             + self.losers_not_told as i64
             + self.invariants
     }
 }
 
-/// One side of the burst (dibs' claim, or the bare update).
+/// One side of the burst (dibs' claim on own logins or through the gateway, or the bare update).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BurstSide {
     pub calls: u64,
@@ -83,10 +105,15 @@ pub struct BurstReport {
     pub daily_cap: i32,
     pub tries: usize,
     pub pooler_server_connections: u32,
-    /// Most server connections seen on the bench database during dibs' burst.
+    /// Most server connections seen on the bench database during dibs' burst on own logins.
     pub server_connections_peak: i64,
+    /// The same during the burst through the gateway login.
+    pub gateway_server_connections_peak: i64,
     pub connect_seconds: f64,
+    /// Every rep signing in for the gateway (one `dibs.issue_ticket()` each, on their own login).
+    pub sign_in_seconds: f64,
     pub dibs: BurstSide,
+    pub gateway: BurstSide,
     pub baseline: BurstSide,
     pub violations: BurstViolations,
 }
@@ -104,6 +131,20 @@ struct RepOutcome {
 }
 
 const CLAIM: &str = "select (o).ok, (o).reason, (o).other_user_name from dibs.claim_lead($1, $2) o";
+const SET_TICKET: &str = "select set_config('dibs.ticket', $1, true)";
+/// The shared login of the gateway side (a member of `dibs_gateway`, so a rep's rights only).
+const GATEWAY_LOGIN: &str = "dibs_bench_gateway";
+
+/// How a side's reps call.
+#[derive(Clone)]
+enum Path {
+    /// `dibs.claim_lead` on the rep's own login.
+    OwnLogin,
+    /// `dibs.claim_lead` on the shared gateway login, with the rep's ticket (by rep index).
+    Gateway(Arc<Vec<String>>),
+    /// The bare conditional update.
+    Bare,
+}
 const BARE_CLAIM: &str =
     "update dibs_bench_burst_baseline set owner = $2 where id = $1 and owner is null returning id";
 
@@ -151,47 +192,71 @@ async fn burst_in(
 
     // Everyone connects first (to the pooler: no server connection is taken yet).
     let connect_started = Instant::now();
-    let mut reps = Vec::with_capacity(options.reps);
-    for chunk in (0..options.reps).collect::<Vec<_>>().chunks(100) {
-        let connecting = chunk.iter().map(|&index| {
-            let config = pooler.config_for(&dbname, &super::claims::bench_login(index));
-            async move { crate::db::connect(&config).await }
-        });
-        for client in futures_util::future::join_all(connecting).await {
-            reps.push(Arc::new(client?));
-        }
-    }
+    let reps = connect_many(pooler, &dbname, options.reps, super::claims::bench_login).await?;
     let connect_seconds = connect_started.elapsed().as_secs_f64();
 
-    // dibs: release fresh leads in one commit, everyone grabs.
-    let names = fresh_names(options.leads);
+    // Before the bell: every rep signs in for the gateway on their own login.
+    let sign_in_started = Instant::now();
+    let tickets = Arc::new(sign_in(&reps).await?);
+    let sign_in_seconds = sign_in_started.elapsed().as_secs_f64();
+
+    // Each side its own fresh leads (distinct companies across both) in a pool of its own, so
+    // the first side's claims count against neither the limit nor the daily cap of the second.
+    let mut names = fresh_names(options.leads * 2);
+    let gateway_names = names.split_off(options.leads);
+    let gateway_pool = twin_pool(&admin, pool).await?;
+
+    // dibs on own logins: release fresh leads in one commit, everyone grabs.
     let (peak_stop, peak) = watch_peak(crate::db::connect(config).await?, dbname.clone());
-    let dibs_side = run_side(&reps, options, true, || release_leads(&admin, pool, &names)).await?;
+    let dibs_side = run_side(&reps, options, Path::OwnLogin, || {
+        release_leads(&admin, pool, &names)
+    })
+    .await?;
     let _ = peak_stop.send(());
     let server_connections_peak = peak.await.map_err(|e| join_error(&e))?;
     let (dibs, lead_ids, losers_not_told) = dibs_side;
 
+    // dibs through the gateway: the same reps, one shared login, each transaction its ticket.
+    admin
+        .batch_execute(&format!(
+            "do $$ begin if not exists (select 1 from pg_roles where rolname = '{GATEWAY_LOGIN}') then \
+             create role {GATEWAY_LOGIN} login in role dibs_gateway; end if; end $$"
+        ))
+        .await
+        .map_err(&bench)?;
+    let gateway_clients =
+        connect_many(pooler, &dbname, options.reps, |_| GATEWAY_LOGIN.to_string()).await?;
+    let (peak_stop, peak) = watch_peak(crate::db::connect(config).await?, dbname.clone());
+    let gateway_side = run_side(&gateway_clients, options, Path::Gateway(tickets), || {
+        release_leads(&admin, gateway_pool, &gateway_names)
+    })
+    .await?;
+    let _ = peak_stop.send(());
+    let gateway_server_connections_peak = peak.await.map_err(|e| join_error(&e))?;
+    let (gateway, gateway_lead_ids, gateway_losers_not_told) = gateway_side;
+    drop(gateway_clients);
+
     // Baseline: the same burst as a bare conditional update, as the owner's login (one pool).
-    let owner_reps = {
-        let mut owners = Vec::with_capacity(options.reps);
-        for chunk in (0..options.reps).collect::<Vec<_>>().chunks(100) {
-            let connecting = chunk.iter().map(|_| {
-                let config = pooler.config_for(&dbname, crate::local::SUPERUSER);
-                async move { crate::db::connect(&config).await }
-            });
-            for client in futures_util::future::join_all(connecting).await {
-                owners.push(Arc::new(client?));
-            }
-        }
-        owners
-    };
+    let owner_reps = connect_many(pooler, &dbname, options.reps, |_| {
+        crate::local::SUPERUSER.to_string()
+    })
+    .await?;
     let baseline_ids: Vec<i64> = (1..=options.leads as i64).collect();
-    let (baseline, _, _) = run_side(&owner_reps, options, false, || async {
+    let (baseline, _, _) = run_side(&owner_reps, options, Path::Bare, || async {
         Ok(baseline_ids.clone())
     })
     .await?;
 
-    let violations = check(&admin, pool, &lead_ids, options, losers_not_told).await?;
+    let own = check(&admin, pool, &lead_ids, options, losers_not_told).await?;
+    let through_gateway = check(
+        &admin,
+        gateway_pool,
+        &gateway_lead_ids,
+        options,
+        gateway_losers_not_told,
+    )
+    .await?;
+    let violations = own.plus(&through_gateway);
     Ok(BurstReport {
         reps: options.reps,
         leads: options.leads,
@@ -200,11 +265,100 @@ async fn burst_in(
         tries: options.tries,
         pooler_server_connections: options.server_connections,
         server_connections_peak,
+        gateway_server_connections_peak,
         connect_seconds,
+        sign_in_seconds,
         dibs,
+        gateway,
         baseline,
         violations,
     })
+}
+
+/// `count` clients connected to the pooler, rep `i` as `login(i)`, a hundred at a time.
+async fn connect_many(
+    pooler: &LocalPooler,
+    dbname: &str,
+    count: usize,
+    login: impl Fn(usize) -> String,
+) -> Result<Vec<Arc<Client>>, Error> {
+    let mut clients = Vec::with_capacity(count);
+    for chunk in (0..count).collect::<Vec<_>>().chunks(100) {
+        let connecting = chunk.iter().map(|&index| {
+            let config = pooler.config_for(dbname, &login(index));
+            async move { crate::db::connect(&config).await }
+        });
+        for client in futures_util::future::join_all(connecting).await {
+            clients.push(Arc::new(client?));
+        }
+    }
+    Ok(clients)
+}
+
+/// Every rep's ticket for the gateway, asked on their own login (as the app does when it opens).
+async fn sign_in(reps: &[Arc<Client>]) -> Result<Vec<String>, Error> {
+    let mut tickets = Vec::with_capacity(reps.len());
+    for chunk in reps.chunks(100) {
+        let signing_in = chunk
+            .iter()
+            .map(|client| client.query_typed("select dibs.issue_ticket()", &[]));
+        for answer in futures_util::future::join_all(signing_in).await {
+            let rows = answer.map_err(Error::doing("bench (signing in)"))?;
+            let ticket: Option<String> = rows.first().map(|row| row.get(0));
+            tickets.push(ticket.unwrap_or_default());
+        }
+    }
+    Ok(tickets)
+}
+
+/// A second pool with the first one's rules and members.
+async fn twin_pool(admin: &Client, pool: i64) -> Result<i64, Error> {
+    let bench = Error::doing("bench (the gateway's pool)");
+    let twin: i64 = admin
+        .query_one(
+            "insert into dibs.pools (name, holding_limit, daily_claim_cap, cooldown, recycle_after_idle)
+             select name || '（网关）', holding_limit, daily_claim_cap, cooldown, recycle_after_idle
+             from dibs.pools where id = $1 returning id",
+            &[&pool],
+        )
+        .await
+        .map_err(&bench)?
+        .get(0);
+    admin
+        .execute(
+            "insert into dibs.pool_members (pool_id, user_id, holding_limit)
+             select $2, user_id, holding_limit from dibs.pool_members where pool_id = $1",
+            &[&pool, &twin],
+        )
+        .await
+        .map_err(&bench)?;
+    Ok(twin)
+}
+
+/// One claim through the gateway: the ticket and the claim in one transaction, sent in one
+/// flight (begin, set the ticket, claim, commit: one round trip). The ticket is a bind
+/// parameter, so it never appears in `pg_stat_activity`. If anything fails, the commit
+/// answers as a rollback: nothing of the transaction stays.
+async fn claim_through_gateway(
+    client: &Client,
+    ticket: &str,
+    lead: i64,
+) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+    let ticket_param: [(&(dyn ToSql + Sync), Type); 1] = [(&ticket, Type::TEXT)];
+    let nobody: Option<i64> = None;
+    let claim_params: [(&(dyn ToSql + Sync), Type); 2] =
+        [(&lead, Type::INT8), (&nobody, Type::INT8)];
+    let (began, set, claimed, committed) = futures_util::join!(
+        client.batch_execute("begin"),
+        client.query_typed(SET_TICKET, &ticket_param),
+        client.query_typed(CLAIM, &claim_params),
+        client.batch_execute("commit"),
+    );
+    began?;
+    set?;
+    let rows = claimed?;
+    committed?;
+    Ok(rows)
 }
 
 /// Distinct generated company names (each lead its own company, so the one-owner-per-company
@@ -248,7 +402,7 @@ async fn release_leads(admin: &Client, pool: i64, names: &[String]) -> Result<Ve
 async fn run_side<F, Fut>(
     reps: &[Arc<Client>],
     options: BurstOptions,
-    through_dibs: bool,
+    path: Path,
     release: F,
 ) -> Result<(BurstSide, Vec<i64>, u64), Error>
 where
@@ -260,7 +414,7 @@ where
         .iter()
         .enumerate()
         .map(|(index, client)| {
-            let (client, mut opened) = (client.clone(), opened.clone());
+            let (client, mut opened, path) = (client.clone(), opened.clone(), path.clone());
             tokio::spawn(async move {
                 let (leads, released) = loop {
                     if let Some(open) = opened.borrow_and_update().clone() {
@@ -270,15 +424,7 @@ where
                         return RepOutcome::default();
                     }
                 };
-                grab(
-                    &client,
-                    index,
-                    &leads,
-                    released,
-                    options.tries,
-                    through_dibs,
-                )
-                .await
+                grab(&client, index, &leads, released, options.tries, &path).await
             })
         })
         .collect();
@@ -324,7 +470,7 @@ async fn grab(
     leads: &[i64],
     released: Instant,
     tries: usize,
-    through_dibs: bool,
+    path: &Path,
 ) -> RepOutcome {
     let mut outcome = RepOutcome::default();
     let mut rng = SeededRng::new(index as u64 + 1);
@@ -338,18 +484,26 @@ async fn grab(
         let started = Instant::now();
         // Unnamed statements (one round trip, nothing left on the server connection): the
         // hot path is safe through a transaction pooler without a wrapping transaction.
-        let answer = if through_dibs {
-            client
-                .query_typed(CLAIM, &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)])
-                .await
-        } else {
-            client
-                .query_typed(
-                    BARE_CLAIM,
-                    &[(&lead, Type::INT8), (&rep_marker, Type::INT8)],
-                )
-                .await
+        let answer = match path {
+            Path::OwnLogin => {
+                client
+                    .query_typed(CLAIM, &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)])
+                    .await
+            }
+            Path::Gateway(tickets) => {
+                let ticket = tickets.get(index).map(String::as_str).unwrap_or_default();
+                claim_through_gateway(client, ticket, lead).await
+            }
+            Path::Bare => {
+                client
+                    .query_typed(
+                        BARE_CLAIM,
+                        &[(&lead, Type::INT8), (&rep_marker, Type::INT8)],
+                    )
+                    .await
+            }
         };
+        let through_dibs = !matches!(path, Path::Bare);
         outcome.latencies.record(started.elapsed());
         outcome.calls += 1;
         match answer {
@@ -460,12 +614,21 @@ async fn check(
         .await
         .map_err(&bench)?
         .get(0);
+    // Every claim and refusal is the person's: the log names the login of the rep who acted
+    // (on the gateway, the ticket's — never the shared login).
+    let claims_not_logged_as_their_rep = count(
+        "select count(*) from dibs.ownership_log g left join dibs.users u on u.id = g.actor_id
+         where g.pool_id = $1 and g.entity = 'lead' and g.entity_id = any($2)
+           and u.login_role is distinct from g.login",
+    )
+    .await?;
     let invariants = super::claims::check_invariants(admin, pool).await?.total();
     Ok(BurstViolations {
         leads_without_an_owner,
         leads_claimed_twice,
         reps_over_limit,
         reps_over_daily_cap,
+        claims_not_logged_as_their_rep,
         losers_not_told,
         invariants,
     })
@@ -491,7 +654,8 @@ impl BurstReport {
         let mut out = format!(
             "dibs bench burst — {} reps through PgBouncer (transaction mode, {} server connections), \
              {} fresh leads released in one commit; limit {}, daily cap {}, {} tries a rep\n\
-             connecting {} reps to the pooler: {:.2} s; server connections during the burst: at most {}\n",
+             connecting {} reps to the pooler: {:.2} s; signing every rep in for the gateway: {:.2} s\n\
+             server connections during the burst: at most {} on own logins, {} through the gateway\n",
             self.reps,
             self.pooler_server_connections,
             self.leads,
@@ -500,29 +664,42 @@ impl BurstReport {
             self.tries,
             self.reps,
             self.connect_seconds,
-            self.server_connections_peak
+            self.sign_in_seconds,
+            self.server_connections_peak,
+            self.gateway_server_connections_peak
         );
         out.push_str(&format!(
             "{:<34}{:>9}{:>8}{:>13}{:>10}{:>9}{:>9}{:>9}\n",
             "", "calls", "wins", "owned", "all (ms)", "p50 ms", "p99 ms", "max ms"
         ));
-        out.push_str(&side("dibs.claim_lead", &self.dibs));
+        out.push_str(&side("dibs.claim_lead, own logins", &self.dibs));
+        out.push_str(&side("dibs.claim_lead, gateway + ticket", &self.gateway));
         out.push_str(&side("baseline: conditional UPDATE", &self.baseline));
-        for (reason, n) in &self.dibs.refusals {
-            out.push_str(&format!("  refused {reason}: {n}\n"));
+        for (name, s) in [("own logins", &self.dibs), ("gateway", &self.gateway)] {
+            for (reason, n) in &s.refusals {
+                out.push_str(&format!("  {name}: refused {reason}: {n}\n"));
+            }
         }
-        for (error, n) in self.dibs.errors.iter().chain(&self.baseline.errors) {
+        let errors = self
+            .dibs
+            .errors
+            .iter()
+            .chain(&self.gateway.errors)
+            .chain(&self.baseline.errors);
+        for (error, n) in errors {
             out.push_str(&format!("  ERROR {error}: {n}\n"));
         }
         let v = &self.violations;
         out.push_str(&format!(
             "violations: {} (leads without an owner {}, claimed twice {}, reps over limit {}, \
-             over daily cap {}, losers not told who won {}, log invariants {})\n",
+             over daily cap {}, logged under another login {}, losers not told who won {}, \
+             log invariants {})\n",
             v.total(),
             v.leads_without_an_owner,
             v.leads_claimed_twice,
             v.reps_over_limit,
             v.reps_over_daily_cap,
+            v.claims_not_logged_as_their_rep,
             v.losers_not_told,
             v.invariants
         ));

@@ -77,7 +77,7 @@ fn probes(pool: i64) -> Vec<Probe> {
             "pool list: my leads",
             format!(
                 "select l.id, l.company_name from dibs.leads l join dibs.users u on u.id = l.owner_id
-                 where l.pool_id = {pool} and l.status in ('new', 'working') and u.login_role = session_user
+                 where l.pool_id = {pool} and l.status in ('new', 'working') and u.login_role = dibs.caller_login()
                  order by l.id limit 1000"
             ),
         ),
@@ -87,7 +87,7 @@ fn probes(pool: i64) -> Vec<Probe> {
         ),
         (
             "header figures counted through the policies",
-            "with me as (select id from dibs.users where login_role = session_user)
+            "with me as (select id from dibs.users where login_role = dibs.caller_login())
              select (select count(*) from dibs.customers c, me where c.owner_id = me.id and c.status = 'active'),
                     (select count(*) from dibs.leads l join dibs.pool_members m on m.pool_id = l.pool_id, me
                       where m.user_id = me.id and l.owner_id is null and l.status = 'new'),
@@ -97,7 +97,7 @@ fn probes(pool: i64) -> Vec<Probe> {
         (
             "my customers",
             "select c.id, c.name from dibs.customers c join dibs.users u on u.id = c.owner_id
-             where u.login_role = session_user and c.status = 'active' order by c.name limit 500"
+             where u.login_role = dibs.caller_login() and c.status = 'active' order by c.name limit 500"
                 .to_string(),
         ),
         (

@@ -80,6 +80,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_analytics"),
     migration!(11, "0011_partners"),
     migration!(12, "0012_aliases"),
+    migration!(13, "0013_gateway"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).
@@ -95,6 +96,7 @@ pub const CODE: &[CodeFile] = &[
     code!("50_drafts_merges.sql"),
     code!("60_security.sql"),
     code!("61_users.sql"),
+    code!("62_gateway.sql"),
     code!("70_board_tree.sql"),
     code!("71_repair.sql"),
     code!("80_analytics.sql"),

@@ -455,7 +455,7 @@ pub async fn signed_in_as<C: GenericClient>(client: &C) -> Result<String, Error>
     Ok(client
         .query_one(
             "select coalesce((select display_name || ' (' || role || ')' from dibs.users
-                              where login_role = session_user), session_user::text)",
+                              where login_role = dibs.caller_login()), dibs.caller_login()::text)",
             &[],
         )
         .await

@@ -18,7 +18,7 @@ pub async fn mine<C: GenericClient>(client: &C) -> Result<Vec<Match>, Error> {
             "select c.id, c.name, u.display_name, t.name, c.status::text
              from dibs.customers c join dibs.users u on u.id = c.owner_id
              left join dibs.teams t on t.id = c.team_id
-             where u.login_role = session_user and c.status = 'active' order by c.name limit 500",
+             where u.login_role = dibs.caller_login() and c.status = 'active' order by c.name limit 500",
             &[],
         )
         .await

@@ -41,7 +41,7 @@ pub struct PoolPage {
 /// The pool's recycle deadline of a held lead: the earlier of idle and unconverted.
 const LEAD_COLUMNS: &str =
     "select l.id, l.company_name, coalesce(l.region, ''), coalesce(l.source, ''), u.display_name,
-        coalesce(u.login_role = session_user, false), (current_date - l.created_at::date)::bigint,
+        coalesce(u.login_role = dibs.caller_login(), false), (current_date - l.created_at::date)::bigint,
         coalesce(l.industry, ''), (current_date - l.last_followup_at::date)::bigint,
         case when l.owner_id is not null and l.status = 'working' and not l.locked then
             extract(day from least(coalesce(l.last_followup_at, l.owned_since) + p.recycle_after_idle,
@@ -78,7 +78,7 @@ pub async fn first_pool<C: GenericClient>(client: &C, unclaimed: i64) -> Result<
         .query_opt(
             "select p.id, p.name from dibs.pools p join dibs.pool_members m on m.pool_id = p.id
              join dibs.users u on u.id = m.user_id
-             where u.login_role = session_user and p.kind = 'lead' order by p.id limit 1",
+             where u.login_role = dibs.caller_login() and p.kind = 'lead' order by p.id limit 1",
             &[],
         )
         .await
@@ -91,7 +91,7 @@ pub async fn first_pool<C: GenericClient>(client: &C, unclaimed: i64) -> Result<
         .query(
             &format!(
                 "{LEAD_COLUMNS} where l.pool_id = $1 and l.status in ('new', 'working')
-                   and u.login_role = session_user order by l.id limit 1000"
+                   and u.login_role = dibs.caller_login() order by l.id limit 1000"
             ),
             &[&pool_id],
         )
