@@ -273,6 +273,192 @@ async fn a_hundred_open_apps_share_the_poolers_connections_and_still_see_claims_
     );
 }
 
+/// The 抢单 burst's fix (migration 13): thirty reps race for ten leads through PgBouncer on
+/// ONE shared gateway login, each transaction carrying the ticket its rep signed in for on
+/// their own login. Every lead ends with one owner, nobody over the limit, and the database
+/// knew each person: the winner is the rep whose ticket claimed, the log names their login,
+/// never the shared one. And the gateway gives nothing to whoever holds no valid ticket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_reps_race_through_one_gateway_login_and_the_database_knows_each_of_them() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    transaction_pooled();
+    let db = TestDatabase::new().await;
+    testkit::pooler_with(SERVER_CONNECTIONS);
+    let holding_limit = 2;
+    let org = common::org(&db, 30, holding_limit).await;
+    let admin = db.client().await;
+    let leads = common::leads(&admin, org.pool, 10).await;
+    let gateway = format!("{}_gateway", db.name);
+    admin
+        .batch_execute(&format!(
+            "do $$ begin if not exists (select 1 from pg_roles where rolname = '{gateway}') then
+                 create role \"{gateway}\" login in role dibs_gateway; end if; end $$"
+        ))
+        .await
+        .expect("gateway login");
+
+    // Before the bell: each rep signs in on their own login (through the pooler too).
+    let mut tickets = Vec::new();
+    for (_, login) in &org.reps {
+        let own = dibs::db::connect(&db.pooled_config_as(login))
+            .await
+            .expect("own login");
+        let row = own
+            .query_typed("select dibs.issue_ticket()", &[])
+            .await
+            .expect("sign in");
+        tickets.push(row[0].get::<_, String>(0));
+    }
+    let mut racers = Vec::new();
+    for (index, ticket) in tickets.iter().enumerate() {
+        let client = dibs::db::connect(&db.pooled_config_as(&gateway))
+            .await
+            .expect("gateway through PgBouncer");
+        let (ticket, leads, me) = (ticket.clone(), leads.clone(), org.reps[index].0);
+        racers.push(tokio::spawn(async move {
+            let mut won = Vec::new();
+            for round in 0..leads.len() {
+                let lead = leads[(index * 3 + round) % leads.len()];
+                let outcome = dibs::db::pooling::unit_as(
+                    &client,
+                    Some(&ticket),
+                    dibs::db::api::ownership::perform(&client, &Action::ClaimLead(lead), None),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("claim through the gateway: {e}"));
+                if outcome.ok {
+                    assert_eq!(
+                        outcome.owner_id,
+                        Some(me),
+                        "a win must be the ticket's rep's"
+                    );
+                    won.push(lead);
+                }
+            }
+            (me, won)
+        }));
+    }
+    let mut winners = std::collections::HashMap::new();
+    for racer in racers {
+        let (me, won) = racer.await.expect("racer");
+        assert!(
+            won.len() <= holding_limit as usize,
+            "rep {me} holds {}",
+            won.len()
+        );
+        for lead in won {
+            assert!(winners.insert(lead, me).is_none(), "lead {lead} won twice");
+        }
+    }
+    assert_eq!(winners.len(), leads.len(), "every lead has its owner");
+    for (lead, owner) in &winners {
+        let held: Option<i64> = admin
+            .query_one("select owner_id from dibs.leads where id = $1", &[lead])
+            .await
+            .expect("lead")
+            .get(0);
+        assert_eq!(held, Some(*owner), "lead {lead}");
+    }
+    let logged_as_someone_else = common::scalar(
+        &admin,
+        &format!(
+            "select count(*) from dibs.ownership_log g left join dibs.users u on u.id = g.actor_id
+             where g.pool_id = {} and u.login_role is distinct from g.login",
+            org.pool
+        ),
+    )
+    .await;
+    assert_eq!(
+        logged_as_someone_else, 0,
+        "the log names the person, not the gateway"
+    );
+    let attempts = common::scalar(
+        &admin,
+        &format!(
+            "select count(*) from dibs.ownership_log where pool_id = {}",
+            org.pool
+        ),
+    )
+    .await;
+    assert_eq!(attempts, 300, "every attempt, won or refused, is logged");
+
+    // No valid ticket, nothing: the gateway alone is nobody.
+    let anyone = dibs::db::connect(&db.pooled_config_as(&gateway))
+        .await
+        .expect("gateway");
+    let spare = common::leads(&admin, org.pool, 1).await[0];
+    let bare = dibs::db::pooling::unit_as(
+        &anyone,
+        None,
+        dibs::db::api::ownership::perform(&anyone, &Action::ClaimLead(spare), None),
+    )
+    .await
+    .expect("a claim without a ticket is answered");
+    assert!(
+        !bare.ok,
+        "the gateway login itself claims nothing: {bare:?}"
+    );
+    let seen =
+        dibs::db::pooling::unit_as(&anyone, None, dibs::db::api::pool::first_pool(&anyone, 20))
+            .await;
+    assert!(
+        seen.map(|page| page.rows.is_empty()).unwrap_or(true),
+        "the gateway login itself sees no lead"
+    );
+    let forged = "0".repeat(64);
+    let refused = dibs::db::pooling::unit_as(
+        &anyone,
+        Some(&forged),
+        dibs::db::api::ownership::perform(&anyone, &Action::ClaimLead(spare), None),
+    )
+    .await
+    .expect_err("a forged ticket is refused");
+    assert!(refused.to_string().contains("ticket"), "{refused}");
+    // A ticket works only on the gateway: on a rep's own login it is refused, not obeyed.
+    let other_rep = common::as_person(&db, &org.reps[1].1).await;
+    let borrowed = dibs::db::pooling::unit_as(
+        &other_rep,
+        Some(&tickets[0]),
+        dibs::db::api::ownership::perform(&other_rep, &Action::ClaimLead(spare), None),
+    )
+    .await;
+    assert!(borrowed.is_err(), "a ticket on an own login: {borrowed:?}");
+    // Only reps ride the gateway: a manager's grants differ, so a manager gets no ticket.
+    let manager = common::as_person(&db, &org.manager.1).await;
+    let denied = manager.query_one("select dibs.issue_ticket()", &[]).await;
+    assert!(denied.is_err(), "a manager got a gateway ticket");
+    // Deactivating a rep ends their ticket at once.
+    admin
+        .execute(
+            "update dibs.users set active = false where id = $1",
+            &[&org.reps[0].0],
+        )
+        .await
+        .expect("deactivate");
+    let after = dibs::db::pooling::unit_as(
+        &anyone,
+        Some(&tickets[0]),
+        dibs::db::api::ownership::perform(&anyone, &Action::ClaimLead(spare), None),
+    )
+    .await;
+    assert!(
+        after.is_err(),
+        "a deactivated rep's ticket still worked: {after:?}"
+    );
+    // And a working ticket still claims for its own rep.
+    let still = dibs::db::pooling::unit_as(
+        &anyone,
+        Some(&tickets[5]),
+        dibs::db::api::ownership::perform(&anyone, &Action::ClaimLead(spare), None),
+    )
+    .await
+    .expect("claim");
+    assert!(
+        still.ok || still.reason == dibs::domain::ownership::Reason::OverLimit,
+        "{still:?}"
+    );
+}
+
 /// PgBouncer crashes under an open app (SIGKILL: every connection cut mid-flight) and is
 /// started again: the app says it is not live, a read meanwhile fails promptly with words
 /// instead of hanging, and once the pooler is back the app is live again by itself and its

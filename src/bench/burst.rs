@@ -131,7 +131,6 @@ struct RepOutcome {
 }
 
 const CLAIM: &str = "select (o).ok, (o).reason, (o).other_user_name from dibs.claim_lead($1, $2) o";
-const SET_TICKET: &str = "select set_config('dibs.ticket', $1, true)";
 /// The shared login of the gateway side (a member of `dibs_gateway`, so a rep's rights only).
 const GATEWAY_LOGIN: &str = "dibs_bench_gateway";
 
@@ -350,7 +349,7 @@ async fn claim_through_gateway(
         [(&lead, Type::INT8), (&nobody, Type::INT8)];
     let (began, set, claimed, committed) = futures_util::join!(
         client.batch_execute("begin"),
-        client.query_typed(SET_TICKET, &ticket_param),
+        client.query_typed(crate::db::pooling::SET_TICKET, &ticket_param),
         client.query_typed(CLAIM, &claim_params),
         client.batch_execute("commit"),
     );

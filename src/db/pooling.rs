@@ -20,6 +20,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Config};
 
 use crate::error::Error;
@@ -156,6 +157,43 @@ pub async fn unit<T>(
     if let Err(error) = began {
         return Err(error.into());
     }
+    finish_unit(client, result).await
+}
+
+/// Sets the rep's gateway ticket for the rest of the transaction (`sql/code/62_gateway.sql`).
+/// A bind parameter, so the ticket never appears in `pg_stat_activity`, where every other
+/// session of the shared login could read it.
+pub const SET_TICKET: &str = "select set_config('dibs.ticket', $1, true)";
+
+/// [`unit`] on the gateway login: the same transaction, with the rep's ticket set in the same
+/// flight as the `begin` and the work's first message, so the database answers the ticket's
+/// rep wherever it asks who is calling. With a ticket it is always a transaction, whatever the
+/// pool mode: a ticket set outside one would end with its statement. Without one, exactly
+/// [`unit`].
+pub async fn unit_as<T>(
+    client: &Client,
+    ticket: Option<&str>,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let Some(ticket) = ticket else {
+        return unit(client, work).await;
+    };
+    let begin = begin_statement(true);
+    let (began, signed, result) = futures_util::future::join3(
+        client.batch_execute(&begin),
+        client.query_typed(SET_TICKET, &[(&ticket, Type::TEXT)]),
+        work,
+    )
+    .await;
+    if let Err(error) = began.and(signed.map(drop)) {
+        let _ = client.batch_execute("rollback").await;
+        return Err(error.into());
+    }
+    finish_unit(client, result).await
+}
+
+/// Commits a unit whose work went through, rolls back one that failed.
+async fn finish_unit<T>(client: &Client, result: Result<T, Error>) -> Result<T, Error> {
     match result {
         Ok(value) => client
             .batch_execute("commit")
