@@ -41,6 +41,10 @@ pub struct Settings {
     /// A streaming replica (or a pooler in front of replicas) for what may lag: lists, search,
     /// reports. Ownership is always decided on `database_url`. Absent: everything reads there.
     pub read_url: Option<String>,
+    /// The shared gateway login through PgBouncer (transaction mode) that carries the app's
+    /// work for a rep, who signs in on `database_url` for a ticket (migration 13). Absent:
+    /// the app works on `database_url` under the rep's own login.
+    pub gateway_url: Option<String>,
 }
 
 /// A URL setting, read as a connection string (named in the error when it is not one).
@@ -150,7 +154,8 @@ impl Settings {
         timeouts
     }
 
-    /// How connections reach the server (`pool_mode`, `listen_url`, `read_url`), checked.
+    /// How connections reach the server (`pool_mode`, `listen_url`, `read_url`, `gateway_url`),
+    /// checked.
     pub fn pooling(&self) -> Result<crate::db::pooling::Pooling, Error> {
         let mode = match &self.pool_mode {
             Some(text) => text.parse().map_err(|detail| SetupText::ConfigUnreadable {
@@ -163,6 +168,7 @@ impl Settings {
             mode,
             direct: parse_url("listen_url", self.listen_url.as_deref())?,
             read: parse_url("read_url", self.read_url.as_deref())?,
+            gateway: parse_url("gateway_url", self.gateway_url.as_deref())?,
         })
     }
 
@@ -213,6 +219,12 @@ impl Settings {
             .filter(|v| !v.is_empty())
         {
             settings.read_url = Some(url);
+        }
+        if let Some(url) = std::env::var("DIBS_GATEWAY_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            settings.gateway_url = Some(url);
         }
         if let Some(mode) = std::env::var("DIBS_POOL_MODE")
             .ok()

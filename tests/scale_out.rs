@@ -32,6 +32,7 @@ fn transaction_pooled() {
         mode: PoolMode::Transaction,
         direct: None,
         read: None,
+        gateway: None,
     });
 }
 
@@ -381,6 +382,48 @@ async fn thirty_reps_race_through_one_gateway_login_and_the_database_knows_each_
     )
     .await;
     assert_eq!(attempts, 300, "every attempt, won or refused, is logged");
+
+    // The app itself on the gateway: it signs in on the rep's own login, then its claims and
+    // lists go through the shared login as that rep (the list's "mine" is the rep's).
+    let (rep_id, rep_login) = org.reps[7].clone();
+    let app = Session::open_through_gateway(
+        &db.pooled_config_as(&rep_login),
+        db.pooled_config_as(&gateway),
+        None,
+    )
+    .await
+    .expect("an app through the gateway");
+    let fresh = common::leads(&admin, org.pool, 1).await[0];
+    let held_before = winners.values().filter(|&&owner| owner == rep_id).count();
+    let claimed = dibs::db_write!(&app, c =>
+        dibs::db::api::ownership::perform(c, &Action::ClaimLead(fresh), None))
+    .expect("the app's claim through the gateway");
+    if held_before < holding_limit as usize {
+        assert!(claimed.ok, "{claimed:?}");
+        assert_eq!(claimed.owner_id, Some(rep_id));
+    } else {
+        assert_eq!(claimed.reason, dibs::domain::ownership::Reason::OverLimit);
+    }
+    let mut held: Vec<i64> = admin
+        .query("select id from dibs.leads where owner_id = $1", &[&rep_id])
+        .await
+        .expect("held")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    held.sort();
+    let page = dibs::db_read!(&app, c => dibs::db::api::pool::first_pool(c, 50))
+        .expect("the app's list through the gateway");
+    let mut mine: Vec<i64> = page.rows.iter().filter(|r| r.mine).map(|r| r.id).collect();
+    mine.sort();
+    assert!(
+        !held.is_empty(),
+        "rep 7 holds leads after the race and the app's claim"
+    );
+    assert_eq!(
+        mine, held,
+        "the app's list shows exactly the rep's own leads as theirs"
+    );
 
     // No valid ticket, nothing: the gateway alone is nobody.
     let anyone = dibs::db::connect(&db.pooled_config_as(&gateway))

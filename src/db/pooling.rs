@@ -54,6 +54,8 @@ pub struct Pooling {
     pub direct: Option<Config>,
     /// A replica for reads that may lag (`read_url`; see `db::replica`).
     pub read: Option<Config>,
+    /// The shared gateway login for an app's work (`gateway_url`; see `db::session`).
+    pub gateway: Option<Config>,
 }
 
 static CURRENT: OnceLock<Pooling> = OnceLock::new();
@@ -95,6 +97,13 @@ pub fn read_config(config: &Config) -> Option<Config> {
     current()
         .and_then(|p| p.read.as_ref())
         .map(|read| with_user_of(read.clone(), config))
+}
+
+/// The gateway an app's work goes through, when `gateway_url` is set. Unlike the other URLs it
+/// keeps its own login: that login is the point (one PgBouncer pool for everyone), and it
+/// can do nothing without the ticket of a rep who signed in under their own.
+pub fn gateway_config() -> Option<Config> {
+    current().and_then(|p| p.gateway.clone())
 }
 
 /// Whether this process can LISTEN: always, unless it is transaction-pooled with no direct URL.

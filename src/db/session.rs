@@ -2,7 +2,7 @@
 //! re-runs a read once when its connection broke, never re-runs a write, and tells whoever
 //! watches whether the database is answering (the status bar says so).
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use deadpool_postgres::{Object, Pool};
@@ -19,6 +19,12 @@ const APP_CONNECTIONS: usize = 4;
 /// An app at rest keeps one: connections idle this long beyond the first are closed, so a
 /// thousand open apps do not hold four thousand server backends (the connection budget).
 const IDLE_CLOSE: Duration = Duration::from_secs(5);
+/// How long a gateway ticket lasts, and how often the app asks for a fresh one: at half its
+/// life, so a database that is down for hours still finds the app with a valid ticket.
+const TICKET_HOURS: i32 = 12;
+const TICKET_RENEWAL: Duration = Duration::from_secs(6 * 3600);
+/// After a failed renewal (the database was down), try again this soon.
+const TICKET_RETRY: Duration = Duration::from_secs(60);
 
 /// A connected session under the person's own login. Cheap to clone: every task of the app
 /// holds one. (Live events and the latest-wins checks have their own connections.)
@@ -30,14 +36,52 @@ pub struct Session {
     up: Arc<watch::Sender<bool>>,
     /// Where reads that may lag go, when a `read_url` is set (see [`super::replica`]).
     replica: Option<Arc<Replica>>,
+    /// On the gateway login (`gateway_url`): the rep's ticket, set in every unit of work.
+    ticket: Option<Arc<RwLock<String>>>,
 }
 
 impl Session {
     /// Opens the pool and one connection to prove the database answers (so a wrong password
     /// is said at start, not at the first key).
     /// Reads that may lag go to this process's `read_url`, when it has one.
+    /// With a `gateway_url`, the work goes through the gateway (see [`Session::open_through_gateway`]).
     pub async fn open(config: &Config) -> Result<Session, Error> {
-        Session::open_reading_from(config, super::pooling::read_config(config)).await
+        let replica = super::pooling::read_config(config);
+        match super::pooling::gateway_config() {
+            Some(gateway) => Session::open_through_gateway(config, gateway, replica).await,
+            None => Session::open_reading_from(config, replica).await,
+        }
+    }
+
+    /// The app's work through the shared gateway login (migration 13): the rep signs in on
+    /// `own` (their own login: `database_url`) for a ticket, and every unit of work on
+    /// `gateway` sets it, so the database answers the rep wherever it asks who is calling.
+    /// The ticket is renewed at half its life; the live-event connection and replica reads
+    /// stay on the rep's own login.
+    pub async fn open_through_gateway(
+        own: &Config,
+        gateway: Config,
+        replica: Option<Config>,
+    ) -> Result<Session, Error> {
+        let ticket = Arc::new(RwLock::new(sign_in(own).await?));
+        let mut session = Session::open_pool(&gateway, replica).await?;
+        tokio::spawn(renew_ticket(own.clone(), Arc::downgrade(&ticket)));
+        session.ticket = Some(ticket);
+        Ok(session)
+    }
+
+    /// Runs one unit of work on a leased client (see [`super::pooling::unit`]), with the
+    /// rep's ticket when the session is on the gateway.
+    pub async fn unit<T>(
+        &self,
+        client: &tokio_postgres::Client,
+        work: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let ticket = self
+            .ticket
+            .as_ref()
+            .map(|t| t.read().map(|t| t.clone()).unwrap_or_default());
+        super::pooling::unit_as(client, ticket.as_deref(), work).await
     }
 
     /// [`Session::open`] with reads that may lag going to `replica` (a streaming replica of
@@ -46,6 +90,10 @@ impl Session {
         config: &Config,
         replica: Option<Config>,
     ) -> Result<Session, Error> {
+        Session::open_pool(config, replica).await
+    }
+
+    async fn open_pool(config: &Config, replica: Option<Config>) -> Result<Session, Error> {
         let pool = super::connect_pool(config, APP_CONNECTIONS)?;
         let first = pool.get().await.map_err(|e| pool_error(config, e))?;
         let replica = match replica {
@@ -62,7 +110,12 @@ impl Session {
         drop(first);
         let up = Arc::new(watch::channel(true).0);
         tokio::spawn(close_idle(pool.clone(), Arc::downgrade(&up)));
-        Ok(Session { pool, up, replica })
+        Ok(Session {
+            pool,
+            up,
+            replica,
+            ticket: None,
+        })
     }
 
     /// The replica reads that may lag go to, when there is one.
@@ -152,6 +205,41 @@ pub(super) async fn close_idle<T>(pool: Pool, alive: std::sync::Weak<T>) {
                 false
             }
         });
+    }
+}
+
+/// A gateway ticket, asked for on the rep's own login (one short connection).
+async fn sign_in(own: &Config) -> Result<String, Error> {
+    let client = super::connect(own).await?;
+    let row = client
+        .query_typed(
+            "select dibs.issue_ticket($1)",
+            &[(&TICKET_HOURS, tokio_postgres::types::Type::INT4)],
+        )
+        .await
+        .map_err(Error::doing("signing in for the gateway"))?;
+    row.first()
+        .map(|r| r.get::<_, String>(0))
+        .ok_or_else(|| lost("no ticket"))
+}
+
+/// Replaces the session's ticket with a fresh one at half its life, until the session is gone.
+async fn renew_ticket(own: Config, ticket: std::sync::Weak<RwLock<String>>) {
+    let mut wait = TICKET_RENEWAL;
+    loop {
+        tokio::time::sleep(wait).await;
+        let Some(current) = ticket.upgrade() else {
+            return;
+        };
+        wait = match sign_in(&own).await {
+            Ok(fresh) => {
+                if let Ok(mut held) = current.write() {
+                    *held = fresh;
+                }
+                TICKET_RENEWAL
+            }
+            Err(_) => TICKET_RETRY,
+        };
     }
 }
 
@@ -291,8 +379,9 @@ macro_rules! db_attempt {
             Ok(lease) => {
                 let result = {
                     let $c: &tokio_postgres::Client = &lease;
-                    // One transaction per unit when transaction-pooled (a no-op otherwise).
-                    $crate::db::pooling::unit($c, $work).await
+                    // One transaction per unit when transaction-pooled (a no-op otherwise),
+                    // carrying the rep's ticket on the gateway.
+                    $db.unit($c, $work).await
                 };
                 $db.finish(lease, &result);
                 result
