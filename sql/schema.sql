@@ -1628,6 +1628,20 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.event_horizon() RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    with s as (select pg_current_snapshot() as snap),
+    elsewhere as (
+        select a.backend_xid::text::bigint as low from pg_stat_activity a
+        where a.backend_xid is not null and a.datname is distinct from current_database()
+    )
+    select least(pg_snapshot_xmax(s.snap)::text::bigint,
+                 (select min(x::text::bigint) from pg_snapshot_xip(s.snap) x
+                  where x::text::bigint % 4294967296 not in (select low from elsewhere)))
+    from s
+$$;
+
 CREATE FUNCTION dibs.expire_registrations(p_batch integer DEFAULT 500) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -3588,7 +3602,7 @@ CREATE FUNCTION dibs.publish_events(p_max integer DEFAULT 5000) RETURNS integer
     SET search_path TO 'dibs', 'pg_temp'
     AS $$
 declare
-    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    v_horizon bigint := dibs.event_horizon();
     cur dibs.event_cursor;
     v_payload text := '';
     v_count integer := 0;
@@ -4313,7 +4327,7 @@ CREATE FUNCTION dibs.roll_up_analytics(p_max integer DEFAULT 5000) RETURNS integ
     SET jit TO 'off'
     AS $$
 declare
-    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    v_horizon bigint := dibs.event_horizon();
     v_tz text := dibs.org_time_zone();
     cur dibs.analytics_cursor;
     v_log dibs.ownership_log[];
@@ -6939,6 +6953,8 @@ REVOKE ALL ON FUNCTION dibs.end_draft_on_create() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dibs.end_registration(p_registration bigint, p_status dibs.registration_status) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.enforce_customer_block_rules() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION dibs.event_horizon() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.expire_registrations(p_batch integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.expire_registrations(p_batch integer) TO dibs_admin;

@@ -680,6 +680,61 @@ async fn live_events_reach_a_listener_within_a_second() {
     notifier.abort();
 }
 
+/// Events wait for older transactions of their own database only: a long transaction in
+/// another database of the same server (a big seed, an import) no longer holds back everyone's
+/// live events, while one here still does, so a late commit is never skipped.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_events_wait_for_older_transactions_here_not_in_other_databases() {
+    let db = TestDatabase::new().await;
+    let elsewhere = TestDatabase::new().await;
+    let org = org(&db, 2, 10).await;
+    let admin = db.client().await;
+    let ids = leads(&admin, org.pool, 3).await;
+    dibs::worker::publish_events(&admin).await.expect("publish");
+
+    // A transaction that holds a transaction id, open in another database for the whole test.
+    let mut other = elsewhere.client().await;
+    let long = other.transaction().await.expect("begin elsewhere");
+    long.query_one("select pg_current_xact_id()::text", &[])
+        .await
+        .expect("an xid elsewhere");
+
+    let rep = as_person(&db, &org.reps[0].1).await;
+    assert!(act(&rep, Action::ClaimLead(ids[0])).await.ok);
+    assert_eq!(
+        dibs::worker::publish_events(&admin).await.expect("publish"),
+        1,
+        "the claim is published while another database's transaction runs"
+    );
+
+    // An older transaction here holds back what committed after it, until it ends. (It
+    // claims for the second rep: a rep's own claims queue on the rep's lock.)
+    let mut acting = db.client().await;
+    let older = acting.transaction().await.expect("begin here");
+    let claimed: bool = older
+        .query_one(
+            "select (dibs.claim_lead($1, $2)).ok",
+            &[&ids[1], &org.reps[1].0],
+        )
+        .await
+        .expect("claim inside a transaction")
+        .get(0);
+    assert!(claimed);
+    assert!(act(&rep, Action::ClaimLead(ids[2])).await.ok);
+    assert_eq!(
+        dibs::worker::publish_events(&admin).await.expect("publish"),
+        0,
+        "a later commit waits for the older transaction of this database"
+    );
+    older.commit().await.expect("commit here");
+    assert_eq!(
+        dibs::worker::publish_events(&admin).await.expect("publish"),
+        2,
+        "both claims are published once the older one committed, none skipped"
+    );
+    long.rollback().await.expect("end elsewhere");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn only_one_worker_leads() {
     let db = TestDatabase::new().await;

@@ -1299,14 +1299,35 @@ end
 $$;
 
 -- ---------------------------------------------------------------- live events
+-- The transaction id below which every transaction that could have written here has ended:
+-- the oldest transaction running at this snapshot, leaving out those running in other
+-- databases of the cluster (they cannot write rows here). A snapshot's xmin alone would let a
+-- long transaction anywhere on the server — a big seed or import in another database — hold
+-- back everyone's live events for as long as it runs. An xid never changes database, so one
+-- seen in another database's session is safely left out; one not seen anywhere (it ended, or
+-- it is a prepared transaction) is kept, which only ever waits longer. Under READ COMMITTED the
+-- caller's next statement sees everything below it that committed.
+create or replace function dibs.event_horizon() returns bigint
+language sql volatile as $$
+    with s as (select pg_current_snapshot() as snap),
+    elsewhere as (
+        select a.backend_xid::text::bigint as low from pg_stat_activity a
+        where a.backend_xid is not null and a.datname is distinct from current_database()
+    )
+    select least(pg_snapshot_xmax(s.snap)::text::bigint,
+                 (select min(x::text::bigint) from pg_snapshot_xip(s.snap) x
+                  where x::text::bigint % 4294967296 not in (select low from elsewhere)))
+    from s
+$$;
+
 -- Publishes log rows and notices committed since the last call, as few NOTIFYs as possible.
--- Rows are taken by transaction id below the oldest running transaction, so a row whose
+-- Rows are taken by transaction id below the event horizon (above), so a row whose
 -- transaction commits late is never skipped. Payloads carry ids and kinds only: any role may
 -- LISTEN, so a client re-reads what it shows under its own rights.
 create or replace function dibs.publish_events(p_max integer default 5000) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
 declare
-    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    v_horizon bigint := dibs.event_horizon();
     cur dibs.event_cursor;
     v_payload text := '';
     v_count integer := 0;

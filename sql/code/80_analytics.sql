@@ -93,13 +93,13 @@ $$;
 -- ---------------------------------------------------------------- the rollup
 -- Folds up to p_max log rows and p_max decisions committed since the last call into the
 -- rollups; returns how many rows it read (0: caught up). Rows are taken by transaction id
--- below the oldest running transaction, like the live events, so a row whose transaction
+-- below the event horizon (dibs.event_horizon()), like the live events, so a row whose transaction
 -- commits late is never skipped; the cursor moves in the same transaction as the counts, so
 -- a worker killed mid-batch counts nothing twice. One caller at a time (the cursor row lock).
 create or replace function dibs.roll_up_analytics(p_max integer default 5000) returns integer
 language plpgsql volatile security definer set search_path = dibs, pg_temp set jit = off as $$
 declare
-    v_horizon bigint := pg_snapshot_xmin(pg_current_snapshot())::text::bigint;
+    v_horizon bigint := dibs.event_horizon();
     v_tz text := dibs.org_time_zone();
     cur dibs.analytics_cursor;
     v_log dibs.ownership_log[];
