@@ -55,9 +55,10 @@ fn parse_url(key: &str, url: Option<&str>) -> Result<Option<tokio_postgres::Conf
     std::str::FromStr::from_str(url)
         .map(Some)
         .map_err(|e: tokio_postgres::Error| {
-            crate::text::DbText::DatabaseUnreachable {
-                target: key.into(),
-                detail: format!("not a valid connection string: {e}"),
+            crate::text::DbText::SettingNotAUrl {
+                key: key.into(),
+                env: format!("DIBS_{}", key.to_uppercase()),
+                detail: e.to_string(),
             }
             .into()
         })

@@ -64,6 +64,26 @@ fn a_malformed_url_is_explained() {
         &[("DATABASE_URL", "postgresql://ann@host:notaport/db")],
     );
     assert_clean_failure(&output, "not a valid connection string");
+    // The other URL settings are named with their own variable, not sent to DATABASE_URL.
+    for (variable, key) in [
+        ("DIBS_READ_URL", "read_url"),
+        ("DIBS_LISTEN_URL", "listen_url"),
+        ("DIBS_GATEWAY_URL", "gateway_url"),
+    ] {
+        let output = dibs(
+            &["migrate"],
+            &[
+                ("DATABASE_URL", "postgresql://ann@localhost:1/db"),
+                (variable, "postgresql://ann@host:notaport/db"),
+            ],
+        );
+        assert_clean_failure(&output, &format!("The setting {key} ({variable})"));
+        assert!(
+            !stderr(&output).contains("DATABASE_URL"),
+            "{}",
+            stderr(&output)
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

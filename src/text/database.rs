@@ -9,6 +9,13 @@ pub enum DbText {
         target: String,
         detail: String,
     },
+    /// A URL setting other than `DATABASE_URL` (`listen_url`, `read_url`, `gateway_url`) that
+    /// does not parse: named with its environment variable, so the hint points at it.
+    SettingNotAUrl {
+        key: String,
+        env: String,
+        detail: String,
+    },
     /// The server took the connection but did not answer in time.
     NoAnswer {
         seconds: f64,
@@ -96,6 +103,19 @@ impl DbText {
                     format!(
                         "Cannot reach the database at {target}: {detail}\n\
                          Check that the server is running and that DATABASE_URL names the right host and port."
+                    )
+                }
+            }
+            DbText::SettingNotAUrl { key, env, detail } => {
+                if zh {
+                    format!(
+                        "设置 {key}（环境变量 {env}）不是有效的连接串：{detail}\n\
+                         请写成 postgresql://主机:端口/数据库名，或删去这项设置。"
+                    )
+                } else {
+                    format!(
+                        "The setting {key} ({env}) is not a valid connection string: {detail}\n\
+                         Write it as postgresql://host:port/dbname, or remove the setting."
                     )
                 }
             }

@@ -220,6 +220,23 @@ mod tests {
         assert!(text.render(Lang::En).contains("were not found"));
         assert!(text.render(Lang::Zh).contains("找不到"));
     }
+
+    #[test]
+    fn a_bad_url_setting_is_named_with_its_variable_not_database_url() {
+        let text = Text::from(DbText::SettingNotAUrl {
+            key: "read_url".into(),
+            env: "DIBS_READ_URL".into(),
+            detail: "invalid port".into(),
+        });
+        for lang in [Lang::En, Lang::Zh] {
+            let words = text.render(lang);
+            assert!(
+                words.contains("read_url") && words.contains("DIBS_READ_URL"),
+                "{words}"
+            );
+            assert!(!words.contains("DATABASE_URL"), "{words}");
+        }
+    }
 }
 
 /// `text` padded with spaces to `width` terminal columns (a Chinese character takes two), so
