@@ -11,6 +11,7 @@ pub mod dedup;
 pub mod domain;
 pub mod error;
 pub mod local;
+pub mod patroni;
 pub mod pooler;
 pub mod report;
 pub mod rng;

@@ -389,6 +389,11 @@ impl LocalCluster {
         user_name(self.owner_uid())
     }
 
+    /// Makes the directories of a cluster another program will create (Patroni's nodes).
+    pub(crate) fn prepare(&self) -> Result<(), Error> {
+        self.prepare_root()
+    }
+
     /// Creates the data root for the owner, and refuses one that belongs to someone else.
     fn prepare_root(&self) -> Result<(), Error> {
         let empty_dir = fs::read_dir(&self.root)

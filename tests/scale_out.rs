@@ -575,6 +575,7 @@ async fn a_killed_primary_fails_over_to_its_synchronous_standby_losing_no_acknow
         leads: 3_000,
         seconds: 2.0,
         promote_after: 0.5,
+        patroni: false,
     })
     .await
     .expect("failover run");

@@ -5,6 +5,10 @@
 //! Figures: the time from the kill to the first successful claim on the new primary, and
 //! claims a rep was told went through that the new primary lacks (must be 0 with synchronous
 //! replication). The claim rate before the kill is the same run's baseline.
+//!
+//! With `--patroni` the two servers are Patroni nodes with a local etcd (`crate::patroni`):
+//! the leader's node dies (Patroni killed, PostgreSQL stopped as a crash stops it) and nobody
+//! promotes — Patroni does, once the dead leader's key expires in etcd.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +22,7 @@ use tokio_postgres::types::Type;
 
 use crate::error::Error;
 use crate::local::{Durability, LocalCluster};
+use crate::patroni::LocalPatroni;
 use crate::rng::SeededRng;
 
 use super::join_error;
@@ -30,11 +35,15 @@ pub struct FailoverOptions {
     pub seconds: f64,
     /// Seconds between the kill and the promotion (what a failover manager takes to decide).
     pub promote_after: f64,
+    /// Patroni and etcd decide and promote instead of the bench.
+    pub patroni: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FailoverReport {
     pub reps: usize,
+    /// `pg_ctl promote` by the bench, or Patroni's own failover.
+    pub promoted_by: String,
     pub claims_per_second_before: f64,
     pub claims_per_second_after: f64,
     pub acknowledged_claims: usize,
@@ -62,36 +71,72 @@ pub async fn failover(options: FailoverOptions) -> Result<FailoverReport, Error>
     let base = std::env::temp_dir().join(format!("dibs-failover-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     std::fs::create_dir_all(&base).map_err(|e| Error::from(io(&e)))?;
+    if options.patroni {
+        let patroni = LocalPatroni::locate(base.join("patroni"), 5442)?;
+        let result = run(Pair::Patroni(&patroni), options).await;
+        patroni.stop();
+        let _ = std::fs::remove_dir_all(&base);
+        return result;
+    }
     let primary = LocalCluster::locate(base.join("primary"), 5432)?;
     let standby = LocalCluster::locate(base.join("standby"), 5433)?;
-    let result = run(&primary, &standby, options).await;
+    let result = run(
+        Pair::Manual {
+            primary: &primary,
+            standby: &standby,
+        },
+        options,
+    )
+    .await;
     let _ = primary.stop(true);
     let _ = standby.stop(true);
     let _ = std::fs::remove_dir_all(&base);
     result
 }
 
-fn io(e: &std::io::Error) -> crate::text::Text {
-    crate::text::DbText::DatabaseError {
-        during: "bench failover".into(),
-        detail: e.to_string(),
-    }
-    .into()
+/// The two servers the benchmark fails over between.
+#[derive(Clone, Copy)]
+enum Pair<'a> {
+    /// Two private clusters: the bench kills the primary and promotes the standby itself.
+    Manual {
+        primary: &'a LocalCluster,
+        standby: &'a LocalCluster,
+    },
+    /// Two Patroni nodes with a local etcd: Patroni promotes by itself.
+    Patroni(&'a LocalPatroni),
 }
 
-async fn run(
-    primary: &LocalCluster,
-    standby: &LocalCluster,
+/// Builds the pair with the dibs database migrated and the bench's pool and reps on the
+/// primary, the standby synchronous; returns (primary, standby, pool, first lead).
+async fn bring_up(
+    pair: Pair<'_>,
     options: FailoverOptions,
-) -> Result<FailoverReport, Error> {
+) -> Result<(LocalCluster, LocalCluster, i64, i64), Error> {
     let bench = Error::doing("bench failover");
-    primary.ensure_running(Durability::Durable)?;
-    crate::db::target::ensure_database(primary, "dibs").await?;
+    let (primary, standby) = match pair {
+        Pair::Manual { primary, standby } => (primary.clone(), standby.clone()),
+        Pair::Patroni(patroni) => {
+            patroni.start().await?;
+            let leader = patroni.leader().await.unwrap_or(0);
+            (
+                patroni.nodes[leader].clone(),
+                patroni.nodes[1 - leader].clone(),
+            )
+        }
+    };
+    if let Pair::Manual { .. } = pair {
+        primary.ensure_running(Durability::Durable)?;
+    }
+    crate::db::target::ensure_database(&primary, "dibs").await?;
     let mut admin = crate::db::connect(&primary.pg_config("dibs")).await?;
     crate::db::migrate(&mut admin).await?;
     let (pool, _reps, first_lead) =
         super::claims::setup_pool(&mut admin, options.reps, options.leads, 1_000_000, None).await?;
     drop(admin);
+    if let Pair::Patroni(_) = pair {
+        // Patroni already runs the standby in synchronous mode.
+        return Ok((primary, standby, pool, first_lead));
+    }
     let starter = standby.clone();
     let primary_for_backup = primary.clone();
     tokio::task::spawn_blocking(move || starter.start_as_standby_of(&primary_for_backup))
@@ -119,7 +164,38 @@ async fn run(
     ] {
         admin.batch_execute(statement).await.map_err(&bench)?;
     }
-    drop(admin);
+    Ok((primary, standby, pool, first_lead))
+}
+
+/// Waits until `node` accepts writes (Patroni promoted it); false after `limit`.
+async fn accepts_writes(node: &LocalCluster, limit: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Ok(client) = crate::db::connect(&node.pg_config("postgres")).await
+            && let Ok(row) = client
+                .query_one("select not pg_is_in_recovery()", &[])
+                .await
+            && row.get::<_, bool>(0)
+        {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+fn io(e: &std::io::Error) -> crate::text::Text {
+    crate::text::DbText::DatabaseError {
+        during: "bench failover".into(),
+        detail: e.to_string(),
+    }
+    .into()
+}
+
+async fn run(pair: Pair<'_>, options: FailoverOptions) -> Result<FailoverReport, Error> {
+    let bench = Error::doing("bench failover");
+    let (primary, standby, pool, first_lead) = bring_up(pair, options).await?;
+    let (primary, standby) = (&primary, &standby);
 
     // Reps: a two-host URL that finds whichever accepts writes.
     let mut both = Config::new();
@@ -252,20 +328,47 @@ async fn run(
     let before = counts_before.load(std::sync::atomic::Ordering::SeqCst);
     // The crash: no checkpoint, no goodbye to the clients.
     let kill = Instant::now();
-    let victim = primary.clone();
-    tokio::task::spawn_blocking(move || victim.stop(true))
-        .await
-        .map_err(|e| join_error(&e))??;
+    match pair {
+        Pair::Manual { .. } => {
+            let victim = primary.clone();
+            tokio::task::spawn_blocking(move || victim.stop(true))
+                .await
+                .map_err(|e| join_error(&e))??;
+        }
+        Pair::Patroni(patroni) => {
+            let index = patroni
+                .nodes
+                .iter()
+                .position(|node| node.root == primary.root)
+                .unwrap_or(0);
+            patroni.kill_node(index)?;
+        }
+    }
     // Marked once the old primary is down: a claim acknowledged from here on was
     // acknowledged by the new one (timed from the kill's start).
     *killed_at.lock().await = Some(kill);
-    tokio::time::sleep(Duration::from_secs_f64(options.promote_after)).await;
-    let promote_started = Instant::now();
-    let promoting = standby.clone();
-    tokio::task::spawn_blocking(move || promoting.promote())
-        .await
-        .map_err(|e| join_error(&e))??;
-    let promote_seconds = promote_started.elapsed().as_secs_f64();
+    let promote_seconds = match pair {
+        Pair::Manual { .. } => {
+            tokio::time::sleep(Duration::from_secs_f64(options.promote_after)).await;
+            let promote_started = Instant::now();
+            let promoting = standby.clone();
+            tokio::task::spawn_blocking(move || promoting.promote())
+                .await
+                .map_err(|e| join_error(&e))??;
+            promote_started.elapsed().as_secs_f64()
+        }
+        // Nobody promotes: the figure is how long Patroni took, from the kill.
+        Pair::Patroni(_) => {
+            if !accepts_writes(standby, Duration::from_secs(120)).await {
+                return Err(crate::text::ClusterText::PatroniFailed {
+                    path: standby.root.display().to_string(),
+                    detail: "Patroni did not promote the standby within 120 s".into(),
+                }
+                .into());
+            }
+            kill.elapsed().as_secs_f64()
+        }
+    };
     promoted.store(true, std::sync::atomic::Ordering::SeqCst);
     let after_started = Instant::now();
     tokio::time::sleep(run_for).await;
@@ -325,6 +428,15 @@ async fn run(
     let first = *first_after_kill.lock().await;
     Ok(FailoverReport {
         reps: options.reps,
+        promoted_by: match pair {
+            Pair::Manual { .. } => {
+                format!("pg_ctl promote, {} s after the kill", options.promote_after)
+            }
+            Pair::Patroni(_) => format!(
+                "Patroni (etcd leader ttl {} s), by itself",
+                crate::patroni::LEADER_TTL
+            ),
+        },
         claims_per_second_before: before as f64 / options.seconds,
         claims_per_second_after: after as f64 / after_seconds,
         acknowledged_claims: acknowledged.len(),
@@ -351,6 +463,7 @@ impl FailoverReport {
         format!(
             "dibs bench failover — {} reps claiming through host=primary,standby \
              target_session_attrs=read-write; synchronous standby; primary stopped -m immediate\n\
+             promoted by: {}\n\
              claims/s before the kill (baseline): {:.0}    after the promotion: {:.0}\n\
              promotion took {:.2} s; kill to first claim on the new primary: {:.2} s\n\
              acknowledged claims: {}    lost on the new primary: {}    errors seen by reps: {}    \
@@ -358,6 +471,7 @@ impl FailoverReport {
              a worker on the same URL leads on the new primary: {}    live events heard after the promotion: {}\n\
              an open app on the same URL: live again after the promotion: {}    read and claim on the new primary: {}\n",
             self.reps,
+            self.promoted_by,
             self.claims_per_second_before,
             self.claims_per_second_after,
             self.promote_seconds,

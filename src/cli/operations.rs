@@ -82,6 +82,10 @@ pub enum BenchKind {
         /// Seconds between the kill and the promotion (a failover manager's decision time).
         #[arg(long, default_value_t = 1.0)]
         promote_after: f64,
+        /// Two Patroni nodes with a local etcd instead: Patroni promotes by itself
+        /// (`apt-get install patroni etcd-server`).
+        #[arg(long)]
+        patroni: bool,
     },
     /// Concurrent reps claiming/releasing under holding limits vs plain single-row updates.
     Claims {
@@ -368,8 +372,10 @@ pub async fn bench(
             leads,
             seconds,
             promote_after,
+            patroni,
         } => {
             let options = bench::failover::FailoverOptions {
+                patroni,
                 reps,
                 leads,
                 seconds,

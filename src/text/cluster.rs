@@ -50,6 +50,16 @@ pub enum ClusterText {
         url: String,
         listen_url: String,
     },
+    /// `bench failover --patroni` needs Patroni and etcd.
+    PatroniMissing {
+        program: String,
+        searched: Vec<String>,
+    },
+    /// Patroni or etcd did not come up as expected.
+    PatroniFailed {
+        path: String,
+        detail: String,
+    },
 }
 
 impl ClusterText {
@@ -176,6 +186,30 @@ impl ClusterText {
                         "PgBouncer was not found (looked in: {}). On Debian/Ubuntu run \
                          `apt-get install pgbouncer`, or set DIBS_PGBOUNCER to the program.",
                         searched.join(", ")
+                    )
+                }
+            }
+            ClusterText::PatroniMissing { program, searched } => {
+                if zh {
+                    format!(
+                        "找不到 {program}（已查找：{}）。Debian/Ubuntu 上运行 \
+                         `apt-get install patroni etcd-server`。",
+                        searched.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{program} was not found (looked in: {}). On Debian/Ubuntu run \
+                         `apt-get install patroni etcd-server`.",
+                        searched.join(", ")
+                    )
+                }
+            }
+            ClusterText::PatroniFailed { path, detail } => {
+                if zh {
+                    format!("Patroni 集群未能就绪（{path}）：{detail}。日志在该目录下。")
+                } else {
+                    format!(
+                        "The Patroni cluster did not come up ({path}): {detail}. Its logs are in that directory."
                     )
                 }
             }
