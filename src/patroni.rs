@@ -130,12 +130,7 @@ impl LocalPatroni {
     /// The node that accepts writes now, if any answers.
     pub async fn leader(&self) -> Option<usize> {
         for (index, node) in self.nodes.iter().enumerate() {
-            if let Ok(client) = crate::db::connect(&node.pg_config("postgres")).await
-                && let Ok(row) = client
-                    .query_one("select not pg_is_in_recovery()", &[])
-                    .await
-                && row.get::<_, bool>(0)
-            {
+            if accepts_writes(node).await {
                 return Some(index);
             }
         }
@@ -217,6 +212,17 @@ impl LocalPatroni {
             let _ = node.stop(true);
         }
         let _ = fs::remove_dir_all(&self.base);
+    }
+}
+
+/// Whether `node` answers and accepts writes right now (it is the primary).
+pub async fn accepts_writes(node: &LocalCluster) -> bool {
+    match crate::db::connect(&node.pg_config("postgres")).await {
+        Ok(client) => client
+            .query_one("select not pg_is_in_recovery()", &[])
+            .await
+            .is_ok_and(|row| row.get::<_, bool>(0)),
+        Err(_) => false,
     }
 }
 

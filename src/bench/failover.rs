@@ -168,15 +168,10 @@ async fn bring_up(
 }
 
 /// Waits until `node` accepts writes (Patroni promoted it); false after `limit`.
-async fn accepts_writes(node: &LocalCluster, limit: Duration) -> bool {
+async fn promoted_within(node: &LocalCluster, limit: Duration) -> bool {
     let started = Instant::now();
     while started.elapsed() < limit {
-        if let Ok(client) = crate::db::connect(&node.pg_config("postgres")).await
-            && let Ok(row) = client
-                .query_one("select not pg_is_in_recovery()", &[])
-                .await
-            && row.get::<_, bool>(0)
-        {
+        if crate::patroni::accepts_writes(node).await {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -359,7 +354,7 @@ async fn run(pair: Pair<'_>, options: FailoverOptions) -> Result<FailoverReport,
         }
         // Nobody promotes: the figure is how long Patroni took, from the kill.
         Pair::Patroni(_) => {
-            if !accepts_writes(standby, Duration::from_secs(120)).await {
+            if !promoted_within(standby, Duration::from_secs(120)).await {
                 return Err(crate::text::ClusterText::PatroniFailed {
                     path: standby.root.display().to_string(),
                     detail: "Patroni did not promote the standby within 120 s".into(),
