@@ -134,6 +134,9 @@ const CLAIM: &str = "select (o).ok, (o).reason, (o).other_user_name from dibs.cl
 /// The shared login of the gateway side (a member of `dibs_gateway`, so a rep's rights only).
 const GATEWAY_LOGIN: &str = "dibs_bench_gateway";
 
+/// How long the reps' tickets last (the run takes minutes).
+const TICKET_HOURS: i32 = 1;
+
 /// How a side's reps call.
 #[derive(Clone)]
 enum Path {
@@ -300,11 +303,9 @@ async fn sign_in(reps: &[Arc<Client>]) -> Result<Vec<String>, Error> {
     for chunk in reps.chunks(100) {
         let signing_in = chunk
             .iter()
-            .map(|client| client.query_typed("select dibs.issue_ticket()", &[]));
-        for answer in futures_util::future::join_all(signing_in).await {
-            let rows = answer.map_err(Error::doing("bench (signing in)"))?;
-            let ticket: Option<String> = rows.first().map(|row| row.get(0));
-            tickets.push(ticket.unwrap_or_default());
+            .map(|client| crate::db::api::me::issue_ticket(client, TICKET_HOURS));
+        for ticket in futures_util::future::join_all(signing_in).await {
+            tickets.push(ticket?);
         }
     }
     Ok(tickets)

@@ -211,16 +211,7 @@ pub(super) async fn close_idle<T>(pool: Pool, alive: std::sync::Weak<T>) {
 /// A gateway ticket, asked for on the rep's own login (one short connection).
 async fn sign_in(own: &Config) -> Result<String, Error> {
     let client = super::connect(own).await?;
-    let row = client
-        .query_typed(
-            "select dibs.issue_ticket($1)",
-            &[(&TICKET_HOURS, tokio_postgres::types::Type::INT4)],
-        )
-        .await
-        .map_err(Error::doing("signing in for the gateway"))?;
-    row.first()
-        .map(|r| r.get::<_, String>(0))
-        .ok_or_else(|| lost("no ticket"))
+    super::api::me::issue_ticket(&client, TICKET_HOURS).await
 }
 
 /// Replaces the session's ticket with a fresh one at half its life, until the session is gone.

@@ -55,3 +55,21 @@ pub async fn role<C: GenericClient>(client: &C) -> Result<String, Error> {
         .map_err(|e| Error::db("reading your role", &e))?
         .get(0))
 }
+
+/// A gateway ticket for the caller's own login, valid `hours` (`sql/code/62_gateway.sql`). An
+/// unnamed statement: one round trip, safe through a transaction pooler without a transaction.
+pub async fn issue_ticket(client: &tokio_postgres::Client, hours: i32) -> Result<String, Error> {
+    let rows = client
+        .query_typed(
+            "select dibs.issue_ticket($1)",
+            &[(&hours, tokio_postgres::types::Type::INT4)],
+        )
+        .await
+        .map_err(Error::doing("signing in for the gateway"))?;
+    rows.first()
+        .map(|row| row.get::<_, String>(0))
+        .ok_or_else(|| Error::Connection {
+            during: "signing in for the gateway".into(),
+            detail: "no ticket came back".into(),
+        })
+}
