@@ -846,6 +846,17 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.commit_refusal_lightly() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    perform set_config('dibs.synchronous_commit_before', current_setting('synchronous_commit'), true);
+    perform set_config('synchronous_commit', 'off', true);
+    perform set_config('dibs.refusal_only', 'on', true);
+end
+$$;
+
 CREATE FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) RETURNS void
     LANGUAGE sql
     AS $$
@@ -1863,6 +1874,26 @@ begin
 end
 $_$;
 
+CREATE FUNCTION dibs.install_durable_commit_triggers() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+    t regclass;
+begin
+    for t in
+        select c.oid::regclass from pg_class c
+        where c.relnamespace = 'dibs'::regnamespace and c.relkind in ('r', 'p')
+          and c.oid <> 'dibs.ownership_log'::regclass
+          and not exists (select 1 from pg_trigger g
+                          where g.tgrelid = c.oid and g.tgname = 'zz_keep_commit_durable')
+    loop
+        execute format('create trigger zz_keep_commit_durable after insert or update or delete on %s '
+                       'for each statement when (current_setting(''dibs.refusal_only'', true) = ''on'') '
+                       'execute function dibs.keep_commit_durable()', t);
+    end loop;
+end
+$$;
+
 CREATE FUNCTION dibs.is_channel_conflict(p_outcome dibs.ownership_outcome, p_reason text, p_actor bigint, p_detail jsonb) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'dibs', 'pg_temp'
@@ -1928,6 +1959,19 @@ begin
     insert into dibs.tickets (digest, login, expires_at)
     values (sha256(convert_to(v_ticket, 'UTF8')), session_user, now() + make_interval(hours => p_hours));
     return v_ticket;
+end
+$$;
+
+CREATE FUNCTION dibs.keep_commit_durable() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+begin
+    if current_setting('dibs.refusal_only', true) = 'on' then
+        perform set_config('synchronous_commit', current_setting('dibs.synchronous_commit_before'), true);
+        perform set_config('dibs.refusal_only', 'off', true);
+    end if;
+    return null;
 end
 $$;
 
@@ -4230,6 +4274,11 @@ CREATE FUNCTION dibs.result(p_ok boolean, p_reason text, p_entity dibs.entity_ki
     AS $$
 begin
     if not p_ok then
+        -- A refusal that is all its transaction writes commits without waiting for the disk
+        -- (sql/code/31_refusal_commit.sql says why and what keeps it from spreading).
+        if pg_current_xact_id_if_assigned() is null then
+            perform dibs.commit_refusal_lightly();
+        end if;
         -- A refusal records the owner at that moment and, in detail, the other party.
         perform dibs.log_ownership(p_entity, coalesce(p_id, 0), p_action, false, p_reason, p_actor,
                                    coalesce(p_from, p_owner), null, p_pool,
@@ -6478,6 +6527,114 @@ CREATE TRIGGER teams_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE
 
 CREATE TRIGGER users_refresh_scopes AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON dibs.users FOR EACH STATEMENT EXECUTE FUNCTION dibs.refresh_scopes();
 
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.analytics_cursor FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.assignment_cursor FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.assignment_rules FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.attempt_facts FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.audit_log FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.companies FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.company_overrides FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.company_rules FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.contacts FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.customer_aliases FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.customer_merges FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.customers FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.daily_claims FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.daily_decisions FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.daily_figures FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.daily_first_followups FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.daily_refusals FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.dedup_decisions FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.dedup_rules FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.drafts FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.event_cursor FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.followup_facts FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.followups FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.free_mail_domains FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.lead_takes FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.leads FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.lex_generic_en FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.lex_industries FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.lex_pinyin FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.lex_places FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.notices FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.open_takes FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.opportunities FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.opportunity_log FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.opportunity_stages FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.partner_checks FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.partner_reviews FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.partner_tiers FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.partners FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.pool_members FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.pools FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.recent_recycles FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.refusal_facts FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.registrations FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.schema_code FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.schema_migrations FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.settings FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.shadow_companies FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.shadow_people FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.teams FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.tickets FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.user_scopes FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.users FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
+CREATE TRIGGER zz_keep_commit_durable AFTER INSERT OR DELETE OR UPDATE ON dibs.weekly_lead_cohorts FOR EACH STATEMENT WHEN ((current_setting('dibs.refusal_only'::text, true) = 'on'::text)) EXECUTE FUNCTION dibs.keep_commit_durable();
+
 ALTER TABLE ONLY dibs.assignment_cursor
     ADD CONSTRAINT assignment_cursor_rule_id_fkey FOREIGN KEY (rule_id) REFERENCES dibs.assignment_rules(id) ON DELETE CASCADE;
 
@@ -6841,6 +6998,8 @@ GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigi
 GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) TO dibs_manager;
 GRANT ALL ON FUNCTION dibs.collision_figures(p_from date, p_to date, p_user bigint) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.commit_refusal_lightly() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.company_collisions() FROM PUBLIC;
@@ -6975,6 +7134,8 @@ REVOKE ALL ON FUNCTION dibs.for_partner(o dibs.outcome, p_partner bigint) FROM P
 
 REVOKE ALL ON FUNCTION dibs.han_parts(p_canonical text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION dibs.install_durable_commit_triggers() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION dibs.is_channel_conflict(p_outcome dibs.ownership_outcome, p_reason text, p_actor bigint, p_detail jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.is_collision(p_outcome dibs.ownership_outcome, p_reason text) FROM PUBLIC;
@@ -6987,6 +7148,8 @@ REVOKE ALL ON FUNCTION dibs.is_take(p_outcome dibs.ownership_outcome, p_action d
 
 REVOKE ALL ON FUNCTION dibs.issue_ticket(p_hours integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.issue_ticket(p_hours integer) TO dibs_rep;
+
+REVOKE ALL ON FUNCTION dibs.keep_commit_durable() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.latin_parts(p_canonical text) FROM PUBLIC;
 

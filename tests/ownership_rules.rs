@@ -916,3 +916,79 @@ async fn a_released_locked_lead_is_unlocked_by_its_pools_manager() {
     assert!(act(&manager, unlock).await.ok);
     assert!(act(&other, Action::ClaimLead(lead)).await.ok);
 }
+
+/// What `synchronous_commit` the transaction open on `client` will commit with.
+async fn commit_setting(client: &tokio_postgres::Client) -> String {
+    client
+        .query_one("show synchronous_commit", &[])
+        .await
+        .expect("show")
+        .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_alone_commits_without_waiting_for_the_disk_and_nothing_else_does() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 2, 1).await;
+    let admin = db.client().await;
+    let ids = leads(&admin, org.pool, 2).await;
+    let (ann, bob) = (
+        as_person(&db, &org.reps[0].1).await,
+        as_person(&db, &org.reps[1].1).await,
+    );
+    assert!(act(&ann, Action::ClaimLead(ids[0])).await.ok);
+    // Test clusters run without durability; Bob's session asks for its own kind, which is
+    // what must come back.
+    bob.batch_execute("set synchronous_commit = local")
+        .await
+        .expect("set");
+
+    // A transaction that only refuses: lightly committed, and the refusal is still logged.
+    bob.batch_execute("begin").await.expect("begin");
+    let refused = act(&bob, Action::ClaimLead(ids[0])).await;
+    assert_eq!(refused.reason, Reason::AlreadyOwnedBy, "{refused:?}");
+    assert_eq!(commit_setting(&bob).await, "off");
+    bob.batch_execute("commit").await.expect("commit");
+    assert_eq!(
+        commit_setting(&bob).await,
+        "local",
+        "only for that transaction"
+    );
+    assert_eq!(
+        scalar(
+            &admin,
+            "select count(*) from dibs.ownership_log where outcome = 'refused' and reason = 'already_owned_by'"
+        )
+        .await,
+        1
+    );
+
+    // A refusal, then a claim in the same transaction: the claim commits durably.
+    bob.batch_execute("begin").await.expect("begin");
+    assert!(!act(&bob, Action::ClaimLead(ids[0])).await.ok);
+    assert_eq!(commit_setting(&bob).await, "off");
+    assert!(act(&bob, Action::ClaimLead(ids[1])).await.ok);
+    assert_eq!(commit_setting(&bob).await, "local");
+    bob.batch_execute("commit").await.expect("commit");
+
+    // A write first, then a refusal: the transaction stays durable.
+    bob.batch_execute("begin").await.expect("begin");
+    assert!(act(&bob, Action::ReleaseLead(ids[1])).await.ok);
+    assert!(!act(&bob, Action::ClaimLead(ids[0])).await.ok);
+    assert_eq!(commit_setting(&bob).await, "local");
+    bob.batch_execute("commit").await.expect("commit");
+
+    // Every table but the ownership log puts durability back when written.
+    assert_eq!(
+        scalar(
+            &admin,
+            "select count(*) from pg_class c
+             where c.relnamespace = 'dibs'::regnamespace and c.relkind in ('r', 'p')
+               and c.oid <> 'dibs.ownership_log'::regclass
+               and not exists (select 1 from pg_trigger g
+                               where g.tgrelid = c.oid and g.tgname = 'zz_keep_commit_durable')"
+        )
+        .await,
+        0
+    );
+}

@@ -140,6 +140,11 @@ returns dibs.outcome
 language plpgsql as $$
 begin
     if not p_ok then
+        -- A refusal that is all its transaction writes commits without waiting for the disk
+        -- (sql/code/31_refusal_commit.sql says why and what keeps it from spreading).
+        if pg_current_xact_id_if_assigned() is null then
+            perform dibs.commit_refusal_lightly();
+        end if;
         -- A refusal records the owner at that moment and, in detail, the other party.
         perform dibs.log_ownership(p_entity, coalesce(p_id, 0), p_action, false, p_reason, p_actor,
                                    coalesce(p_from, p_owner), null, p_pool,

@@ -90,6 +90,7 @@ pub const CODE: &[CodeFile] = &[
     code!("12_name_keys.sql"),
     code!("20_security_predicates.sql"),
     code!("30_ownership.sql"),
+    code!("31_refusal_commit.sql"),
     code!("32_companies.sql"),
     code!("40_dedup.sql"),
     code!("42_aliases.sql"),
