@@ -65,9 +65,10 @@ pub enum BenchKind {
         daily_cap: i32,
         #[arg(long, default_value_t = 3)]
         tries: usize,
-        /// PgBouncer's cap on server connections for the run.
-        #[arg(long, default_value_t = crate::pooler::DEFAULT_SERVER_CONNECTIONS)]
-        server_connections: u32,
+        /// PgBouncer's cap on server connections for the run [default: twice this machine's
+        /// cores plus one]
+        #[arg(long)]
+        server_connections: Option<u32>,
     },
     /// Failover: a primary and a synchronous standby of their own (temp directory), reps
     /// claiming through a two-host URL; the primary is killed, the standby promoted. Time
@@ -402,7 +403,8 @@ pub async fn bench(
                 limit,
                 daily_cap,
                 tries,
-                server_connections,
+                server_connections: server_connections
+                    .unwrap_or_else(crate::pooler::burst_server_connections),
             };
             let report = bench::burst::burst(&target.config, &pooler, options).await?;
             print_report(output, &report, || report.text())
