@@ -98,6 +98,9 @@ pub fn industry_relation(a: &str, b: &str) -> PartRelation {
         (true, true) => PartRelation::BothMissing,
         (true, false) | (false, true) => PartRelation::OneMissing,
         _ if a == b => PartRelation::Equal,
+        // Two spellings of one industry word (家俱 / 家具, the first what 傢俱 becomes): the same
+        // syllables throughout.
+        _ if trade_relation(a, b) == TradeRelation::Homophone => PartRelation::Equal,
         _ if a.contains(b) || b.contains(a) => PartRelation::Nested,
         _ => PartRelation::Conflict,
     }
@@ -549,6 +552,19 @@ mod tests {
         assert_eq!(trade_relation("舒福德", "舒福埃"), OneDifferent);
         assert_eq!(trade_relation("小米", "小米影业"), Contains);
         assert_eq!(trade_relation("华为", "联想"), Other);
+    }
+
+    #[test]
+    fn two_spellings_of_one_industry_word_are_one_industry() {
+        // 淺休傢俱廠 in traditional script: 傢俱 becomes 家俱, the simplified name says 家具.
+        let traditional = parse("淺休傢俱廠");
+        let simplified = parse("西安市浅休家具厂");
+        assert_eq!(
+            industry_relation(industry_of(&traditional), industry_of(&simplified)),
+            PartRelation::Equal
+        );
+        assert_eq!(industry_relation("家具", "化工"), PartRelation::Conflict);
+        assert_eq!(industry_relation("家具", "家具城"), PartRelation::Nested);
     }
 
     #[test]
