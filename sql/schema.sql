@@ -460,7 +460,7 @@ begin
         if l.company_id is not null then
             -- Busy company (a claim holds its lock and may wait for this row): next round.
             continue when not dibs.try_lock_company(l.company_id);
-            select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+            h := dibs.company_holder(l.company_id, 'lead', l.id, 0);
             if h.holder is not null then
                 -- Held by two people already (a collision older than the rules): nobody gets
                 -- more of it automatically; a manager settles it.
@@ -593,7 +593,7 @@ begin
         return null;
     end if;
     perform dibs.lock_company(v_company);
-    select * into h from dibs.company_holder(v_company, v_entity, new.id, v_owner);
+    h := dibs.company_holder(v_company, v_entity, new.id, v_owner);
     if h.holder is not null then
         raise exception using errcode = 'DB007',
             message = format('%s already holds this company (%s %s %s)',
@@ -629,7 +629,11 @@ declare
     h record;
     v_override jsonb;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    -- Helpers that return one row are called as expressions (`a := f(…)`), never as
+    -- `select * into a from f(…)`: a function in FROM builds its row type and a tuple store
+    -- on every call. Measured on one connection, a claim took 1.13 ms that way and 0.90 ms
+    -- this way (company_holder 0.15 ms of it, resolve_actor the rest).
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null);
     end if;
@@ -695,7 +699,7 @@ begin
 
     if v_company is not null then
         perform dibs.lock_company(v_company);
-        select * into h from dibs.company_holder(v_company, p_entity, p_id, a.actor_id);
+        h := dibs.company_holder(v_company, p_entity, p_id, a.actor_id);
         if h.holder is not null then
             if h.mode = 'block' or coalesce(btrim(p_override), '') = '' then
                 return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, null, h.holder,
@@ -858,9 +862,11 @@ end
 $$;
 
 CREATE FUNCTION dibs.company_checked(p_company bigint, p_owner bigint) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-    select set_config('dibs.company_checked', p_company || ':' || p_owner, true)
+begin
+    perform set_config('dibs.company_checked', p_company || ':' || p_owner, true);
+end
 $$;
 
 CREATE FUNCTION dibs.company_collisions() RETURNS TABLE(company_id bigint, entity dibs.entity_kind, id bigint, name text, owner_id bigint, owner_name text, team text, owned_since timestamp with time zone, last_followup_at timestamp with time zone)
@@ -957,11 +963,13 @@ CREATE FUNCTION dibs.company_holder_name(p_company bigint) RETURNS text
 $$;
 
 CREATE FUNCTION dibs.company_mode(a dibs.entity_kind, b dibs.entity_kind) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-    select coalesce((select mode from dibs.company_rules
+begin
+    return coalesce((select mode from dibs.company_rules
                      where pair = case when a = b then a::text || '_' || b::text else 'lead_customer' end),
-                    'block')
+                    'block');
+end
 $$;
 
 CREATE FUNCTION dibs.company_of(p_entity dibs.entity_kind, p_id bigint) RETURNS bigint
@@ -1117,7 +1125,7 @@ declare
     v_claim dibs.outcome;
     v_existing record;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'convert', a.caller_id, null);
     end if;
@@ -1159,7 +1167,7 @@ begin
                                jsonb_build_object('existing_customer', v_existing.id,
                                                   'existing_name', v_existing.name));
         end if;
-        select * into v_hook from dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
+        v_hook := dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
         if v_hook.blocked then
             return dibs.result(false, v_hook.reason, 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
                                l.pool_id, jsonb_build_object('existing_customer', v_hook.existing_id));
@@ -1217,7 +1225,7 @@ declare
     v_company bigint;
     h record;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'create', a.caller_id, null);
     end if;
@@ -1256,7 +1264,7 @@ begin
         -- I7: the new record's company may be held by someone else already. Under a warn
         -- rule the reason given for saving is the override; under block nothing is saved.
         perform dibs.lock_company(v_company);
-        select * into h from dibs.company_holder(v_company, 'customer', v_id, a.actor_id);
+        h := dibs.company_holder(v_company, 'customer', v_id, a.actor_id);
         if h.holder is not null then
             if h.mode = 'block' or coalesce(btrim(p_override_reason), '') = '' then
                 raise exception using errcode = 'DB009', message = 'company_held',
@@ -2164,7 +2172,7 @@ declare
     v_kind dibs.followup_kind;
     v_period interval;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'followup', a.caller_id, null);
     end if;
@@ -2412,7 +2420,7 @@ declare
     d dibs.customers;
     v_owner bigint;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_drop, 'merge', a.caller_id, null);
     end if;
@@ -2563,7 +2571,7 @@ declare
     v_reason text;
     v_which text;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null,
                            null, null, null, p_detail);
@@ -2613,7 +2621,7 @@ begin
     -- may hold the company. A record moving along was checked with the one it moves with.
     if v_company is not null and not p_with_company then
         perform dibs.lock_company(v_company);
-        select * into h from dibs.company_holder(v_company, p_entity, p_id, p_to, v_owner);
+        h := dibs.company_holder(v_company, p_entity, p_id, p_to, v_owner);
         if h.holder is not null then
             return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, v_owner, h.holder,
                                h.since, v_pool,
@@ -3442,7 +3450,7 @@ declare
 begin
     select * into l from dibs.leads where id = p_lead;
     if l.company_id is not null then
-        select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+        h := dibs.company_holder(l.company_id, 'lead', l.id, 0);
         if h.holder is not null then
             -- The auto-assigner sends it to whoever holds the company, or leaves it to a manager.
             user_id := h.holder;
@@ -3908,7 +3916,7 @@ declare
     v_claim dibs.outcome;
     v_expires timestamptz;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'register',
                            a.caller_id, null);
@@ -4081,7 +4089,7 @@ declare
     v_status text;
     v_releasable boolean;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'release', a.caller_id, null);
     end if;
@@ -4299,7 +4307,10 @@ begin
         perform dibs.log_ownership(p_entity, p_id, p_action, true, p_reason, p_actor, p_owner, p_owner, p_pool,
                                    p_detail);
     end if;
-    return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
+    -- Only when there is someone to name: with a null argument the name's lookup was planned
+    -- afresh on every call (a null key makes each custom plan look cheaper than the cached one).
+    return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other,
+               case when p_other is not null then dibs.user_display_name(p_other) end, p_since,
                p_detail)::dibs.outcome;
 end
 $$;
@@ -4752,7 +4763,7 @@ declare
     v_pool bigint;
     v_action dibs.ownership_action := case when p_locked then 'lock' else 'unlock' end;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     -- A lock names who locked it: a login without a dibs user must act as one (p_for).
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, v_action, a.caller_id, null);
@@ -5089,7 +5100,7 @@ declare
     a record;
     m dibs.customer_merges;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'merge', a.caller_id, null);
     end if;

@@ -161,7 +161,10 @@ begin
         perform dibs.log_ownership(p_entity, p_id, p_action, true, p_reason, p_actor, p_owner, p_owner, p_pool,
                                    p_detail);
     end if;
-    return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other, dibs.user_display_name(p_other), p_since,
+    -- Only when there is someone to name: with a null argument the name's lookup was planned
+    -- afresh on every call (a null key makes each custom plan look cheaper than the cached one).
+    return row(p_ok, p_reason, p_entity, p_id, p_owner, p_other,
+               case when p_other is not null then dibs.user_display_name(p_other) end, p_since,
                p_detail)::dibs.outcome;
 end
 $$;
@@ -238,7 +241,11 @@ declare
     h record;
     v_override jsonb;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    -- Helpers that return one row are called as expressions (`a := f(…)`), never as
+    -- `select * into a from f(…)`: a function in FROM builds its row type and a tuple store
+    -- on every call. Measured on one connection, a claim took 1.13 ms that way and 0.90 ms
+    -- this way (company_holder 0.15 ms of it, resolve_actor the rest).
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null);
     end if;
@@ -304,7 +311,7 @@ begin
 
     if v_company is not null then
         perform dibs.lock_company(v_company);
-        select * into h from dibs.company_holder(v_company, p_entity, p_id, a.actor_id);
+        h := dibs.company_holder(v_company, p_entity, p_id, a.actor_id);
         if h.holder is not null then
             if h.mode = 'block' or coalesce(btrim(p_override), '') = '' then
                 return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, null, h.holder,
@@ -404,7 +411,7 @@ declare
     v_status text;
     v_releasable boolean;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'release', a.caller_id, null);
     end if;
@@ -515,7 +522,7 @@ declare
     v_reason text;
     v_which text;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, p_action, a.caller_id, null,
                            null, null, null, p_detail);
@@ -565,7 +572,7 @@ begin
     -- may hold the company. A record moving along was checked with the one it moves with.
     if v_company is not null and not p_with_company then
         perform dibs.lock_company(v_company);
-        select * into h from dibs.company_holder(v_company, p_entity, p_id, p_to, v_owner);
+        h := dibs.company_holder(v_company, p_entity, p_id, p_to, v_owner);
         if h.holder is not null then
             return dibs.result(false, 'company_held', p_entity, p_id, p_action, a.actor_id, v_owner, h.holder,
                                h.since, v_pool,
@@ -674,7 +681,7 @@ declare
     v_claim dibs.outcome;
     v_expires timestamptz;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_customer, 'register',
                            a.caller_id, null);
@@ -743,7 +750,7 @@ declare
     v_pool bigint;
     v_action dibs.ownership_action := case when p_locked then 'lock' else 'unlock' end;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     -- A lock names who locked it: a login without a dibs user must act as one (p_for).
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, v_action, a.caller_id, null);
@@ -791,7 +798,7 @@ declare
     v_kind dibs.followup_kind;
     v_period interval;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), p_entity, p_id, 'followup', a.caller_id, null);
     end if;
@@ -862,7 +869,7 @@ declare
     v_claim dibs.outcome;
     v_existing record;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'lead', p_lead, 'convert', a.caller_id, null);
     end if;
@@ -904,7 +911,7 @@ begin
                                jsonb_build_object('existing_customer', v_existing.id,
                                                   'existing_name', v_existing.name));
         end if;
-        select * into v_hook from dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
+        v_hook := dibs.before_customer_create(l.company_name, l.uscc, l.phone_e164, l.email_domain);
         if v_hook.blocked then
             return dibs.result(false, v_hook.reason, 'lead', p_lead, 'convert', a.actor_id, l.owner_id, null, null,
                                l.pool_id, jsonb_build_object('existing_customer', v_hook.existing_id));
@@ -947,7 +954,7 @@ declare
     d dibs.customers;
     v_owner bigint;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', p_drop, 'merge', a.caller_id, null);
     end if;
@@ -1203,7 +1210,7 @@ declare
 begin
     select * into l from dibs.leads where id = p_lead;
     if l.company_id is not null then
-        select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+        h := dibs.company_holder(l.company_id, 'lead', l.id, 0);
         if h.holder is not null then
             -- The auto-assigner sends it to whoever holds the company, or leaves it to a manager.
             user_id := h.holder;
@@ -1248,7 +1255,7 @@ begin
         if l.company_id is not null then
             -- Busy company (a claim holds its lock and may wait for this row): next round.
             continue when not dibs.try_lock_company(l.company_id);
-            select * into h from dibs.company_holder(l.company_id, 'lead', l.id, 0);
+            h := dibs.company_holder(l.company_id, 'lead', l.id, 0);
             if h.holder is not null then
                 -- Held by two people already (a collision older than the rules): nobody gets
                 -- more of it automatically; a manager settles it.

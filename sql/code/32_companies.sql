@@ -31,9 +31,14 @@ $$;
 -- Marks a company as checked for an owner in this transaction (after lock_company and
 -- company_holder found nobody in the way), so the commit-time backstop need not look again.
 -- Setting it by hand gains nothing: only table owners can write owners without the functions.
+-- PL/pgSQL rather than SQL here and in company_mode: a SQL function that is not inlined is
+-- planned afresh on every call (measured 0.02–0.03 ms each, three calls a claim); PL/pgSQL
+-- keeps its plans for the session.
 create or replace function dibs.company_checked(p_company bigint, p_owner bigint) returns void
-language sql volatile as $$
-    select set_config('dibs.company_checked', p_company || ':' || p_owner, true)
+language plpgsql volatile as $$
+begin
+    perform set_config('dibs.company_checked', p_company || ':' || p_owner, true);
+end
 $$;
 
 -- For sweeps that hold row locks already (see try_lock_rep).
@@ -46,10 +51,12 @@ $$;
 
 -- The rule for a pair of record kinds.
 create or replace function dibs.company_mode(a dibs.entity_kind, b dibs.entity_kind) returns text
-language sql stable as $$
-    select coalesce((select mode from dibs.company_rules
+language plpgsql stable as $$
+begin
+    return coalesce((select mode from dibs.company_rules
                      where pair = case when a = b then a::text || '_' || b::text else 'lead_customer' end),
-                    'block')
+                    'block');
+end
 $$;
 
 -- Every live record of a company with its owner (open leads, active customers).
@@ -280,7 +287,7 @@ begin
         return null;
     end if;
     perform dibs.lock_company(v_company);
-    select * into h from dibs.company_holder(v_company, v_entity, new.id, v_owner);
+    h := dibs.company_holder(v_company, v_entity, new.id, v_owner);
     if h.holder is not null then
         raise exception using errcode = 'DB007',
             message = format('%s already holds this company (%s %s %s)',

@@ -203,7 +203,7 @@ declare
     v_company bigint;
     h record;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_id is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'create', a.caller_id, null);
     end if;
@@ -242,7 +242,7 @@ begin
         -- I7: the new record's company may be held by someone else already. Under a warn
         -- rule the reason given for saving is the override; under block nothing is saved.
         perform dibs.lock_company(v_company);
-        select * into h from dibs.company_holder(v_company, 'customer', v_id, a.actor_id);
+        h := dibs.company_holder(v_company, 'customer', v_id, a.actor_id);
         if h.holder is not null then
             if h.mode = 'block' or coalesce(btrim(p_override_reason), '') = '' then
                 raise exception using errcode = 'DB009', message = 'company_held',

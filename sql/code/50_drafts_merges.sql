@@ -87,7 +87,7 @@ declare
     a record;
     m dibs.customer_merges;
 begin
-    select * into a from dibs.resolve_actor(p_for);
+    a := dibs.resolve_actor(p_for);
     if a.refusal is not null or a.actor_role is null then
         return dibs.result(false, coalesce(a.refusal, 'unknown_user'), 'customer', null, 'merge', a.caller_id, null);
     end if;
