@@ -482,8 +482,19 @@ pub async fn bench(
                     report.events_published, report.events_received
                 );
                 println!(
-                    "WAL per ownership call {:.0} bytes, per baseline update {:.0} bytes",
-                    report.wal_bytes_per_call, report.wal_bytes_per_baseline_update
+                    "WAL per ownership call {:.0} bytes, per minimal call {:.0}, per baseline update {:.0}",
+                    report.wal_bytes_per_call,
+                    report.wal_bytes_per_minimal_call,
+                    report.wal_bytes_per_baseline_update
+                );
+                println!(
+                    "{}",
+                    if report.phases_start_checkpointed {
+                        "each phase started right after a CHECKPOINT (equal full-page writes)"
+                    } else {
+                        "no CHECKPOINT between phases (the login may not ask for one): \
+                         full-page writes differ between the phases"
+                    }
                 );
                 println!(
                     "invariant violations: {} {:?}",
