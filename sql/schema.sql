@@ -714,21 +714,28 @@ begin
         perform dibs.company_checked(v_company, a.actor_id);
     end if;
     perform dibs.lock_rep(a.actor_id);
-    select claims into v_claims from dibs.daily_claims
-    where user_id = a.actor_id and pool_id = v_pool and day = current_date;
+    -- One statement, after the lock: it sees every committed claim of this rep, today's
+    -- count and the holdings alike. It counts a column outside the index on purpose: a plain
+    -- index scan marks the entries of released row versions dead as it passes (an
+    -- index-only scan would revisit them on every claim).
+    if p_entity = 'lead' then
+        select count(ld.version),
+               (select d.claims from dibs.daily_claims d
+                where d.user_id = a.actor_id and d.pool_id = v_pool and d.day = current_date)
+        into v_held, v_claims
+        from dibs.leads ld
+        where ld.owner_id = a.actor_id and ld.pool_id = v_pool and ld.status in ('new', 'working');
+    else
+        select count(c.version),
+               (select d.claims from dibs.daily_claims d
+                where d.user_id = a.actor_id and d.pool_id = v_pool and d.day = current_date)
+        into v_held, v_claims
+        from dibs.customers c
+        where c.owner_id = a.actor_id and c.pool_id = v_pool and c.status = 'active';
+    end if;
     if coalesce(v_claims, 0) >= v_cap then
         return dibs.result(false, 'daily_cap', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool,
                            jsonb_build_object('claims', v_claims, 'cap', v_cap));
-    end if;
-    -- Its own statement, after the lock: sees every committed claim of this rep. It counts a
-    -- column outside the index on purpose: a plain index scan marks the entries of released
-    -- row versions dead as it passes (an index-only scan would revisit them on every claim).
-    if p_entity = 'lead' then
-        select count(ld.version) into v_held from dibs.leads ld
-        where ld.owner_id = a.actor_id and ld.pool_id = v_pool and ld.status in ('new', 'working');
-    else
-        select count(c.version) into v_held from dibs.customers c
-        where c.owner_id = a.actor_id and c.pool_id = v_pool and c.status = 'active';
     end if;
     if v_held >= v_limit then
         return dibs.result(false, 'over_limit', p_entity, p_id, p_action, a.actor_id, null, null, null, v_pool,

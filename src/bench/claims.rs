@@ -512,6 +512,12 @@ async fn run_dibs_block(
     options: ClaimsOptions,
     totals: &mut DibsTotals,
 ) -> Result<(), Error> {
+    // What the blocks before wrote (the minimal functions log too) is published and folded
+    // first, so the notifier, the listener and the rollup of this block see only its rows.
+    drain_events(client).await?;
+    if options.rollup {
+        crate::worker::roll_up(client).await?;
+    }
     let log_before: i64 = client
         .query_one("select coalesce(max(id), 0) from dibs.ownership_log", &[])
         .await
@@ -573,7 +579,7 @@ async fn run_dibs_block(
         handle.abort();
     }
     // Every successful change of the block is one event to publish.
-    crate::worker::publish_events(client).await?;
+    drain_events(client).await?;
     totals.events_published += client
         .query_one(
             "select count(*) from dibs.ownership_log where outcome = 'ok' and id > $1",
@@ -586,6 +592,12 @@ async fn run_dibs_block(
     totals
         .violations
         .add(&check_invariants_since(client, pool, log_before).await?);
+    Ok(())
+}
+
+/// Publishes every committed log row not yet published (batch after batch).
+async fn drain_events(client: &Client) -> Result<(), Error> {
+    while crate::worker::publish_events(client).await? > 0 {}
     Ok(())
 }
 
