@@ -269,6 +269,28 @@ pub(super) struct RepTally {
     pub(super) refusals: HashMap<String, u64>,
 }
 
+impl RepTally {
+    fn merge(&mut self, other: RepTally) {
+        self.latencies.merge(other.latencies);
+        self.claims_ok += other.claims_ok;
+        self.calls += other.calls;
+        for (reason, count) in other.refusals {
+            *self.refusals.entry(reason).or_default() += count;
+        }
+    }
+}
+
+/// Waits for every simulated rep and adds up what they did.
+async fn tally_of(
+    tasks: Vec<tokio::task::JoinHandle<Result<RepTally, Error>>>,
+) -> Result<RepTally, Error> {
+    let mut total = RepTally::default();
+    for task in tasks {
+        total.merge(task.await.map_err(|e| join_error(&e))??);
+    }
+    Ok(total)
+}
+
 /// A rep's loop: claim random leads until near the limit, release some, repeat, until `deadline`.
 /// The leads a simulated rep picks from (`first..first + span`) and how many it keeps.
 #[derive(Clone, Copy)]
@@ -487,10 +509,7 @@ async fn simulate_minimal(
 /// What the blocks of calls through dibs' functions did, added up.
 #[derive(Default)]
 struct DibsTotals {
-    latencies: Latencies,
-    claims_ok: u64,
-    calls: u64,
-    refusals: BTreeMap<String, u64>,
+    reps: RepTally,
     seconds: f64,
     wal: f64,
     events_published: i64,
@@ -500,7 +519,8 @@ struct DibsTotals {
 
 /// One block of ownership calls through dibs' functions, with the notifier and a listener
 /// running as in production when live events are on; its invariants are checked before the
-/// next block returns the leads.
+/// next block returns the leads. The caller has published and folded what earlier blocks
+/// logged (`catch_up_with_the_log`).
 #[allow(clippy::too_many_arguments)]
 async fn run_dibs_block(
     config: &Config,
@@ -512,12 +532,6 @@ async fn run_dibs_block(
     options: ClaimsOptions,
     totals: &mut DibsTotals,
 ) -> Result<(), Error> {
-    // What the blocks before wrote (the minimal functions log too) is published and folded
-    // first, so the notifier, the listener and the rollup of this block see only its rows.
-    drain_events(client).await?;
-    if options.rollup {
-        crate::worker::roll_up(client).await?;
-    }
     let log_before: i64 = client
         .query_one("select coalesce(max(id), 0) from dibs.ownership_log", &[])
         .await
@@ -556,15 +570,7 @@ async fn run_dibs_block(
             ))
         })
         .collect();
-    for task in tasks {
-        let tally = task.await.map_err(|e| join_error(&e))??;
-        totals.latencies.merge(tally.latencies);
-        totals.claims_ok += tally.claims_ok;
-        totals.calls += tally.calls;
-        for (reason, count) in tally.refusals {
-            *totals.refusals.entry(reason).or_default() += count;
-        }
-    }
+    totals.reps.merge(tally_of(tasks).await?);
     totals.seconds += started.elapsed().as_secs_f64();
     totals.wal += wal_position(client).await? - wal_before;
     if let Some(handle) = listener {
@@ -601,14 +607,25 @@ async fn drain_events(client: &Client) -> Result<(), Error> {
     Ok(())
 }
 
+/// Publishes (and, with the rollup on, folds) what earlier blocks logged — the minimal
+/// functions log too — so that a dibs block's notifier, listener and rollup work on its own
+/// rows only.
+async fn catch_up_with_the_log(client: &Client, rollup: bool) -> Result<(), Error> {
+    drain_events(client).await?;
+    if rollup {
+        crate::worker::roll_up(client).await?;
+    }
+    Ok(())
+}
+
 /// Every rep runs the claim/release mix through the minimal functions until `duration` has
-/// passed. Returns the calls made and their latencies.
+/// passed.
 async fn run_minimal_block(
     config: &Config,
     reps: &[i64],
     range: LeadRange,
     duration: Duration,
-) -> Result<(u64, Latencies), Error> {
+) -> Result<RepTally, Error> {
     let deadline = Instant::now() + duration;
     let tasks: Vec<_> = reps
         .iter()
@@ -623,18 +640,11 @@ async fn run_minimal_block(
             ))
         })
         .collect();
-    let mut latencies = Latencies::default();
-    let mut calls = 0u64;
-    for task in tasks {
-        let tally = task.await.map_err(|e| join_error(&e))??;
-        latencies.merge(tally.latencies);
-        calls += tally.calls;
-    }
-    Ok((calls, latencies))
+    tally_of(tasks).await
 }
 
-/// Every lead of the bench pool back in the pool, unlogged (between phases only: the
-/// invariants of a phase are checked before it).
+/// Every lead of the bench pool back in the pool, unlogged (between blocks only: the
+/// invariants of a dibs block are checked before it).
 async fn return_every_lead(client: &Client, pool: i64) -> Result<(), Error> {
     client
         .execute(
@@ -841,10 +851,14 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
     // the pool and from a fresh checkpoint.
     let block = duration / 2;
     let mut dibs_totals = DibsTotals::default();
-    let mut minimal = Latencies::default();
-    let (mut minimal_calls, mut minimal_seconds, mut wal_minimal) = (0u64, 0f64, 0f64);
+    let mut minimal = RepTally::default();
+    let (mut minimal_seconds, mut wal_minimal) = (0f64, 0f64);
     let mut checkpointed = true;
     for dibs_block in [true, false, false, true] {
+        // Before the checkpoint, so that the block starts from it with nothing to catch up on.
+        if dibs_block {
+            catch_up_with_the_log(&client, options.rollup).await?;
+        }
         return_every_lead(&client, pool).await?;
         checkpointed &= checkpoint_before_phase(&client).await?;
         if dibs_block {
@@ -862,24 +876,28 @@ async fn claims_in(config: &Config, options: ClaimsOptions) -> Result<ClaimsRepo
         } else {
             let wal_before = wal_position(&client).await?;
             let started = Instant::now();
-            let (calls, latencies) = run_minimal_block(config, &reps, range, block).await?;
+            minimal.merge(run_minimal_block(config, &reps, range, block).await?);
             minimal_seconds += started.elapsed().as_secs_f64();
             wal_minimal += wal_position(&client).await? - wal_before;
-            minimal_calls += calls;
-            minimal.merge(latencies);
         }
     }
     let DibsTotals {
-        mut latencies,
-        claims_ok,
-        calls,
-        refusals,
+        reps:
+            RepTally {
+                mut latencies,
+                claims_ok,
+                calls,
+                refusals,
+            },
         seconds: elapsed,
         wal: wal_calls,
         events_published,
         events_received,
         violations,
     } = dibs_totals;
+    let refusals: BTreeMap<String, u64> = refusals.into_iter().collect();
+    let minimal_calls = minimal.calls;
+    let mut minimal = minimal.latencies;
     let minimal_rate = minimal_calls as f64 / minimal_seconds.max(f64::EPSILON);
 
     // Baseline, same concurrency, for as long as each side ran.
