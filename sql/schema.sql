@@ -605,8 +605,7 @@ end
 $$;
 
 CREATE FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
+    LANGUAGE plpgsql
     AS $$
 declare
     a record;
@@ -764,8 +763,16 @@ begin
                            p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since, v_pool,
                            jsonb_build_object('race', true));
     end if;
-    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, v_pool, current_date, 1)
-    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    -- Only claims write this counter, each under the rep's lock, so the read above tells
+    -- whether today's row exists: a plain update then, cheaper than an upsert's speculative
+    -- insert. The upsert stays for the first claim of the day (and anything written by hand).
+    if v_claims is null then
+        insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, v_pool, current_date, 1)
+        on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    else
+        update dibs.daily_claims set claims = claims + 1
+        where user_id = a.actor_id and pool_id = v_pool and day = current_date;
+    end if;
     -- The change is a claim whatever led to it (a registration or a conversion logs its own row).
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
     values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool,
@@ -2129,11 +2136,9 @@ CREATE FUNCTION dibs.local_day_start() RETURNS timestamp with time zone
 $$;
 
 CREATE FUNCTION dibs.lock_company(p_company bigint) RETURNS void
-    LANGUAGE plpgsql
+    LANGUAGE sql
     AS $$
-begin
-    perform pg_advisory_xact_lock(1148, (p_company % 2147483647)::int);
-end
+    select pg_advisory_xact_lock(1148, (p_company % 2147483647)::int)
 $$;
 
 CREATE FUNCTION dibs.lock_down_functions() RETURNS void
@@ -2161,11 +2166,9 @@ end
 $$;
 
 CREATE FUNCTION dibs.lock_rep(p_user bigint) RETURNS void
-    LANGUAGE plpgsql
+    LANGUAGE sql
     AS $$
-begin
-    perform pg_advisory_xact_lock(1147, p_user::int);
-end
+    select pg_advisory_xact_lock(1147, p_user::int)
 $$;
 
 CREATE FUNCTION dibs.log_followup(p_entity dibs.entity_kind, p_id bigint, p_kind text, p_note text DEFAULT NULL::text, p_contact bigint DEFAULT NULL::bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
@@ -4086,8 +4089,7 @@ end
 $$;
 
 CREATE FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) RETURNS dibs.outcome
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
+    LANGUAGE plpgsql
     AS $$
 declare
     a record;
@@ -4257,16 +4259,20 @@ CREATE FUNCTION dibs.resolve_actor(p_for bigint, OUT actor_id bigint, OUT actor_
     LANGUAGE plpgsql STABLE
     AS $$
 declare
+    -- Without a gateway ticket the caller is the session's login, read here directly:
+    -- dibs.caller_login() pins its search_path, a GUC save and restore on every call.
+    v_login constant name := case when coalesce(current_setting('dibs.ticket', true), '') = '' then session_user
+                                  else dibs.caller_login() end;
     v_admin boolean;
 begin
-    select id, role into caller_id, actor_role from dibs.users where login_role = dibs.caller_login() and active;
+    select id, role into caller_id, actor_role from dibs.users where login_role = v_login and active;
     if p_for is null and caller_id is not null then
         actor_id := caller_id;
         return;
     end if;
     v_admin := coalesce(actor_role = 'admin', false)
-               or (caller_id is null and (pg_has_role(dibs.caller_login(), 'dibs_admin', 'member')
-                   or (select rolsuper from pg_roles where rolname = dibs.caller_login())));
+               or (caller_id is null and (pg_has_role(v_login, 'dibs_admin', 'member')
+                   or (select rolsuper from pg_roles where rolname = v_login)));
     if p_for is null then
         -- An admin login without a dibs user (the cluster owner, an on-call account).
         if v_admin then
@@ -5042,19 +5048,15 @@ CREATE FUNCTION dibs.tree_nodes(p_parent bigint, p_id bigint, p_limit integer) R
 $$;
 
 CREATE FUNCTION dibs.try_lock_company(p_company bigint) RETURNS boolean
-    LANGUAGE plpgsql
+    LANGUAGE sql
     AS $$
-begin
-    return (select pg_try_advisory_xact_lock(1148, (p_company % 2147483647)::int));
-end
+    select pg_try_advisory_xact_lock(1148, (p_company % 2147483647)::int)
 $$;
 
 CREATE FUNCTION dibs.try_lock_rep(p_user bigint) RETURNS boolean
-    LANGUAGE plpgsql
+    LANGUAGE sql
     AS $$
-begin
-    return (select pg_try_advisory_xact_lock(1147, p_user::int));
-end
+    select pg_try_advisory_xact_lock(1147, p_user::int)
 $$;
 
 CREATE FUNCTION dibs.undo_transfer(p_batch bigint, p_reason text) RETURNS dibs.admin_result

@@ -23,16 +23,20 @@ create or replace function dibs.resolve_actor(p_for bigint, out actor_id bigint,
                                    out caller_id bigint, out refusal text)
 language plpgsql stable as $$
 declare
+    -- Without a gateway ticket the caller is the session's login, read here directly:
+    -- dibs.caller_login() pins its search_path, a GUC save and restore on every call.
+    v_login constant name := case when coalesce(current_setting('dibs.ticket', true), '') = '' then session_user
+                                  else dibs.caller_login() end;
     v_admin boolean;
 begin
-    select id, role into caller_id, actor_role from dibs.users where login_role = dibs.caller_login() and active;
+    select id, role into caller_id, actor_role from dibs.users where login_role = v_login and active;
     if p_for is null and caller_id is not null then
         actor_id := caller_id;
         return;
     end if;
     v_admin := coalesce(actor_role = 'admin', false)
-               or (caller_id is null and (pg_has_role(dibs.caller_login(), 'dibs_admin', 'member')
-                   or (select rolsuper from pg_roles where rolname = dibs.caller_login())));
+               or (caller_id is null and (pg_has_role(v_login, 'dibs_admin', 'member')
+                   or (select rolsuper from pg_roles where rolname = v_login)));
     if p_for is null then
         -- An admin login without a dibs user (the cluster owner, an on-call account).
         if v_admin then
@@ -102,20 +106,19 @@ end
 $$;
 
 -- Serialises everything that can raise one rep's holdings (I2).
+-- SQL of one SELECT, so PostgreSQL inlines it into the caller's statement: `perform
+-- dibs.lock_rep(x)` costs what `perform pg_advisory_xact_lock(1147, x)` costs, the key stays
+-- in one place. (A PL/pgSQL body cost a function call and a second statement per claim.)
 create or replace function dibs.lock_rep(p_user bigint) returns void
-language plpgsql volatile as $$
-begin
-    perform pg_advisory_xact_lock(1147, p_user::int);
-end
+language sql volatile as $$
+    select pg_advisory_xact_lock(1147, p_user::int)
 $$;
 
 -- For sweeps that already hold row locks: waiting here could deadlock with a claim that
 -- holds the rep's lock and waits for one of those rows, so a busy rep is skipped instead.
 create or replace function dibs.try_lock_rep(p_user bigint) returns boolean
-language plpgsql volatile as $$
-begin
-    return (select pg_try_advisory_xact_lock(1147, p_user::int));
-end
+language sql volatile as $$
+    select pg_try_advisory_xact_lock(1147, p_user::int)
 $$;
 
 create or replace function dibs.log_ownership(
@@ -216,10 +219,12 @@ drop function if exists dibs.move_record(dibs.entity_kind, bigint, bigint, dibs.
 -- someone else holding the company (I7; under a warn rule a reason lets it pass and is kept)
 -- · then, under the rep's lock, daily cap and holding limit (I2). A race lost after the lock answers `already_owned_by`
 -- when someone took it, `changed` when it was otherwise changed (locked, converted, …).
+-- Granted to nobody: only the wrappers below call it, and they already run as the owner with
+-- the search_path pinned. Pinning it again here cost a GUC save and restore on every claim.
 create or replace function dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint,
                                       p_action dibs.ownership_action default 'claim',
                                       p_override text default null) returns dibs.outcome
-language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+language plpgsql volatile as $$
 declare
     a record;
     v_owner bigint;
@@ -376,8 +381,16 @@ begin
                            p_entity, p_id, p_action, a.actor_id, v_owner, v_owner, v_since, v_pool,
                            jsonb_build_object('race', true));
     end if;
-    insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, v_pool, current_date, 1)
-    on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    -- Only claims write this counter, each under the rep's lock, so the read above tells
+    -- whether today's row exists: a plain update then, cheaper than an upsert's speculative
+    -- insert. The upsert stays for the first claim of the day (and anything written by hand).
+    if v_claims is null then
+        insert into dibs.daily_claims (user_id, pool_id, day, claims) values (a.actor_id, v_pool, current_date, 1)
+        on conflict (user_id, pool_id, day) do update set claims = dibs.daily_claims.claims + 1;
+    else
+        update dibs.daily_claims set claims = claims + 1
+        where user_id = a.actor_id and pool_id = v_pool and day = current_date;
+    end if;
     -- The change is a claim whatever led to it (a registration or a conversion logs its own row).
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
     values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool,
@@ -409,8 +422,9 @@ $$;
 -- Release (退回) a lead to its pool or a customer to the customer pool: the owner, or a manager
 -- (admin) for someone in their team. The cooldown then stops an instant re-claim that would
 -- only reset the recycle clock. A released customer's registration ends with it.
+-- Granted to nobody, like dibs.claim: the wrappers pin the search_path for it.
 create or replace function dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) returns dibs.outcome
-language plpgsql volatile security definer set search_path = dibs, pg_temp as $$
+language plpgsql volatile as $$
 declare
     a record;
     v_owner bigint;

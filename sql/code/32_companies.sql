@@ -21,11 +21,10 @@ $$;
 
 -- Serialises everything that can give a company an owner (I7), as lock_rep does per rep (I2).
 -- Order: company first, then rep.
+-- Inlined SQL, like lock_rep.
 create or replace function dibs.lock_company(p_company bigint) returns void
-language plpgsql volatile as $$
-begin
-    perform pg_advisory_xact_lock(1148, (p_company % 2147483647)::int);
-end
+language sql volatile as $$
+    select pg_advisory_xact_lock(1148, (p_company % 2147483647)::int)
 $$;
 
 -- Marks a company as checked for an owner in this transaction (after lock_company and
@@ -43,10 +42,8 @@ $$;
 
 -- For sweeps that hold row locks already (see try_lock_rep).
 create or replace function dibs.try_lock_company(p_company bigint) returns boolean
-language plpgsql volatile as $$
-begin
-    return (select pg_try_advisory_xact_lock(1148, (p_company % 2147483647)::int));
-end
+language sql volatile as $$
+    select pg_try_advisory_xact_lock(1148, (p_company % 2147483647)::int)
 $$;
 
 -- The rule for a pair of record kinds.
