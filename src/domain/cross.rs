@@ -49,6 +49,56 @@ fn place_spellings() -> &'static HashSet<String> {
     })
 }
 
+/// Every toneless pinyin syllable of the lexicon.
+fn syllables() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| lexicon().pinyin.values().flatten().copied().collect())
+}
+
+/// Whether a token could be pinyin: it splits into syllables from end to end (chunlan,
+/// xiangtan), as English words mostly do not (refrigerating, tech, lifestyle). An unread token
+/// that could be pinyin may be another company's trade name; an English word left untranslated
+/// is most often an industry the lexicon does not know, and says little either way.
+fn reads_as_pinyin(token: &str) -> bool {
+    let n = token.len();
+    if n < 2 || !token.is_ascii() {
+        return false;
+    }
+    let mut reached = vec![false; n + 1];
+    reached[0] = true;
+    for start in 0..n {
+        if !reached[start] {
+            continue;
+        }
+        for end in start + 1..=(start + 6).min(n) {
+            if syllables().contains(&token[start..end]) {
+                reached[end] = true;
+            }
+        }
+    }
+    reached[n]
+}
+
+/// The letters of `rest` (tokens run together) past the first `used`: how many belong to
+/// tokens that could be pinyin (a token the spelling stopped inside counts as pinyin), and
+/// whether a whole English word is among them.
+fn unread_letters(rest: &[&str], used: usize) -> (usize, bool) {
+    let (mut pinyin, mut english) = (0, false);
+    let mut start = 0;
+    for token in rest {
+        let end = start + token.len();
+        if end > used {
+            if start < used || reads_as_pinyin(token) {
+                pinyin += end - start.max(used);
+            } else {
+                english = true;
+            }
+        }
+        start = end;
+    }
+    (pinyin, english)
+}
+
 /// The pinyin of the places a Chinese name states (any reading, short names of each level).
 fn stated_place_spellings(parts: &Parts) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -148,18 +198,23 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
     }
     let trade_len = trade.len().max(1);
     let trade_spelled = spelled.min(trade.len());
-    if !letters.is_empty() && trade_spelled == trade.len() && used == letters.len() {
+    let (pinyin_unread, english_unread) = unread_letters(&reading.rest, used);
+    if !letters.is_empty() && trade_spelled == trade.len() && pinyin_unread == 0 {
         features.push(("x_trade_spelled", 1.0));
     } else if trade_spelled >= 2 {
         features.push(("x_trade_start_spelled", 1.0));
     }
     features.push(("x_trade_share", trade_spelled as f64 / trade_len as f64));
     if !letters.is_empty() {
-        // Letters left over that spell nothing of the name.
+        // Letters left over that spell nothing of the name but could be pinyin: another
+        // trade name, perhaps. An untranslated English word is told apart.
         features.push((
             "x_letters_unread",
-            (letters.len() - used) as f64 / letters.len() as f64,
+            pinyin_unread as f64 / letters.len() as f64,
         ));
+        if english_unread {
+            features.push(("x_english_unread", 1.0));
+        }
     } else {
         features.push(("x_nothing_to_spell", 1.0));
     }
@@ -198,8 +253,15 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
         let unexplained = explained.iter().filter(|e| !**e).count();
         features.push(("x_han_unexplained", unexplained as f64 / core.len() as f64));
     }
+    // A short name drops its industry (中珠控股 for Zhongzhu Medical): a word it lacks says
+    // less than one a name with an industry lacks.
     if missed > 0 {
-        features.push(("x_words_missed", missed as f64));
+        let feature = if han.industry.is_empty() {
+            "x_words_unsaid"
+        } else {
+            "x_words_missed"
+        };
+        features.push((feature, missed as f64));
     }
     // Places: the English states one, and the Chinese states it too, or another, or none.
     if !reading.places.is_empty() {
@@ -280,6 +342,42 @@ mod tests {
             "{f:?}"
         );
         assert!(has(&f, "x_words_found"), "{f:?}");
+    }
+
+    #[test]
+    fn an_untranslated_english_word_is_not_read_as_another_trade_name() {
+        assert!(reads_as_pinyin("chunlan") && reads_as_pinyin("xiangtan"));
+        assert!(!reads_as_pinyin("refrigerating") && !reads_as_pinyin("tech"));
+        // The trade name is spelled whole; the industry word the lexicon lacks stays apart.
+        let f = cross_features(
+            &parse("江苏春兰制冷设备股份有限公司"),
+            &parse("Jiangsu Chunlan Refrigerating"),
+        );
+        assert!(
+            has(&f, "x_trade_spelled") && has(&f, "x_english_unread"),
+            "{f:?}"
+        );
+        assert!(!has(&f, "x_letters_unread"), "{f:?}");
+        // Letters that could be another trade name still count against the pair.
+        let f = cross_features(&parse("春兰股份"), &parse("Chunlan Xinhua"));
+        assert!(
+            has(&f, "x_letters_unread") && !has(&f, "x_trade_spelled"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn exchange_abbreviations_are_translated() {
+        for (han, latin) in [
+            ("华东医药", "Huadong Med"),
+            ("国元证券股份有限公司", "Guoyuan Sec"),
+        ] {
+            let f = cross_features(&parse(han), &parse(latin));
+            assert!(
+                has(&f, "x_words_found") && has(&f, "x_trade_spelled"),
+                "{han} / {latin}: {f:?}"
+            );
+        }
     }
 
     #[test]
