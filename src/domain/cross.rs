@@ -205,6 +205,11 @@ pub fn cross_features(han: &Parts, latin: &Parts) -> Vec<Feature> {
         features.push(("x_trade_start_spelled", 1.0));
     }
     features.push(("x_trade_share", trade_spelled as f64 / trade_len as f64));
+    // Three or more characters spelled in order rarely happen by chance, where two often do
+    // (华泰 has many namesakes; 阳谷华泰 few).
+    if trade_spelled >= 3 {
+        features.push(("x_trade_three_spelled", 1.0));
+    }
     if !letters.is_empty() {
         // Letters left over that spell nothing of the name but could be pinyin: another
         // trade name, perhaps. An untranslated English word is told apart.
@@ -362,6 +367,20 @@ mod tests {
         let f = cross_features(&parse("春兰股份"), &parse("Chunlan Xinhua"));
         assert!(
             has(&f, "x_letters_unread") && !has(&f, "x_trade_spelled"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn three_characters_spelled_are_told_from_two() {
+        let f = cross_features(
+            &parse("阳谷华泰"),
+            &parse("Shandong Yanggu Huatai Chemical"),
+        );
+        assert!(has(&f, "x_trade_three_spelled"), "{f:?}");
+        let f = cross_features(&parse("华泰股份"), &parse("Huatai"));
+        assert!(
+            has(&f, "x_trade_spelled") && !has(&f, "x_trade_three_spelled"),
             "{f:?}"
         );
     }
