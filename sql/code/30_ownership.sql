@@ -245,6 +245,7 @@ declare
     v_company bigint;
     h record;
     v_override jsonb;
+    v_detail jsonb;
 begin
     -- Helpers that return one row are called as expressions (`a := f(…)`), never as
     -- `select * into a from f(…)`: a function in FROM builds its row type and a tuple store
@@ -391,11 +392,17 @@ begin
         update dibs.daily_claims set claims = claims + 1
         where user_id = a.actor_id and pool_id = v_pool and day = current_date;
     end if;
+    -- The detail is worked out before the INSERT, not inside it: with its usual arguments null,
+    -- an expression in the statement folds away in a plan made for those values, so that plan
+    -- always looked cheaper than the kept one and the INSERT was planned on every claim
+    -- (measured: 52 µs against 32 µs).
+    v_detail := case when p_for is not null then '{"on_behalf": true}'::jsonb end;
+    if v_override is not null then
+        v_detail := coalesce(v_detail, '{}'::jsonb) || v_override;
+    end if;
     -- The change is a claim whatever led to it (a registration or a conversion logs its own row).
     insert into dibs.ownership_log (entity, entity_id, action, outcome, reason, actor_id, to_owner, pool_id, detail)
-    values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool,
-            nullif(coalesce(case when p_for is not null then '{"on_behalf": true}'::jsonb end, '{}'::jsonb)
-                   || coalesce(v_override, '{}'::jsonb), '{}'::jsonb));
+    values (p_entity, p_id, 'claim', 'ok', 'ok', coalesce(a.caller_id, a.actor_id), a.actor_id, v_pool, v_detail);
     return row(true, 'ok', p_entity, p_id, a.actor_id, null, null, now(),
                jsonb_build_object('held', v_held + 1, 'limit', v_limit))::dibs.outcome;
 end
