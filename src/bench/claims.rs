@@ -281,7 +281,7 @@ impl RepTally {
 }
 
 /// Waits for every simulated rep and adds up what they did.
-async fn tally_of(
+pub(super) async fn tally_of(
     tasks: Vec<tokio::task::JoinHandle<Result<RepTally, Error>>>,
 ) -> Result<RepTally, Error> {
     let mut total = RepTally::default();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio_postgres::Config;
 
-use super::claims::{LeadRange, Stop, rep_connection, setup_pool, simulate_rep};
+use super::claims::{LeadRange, Stop, rep_connection, setup_pool, simulate_rep, tally_of};
 use super::{Latencies, Scratch, join_error};
 use crate::error::Error;
 
@@ -223,14 +223,9 @@ async fn run_phase(
             ))
         })
         .collect();
-    let mut latencies = Latencies::default();
-    let (mut calls, mut company_refusals) = (0u64, 0u64);
-    for task in tasks {
-        let tally = task.await.map_err(|e| join_error(&e))??;
-        latencies.merge(tally.latencies);
-        calls += tally.calls;
-        company_refusals += tally.refusals.get("company_held").copied().unwrap_or(0);
-    }
+    let tally = tally_of(tasks).await?;
+    let (mut latencies, calls) = (tally.latencies, tally.calls);
+    let company_refusals = tally.refusals.get("company_held").copied().unwrap_or(0);
     let elapsed = started.elapsed().as_secs_f64();
     // Back to the pool, through the function (the log stays consistent).
     let client = crate::db::connect(config).await?;

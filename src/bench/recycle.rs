@@ -7,7 +7,9 @@ use tokio_postgres::Config;
 
 use crate::error::Error;
 
-use super::claims::{LeadRange, Stop, Violations, check_invariants, setup_pool, simulate_rep};
+use super::claims::{
+    LeadRange, Stop, Violations, check_invariants, setup_pool, simulate_rep, tally_of,
+};
 #[allow(unused_imports)]
 use super::{Latencies, Scratch, join_error};
 
@@ -111,13 +113,7 @@ async fn recycle_in(
                 ))
             })
             .collect();
-        async move {
-            let mut latencies = Latencies::default();
-            for task in tasks {
-                latencies.merge(task.await.map_err(|e| join_error(&e))??.latencies);
-            }
-            Ok::<Latencies, Error>(latencies)
-        }
+        async move { Ok::<Latencies, Error>(tally_of(tasks).await?.latencies) }
     };
 
     // A short warm-up (connections, caches, plans) whose figures are discarded.
