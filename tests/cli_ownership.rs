@@ -51,6 +51,24 @@ async fn claims_refusals_history_and_worker_from_the_command_line() {
         text(&claimed)
     );
 
+    // The log marks a claim made for someone else: here the cluster's owner, who has no dibs
+    // user of its own, claimed for 王芳, and the row says so beside her as the new owner.
+    let logged = client
+        .query_one(
+            "select g.detail ->> 'on_behalf',
+                    g.to_owner = (select id from dibs.users where login_role = 'wangfang')
+             from dibs.ownership_log g
+             where g.entity = 'lead' and g.entity_id = $1 and g.action = 'claim' and g.outcome = 'ok'
+             order by g.id desc limit 1",
+            &[&lead],
+        )
+        .await
+        .expect("the claim's log row");
+    assert_eq!(
+        (logged.get::<_, Option<String>>(0), logged.get::<_, bool>(1)),
+        (Some("true".to_string()), true)
+    );
+
     let refused = dibs(&url, &["--as", &other, "lead", "claim", &lead_arg]);
     assert_eq!(
         refused.status.code(),
