@@ -605,7 +605,8 @@ end
 $$;
 
 CREATE FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
     AS $$
 declare
     a record;
@@ -791,22 +792,12 @@ end
 $$;
 
 CREATE FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint DEFAULT NULL::bigint, p_action dibs.ownership_action DEFAULT 'claim'::dibs.ownership_action, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
-    AS $$
-begin
-    return dibs.claim('customer', p_customer, p_for, p_action, p_override);
-end
-$$;
+    LANGUAGE sql
+    RETURN dibs.claim('customer'::dibs.entity_kind, p_customer, p_for, p_action, p_override);
 
 CREATE FUNCTION dibs.claim_lead(p_lead bigint, p_for bigint DEFAULT NULL::bigint, p_override text DEFAULT NULL::text) RETURNS dibs.outcome
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
-    AS $$
-begin
-    return dibs.claim('lead', p_lead, p_for, 'claim', p_override);
-end
-$$;
+    LANGUAGE sql
+    RETURN dibs.claim('lead'::dibs.entity_kind, p_lead, p_for, 'claim'::dibs.ownership_action, p_override);
 
 CREATE FUNCTION dibs.clear_draft(p_entity text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -3721,6 +3712,19 @@ begin
 end
 $$;
 
+CREATE FUNCTION dibs.purge_claim_counters(p_max integer DEFAULT 5000) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
+    AS $$
+    with gone as (
+        delete from dibs.daily_claims
+        where (user_id, pool_id, day) in (select user_id, pool_id, day from dibs.daily_claims
+                                          where day < current_date - 2 limit p_max)
+        returning 1
+    )
+    select count(*)::integer from gone
+$$;
+
 CREATE FUNCTION dibs.rebuild_analytics() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'dibs', 'pg_temp'
@@ -4096,7 +4100,8 @@ end
 $$;
 
 CREATE FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) RETURNS dibs.outcome
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'dibs', 'pg_temp'
     AS $$
 declare
     a record;
@@ -4171,22 +4176,12 @@ end
 $$;
 
 CREATE FUNCTION dibs.release_customer(p_customer bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
-    AS $$
-begin
-    return dibs.release('customer', p_customer, p_for);
-end
-$$;
+    LANGUAGE sql
+    RETURN dibs.release('customer'::dibs.entity_kind, p_customer, p_for);
 
 CREATE FUNCTION dibs.release_lead(p_lead bigint, p_for bigint DEFAULT NULL::bigint) RETURNS dibs.outcome
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'dibs', 'pg_temp'
-    AS $$
-begin
-    return dibs.release('lead', p_lead, p_for);
-end
-$$;
+    LANGUAGE sql
+    RETURN dibs.release('lead'::dibs.entity_kind, p_lead, p_for);
 
 CREATE FUNCTION dibs.rep_figures(p_from date, p_to date) RETURNS TABLE(user_id bigint, name text, team text, attempts bigint, collisions bigint, races bigint, taken bigint, recycled bigint, limit_refusals bigint, held integer, holding_limit integer)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -5635,7 +5630,8 @@ CREATE TABLE dibs.daily_claims (
     pool_id bigint NOT NULL,
     day date NOT NULL,
     claims integer DEFAULT 0 NOT NULL
-);
+)
+WITH (fillfactor='10');
 
 CREATE TABLE dibs.daily_decisions (
     day date NOT NULL,
@@ -7001,6 +6997,9 @@ GRANT ALL ON FUNCTION dibs.caller_login() TO dibs_partner;
 REVOKE ALL ON FUNCTION dibs.check_company_owner() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action, p_override text) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.claim(p_entity dibs.entity_kind, p_id bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action, p_override text) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.claim_customer(p_customer bigint, p_for bigint, p_action dibs.ownership_action, p_override text) TO dibs_rep;
@@ -7561,6 +7560,9 @@ REVOKE ALL ON FUNCTION dibs.probe_company(p_name text, p_code text, p_phone text
 REVOKE ALL ON FUNCTION dibs.publish_events(p_max integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.publish_events(p_max integer) TO dibs_admin;
 
+REVOKE ALL ON FUNCTION dibs.purge_claim_counters(p_max integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.purge_claim_counters(p_max integer) TO dibs_admin;
+
 REVOKE ALL ON FUNCTION dibs.rebuild_analytics() FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.rebuild_analytics() TO dibs_admin;
 
@@ -7605,6 +7607,9 @@ REVOKE ALL ON FUNCTION dibs.registration_check(p_name text, p_code text, p_phone
 GRANT ALL ON FUNCTION dibs.registration_check(p_name text, p_code text, p_phone text) TO dibs_partner;
 
 REVOKE ALL ON FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) TO dibs_rep;
+GRANT ALL ON FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) TO dibs_manager;
+GRANT ALL ON FUNCTION dibs.release(p_entity dibs.entity_kind, p_id bigint, p_for bigint) TO dibs_admin;
 
 REVOKE ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION dibs.release_customer(p_customer bigint, p_for bigint) TO dibs_rep;

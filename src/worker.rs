@@ -29,6 +29,8 @@ pub struct PassReport {
     pub customers_recycled: i64,
     pub reminders: i64,
     pub leads_assigned: i64,
+    /// Claim counters of past days deleted (only today's decide the daily cap).
+    pub counters_purged: i64,
 }
 
 /// How often a standby worker asks for leadership: a leader killed with `kill -9` loses its
@@ -60,6 +62,7 @@ pub async fn run_pass(client: &Client) -> Result<PassReport, Error> {
         customers_recycled: drain(client, Sweep::RecycleCustomers, SWEEP_BATCH).await?,
         reminders: drain(client, Sweep::Reminders, 1000).await?,
         leads_assigned: drain(client, Sweep::AutoAssign, ASSIGN_BATCH).await?,
+        counters_purged: drain(client, Sweep::PurgeCounters, SWEEP_BATCH).await?,
     })
 }
 

@@ -170,6 +170,56 @@ async fn the_daily_claim_cap_holds() {
     );
 }
 
+/// The worker deletes claim counters of past days (they decide nothing, and the counter table
+/// is stored sparsely) and keeps today's, so the daily cap still holds after a pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_worker_purges_past_claim_counters_and_the_cap_still_holds() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 1, 100).await;
+    let admin = db.client().await;
+    admin
+        .execute(
+            "update dibs.pools set daily_claim_cap = 2 where id = $1",
+            &[&org.pool],
+        )
+        .await
+        .expect("cap");
+    let ids = leads(&admin, org.pool, 3).await;
+    let rep = as_person(&db, &org.reps[0].1).await;
+    for lead in &ids[..2] {
+        assert_eq!(act(&rep, Action::ClaimLead(*lead)).await.reason, Reason::Ok);
+    }
+    let rep_id = org.reps[0].0;
+    admin
+        .execute(
+            "insert into dibs.daily_claims (user_id, pool_id, day, claims)
+             values ($1, $2, current_date - 10, 7), ($1, $2, current_date - 1, 4)",
+            &[&rep_id, &org.pool],
+        )
+        .await
+        .expect("old counters");
+    let pass = dibs::worker::run_pass(&admin).await.expect("pass");
+    assert_eq!(
+        pass.counters_purged, 1,
+        "only the counter ten days old goes"
+    );
+    let kept: Vec<i32> = admin
+        .query(
+            "select (current_date - day)::int from dibs.daily_claims where user_id = $1 order by day",
+            &[&rep_id],
+        )
+        .await
+        .expect("counters")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(kept, vec![1, 0], "yesterday's and today's counters stay");
+    assert_eq!(
+        act(&rep, Action::ClaimLead(ids[2])).await.reason,
+        Reason::DailyCap
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn registration_protects_until_it_expires_and_activity_extends_it_up_to_the_maximum() {
     let db = TestDatabase::new().await;

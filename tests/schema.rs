@@ -249,3 +249,34 @@ async fn client_roles_cannot_write_tables_directly() {
         .expect_err("no log forgery");
     assert_eq!(err.code(), Some(&SqlState::INSUFFICIENT_PRIVILEGE));
 }
+
+/// The public claim and release wrappers are inlined into the app's statement, so a claim is
+/// one PL/pgSQL call (`dibs.claim`) with one pinned search_path. Making a wrapper SECURITY
+/// DEFINER, giving it a SET or a PL/pgSQL body would silently add a second call to every
+/// claim; this test says so instead.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_claim_and_release_wrappers_are_inlined_where_the_app_calls_them() {
+    let db = TestDatabase::new().await;
+    let client = db.client().await;
+    for (wrapper, inner) in [
+        ("claim_lead", "claim('lead'"),
+        ("claim_customer", "claim('customer'"),
+        ("release_lead", "release('lead'"),
+        ("release_customer", "release('customer'"),
+    ] {
+        let call = format!("dibs.{wrapper}(1, null)");
+        let sql = dibs::db::api::ownership::outcome_sql("(o).ok", &call);
+        let plan: Vec<String> = client
+            .query(&format!("explain (verbose, costs off) {sql}"), &[])
+            .await
+            .expect("explain")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains(inner) && !plan.contains(wrapper),
+            "{wrapper} is not inlined:\n{plan}"
+        );
+    }
+}

@@ -92,6 +92,8 @@ grant execute on function dibs.issue_ticket(integer), dibs.revoke_my_tickets() t
 
 -- Ownership: each function checks who may do what and logs refusals.
 grant execute on function
+    dibs.claim(dibs.entity_kind, bigint, bigint, dibs.ownership_action, text),
+    dibs.release(dibs.entity_kind, bigint, bigint),
     dibs.claim_lead(bigint, bigint, text),
     dibs.release_lead(bigint, bigint),
     dibs.assign_lead(bigint, bigint, bigint),
@@ -113,6 +115,7 @@ to dibs_rep, dibs_manager, dibs_admin;
 grant execute on function
     dibs.recycle_leads(integer), dibs.recycle_customers(integer), dibs.expire_registrations(integer),
     dibs.send_recycle_reminders(integer), dibs.auto_assign(integer), dibs.publish_events(integer),
+    dibs.purge_claim_counters(integer),
     dibs.recycle_candidates(integer), dibs.roll_up_analytics(integer), dibs.rebuild_analytics()
 to dibs_admin;
 

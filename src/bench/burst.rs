@@ -11,7 +11,7 @@
 //! one login (the floor any claim through it pays).
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Config};
 
+use crate::db::api::ownership::outcome_sql;
 use crate::domain::ownership::Reason;
 use crate::error::Error;
 use crate::pooler::LocalPooler;
@@ -130,7 +131,12 @@ struct RepOutcome {
     losers_not_told: u64,
 }
 
-const CLAIM: &str = "select (o).ok, (o).reason, (o).other_user_name from dibs.claim_lead($1, $2) o";
+static CLAIM: LazyLock<String> = LazyLock::new(|| {
+    outcome_sql(
+        "(o).ok, (o).reason, (o).other_user_name",
+        "dibs.claim_lead($1, $2)",
+    )
+});
 /// The shared login of the gateway side (a member of `dibs_gateway`, so a rep's rights only).
 const GATEWAY_LOGIN: &str = "dibs_bench_gateway";
 
@@ -351,7 +357,7 @@ async fn claim_through_gateway(
     let (began, set, claimed, committed) = futures_util::join!(
         client.batch_execute("begin"),
         client.query_typed(crate::db::pooling::SET_TICKET, &ticket_param),
-        client.query_typed(CLAIM, &claim_params),
+        client.query_typed(CLAIM.as_str(), &claim_params),
         client.batch_execute("commit"),
     );
     began?;
@@ -487,7 +493,10 @@ async fn grab(
         let answer = match path {
             Path::OwnLogin => {
                 client
-                    .query_typed(CLAIM, &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)])
+                    .query_typed(
+                        CLAIM.as_str(),
+                        &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)],
+                    )
                     .await
             }
             Path::Gateway(tickets) => {

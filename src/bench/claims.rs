@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio_postgres::{Client, Config, Statement};
 
+use crate::db::api::ownership::outcome_sql;
 use crate::db::copy::CopyWriter;
 use crate::error::Error;
 use crate::rng::SeededRng;
@@ -312,12 +313,12 @@ pub(super) async fn simulate_rep(
     let calls = Calls::Dibs {
         claim: prepare(
             &client,
-            "select (o).ok, (o).reason from dibs.claim_lead($1, $2) o",
+            &outcome_sql("(o).ok, (o).reason", "dibs.claim_lead($1, $2)"),
         )
         .await?,
         release: prepare(
             &client,
-            "select (o).ok, (o).reason from dibs.release_lead($1, $2) o",
+            &outcome_sql("(o).ok, (o).reason", "dibs.release_lead($1, $2)"),
         )
         .await?,
         on_behalf,

@@ -12,6 +12,7 @@ use tokio_postgres::Config;
 
 use super::claims::{LeadRange, Stop, rep_connection, setup_pool, simulate_rep, tally_of};
 use super::{Latencies, Scratch, join_error};
+use crate::db::api::ownership::outcome_sql;
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy)]
@@ -295,7 +296,7 @@ async fn race(
                 let row = session
                     .0
                     .query_one(
-                        "select (o).ok from dibs.claim_lead($1, $2) o",
+                        outcome_sql("(o).ok", "dibs.claim_lead($1, $2)").as_str(),
                         &[&lead, &session.1],
                     )
                     .await

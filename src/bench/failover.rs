@@ -11,7 +11,7 @@
 //! promotes — Patroni does, once the dead leader's key expires in etcd.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -20,6 +20,7 @@ use tokio_postgres::Config;
 use tokio_postgres::config::TargetSessionAttrs;
 use tokio_postgres::types::Type;
 
+use crate::db::api::ownership::outcome_sql;
 use crate::error::Error;
 use crate::local::{Durability, LocalCluster};
 use crate::patroni::LocalPatroni;
@@ -65,7 +66,7 @@ pub struct FailoverReport {
     pub app_works_on_new_primary: bool,
 }
 
-const CLAIM: &str = "select (o).ok from dibs.claim_lead($1, $2) o";
+static CLAIM: LazyLock<String> = LazyLock::new(|| outcome_sql("(o).ok", "dibs.claim_lead($1, $2)"));
 
 pub async fn failover(options: FailoverOptions) -> Result<FailoverReport, Error> {
     let base = std::env::temp_dir().join(format!("dibs-failover-{}", std::process::id()));
@@ -293,7 +294,10 @@ async fn run(pair: Pair<'_>, options: FailoverOptions) -> Result<FailoverReport,
                 };
                 let lead = first_lead + rng.below(options.leads as usize) as i64;
                 match c
-                    .query_typed(CLAIM, &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)])
+                    .query_typed(
+                        CLAIM.as_str(),
+                        &[(&lead, Type::INT8), (&None::<i64>, Type::INT8)],
+                    )
                     .await
                 {
                     Ok(rows) => {

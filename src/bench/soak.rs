@@ -18,6 +18,7 @@ use tokio_postgres::{Client, Config};
 
 use super::claims::{LeadRange, Stop, Violations, check_invariants, setup_pool};
 use super::{Scratch, join_error};
+use crate::db::api::ownership::outcome_sql;
 use crate::error::Error;
 use crate::local::LocalCluster;
 use crate::rng::SeededRng;
@@ -167,16 +168,16 @@ async fn rep(
             let (lead, sql) = if claim {
                 (
                     first + rng.range(0, span - 1),
-                    "select (o).ok, (o).reason from dibs.claim_lead($1) o",
+                    outcome_sql("(o).ok, (o).reason", "dibs.claim_lead($1)"),
                 )
             } else {
                 (
                     held.swap_remove(rng.below(held.len())),
-                    "select (o).ok, (o).reason from dibs.release_lead($1) o",
+                    outcome_sql("(o).ok, (o).reason", "dibs.release_lead($1)"),
                 )
             };
             let answer = client
-                .query_one(sql, &[&lead])
+                .query_one(sql.as_str(), &[&lead])
                 .await
                 .map_err(|e| Error::db("soak", &e));
             let counted = before_faults

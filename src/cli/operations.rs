@@ -264,13 +264,14 @@ pub async fn worker(
             );
         } else {
             println!(
-                "registrations expired {}, reviews settled {}, leads recycled {}, customers recycled {}, reminders {}, leads assigned {}",
+                "registrations expired {}, reviews settled {}, leads recycled {}, customers recycled {}, reminders {}, leads assigned {}, past claim counters deleted {}",
                 report.registrations_expired,
                 report.reviews_settled,
                 report.leads_recycled,
                 report.customers_recycled,
                 report.reminders,
-                report.leads_assigned
+                report.leads_assigned,
+                report.counters_purged
             );
         }
     }

@@ -81,6 +81,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_partners"),
     migration!(12, "0012_aliases"),
     migration!(13, "0013_gateway"),
+    migration!(14, "0014_claim_counter"),
 ];
 
 /// Every code file, in the order they are applied (a test keeps this list and `sql/code/` equal).

@@ -186,12 +186,24 @@ pub async fn perform<C: GenericClient>(
     Ok(outcome_from_row(&row))
 }
 
+/// The statement that runs one ownership function (`call`, e.g. `dibs.claim_lead($1, $2)`)
+/// and reads `columns` of its outcome (`(o).ok, (o).reason`).
+///
+/// The function is called as a value, not in FROM: the claim and release wrappers are SQL
+/// functions PostgreSQL inlines only there (a call in FROM runs them as ordinary SQL
+/// functions, planned afresh each time), and a function in FROM also puts its one row through
+/// a tuple store. `offset 0` keeps the subquery from being merged into the outer query, which
+/// would call the function once per column read.
+pub fn outcome_sql(columns: &str, call: &str) -> String {
+    format!("select {columns} from (select {call} as o offset 0) s")
+}
+
 async fn query<C: GenericClient>(
     client: &C,
     call: &str,
     params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
 ) -> Result<Row, Error> {
-    let sql = format!("select {OUTCOME_COLUMNS} from {call} o");
+    let sql = outcome_sql(OUTCOME_COLUMNS, call);
     client
         .query_one(sql.as_str(), params)
         .await

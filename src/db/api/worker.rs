@@ -15,6 +15,7 @@ pub enum Sweep {
     RecycleCustomers,
     Reminders,
     AutoAssign,
+    PurgeCounters,
 }
 
 impl Sweep {
@@ -26,6 +27,7 @@ impl Sweep {
             Sweep::RecycleCustomers => "select dibs.recycle_customers($1)",
             Sweep::Reminders => "select dibs.send_recycle_reminders($1)",
             Sweep::AutoAssign => "select dibs.auto_assign($1)",
+            Sweep::PurgeCounters => "select dibs.purge_claim_counters($1)",
         }
     }
 }
