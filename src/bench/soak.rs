@@ -153,6 +153,8 @@ async fn rep(
     let mut own = config.clone();
     own.user(super::claims::bench_login(index));
     let mut held: Vec<i64> = Vec::new();
+    let claim_sql = outcome_sql("(o).ok, (o).reason", "dibs.claim_lead($1)");
+    let release_sql = outcome_sql("(o).ok, (o).reason", "dibs.release_lead($1)");
     while !stop.reached() {
         let Ok(client) = crate::db::connect(&own).await else {
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -166,15 +168,9 @@ async fn rep(
         while !stop.reached() {
             let claim = held.is_empty() || (held.len() < keep && rng.chance(70)) || rng.chance(15);
             let (lead, sql) = if claim {
-                (
-                    first + rng.range(0, span - 1),
-                    outcome_sql("(o).ok, (o).reason", "dibs.claim_lead($1)"),
-                )
+                (first + rng.range(0, span - 1), &claim_sql)
             } else {
-                (
-                    held.swap_remove(rng.below(held.len())),
-                    outcome_sql("(o).ok, (o).reason", "dibs.release_lead($1)"),
-                )
+                (held.swap_remove(rng.below(held.len())), &release_sql)
             };
             let answer = client
                 .query_one(sql.as_str(), &[&lead])
