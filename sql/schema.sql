@@ -4317,6 +4317,20 @@ begin
                                                   else jsonb_build_object('other_since', p_since) end,
                                           '{}'::jsonb));
     elsif p_reason in ('already_yours', 'already_theirs') then
+        -- The owner was read on the statement's snapshot, with no lock: another session (the
+        -- rep's own second window) may have released the record since and committed. Logged as
+        -- it stood, the row would name an owner the record no longer has, after the release in
+        -- the log. So the owner is confirmed under a share lock, which waits for such a change
+        -- and keeps any later one behind this row; if the record moved, this was a lost race.
+        if p_entity = 'lead' then
+            perform 1 from dibs.leads where id = p_id and owner_id = p_owner for share;
+        else
+            perform 1 from dibs.customers where id = p_id and owner_id = p_owner for share;
+        end if;
+        if not found then
+            return dibs.result(false, 'changed', p_entity, p_id, p_action, p_actor, null, null, null, p_pool,
+                               p_detail);
+        end if;
         -- A success that changed nothing is an attempt all the same (the analytics count
         -- attempts): logged with the owner on both sides, so the log's chain stays whole.
         perform dibs.log_ownership(p_entity, p_id, p_action, true, p_reason, p_actor, p_owner, p_owner, p_pool,

@@ -255,3 +255,55 @@ async fn racing_registrations_of_one_customer_protect_exactly_one_rep() {
         "the registrant owns the customer and it is protected until the registration ends"
     );
 }
+
+/// A rep claims, in one window, a lead their other window is releasing. The first window read
+/// the lead as theirs before the release committed; its answer must not be logged as "still
+/// theirs" after the release (the log would name an owner the lead no longer has). It waits for
+/// the release and answers that the lead changed, and the release stays the log's last word.
+#[tokio::test(flavor = "multi_thread")]
+async fn already_yours_read_before_a_release_commits_is_answered_as_changed() {
+    let db = TestDatabase::new().await;
+    let org = org(&db, 1, 10).await;
+    let admin = db.client().await;
+    let lead = leads(&admin, org.pool, 1).await[0];
+    let (first, second) = (
+        as_person(&db, &org.reps[0].1).await,
+        as_person(&db, &org.reps[0].1).await,
+    );
+    assert_eq!(
+        act(&first, Action::ClaimLead(lead)).await.reason,
+        Reason::Ok
+    );
+
+    // The second window releases inside a transaction it has not committed yet.
+    second.batch_execute("begin").await.expect("begin");
+    let released: bool = second
+        .query_one("select (dibs.release_lead($1)).ok", &[&lead])
+        .await
+        .expect("release")
+        .get(0);
+    assert!(released);
+    let claim = tokio::spawn(async move { act(&first, Action::ClaimLead(lead)).await });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!claim.is_finished(), "the claim waits for the release");
+    second.batch_execute("commit").await.expect("commit");
+    let answer = claim.await.expect("claim");
+    assert_eq!(answer.reason, Reason::Changed, "{answer:?}");
+
+    let last_owner: Option<i64> = admin
+        .query_one(
+            "select to_owner from dibs.ownership_log
+             where entity = 'lead' and entity_id = $1 and outcome = 'ok' order by id desc limit 1",
+            &[&lead],
+        )
+        .await
+        .expect("log")
+        .get(0);
+    assert_eq!(last_owner, None, "the release is the last change logged");
+    let held = scalar(
+        &admin,
+        &format!("select count(*) from dibs.leads where id = {lead} and owner_id is not null"),
+    )
+    .await;
+    assert_eq!(held, 0, "nobody owns the lead");
+}
